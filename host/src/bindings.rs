@@ -1,0 +1,13 @@
+//! The contract's imports as Rust traits; exports are called dynamically
+//! (see `runtime.rs`), so the host never changes when an export's body lands.
+
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "reseller",
+    imports: { default: trappable },
+});
+
+pub use hostkey::reseller::{db, http, platform};
+
+// The shared `types` interface has no functions; the world still imports it.
+impl hostkey::reseller::types::Host for crate::state::HostState {}

@@ -1,0 +1,151 @@
+//! One wasmtime engine per process, an epoch ticker for wall-clock limits,
+//! and the compiled component, loaded once per process from a `.cwasm` cache.
+
+use crate::bindings::Reseller;
+use crate::state::HostState;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, UNIX_EPOCH};
+use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
+use wasmtime::{Config, Engine};
+
+/// How often the engine's epoch advances; wall-clock limits are in these steps.
+pub const EPOCH_TICK: Duration = Duration::from_millis(5);
+
+/// The compiled component with its imports linked, ready to instantiate.
+pub struct Loaded {
+    pub component: Component,
+    pub instance_pre: InstancePre<HostState>,
+    /// Whether it came from the `.cwasm` cache (for benchmarks and logs).
+    pub from_cache: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("the component file {0} cannot be read: {1}")]
+    Unreadable(PathBuf, std::io::Error),
+    #[error("the component {0} cannot be compiled: {1}")]
+    Compile(PathBuf, String),
+    #[error("the component {0} does not fit the host's contract: {1}")]
+    Link(PathBuf, String),
+}
+
+/// The process's engine; its ticker thread starts with it.
+pub fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let mut config = Config::new();
+        config.wasm_component_model(true);
+        config.consume_fuel(true);
+        config.epoch_interruption(true);
+        // Config::new() only fails on options we do not set.
+        let engine = Engine::new(&config).unwrap_or_else(|_| Engine::default());
+        let ticking = engine.weak();
+        std::thread::Builder::new()
+            .name("hostkey-epoch".into())
+            .spawn(move || {
+                while let Some(engine) = ticking.upgrade() {
+                    engine.increment_epoch();
+                    drop(engine);
+                    std::thread::sleep(EPOCH_TICK);
+                }
+            })
+            .ok();
+        engine
+    })
+}
+
+/// The component at `path`, compiled at most once per process.
+pub fn load(path: &Path) -> Result<Arc<Loaded>, LoadError> {
+    static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<Loaded>>>> = OnceLock::new();
+    let cache = LOADED.get_or_init(Default::default);
+    if let Some(found) = cache.lock().ok().and_then(|map| map.get(path).cloned()) {
+        return Ok(found);
+    }
+    let loaded = Arc::new(load_uncached(path)?);
+    if let Ok(mut map) = cache.lock() {
+        map.insert(path.to_path_buf(), loaded.clone());
+    }
+    Ok(loaded)
+}
+
+/// Loads without the process cache (benchmarks measure this).
+pub fn load_uncached(path: &Path) -> Result<Loaded, LoadError> {
+    let engine = engine();
+    let cwasm = cwasm_path(engine, path)?;
+    // SAFETY: the `.cwasm` sits next to the `.wasm` in the module's own
+    // folder, written by this host from that `.wasm`; deserialize checks the
+    // engine's version and settings and fails on a mismatch.
+    let cached = cwasm
+        .exists()
+        .then(|| unsafe { Component::deserialize_file(engine, &cwasm) }.ok())
+        .flatten();
+    let from_cache = cached.is_some();
+    let component = match cached {
+        Some(component) => component,
+        None => {
+            let component = Component::from_file(engine, path)
+                .map_err(|e| LoadError::Compile(path.to_path_buf(), e.to_string()))?;
+            store_cwasm(&component, &cwasm);
+            component
+        }
+    };
+    let mut linker = Linker::<HostState>::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)
+        .map_err(|e| LoadError::Link(path.to_path_buf(), e.to_string()))?;
+    Reseller::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)
+        .map_err(|e| LoadError::Link(path.to_path_buf(), e.to_string()))?;
+    let instance_pre = linker
+        .instantiate_pre(&component)
+        .map_err(|e| LoadError::Link(path.to_path_buf(), e.to_string()))?;
+    Ok(Loaded {
+        component,
+        instance_pre,
+        from_cache,
+    })
+}
+
+/// `x.wasm` -> `x.<key>.cwasm`, the key covering the engine (version and
+/// settings) and the `.wasm` file's size and modification time.
+pub fn cwasm_path(engine: &Engine, wasm: &Path) -> Result<PathBuf, LoadError> {
+    let meta = std::fs::metadata(wasm).map_err(|e| LoadError::Unreadable(wasm.to_path_buf(), e))?;
+    let mut hasher = DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    meta.len().hash(&mut hasher);
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_nanos())
+        .hash(&mut hasher);
+    let stem = wasm.file_stem().and_then(|s| s.to_str()).unwrap_or("component");
+    Ok(wasm.with_file_name(format!("{stem}.{:016x}.cwasm", hasher.finish())))
+}
+
+/// Writes the cache atomically and removes stale ones; a read-only folder
+/// only costs the next process a compile.
+fn store_cwasm(component: &Component, cwasm: &Path) {
+    let Ok(bytes) = component.serialize() else { return };
+    let temp = cwasm.with_extension(format!("tmp{}", std::process::id()));
+    if std::fs::write(&temp, &bytes).is_err() || std::fs::rename(&temp, cwasm).is_err() {
+        let _ = std::fs::remove_file(&temp);
+        return;
+    }
+    remove_stale(cwasm);
+}
+
+fn remove_stale(current: &Path) {
+    let (Some(dir), Some(name)) = (current.parent(), current.file_name().and_then(|n| n.to_str())) else {
+        return;
+    };
+    let Some(stem) = name.split('.').next() else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else { continue };
+        if file != name && file.starts_with(&format!("{stem}.")) && file.ends_with(".cwasm") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}

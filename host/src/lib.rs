@@ -1,0 +1,21 @@
+//! The wasmtime host of hostkeyresellermod: loads the component, limits each
+//! call, supplies `http` natively and forwards `db`/`platform` to the embedder.
+
+mod bindings;
+pub mod db;
+pub mod embedder;
+pub mod engine;
+pub mod fakes;
+pub mod ffi;
+pub mod http;
+pub mod json_val;
+pub mod options;
+pub mod platform;
+pub mod policy;
+pub mod runtime;
+pub mod state;
+
+pub use bindings::{db as db_types, http as http_types, platform as platform_types};
+pub use options::RuntimeOptions;
+pub use runtime::{Fault, Runtime};
+pub use state::Capabilities;

@@ -1,0 +1,56 @@
+//! Runtime options, given by the embedder as JSON (docs/architecture.md).
+
+use serde::Deserialize;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RuntimeOptions {
+    /// Path of the component's `.wasm`; the `.cwasm` cache lives beside it.
+    pub component: PathBuf,
+    /// Hosts the component may reach over HTTP.
+    #[serde(default)]
+    pub http_allow: Vec<String>,
+    #[serde(default = "default_memory_mb")]
+    pub memory_mb: u64,
+    /// CPU budget per call, in wasmtime fuel units (about one per instruction).
+    #[serde(default = "default_fuel")]
+    pub fuel: u64,
+    /// Wall-clock limit per call.
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+    /// Upper bound of one HTTP request.
+    #[serde(default = "default_http_timeout_ms")]
+    pub http_timeout_ms: u64,
+    #[serde(default = "default_http_max_bytes")]
+    pub http_max_bytes: u64,
+}
+
+fn default_memory_mb() -> u64 {
+    256
+}
+fn default_fuel() -> u64 {
+    50_000_000_000
+}
+fn default_timeout_ms() -> u64 {
+    60_000
+}
+fn default_http_timeout_ms() -> u64 {
+    20_000
+}
+fn default_http_max_bytes() -> u64 {
+    32 * 1024 * 1024
+}
+
+impl RuntimeOptions {
+    pub fn for_component(component: impl Into<PathBuf>) -> Self {
+        Self {
+            component: component.into(),
+            http_allow: Vec::new(),
+            memory_mb: default_memory_mb(),
+            fuel: default_fuel(),
+            timeout_ms: default_timeout_ms(),
+            http_timeout_ms: default_http_timeout_ms(),
+            http_max_bytes: default_http_max_bytes(),
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! One call: a fresh Store and instance, limits armed, the export found by
+//! name and called with JSON arguments converted to WIT values.
+
+use crate::engine::{self, EPOCH_TICK, LoadError, Loaded};
+use crate::json_val;
+use crate::options::RuntimeOptions;
+use crate::state::{CallLimits, Capabilities, HostState};
+use serde_json::{Value as Json, json};
+use std::sync::Arc;
+use std::time::Duration;
+use wasmtime::component::Val;
+use wasmtime::{Store, Trap};
+use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
+
+/// The contract's package; exports are `hostkey:reseller/<interface>@<version>`.
+pub const PACKAGE_NAMESPACE: &str = "hostkey:reseller";
+pub const PACKAGE_VERSION: &str = "0.1.0";
+
+pub struct Runtime {
+    loaded: Arc<Loaded>,
+    options: RuntimeOptions,
+}
+
+/// Why a call could not complete; becomes `{"fault": "..."}`.
+#[derive(Debug, thiserror::Error)]
+pub enum Fault {
+    #[error("the call request is not valid JSON of the form {{\"call\": \"interface.function\", \"args\": {{...}}}}: {0}")]
+    BadRequest(String),
+    #[error("the component has no export named `{0}`")]
+    UnknownExport(String),
+    #[error("the arguments of `{call}` do not fit its WIT types: {problem}")]
+    BadArguments { call: String, problem: String },
+    #[error("the call used more than its {0} MB memory cap and was stopped")]
+    MemoryCap(u64),
+    #[error("the call used up its CPU budget of {0} fuel units and was stopped")]
+    CpuBudget(u64),
+    #[error("the call took longer than its {0} ms limit and was stopped")]
+    Timeout(u64),
+    #[error("the component failed: {0}")]
+    Trap(String),
+    #[error("the host could not set up the call: {0}")]
+    Setup(String),
+}
+
+impl Runtime {
+    pub fn new(options: RuntimeOptions) -> Result<Self, LoadError> {
+        let loaded = engine::load(&options.component)?;
+        Ok(Self { loaded, options })
+    }
+
+    pub fn options(&self) -> &RuntimeOptions {
+        &self.options
+    }
+
+    pub fn loaded_from_cache(&self) -> bool {
+        self.loaded.from_cache
+    }
+
+    /// Runs one call request and returns the answer envelope as JSON bytes.
+    pub fn call_json(&self, request: &[u8], caps: Capabilities) -> Vec<u8> {
+        let envelope = match self.call(request, caps) {
+            Ok(value) => json!({ "value": value }),
+            Err(fault) => json!({ "fault": fault.to_string() }),
+        };
+        serde_json::to_vec(&envelope).unwrap_or_else(|_| br#"{"fault":"the answer could not be encoded"}"#.to_vec())
+    }
+
+    /// Runs one call request; the export's return value as JSON.
+    pub fn call(&self, request: &[u8], caps: Capabilities) -> Result<Json, Fault> {
+        let request: Json = serde_json::from_slice(request).map_err(|e| Fault::BadRequest(e.to_string()))?;
+        let name = request
+            .get("call")
+            .and_then(Json::as_str)
+            .ok_or_else(|| Fault::BadRequest("`call` is missing".into()))?;
+        let empty = json!({});
+        let args = request.get("args").unwrap_or(&empty);
+        self.invoke(name, args, caps)
+    }
+
+    pub fn invoke(&self, name: &str, args: &Json, caps: Capabilities) -> Result<Json, Fault> {
+        let export = self.export_index(name)?;
+        let options = &self.options;
+        let stderr = MemoryOutputPipe::new(16 * 1024);
+        let wasi = WasiCtxBuilder::new().stderr(stderr.clone()).build();
+        let limits = CallLimits {
+            http_allow: options.http_allow.clone(),
+            http_timeout: Duration::from_millis(options.http_timeout_ms),
+            http_max_bytes: options.http_max_bytes,
+            memory_bytes: usize::try_from(options.memory_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX),
+            memory_refused: false,
+        };
+        let mut store = Store::new(engine::engine(), HostState::new(wasi, limits, caps));
+        store.limiter(|state| state);
+        store.set_fuel(options.fuel).map_err(|e| Fault::Setup(e.to_string()))?;
+        let tick_ms = u64::try_from(EPOCH_TICK.as_millis()).unwrap_or(1).max(1);
+        store.set_epoch_deadline(options.timeout_ms.div_ceil(tick_ms).max(1));
+        store.epoch_deadline_trap();
+
+        let outcome = (|| {
+            let instance = self.loaded.instance_pre.instantiate(&mut store)?;
+            let func = instance
+                .get_func(&mut store, &export)
+                .ok_or_else(|| wasmtime::format_err!("export `{name}` is not a function"))?;
+            let ty = func.ty(&store);
+            let mut params = Vec::new();
+            for (param, param_ty) in ty.params() {
+                let value = args.get(param).unwrap_or(&Json::Null);
+                let converted = json_val::to_val(value, &param_ty, param).map_err(|e| BadArgs(e.to_string()))?;
+                params.push(converted);
+            }
+            let mut results = vec![Val::Bool(false); ty.results().len()];
+            func.call(&mut store, &params, &mut results)?;
+            Ok::<_, wasmtime::Error>(results.first().map_or(Json::Null, json_val::from_val))
+        })();
+
+        outcome.map_err(|error| self.fault(name, error, store.data().limits.memory_refused, &stderr))
+    }
+
+    fn export_index(&self, name: &str) -> Result<wasmtime::component::ComponentExportIndex, Fault> {
+        let (interface, function) = name
+            .split_once('.')
+            .ok_or_else(|| Fault::UnknownExport(name.to_string()))?;
+        let qualified = format!("{PACKAGE_NAMESPACE}/{interface}@{PACKAGE_VERSION}");
+        let component = &self.loaded.component;
+        let parent = component
+            .get_export_index(None, &qualified)
+            .ok_or_else(|| Fault::UnknownExport(name.to_string()))?;
+        component
+            .get_export_index(Some(&parent), function)
+            .ok_or_else(|| Fault::UnknownExport(name.to_string()))
+    }
+
+    fn fault(&self, name: &str, error: wasmtime::Error, memory_refused: bool, stderr: &MemoryOutputPipe) -> Fault {
+        if let Some(BadArgs(problem)) = error.downcast_ref::<BadArgs>() {
+            return Fault::BadArguments {
+                call: name.to_string(),
+                problem: problem.clone(),
+            };
+        }
+        if memory_refused {
+            return Fault::MemoryCap(self.options.memory_mb);
+        }
+        match error.downcast_ref::<Trap>() {
+            Some(Trap::OutOfFuel) => Fault::CpuBudget(self.options.fuel),
+            Some(Trap::Interrupt) => Fault::Timeout(self.options.timeout_ms),
+            _ => {
+                let said = String::from_utf8_lossy(&stderr.contents()).trim().to_string();
+                let last = said.lines().last().unwrap_or_default();
+                if last.is_empty() {
+                    Fault::Trap(format!("{error:#}"))
+                } else {
+                    Fault::Trap(format!("{error:#} ({last})"))
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+struct BadArgs(String);
+
+impl std::fmt::Display for BadArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadArgs {}

@@ -1,0 +1,81 @@
+//! What one call's `Store` holds: WASI context, limits and the backends.
+
+use crate::db::DbBackend;
+use crate::http::HttpBackend;
+use crate::platform::PlatformBackend;
+use std::time::Duration;
+use wasmtime::ResourceLimiter;
+use wasmtime::component::ResourceTable;
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+/// The capabilities a call runs with; the embedder's or in-memory fakes.
+pub struct Capabilities {
+    pub http: Box<dyn HttpBackend>,
+    pub db: Box<dyn DbBackend>,
+    pub platform: Box<dyn PlatformBackend>,
+}
+
+/// Per-call limits that host functions enforce.
+pub struct CallLimits {
+    pub http_allow: Vec<String>,
+    pub http_timeout: Duration,
+    pub http_max_bytes: u64,
+    pub memory_bytes: usize,
+    /// Set when the guest asked for more memory than the cap.
+    pub memory_refused: bool,
+}
+
+pub struct HostState {
+    pub(crate) wasi: WasiCtx,
+    pub(crate) table: ResourceTable,
+    pub(crate) limits: CallLimits,
+    pub(crate) http: Box<dyn HttpBackend>,
+    pub(crate) db: Box<dyn DbBackend>,
+    pub(crate) platform: Box<dyn PlatformBackend>,
+}
+
+impl HostState {
+    pub fn new(wasi: WasiCtx, limits: CallLimits, caps: Capabilities) -> Self {
+        Self {
+            wasi,
+            table: ResourceTable::new(),
+            limits,
+            http: caps.http,
+            db: caps.db,
+            platform: caps.platform,
+        }
+    }
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+impl ResourceLimiter for HostState {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.limits.memory_bytes {
+            self.limits.memory_refused = true;
+            wasmtime::bail!("memory cap reached");
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        Ok(desired <= 100_000)
+    }
+}
