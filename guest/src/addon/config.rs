@@ -1,0 +1,85 @@
+//! `hostkeyresellermod_config`: the addon's settings form.
+
+/// One field of WHMCS's settings schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigField {
+    pub key: &'static str,
+    pub friendly_name: &'static str,
+    pub kind: &'static str,
+    pub size: Option<u32>,
+    pub default: Option<&'static str>,
+    pub description: &'static str,
+    pub options: Vec<(&'static str, &'static str)>,
+}
+
+pub struct AddonConfig {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub version: &'static str,
+    pub author: &'static str,
+    pub fields: Vec<ConfigField>,
+}
+
+fn field(key: &'static str, friendly_name: &'static str, kind: &'static str) -> ConfigField {
+    ConfigField {
+        key,
+        friendly_name,
+        kind,
+        size: None,
+        default: None,
+        description: "",
+        options: Vec::new(),
+    }
+}
+
+/// The original module's settings (same keys, so its stored values carry
+/// over) plus the bridge's transport choice.
+pub fn addon_config() -> AddonConfig {
+    AddonConfig {
+        name: "HOSTKEY Reseller",
+        description: "Resell HOSTKEY VPS, bare metal and GPU servers under your own brand.",
+        version: super::VERSION,
+        author: "hostkeyresellermod",
+        fields: vec![
+            ConfigField {
+                size: Some(60),
+                default: Some(crate::schema::settings::DEFAULT_API_URL),
+                description: "Base URL of the HOSTKEY API.",
+                ..field("apiurl", "API URL", "text")
+            },
+            ConfigField {
+                size: Some(40),
+                description: "Your HOSTKEY API key (control panel: Username, API keys).",
+                ..field("apikey", "API key", "password")
+            },
+            ConfigField {
+                size: Some(20),
+                default: Some("HKP-"),
+                description: "Put before every imported product name.",
+                ..field("presetnameprefix", "Product name prefix", "text")
+            },
+            ConfigField {
+                size: Some(40),
+                default: Some("Hostkey servers"),
+                description: "Product group for products without a location group.",
+                ..field("defaultproductgroup", "Default product group", "text")
+            },
+            ConfigField {
+                description: "Also keep every API call in the module's own log table (secrets masked).",
+                ..field("logging", "Logging", "yesno")
+            },
+            ConfigField {
+                default: Some("auto"),
+                description: "Where import settings come from: import.ini if present (auto), the admin page, or import.ini only.",
+                options: vec![("auto", "Automatic"), ("admin", "Admin page"), ("ini", "import.ini")],
+                ..field("importsource", "Import settings source", "dropdown")
+            },
+            ConfigField {
+                default: Some("auto"),
+                description: "How PHP runs the module's engine: in-process (FFI, needs ffi.enable) or a helper process.",
+                options: vec![("auto", "Automatic"), ("ffi", "In-process (FFI)"), ("cli", "Helper process")],
+                ..field("transport", "Engine transport", "dropdown")
+            },
+        ],
+    }
+}

@@ -1,0 +1,208 @@
+use super::types::GetClientAnswer;
+use super::{ApiBase, ApiError, ClientInfo, envelope, form};
+use crate::capabilities::http::{HttpError, Method, Request};
+use crate::capabilities::platform::ModuleLogEntry;
+use crate::capabilities::{Http, Platform};
+use serde_json::Value as Json;
+
+/// Actions that create something at HOSTKEY (and may spend money): never
+/// repeated automatically, not even after a stale session.
+const CREATE_ACTIONS: &[(&str, &str)] = &[
+    ("eq", "order_instance"),
+    ("net", "add_ipv4"),
+    ("pdns", "add_domain"),
+    ("pdns", "add_dns"),
+    ("ssh_keys", "add"),
+    ("tags", "add"),
+    ("api_keys", "add"),
+    ("whmcs", "apply_credit"),
+];
+
+/// One session with the API: logs in lazily, logs in again once when the
+/// token goes stale, logs every call with its secrets masked.
+pub struct ApiClient<'a> {
+    http: &'a mut dyn Http,
+    platform: &'a mut dyn Platform,
+    base: ApiBase,
+    key: String,
+    token: Option<String>,
+    timeout_ms: Option<u32>,
+}
+
+impl<'a> ApiClient<'a> {
+    pub fn new(
+        http: &'a mut dyn Http,
+        platform: &'a mut dyn Platform,
+        api_url: &str,
+        api_key: &str,
+    ) -> Result<Self, ApiError> {
+        let base = ApiBase::parse(api_url)?;
+        let key = api_key.trim().to_string();
+        if key.is_empty() {
+            return Err(ApiError::NoKey);
+        }
+        Ok(Self {
+            http,
+            platform,
+            base,
+            key,
+            token: None,
+            timeout_ms: None,
+        })
+    }
+
+    pub fn base(&self) -> &ApiBase {
+        &self.base
+    }
+
+    /// `auth/login`: a fresh session token. The key goes in the POST body,
+    /// never in a URL that proxies and servers log.
+    pub fn login(&mut self) -> Result<(), ApiError> {
+        let key = self.key.clone();
+        let answer = self.post("auth", "login", &[("key", key.as_str())])?;
+        let token = answer
+            .get("result")
+            .and_then(|r| r.get("token"))
+            .or_else(|| answer.get("token"))
+            .and_then(Json::as_str)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::Malformed {
+                call: "auth/login".into(),
+            })?;
+        self.token = Some(token.to_string());
+        Ok(())
+    }
+
+    /// A call with the session token.
+    pub fn call(&mut self, module: &str, action: &str, params: &[(&str, &str)]) -> Result<Json, ApiError> {
+        if self.token.is_none() {
+            self.login()?;
+        }
+        match self.call_with_token(module, action, params) {
+            Err(error) if error.is_stale_session() && !CREATE_ACTIONS.contains(&(module, action)) => {
+                self.login()?;
+                self.call_with_token(module, action, params)
+            }
+            other => other,
+        }
+    }
+
+    /// A public call (no token), e.g. `presets/info`.
+    pub fn call_public(&mut self, module: &str, action: &str, params: &[(&str, &str)]) -> Result<Json, ApiError> {
+        self.post(module, action, params)
+    }
+
+    /// `whmcs/get_client`: the reseller's own account.
+    pub fn client_info(&mut self) -> Result<ClientInfo, ApiError> {
+        let answer = self.call("whmcs", "get_client", &[])?;
+        serde_json::from_value::<GetClientAnswer>(answer)
+            .map(|a| a.client)
+            .map_err(|_| ApiError::Malformed {
+                call: "whmcs/get_client".into(),
+            })
+    }
+
+    fn call_with_token(&mut self, module: &str, action: &str, params: &[(&str, &str)]) -> Result<Json, ApiError> {
+        let token = self.token.clone().unwrap_or_default();
+        let mut with_token: Vec<(&str, &str)> = params.to_vec();
+        with_token.push(("token", token.as_str()));
+        self.post(module, action, &with_token)
+    }
+
+    fn secrets(&self) -> Vec<String> {
+        let mut secrets = vec![self.key.clone()];
+        secrets.extend(self.token.clone());
+        secrets
+    }
+
+    fn mask(&self, text: &str) -> String {
+        self.secrets()
+            .iter()
+            .filter(|s| !s.is_empty())
+            .fold(text.to_string(), |acc, s| acc.replace(s.as_str(), "***"))
+    }
+
+    fn post(&mut self, module: &str, action: &str, params: &[(&str, &str)]) -> Result<Json, ApiError> {
+        let call = format!("{module}/{action}");
+        let mut pairs = vec![("action", action)];
+        pairs.extend_from_slice(params);
+        let body = form::encode(&pairs);
+        let request = Request {
+            method: Method::Post,
+            url: self.base.endpoint(module),
+            headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
+            body: body.clone().into_bytes(),
+            timeout_ms: self.timeout_ms,
+        };
+        let sent = self.http.send(request);
+        let (outcome, response_text) = match sent {
+            Err(error) => (Err(self.transport_error(&call, error)), String::new()),
+            Ok(response) => {
+                let text = String::from_utf8_lossy(&response.body).into_owned();
+                (self.interpret(&call, response.status, &response.body), text)
+            }
+        };
+        if let Ok(answer) = &outcome {
+            if let Some(token) = answer.get("result").and_then(|r| r.get("token")).and_then(Json::as_str) {
+                // Mask the new token too, before it reaches any log.
+                self.token = Some(token.to_string());
+            }
+        }
+        self.log(&call, &body, &response_text, &outcome);
+        outcome.map_err(|e| self.scrub(e))
+    }
+
+    fn interpret(&self, call: &str, status: u16, body: &[u8]) -> Result<Json, ApiError> {
+        match serde_json::from_slice::<Json>(body) {
+            Ok(answer) if answer.is_object() => envelope::check(call, answer),
+            _ if !(200..300).contains(&status) => Err(ApiError::Status {
+                call: call.into(),
+                status,
+            }),
+            _ => Err(ApiError::Malformed { call: call.into() }),
+        }
+    }
+
+    fn transport_error(&self, call: &str, error: HttpError) -> ApiError {
+        match error {
+            HttpError::Timeout => ApiError::Timeout { call: call.into() },
+            HttpError::HostNotAllowed(host) => ApiError::HostNotAllowed(host),
+            HttpError::InvalidUrl(_) => ApiError::BadUrl(self.base.as_str().to_string()),
+            other => ApiError::Unreachable {
+                call: call.into(),
+                detail: other.to_string(),
+            },
+        }
+    }
+
+    /// The API may echo what it was sent; nothing secret leaves in an error.
+    fn scrub(&self, error: ApiError) -> ApiError {
+        match error {
+            ApiError::Refused { call, message, code } => ApiError::Refused {
+                call,
+                message: self.mask(&message),
+                code,
+            },
+            ApiError::Unreachable { call, detail } => ApiError::Unreachable {
+                call,
+                detail: self.mask(&detail),
+            },
+            other => other,
+        }
+    }
+
+    fn log(&mut self, call: &str, request: &str, response: &str, outcome: &Result<Json, ApiError>) {
+        let processed = match outcome {
+            Ok(_) => "ok".to_string(),
+            Err(error) => error.to_string(),
+        };
+        let entry = ModuleLogEntry {
+            action: call.to_string(),
+            request: self.mask(request),
+            response: self.mask(response),
+            processed: self.mask(&processed),
+            mask: self.secrets(),
+        };
+        self.platform.module_log(entry);
+    }
+}

@@ -1,0 +1,23 @@
+//! What only WHMCS can do (the `platform` interface).
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModuleLogEntry {
+    pub action: String,
+    pub request: String,
+    pub response: String,
+    pub processed: String,
+    /// Secret values WHMCS scrubs from the entry.
+    pub mask: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct PlatformError(pub String);
+
+pub trait Platform {
+    fn decrypt(&mut self, ciphertext: &str) -> Result<String, PlatformError>;
+    fn module_log(&mut self, entry: ModuleLogEntry);
+    fn activity_log(&mut self, message: &str, client_id: i64);
+    fn system_url(&mut self) -> String;
+    fn local_api(&mut self, command: &str, params: &[(String, String)]) -> Result<String, PlatformError>;
+}

@@ -1,0 +1,18 @@
+//! The WIT binding: imports become the capability traits, exports forward
+//! to the rules. Nothing else lives here.
+
+mod capabilities;
+mod convert;
+mod guest_impl;
+#[cfg(feature = "sandbox-probes")]
+mod probes;
+
+wit_bindgen::generate!({
+    path: "../wit",
+    world: "reseller",
+});
+
+/// The component's export type.
+pub struct Component;
+
+export!(Component);

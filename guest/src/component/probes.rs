@@ -1,0 +1,51 @@
+//! Test-only misbehaviour for the host's sandbox tests, selected by the
+//! tested server's username. Built only with the `sandbox-probes` feature.
+
+use super::capabilities::{WitDb, WitHttp};
+use super::hostkey::reseller::types::{Error, Server};
+use super::exports::hostkey::reseller::provisioning::ConnectionReport;
+use crate::capabilities::db::Select;
+use crate::capabilities::http::{Method, Request};
+use crate::capabilities::{Db, Http};
+
+type Outcome = Result<ConnectionReport, Error>;
+
+fn report(summary: String) -> Outcome {
+    Ok(ConnectionReport { api_url: String::new(), account_email: String::new(), currency_code: String::new(), summary })
+}
+
+pub fn run(server: &Server) -> Option<Outcome> {
+    match server.username.as_str() {
+        "probe:loop" => {
+            let mut n: u64 = 0;
+            loop {
+                n = std::hint::black_box(n.wrapping_add(1));
+            }
+        }
+        "probe:alloc" => {
+            let mut hoard: Vec<Vec<u8>> = Vec::new();
+            loop {
+                hoard.push(vec![1u8; 1 << 20]);
+                std::hint::black_box(&hoard);
+            }
+        }
+        "probe:table" => Some(match WitDb.select(&Select::from("tbladmins", &["username", "password"])) {
+            Ok(rows) => report(format!("read {} admin rows", rows.len())),
+            Err(e) => Err(Error::Database(e.to_string())),
+        }),
+        "probe:host" => {
+            let request = Request {
+                method: Method::Get,
+                url: server.hostname.clone(),
+                headers: Vec::new(),
+                body: Vec::new(),
+                timeout_ms: Some(2000),
+            };
+            Some(match WitHttp.send(request) {
+                Ok(r) => report(format!("reached it: HTTP {}", r.status)),
+                Err(e) => Err(Error::Api(e.to_string())),
+            })
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,16 @@
+//! hostkeyresellermod's business rules. Everything here runs natively
+//! against the traits in `capabilities`; `component` binds them to the WIT
+//! contract when built for `wasm32-wasip2`.
+
+pub mod addon;
+pub mod api;
+pub mod capabilities;
+pub mod error;
+pub mod provisioning;
+pub mod schema;
+
+#[cfg(target_arch = "wasm32")]
+mod component;
+
+#[cfg(test)]
+mod testing;

@@ -1,0 +1,83 @@
+//! The module's own tables, in the original module's layout so a WHMCS that
+//! ran it keeps its data.
+
+use crate::capabilities::db::{ColumnDef, ColumnKind, TableDef, Value};
+
+pub const PRODUCTS_TABLE: &str = "mod_hostkeyresellermod";
+pub const LOG_TABLE: &str = "mod_hostkeyresellermod_log";
+pub const IMPORT_SETTINGS_TABLE: &str = "mod_hostkeyresellermodimportsettings";
+
+fn column(name: &str, kind: ColumnKind, nullable: bool, default: Option<Value>) -> ColumnDef {
+    ColumnDef {
+        name: name.into(),
+        kind,
+        nullable,
+        default,
+    }
+}
+
+fn id() -> ColumnDef {
+    column("id", ColumnKind::Id, false, None)
+}
+
+/// The three tables, in creation order.
+pub fn definitions() -> Vec<TableDef> {
+    use ColumnKind::*;
+    vec![
+        TableDef {
+            name: PRODUCTS_TABLE.into(),
+            columns: vec![
+                id(),
+                column("type", ShortText, false, None),
+                column("relid", Integer, false, Some(Value::Int(0))),
+                column("name", Text, true, None),
+                column("server_type", ShortText, true, None),
+            ],
+            indexes: vec![vec!["type".into(), "relid".into()]],
+        },
+        TableDef {
+            name: LOG_TABLE.into(),
+            columns: vec![
+                id(),
+                column("date", DateTime, true, None),
+                column("module", ShortText, true, None),
+                column("action", ShortText, true, None),
+                column("params", Text, true, None),
+                column("response", Text, true, None),
+            ],
+            indexes: vec![vec!["date".into()]],
+        },
+        TableDef {
+            name: IMPORT_SETTINGS_TABLE.into(),
+            columns: vec![
+                id(),
+                column("group", ShortText, false, None),
+                column("name", ShortText, true, None),
+                column("currency", ShortText, true, None),
+                column("amount", Money, false, Some(Value::Int(0))),
+                column("active", Integer, false, Some(Value::Int(1))),
+            ],
+            indexes: vec![vec!["group".into()]],
+        },
+    ]
+}
+
+/// One default row of the import settings: (group, name, currency, amount, active).
+pub struct ImportSettingDefault {
+    pub group: &'static str,
+    pub name: &'static str,
+    pub currency: &'static str,
+    pub amount: i64,
+    pub active: i64,
+}
+
+/// A fresh install imports every group at cost (0 % markup), no rounding,
+/// no welcome email and the API's order.
+pub const IMPORT_SETTING_DEFAULTS: &[ImportSettingDefault] = &[
+    ImportSettingDefault { group: "vps", name: "VPS products", currency: "%", amount: 0, active: 1 },
+    ImportSettingDefault { group: "bm", name: "Bare metal products", currency: "%", amount: 0, active: 1 },
+    ImportSettingDefault { group: "gpu", name: "GPU products", currency: "%", amount: 0, active: 1 },
+    ImportSettingDefault { group: "round", name: "round", currency: "", amount: 0, active: 1 },
+    ImportSettingDefault { group: "template", name: "template", currency: "", amount: 0, active: 1 },
+    ImportSettingDefault { group: "sort", name: "none", currency: "", amount: 0, active: 1 },
+];

@@ -1,0 +1,90 @@
+//! The addon's settings as WHMCS stores them in `tbladdonmodules`.
+
+use crate::capabilities::Db;
+use crate::capabilities::db::{Condition, DbError, Select, Value};
+
+pub const MODULE: &str = "hostkeyresellermod";
+pub const DEFAULT_API_URL: &str = "https://invapi.hostkey.com/";
+
+/// The settings the rules use; secrets are only ever passed on, never shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub api_url: String,
+    pub api_key: String,
+    pub preset_name_prefix: String,
+    pub default_product_group: String,
+    pub logging: bool,
+    pub import_source: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            api_url: DEFAULT_API_URL.into(),
+            api_key: String::new(),
+            preset_name_prefix: "HKP-".into(),
+            default_product_group: "Hostkey servers".into(),
+            logging: false,
+            import_source: "auto".into(),
+        }
+    }
+}
+
+fn yes(value: &str) -> bool {
+    matches!(value.trim().to_ascii_lowercase().as_str(), "on" | "yes" | "1" | "true")
+}
+
+impl Settings {
+    /// Reads the module's rows; a missing or empty value keeps its default.
+    pub fn load(db: &mut dyn Db) -> Result<Self, DbError> {
+        let rows = db.select(
+            &Select::from("tbladdonmodules", &["setting", "value"])
+                .filter(Condition::eq("module", Value::text(MODULE))),
+        )?;
+        let mut settings = Self::default();
+        for i in 0..rows.len() {
+            let value = rows.get(i, "value").as_text();
+            let value = value.trim().to_string();
+            if value.is_empty() {
+                continue;
+            }
+            match rows.get(i, "setting").as_text().as_str() {
+                "apiurl" => settings.api_url = value,
+                "apikey" => settings.api_key = value,
+                "presetnameprefix" => settings.preset_name_prefix = value,
+                "defaultproductgroup" => settings.default_product_group = value,
+                "logging" => settings.logging = yes(&value),
+                "importsource" => settings.import_source = value,
+                _ => {}
+            }
+        }
+        Ok(settings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::MemoryDb;
+
+    #[test]
+    fn stored_values_override_defaults_and_empty_ones_do_not() {
+        let mut db = MemoryDb::whmcs();
+        db.seed(
+            "tbladdonmodules",
+            &["module", "setting", "value"],
+            vec![
+                vec![Value::text(MODULE), Value::text("apiurl"), Value::text("http://127.0.0.1:9/api/")],
+                vec![Value::text(MODULE), Value::text("apikey"), Value::text("k1")],
+                vec![Value::text(MODULE), Value::text("presetnameprefix"), Value::text("")],
+                vec![Value::text(MODULE), Value::text("logging"), Value::text("on")],
+                vec![Value::text("othermodule"), Value::text("apikey"), Value::text("not ours")],
+            ],
+        );
+        let settings = Settings::load(&mut db).expect("settings load");
+        assert_eq!(settings.api_url, "http://127.0.0.1:9/api/");
+        assert_eq!(settings.api_key, "k1");
+        assert_eq!(settings.preset_name_prefix, "HKP-");
+        assert!(settings.logging);
+    }
+}

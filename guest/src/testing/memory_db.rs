@@ -1,0 +1,220 @@
+use crate::capabilities::Db;
+use crate::capabilities::db::{
+    ColumnKind, Comparison, Condition, DbError, Delete, Insert, Rows, Select, TableDef, Update, UpdateRows, Value,
+};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Table {
+    columns: Vec<String>,
+    rows: Vec<Vec<Value>>,
+    next_id: i64,
+}
+
+/// Tables as vectors of rows; enough SQL semantics for the rules' statements.
+#[derive(Debug, Default)]
+pub struct MemoryDb {
+    tables: BTreeMap<String, Table>,
+    snapshot: Option<BTreeMap<String, Table>>,
+    failing_inserts: Vec<String>,
+}
+
+fn matches(value: &Value, c: &Condition) -> bool {
+    let equal = |v: &Value| value.as_text() == v.as_text() && !matches!(value, Value::Null);
+    match c.comparison {
+        Comparison::Eq => c.values.first().is_some_and(equal),
+        Comparison::Ne => c.values.first().is_some_and(|v| !equal(v)),
+        Comparison::InList => c.values.iter().any(equal),
+        Comparison::NotInList => !c.values.iter().any(equal),
+        Comparison::IsNull => matches!(value, Value::Null),
+        Comparison::NotNull => !matches!(value, Value::Null),
+        Comparison::Lt | Comparison::Le | Comparison::Gt | Comparison::Ge | Comparison::Like => {
+            unimplemented!("the rules under test do not use {:?}", c.comparison)
+        }
+    }
+}
+
+impl MemoryDb {
+    /// The WHMCS tables the rules read, empty.
+    pub fn whmcs() -> Self {
+        let mut db = Self::default();
+        db.add_table("tbladdonmodules", &["id", "module", "setting", "value"]);
+        db
+    }
+
+    pub fn add_table(&mut self, name: &str, columns: &[&str]) {
+        let table = Table {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows: Vec::new(),
+            next_id: 1,
+        };
+        self.tables.insert(name.to_string(), table);
+    }
+
+    pub fn seed(&mut self, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) {
+        let insert = Insert {
+            table: table.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows,
+        };
+        self.insert(&insert).expect("seed rows fit the table");
+    }
+
+    pub fn column(&self, table: &str, column: &str) -> Vec<Value> {
+        let Some(t) = self.tables.get(table) else { return Vec::new() };
+        let i = t.columns.iter().position(|c| c == column).expect("known column");
+        t.rows.iter().map(|r| r[i].clone()).collect()
+    }
+
+    /// Everything, for before/after comparisons.
+    pub fn dump(&self) -> String {
+        format!("{:?}", self.tables)
+    }
+
+    pub fn delete_where(&mut self, table: &str, column: &str, value: &str) {
+        let condition = Condition::eq(column, Value::text(value));
+        self.delete(&Delete { table: table.into(), conditions: vec![condition] }).expect("delete");
+    }
+
+    pub fn update_where(&mut self, table: &str, column: &str, value: &str, set: &str, to: Value) {
+        let condition = Condition::eq(column, Value::text(value));
+        let update = Update { table: table.into(), assignments: vec![(set.into(), to)], conditions: vec![condition] };
+        self.update(&update).expect("update");
+    }
+
+    pub fn fail_inserts_into(&mut self, table: &str) {
+        self.failing_inserts.push(table.to_string());
+    }
+
+    pub fn in_transaction(&self) -> bool {
+        self.snapshot.is_some()
+    }
+
+    fn table(&mut self, name: &str) -> Result<&mut Table, DbError> {
+        self.tables.get_mut(name).ok_or_else(|| DbError::Other(format!("no table {name}")))
+    }
+}
+
+fn index(table: &Table, column: &str) -> Result<usize, DbError> {
+    table.columns.iter().position(|c| c == column).ok_or_else(|| DbError::Invalid(format!("no column {column}")))
+}
+
+fn holds(table: &Table, row: &[Value], conditions: &[Condition]) -> Result<bool, DbError> {
+    for c in conditions {
+        if !matches(&row[index(table, &c.column)?], c) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+impl Db for MemoryDb {
+    fn select(&mut self, s: &Select) -> Result<Rows, DbError> {
+        let table = self.table(&s.table)?;
+        let columns = if s.columns.is_empty() { table.columns.clone() } else { s.columns.clone() };
+        let picks = columns.iter().map(|c| index(table, c)).collect::<Result<Vec<_>, _>>()?;
+        let mut rows = Vec::new();
+        for row in &table.rows {
+            if holds(table, row, &s.conditions)? {
+                rows.push(picks.iter().map(|&i| row[i].clone()).collect());
+            }
+        }
+        rows.truncate(s.limit.map_or(usize::MAX, |l| l as usize));
+        Ok(Rows { columns, rows })
+    }
+
+    fn insert(&mut self, s: &Insert) -> Result<Vec<i64>, DbError> {
+        if self.failing_inserts.contains(&s.table) {
+            return Err(DbError::Constraint("scripted failure".into()));
+        }
+        let table = self.table(&s.table)?;
+        let picks = s.columns.iter().map(|c| index(table, c)).collect::<Result<Vec<_>, _>>()?;
+        let id_at = table.columns.iter().position(|c| c == "id");
+        let mut ids = Vec::new();
+        for values in &s.rows {
+            let mut row = vec![Value::Null; table.columns.len()];
+            for (&i, v) in picks.iter().zip(values) {
+                row[i] = v.clone();
+            }
+            if let Some(i) = id_at {
+                row[i] = Value::Int(table.next_id);
+                ids.push(table.next_id);
+                table.next_id += 1;
+            } else {
+                ids.push(0);
+            }
+            table.rows.push(row);
+        }
+        Ok(ids)
+    }
+
+    fn update(&mut self, s: &Update) -> Result<u64, DbError> {
+        let table = self.table(&s.table)?;
+        let sets = s.assignments.iter().map(|(c, v)| Ok((index(table, c)?, v.clone()))).collect::<Result<Vec<_>, DbError>>()?;
+        let mut n = 0;
+        for r in 0..table.rows.len() {
+            if holds(table, &table.rows[r], &s.conditions)? {
+                n += 1;
+                for (i, v) in &sets {
+                    table.rows[r][*i] = v.clone();
+                }
+            }
+        }
+        Ok(n)
+    }
+
+    fn update_rows(&mut self, s: &UpdateRows) -> Result<u64, DbError> {
+        let mut n = 0;
+        for row in &s.rows {
+            let Some((key, values)) = row.split_first() else { continue };
+            let assignments = s.columns.iter().cloned().zip(values.iter().cloned()).collect();
+            let conditions = vec![Condition::eq(&s.key, key.clone())];
+            n += self.update(&Update { table: s.table.clone(), assignments, conditions })?;
+        }
+        Ok(n)
+    }
+
+    fn delete(&mut self, s: &Delete) -> Result<u64, DbError> {
+        let table = self.table(&s.table)?;
+        let before = table.rows.len();
+        let mut kept = Vec::new();
+        for row in std::mem::take(&mut table.rows) {
+            if !holds(table, &row, &s.conditions)? {
+                kept.push(row);
+            }
+        }
+        table.rows = kept;
+        Ok((before - table.rows.len()) as u64)
+    }
+
+    fn begin(&mut self) -> Result<(), DbError> {
+        if self.snapshot.is_some() {
+            return Err(DbError::Invalid("nested transaction".into()));
+        }
+        self.snapshot = Some(self.tables.clone());
+        Ok(())
+    }
+
+    fn commit(&mut self) -> Result<(), DbError> {
+        self.snapshot.take().map(|_| ()).ok_or_else(|| DbError::Invalid("no transaction".into()))
+    }
+
+    fn rollback(&mut self) -> Result<(), DbError> {
+        self.tables = self.snapshot.take().ok_or_else(|| DbError::Invalid("no transaction".into()))?;
+        Ok(())
+    }
+
+    fn table_exists(&mut self, table: &str) -> Result<bool, DbError> {
+        Ok(self.tables.contains_key(table))
+    }
+
+    fn create_table(&mut self, d: &TableDef) -> Result<(), DbError> {
+        if self.tables.contains_key(&d.name) {
+            return Err(DbError::Constraint(format!("{} exists", d.name)));
+        }
+        let columns: Vec<&str> = d.columns.iter().map(|c| c.name.as_str()).collect();
+        debug_assert!(d.columns.iter().any(|c| c.kind == ColumnKind::Id));
+        self.add_table(&d.name, &columns);
+        Ok(())
+    }
+}
