@@ -1,7 +1,10 @@
 //! `db` import: the table allow-list and identifier checks first, then a
 //! backend (the embedder's database, or the in-memory store of the tests).
 
-use crate::bindings::db::{self, Condition, DeleteStatement, Error, InsertStatement, Rows, SelectStatement, TableDef, UpdateStatement, UpdateRowsStatement};
+use crate::bindings::db::{
+    self, Condition, DeleteStatement, Error, InsertStatement, Rows, SelectStatement, TableDef,
+    UpdateRowsStatement, UpdateStatement,
+};
 use crate::policy::{self, PolicyError};
 use crate::state::HostState;
 
@@ -51,35 +54,55 @@ impl db::Host for HostState {
     fn select(&mut self, statement: SelectStatement) -> wasmtime::Result<Result<Rows, Error>> {
         let columns = statement.columns.iter().map(String::as_str);
         let ordered = statement.order.iter().map(|o| o.column.as_str());
-        Ok(check(&statement.table, columns.chain(ordered).chain(condition_columns(&statement.conditions)))
-            .and_then(|()| self.db.select(statement)))
+        Ok(check(
+            &statement.table,
+            columns
+                .chain(ordered)
+                .chain(condition_columns(&statement.conditions)),
+        )
+        .and_then(|()| self.db.select(statement)))
     }
 
     fn insert(&mut self, statement: InsertStatement) -> wasmtime::Result<Result<Vec<i64>, Error>> {
-        Ok(check(&statement.table, statement.columns.iter().map(String::as_str))
-            .and_then(|()| same_width(&statement.rows, statement.columns.len()))
-            .and_then(|()| self.db.insert(statement)))
+        Ok(check(
+            &statement.table,
+            statement.columns.iter().map(String::as_str),
+        )
+        .and_then(|()| same_width(&statement.rows, statement.columns.len()))
+        .and_then(|()| self.db.insert(statement)))
     }
 
     fn update(&mut self, statement: UpdateStatement) -> wasmtime::Result<Result<u64, Error>> {
         let assigned = statement.assignments.iter().map(|(c, _)| c.as_str());
-        Ok(check(&statement.table, assigned.chain(condition_columns(&statement.conditions)))
-            .and_then(|()| self.db.update(statement)))
+        Ok(check(
+            &statement.table,
+            assigned.chain(condition_columns(&statement.conditions)),
+        )
+        .and_then(|()| self.db.update(statement)))
     }
 
-    fn update_rows(&mut self, statement: UpdateRowsStatement) -> wasmtime::Result<Result<u64, Error>> {
+    fn update_rows(
+        &mut self,
+        statement: UpdateRowsStatement,
+    ) -> wasmtime::Result<Result<u64, Error>> {
         let columns = statement.columns.iter().map(String::as_str);
-        Ok(check(&statement.table, columns.chain([statement.key.as_str()]))
-            .and_then(|()| same_width(&statement.rows, statement.columns.len() + 1))
-            .and_then(|()| self.db.update_rows(statement)))
+        Ok(
+            check(&statement.table, columns.chain([statement.key.as_str()]))
+                .and_then(|()| same_width(&statement.rows, statement.columns.len() + 1))
+                .and_then(|()| self.db.update_rows(statement)),
+        )
     }
 
     fn delete(&mut self, statement: DeleteStatement) -> wasmtime::Result<Result<u64, Error>> {
         if statement.conditions.is_empty() {
-            return Ok(Err(Error::Invalid("a delete needs at least one condition".into())));
+            return Ok(Err(Error::Invalid(
+                "a delete needs at least one condition".into(),
+            )));
         }
-        Ok(check(&statement.table, condition_columns(&statement.conditions))
-            .and_then(|()| self.db.delete(statement)))
+        Ok(
+            check(&statement.table, condition_columns(&statement.conditions))
+                .and_then(|()| self.db.delete(statement)),
+        )
     }
 
     fn begin(&mut self) -> wasmtime::Result<Result<(), Error>> {
@@ -101,7 +124,12 @@ impl db::Host for HostState {
     fn create_table(&mut self, definition: TableDef) -> wasmtime::Result<Result<(), Error>> {
         let checked = policy::check_own_table(&definition.name)
             .map_err(refused)
-            .and_then(|()| check(&definition.name, definition.columns.iter().map(|c| c.name.as_str())));
+            .and_then(|()| {
+                check(
+                    &definition.name,
+                    definition.columns.iter().map(|c| c.name.as_str()),
+                )
+            });
         Ok(checked.and_then(|()| self.db.create_table(definition)))
     }
 }

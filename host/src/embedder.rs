@@ -1,7 +1,10 @@
 //! `db` and `platform` answered by the embedder (PHP) through one JSON
 //! message protocol; the transport (FFI callback or JSON lines) is an `Embedder`.
 
-use crate::bindings::db::{self, Condition, DeleteStatement, InsertStatement, Rows, SelectStatement, TableDef, UpdateStatement, UpdateRowsStatement};
+use crate::bindings::db::{
+    self, Condition, DeleteStatement, InsertStatement, Rows, SelectStatement, TableDef,
+    UpdateRowsStatement, UpdateStatement,
+};
 use crate::bindings::platform::{self, ModuleLogEntry};
 use crate::db::DbBackend;
 use crate::platform::PlatformBackend;
@@ -37,7 +40,10 @@ impl EmbedderBackend {
         let request = json!({ "op": op, "args": args });
         let bytes = serde_json::to_vec(&request).map_err(|e| other(e.to_string()))?;
         let answer = {
-            let mut link = self.link.lock().map_err(|_| other("the embedder link is poisoned".into()))?;
+            let mut link = self
+                .link
+                .lock()
+                .map_err(|_| other("the embedder link is poisoned".into()))?;
             link.exchange(&bytes).map_err(other)?
         };
         let mut answer: Json = serde_json::from_slice(&answer)
@@ -147,8 +153,9 @@ fn column_kind(kind: db::ColumnKind) -> &'static str {
 }
 
 fn count(json: &Json) -> Result<u64, db::Error> {
-    json.as_u64()
-        .ok_or_else(|| db::Error::Other("the embedder answered a count that is not a number".into()))
+    json.as_u64().ok_or_else(|| {
+        db::Error::Other("the embedder answered a count that is not a number".into())
+    })
 }
 
 fn unit(json: Result<Json, Refusal>) -> Result<(), db::Error> {
@@ -172,14 +179,23 @@ impl DbBackend for EmbedderBackend {
         let columns = answer
             .get("columns")
             .and_then(Json::as_array)
-            .map(|c| c.iter().filter_map(Json::as_str).map(String::from).collect())
+            .map(|c| {
+                c.iter()
+                    .filter_map(Json::as_str)
+                    .map(String::from)
+                    .collect()
+            })
             .unwrap_or_default();
         let rows = answer
             .get("rows")
             .and_then(Json::as_array)
             .ok_or_else(|| db::Error::Other("the embedder answered a select without rows".into()))?
             .iter()
-            .map(|row| row.as_array().map(|r| r.iter().map(value_from_json).collect()).unwrap_or_default())
+            .map(|row| {
+                row.as_array()
+                    .map(|r| r.iter().map(value_from_json).collect())
+                    .unwrap_or_default()
+            })
             .collect();
         Ok(Rows { columns, rows })
     }
@@ -187,11 +203,14 @@ impl DbBackend for EmbedderBackend {
     fn insert(&mut self, s: InsertStatement) -> Result<Vec<i64>, db::Error> {
         let rows: Json = s.rows.iter().map(|r| values(r)).collect();
         let answer = self
-            .ask("db.insert", json!({"statement": {"table": s.table, "columns": s.columns, "rows": rows}}))
+            .ask(
+                "db.insert",
+                json!({"statement": {"table": s.table, "columns": s.columns, "rows": rows}}),
+            )
             .map_err(db_error)?;
-        let ids = answer
-            .as_array()
-            .ok_or_else(|| db::Error::Other("the embedder answered an insert without ids".into()))?;
+        let ids = answer.as_array().ok_or_else(|| {
+            db::Error::Other("the embedder answered an insert without ids".into())
+        })?;
         Ok(ids.iter().map(|id| id.as_i64().unwrap_or(0)).collect())
     }
 
@@ -238,10 +257,12 @@ impl DbBackend for EmbedderBackend {
     }
 
     fn table_exists(&mut self, table: String) -> Result<bool, db::Error> {
-        let answer = self.ask("db.table-exists", json!({"table": table})).map_err(db_error)?;
-        answer
-            .as_bool()
-            .ok_or_else(|| db::Error::Other("the embedder answered table-exists without a boolean".into()))
+        let answer = self
+            .ask("db.table-exists", json!({"table": table}))
+            .map_err(db_error)?;
+        answer.as_bool().ok_or_else(|| {
+            db::Error::Other("the embedder answered table-exists without a boolean".into())
+        })
     }
 
     fn create_table(&mut self, d: TableDef) -> Result<(), db::Error> {
@@ -281,7 +302,10 @@ impl PlatformBackend for EmbedderBackend {
     }
 
     fn activity_log(&mut self, message: String, client_id: i64) {
-        let _ = self.ask("platform.activity-log", json!({"message": message, "client-id": client_id}));
+        let _ = self.ask(
+            "platform.activity-log",
+            json!({"message": message, "client-id": client_id}),
+        );
     }
 
     fn system_url(&mut self) -> String {
@@ -291,10 +315,20 @@ impl PlatformBackend for EmbedderBackend {
             .unwrap_or_default()
     }
 
-    fn local_api(&mut self, command: String, params: Vec<(String, String)>) -> Result<String, platform::Error> {
-        let params: serde_json::Map<String, Json> = params.into_iter().map(|(k, v)| (k, Json::String(v))).collect();
+    fn local_api(
+        &mut self,
+        command: String,
+        params: Vec<(String, String)>,
+    ) -> Result<String, platform::Error> {
+        let params: serde_json::Map<String, Json> = params
+            .into_iter()
+            .map(|(k, v)| (k, Json::String(v)))
+            .collect();
         let answer = self
-            .ask("platform.local-api", json!({"command": command, "params": params}))
+            .ask(
+                "platform.local-api",
+                json!({"command": command, "params": params}),
+            )
             .map_err(platform_error)?;
         Ok(answer.to_string())
     }

@@ -119,14 +119,19 @@ pub fn cwasm_path(engine: &Engine, wasm: &Path) -> Result<PathBuf, LoadError> {
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map(|d| d.as_nanos())
         .hash(&mut hasher);
-    let stem = wasm.file_stem().and_then(|s| s.to_str()).unwrap_or("component");
+    let stem = wasm
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("component");
     Ok(wasm.with_file_name(format!("{stem}.{:016x}.cwasm", hasher.finish())))
 }
 
 /// Writes the cache atomically and removes stale ones; a read-only folder
 /// only costs the next process a compile.
 fn store_cwasm(component: &Component, cwasm: &Path) {
-    let Ok(bytes) = component.serialize() else { return };
+    let Ok(bytes) = component.serialize() else {
+        return;
+    };
     let temp = cwasm.with_extension(format!("tmp{}", std::process::id()));
     if std::fs::write(&temp, &bytes).is_err() || std::fs::rename(&temp, cwasm).is_err() {
         let _ = std::fs::remove_file(&temp);
@@ -136,11 +141,18 @@ fn store_cwasm(component: &Component, cwasm: &Path) {
 }
 
 fn remove_stale(current: &Path) {
-    let (Some(dir), Some(name)) = (current.parent(), current.file_name().and_then(|n| n.to_str())) else {
+    let (Some(dir), Some(name)) = (
+        current.parent(),
+        current.file_name().and_then(|n| n.to_str()),
+    ) else {
         return;
     };
-    let Some(stem) = name.split('.').next() else { return };
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Some(stem) = name.split('.').next() else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let file = entry.file_name();
         let Some(file) = file.to_str() else { continue };

@@ -13,7 +13,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// The embedder's answer function: gets one request and must call
 /// `hk_reply(reply, ...)` once before returning.
-pub type CapabilityFn = extern "C" fn(request: *const c_char, request_len: usize, reply: *mut c_void);
+pub type CapabilityFn =
+    extern "C" fn(request: *const c_char, request_len: usize, reply: *mut c_void);
 
 pub struct HkRuntime {
     runtime: Runtime,
@@ -45,7 +46,8 @@ impl Embedder for FfiEmbedder {
             request.len(),
             std::ptr::from_mut(&mut slot).cast(),
         );
-        slot.data.ok_or_else(|| "the embedder's callback returned without replying".to_string())
+        slot.data
+            .ok_or_else(|| "the embedder's callback returned without replying".to_string())
     }
 }
 
@@ -67,7 +69,11 @@ fn guarded(body: impl FnOnce() -> Result<(), String>) -> *mut HkError {
 /// `bytes` must point to `len` readable bytes (or be NULL with `len` 0).
 unsafe fn slice<'a>(bytes: *const c_char, len: usize) -> Result<&'a [u8], String> {
     if bytes.is_null() {
-        return if len == 0 { Ok(&[]) } else { Err("a NULL buffer was passed".into()) };
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err("a NULL buffer was passed".into())
+        };
     }
     // SAFETY: the caller guarantees `len` readable bytes at `bytes`.
     Ok(unsafe { std::slice::from_raw_parts(bytes.cast::<u8>(), len) })
@@ -91,8 +97,8 @@ pub unsafe extern "C" fn hk_runtime_new(
         let capability = capability.ok_or("hk_runtime_new needs a capability callback")?;
         // SAFETY: per this function's contract.
         let bytes = unsafe { slice(options, options_len)? };
-        let options: RuntimeOptions =
-            serde_json::from_slice(bytes).map_err(|e| format!("the runtime options are not valid: {e}"))?;
+        let options: RuntimeOptions = serde_json::from_slice(bytes)
+            .map_err(|e| format!("the runtime options are not valid: {e}"))?;
         let runtime = Runtime::new(options).map_err(|e| e.to_string())?;
         let boxed = Box::new(HkRuntime {
             runtime,
@@ -150,7 +156,9 @@ pub unsafe extern "C" fn hk_reply(reply: *mut c_void, data: *const c_char, len: 
             return;
         }
         // SAFETY: per this function's contract.
-        let bytes = unsafe { slice(data, len) }.map(<[u8]>::to_vec).unwrap_or_default();
+        let bytes = unsafe { slice(data, len) }
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default();
         // SAFETY: `reply` is the slot handed to the callback, alive for its duration.
         unsafe { (*reply.cast::<ReplySlot>()).data = Some(bytes) };
     }));

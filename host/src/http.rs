@@ -7,7 +7,12 @@ use std::time::Duration;
 
 /// Sends requests that passed the policy.
 pub trait HttpBackend: Send {
-    fn send(&mut self, request: Request, timeout: Duration, max_bytes: u64) -> Result<Response, Error>;
+    fn send(
+        &mut self,
+        request: Request,
+        timeout: Duration,
+        max_bytes: u64,
+    ) -> Result<Response, Error>;
 }
 
 impl http::Host for HostState {
@@ -54,7 +59,12 @@ impl Default for UreqBackend {
 }
 
 impl HttpBackend for UreqBackend {
-    fn send(&mut self, request: Request, timeout: Duration, max_bytes: u64) -> Result<Response, Error> {
+    fn send(
+        &mut self,
+        request: Request,
+        timeout: Duration,
+        max_bytes: u64,
+    ) -> Result<Response, Error> {
         let method = match request.method {
             Method::Get => "GET",
             Method::Post => "POST",
@@ -62,7 +72,9 @@ impl HttpBackend for UreqBackend {
             Method::Patch => "PATCH",
             Method::Delete => "DELETE",
         };
-        let mut builder = ureq::http::Request::builder().method(method).uri(&request.url);
+        let mut builder = ureq::http::Request::builder()
+            .method(method)
+            .uri(&request.url);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
@@ -87,7 +99,11 @@ impl HttpBackend for UreqBackend {
             .limit(max_bytes)
             .read_to_vec()
             .map_err(transport_error)?;
-        Ok(Response { status, headers, body })
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 }
 

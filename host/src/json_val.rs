@@ -24,7 +24,10 @@ fn shape(path: &str, problem: impl Into<String>) -> ShapeError {
 /// Converts `json` into a value of type `ty`; `path` names it in errors.
 pub fn to_val(json: &Json, ty: &Type, path: &str) -> Result<Val, ShapeError> {
     Ok(match ty {
-        Type::Bool => Val::Bool(json.as_bool().ok_or_else(|| shape(path, "expected a boolean"))?),
+        Type::Bool => Val::Bool(
+            json.as_bool()
+                .ok_or_else(|| shape(path, "expected a boolean"))?,
+        ),
         Type::S8 => Val::S8(int(json, path)?),
         Type::U8 => Val::U8(int(json, path)?),
         Type::S16 => Val::S16(int(json, path)?),
@@ -64,7 +67,10 @@ pub fn to_val(json: &Json, ty: &Type, path: &str) -> Result<Val, ShapeError> {
                 if value.is_null() && !matches!(field.ty, Type::Option(_)) {
                     return Err(shape(&field_path, "is missing"));
                 }
-                fields.push((field.name.to_string(), to_val(value, &field.ty, &field_path)?));
+                fields.push((
+                    field.name.to_string(),
+                    to_val(value, &field.ty, &field_path)?,
+                ));
             }
             Val::Record(fields)
         }
@@ -89,7 +95,9 @@ pub fn to_val(json: &Json, ty: &Type, path: &str) -> Result<Val, ShapeError> {
             let payload = match (case.ty, payload) {
                 (None, _) => None,
                 (Some(ty), Some(p)) => Some(Box::new(to_val(p, &ty, &format!("{path}.{name}"))?)),
-                (Some(_), None) => return Err(shape(path, format!("case `{name}` needs a payload"))),
+                (Some(_), None) => {
+                    return Err(shape(path, format!("case `{name}` needs a payload")));
+                }
             };
             Val::Variant(name.to_string(), payload)
         }
@@ -108,7 +116,9 @@ pub fn to_val(json: &Json, ty: &Type, path: &str) -> Result<Val, ShapeError> {
             let (name, payload) = tagged(json, path)?;
             let inner = |ty: Option<Type>| -> Result<Option<Box<Val>>, ShapeError> {
                 match (ty, payload) {
-                    (Some(ty), Some(p)) => Ok(Some(Box::new(to_val(p, &ty, &format!("{path}.{name}"))?))),
+                    (Some(ty), Some(p)) => {
+                        Ok(Some(Box::new(to_val(p, &ty, &format!("{path}.{name}"))?)))
+                    }
                     (Some(_), None) => Err(shape(path, format!("`{name}` needs a value"))),
                     (None, _) => Ok(None),
                 }
@@ -192,15 +202,18 @@ fn int<T: TryFrom<i64> + TryFrom<u64>>(json: &Json, path: &str) -> Result<T, Sha
 }
 
 fn float(json: &Json, path: &str) -> Result<f64, ShapeError> {
-    json.as_f64().ok_or_else(|| shape(path, "expected a number"))
+    json.as_f64()
+        .ok_or_else(|| shape(path, "expected a number"))
 }
 
 fn text<'a>(json: &'a Json, path: &str) -> Result<&'a str, ShapeError> {
-    json.as_str().ok_or_else(|| shape(path, "expected a string"))
+    json.as_str()
+        .ok_or_else(|| shape(path, "expected a string"))
 }
 
 fn array<'a>(json: &'a Json, path: &str) -> Result<&'a Vec<Json>, ShapeError> {
-    json.as_array().ok_or_else(|| shape(path, "expected an array"))
+    json.as_array()
+        .ok_or_else(|| shape(path, "expected an array"))
 }
 
 /// `"case"` or `{"case": payload}`.
@@ -208,7 +221,10 @@ fn tagged<'a>(json: &'a Json, path: &str) -> Result<(&'a str, Option<&'a Json>),
     match json {
         Json::String(name) => Ok((name, None)),
         Json::Object(map) if map.len() == 1 => {
-            let (name, payload) = map.iter().next().ok_or_else(|| shape(path, "empty object"))?;
+            let (name, payload) = map
+                .iter()
+                .next()
+                .ok_or_else(|| shape(path, "empty object"))?;
             Ok((name, Some(payload)))
         }
         _ => Err(shape(path, "expected \"case\" or {\"case\": payload}")),

@@ -7,7 +7,8 @@ use hostkey_host::{Capabilities, Runtime, RuntimeOptions};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: hostkey-host serve --options '<json>' | hostkey-host precompile <component.wasm>";
+const USAGE: &str =
+    "usage: hostkey-host serve --options '<json>' | hostkey-host precompile <component.wasm>";
 
 /// Capability requests go out on stdout, answers come back on stdin.
 struct StdioEmbedder;
@@ -64,13 +65,18 @@ fn serve(options: RuntimeOptions) -> Result<(), String> {
 fn run(args: &[String]) -> Result<(), String> {
     match args {
         [command, flag, json] if command == "serve" && flag == "--options" => {
-            let options: RuntimeOptions =
-                serde_json::from_str(json).map_err(|e| format!("the runtime options are not valid: {e}"))?;
+            let options: RuntimeOptions = serde_json::from_str(json)
+                .map_err(|e| format!("the runtime options are not valid: {e}"))?;
             serve(options)
         }
         [command, path] if command == "precompile" => {
-            let runtime = Runtime::new(RuntimeOptions::for_component(path)).map_err(|e| e.to_string())?;
-            let state = if runtime.loaded_from_cache() { "was already" } else { "is now" };
+            let runtime =
+                Runtime::new(RuntimeOptions::for_component(path)).map_err(|e| e.to_string())?;
+            let state = if runtime.loaded_from_cache() {
+                "was already"
+            } else {
+                "is now"
+            };
             println!("{path} {state} precompiled");
             Ok(())
         }

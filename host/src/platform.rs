@@ -8,7 +8,11 @@ pub trait PlatformBackend: Send {
     fn module_log(&mut self, entry: ModuleLogEntry);
     fn activity_log(&mut self, message: String, client_id: i64);
     fn system_url(&mut self) -> String;
-    fn local_api(&mut self, command: String, params: Vec<(String, String)>) -> Result<String, Error>;
+    fn local_api(
+        &mut self,
+        command: String,
+        params: Vec<(String, String)>,
+    ) -> Result<String, Error>;
 }
 
 impl platform::Host for HostState {

@@ -73,7 +73,10 @@ pub fn check_identifier(name: &str) -> Result<(), PolicyError> {
 
 /// The host part of an allow-list entry or URL, lower-cased.
 pub fn check_host(host: &str, allow: &[String]) -> Result<(), PolicyError> {
-    let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
     if allow.iter().any(|a| a.eq_ignore_ascii_case(&host)) {
         Ok(())
     } else {

@@ -25,7 +25,9 @@ pub struct Runtime {
 /// Why a call could not complete; becomes `{"fault": "..."}`.
 #[derive(Debug, thiserror::Error)]
 pub enum Fault {
-    #[error("the call request is not valid JSON of the form {{\"call\": \"interface.function\", \"args\": {{...}}}}: {0}")]
+    #[error(
+        "the call request is not valid JSON of the form {{\"call\": \"interface.function\", \"args\": {{...}}}}: {0}"
+    )]
     BadRequest(String),
     #[error("the component has no export named `{0}`")]
     UnknownExport(String),
@@ -63,12 +65,14 @@ impl Runtime {
             Ok(value) => json!({ "value": value }),
             Err(fault) => json!({ "fault": fault.to_string() }),
         };
-        serde_json::to_vec(&envelope).unwrap_or_else(|_| br#"{"fault":"the answer could not be encoded"}"#.to_vec())
+        serde_json::to_vec(&envelope)
+            .unwrap_or_else(|_| br#"{"fault":"the answer could not be encoded"}"#.to_vec())
     }
 
     /// Runs one call request; the export's return value as JSON.
     pub fn call(&self, request: &[u8], caps: Capabilities) -> Result<Json, Fault> {
-        let request: Json = serde_json::from_slice(request).map_err(|e| Fault::BadRequest(e.to_string()))?;
+        let request: Json =
+            serde_json::from_slice(request).map_err(|e| Fault::BadRequest(e.to_string()))?;
         let name = request
             .get("call")
             .and_then(Json::as_str)
@@ -87,12 +91,15 @@ impl Runtime {
             http_allow: options.http_allow.clone(),
             http_timeout: Duration::from_millis(options.http_timeout_ms),
             http_max_bytes: options.http_max_bytes,
-            memory_bytes: usize::try_from(options.memory_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX),
+            memory_bytes: usize::try_from(options.memory_mb.saturating_mul(1024 * 1024))
+                .unwrap_or(usize::MAX),
             memory_refused: false,
         };
         let mut store = Store::new(engine::engine(), HostState::new(wasi, limits, caps));
         store.limiter(|state| state);
-        store.set_fuel(options.fuel).map_err(|e| Fault::Setup(e.to_string()))?;
+        store
+            .set_fuel(options.fuel)
+            .map_err(|e| Fault::Setup(e.to_string()))?;
         let tick_ms = u64::try_from(EPOCH_TICK.as_millis()).unwrap_or(1).max(1);
         store.set_epoch_deadline(options.timeout_ms.div_ceil(tick_ms).max(1));
         store.epoch_deadline_trap();
@@ -100,13 +107,14 @@ impl Runtime {
         let outcome = (|| {
             let instance = self.loaded.instance_pre.instantiate(&mut store)?;
             let func = instance
-                .get_func(&mut store, &export)
+                .get_func(&mut store, export)
                 .ok_or_else(|| wasmtime::format_err!("export `{name}` is not a function"))?;
             let ty = func.ty(&store);
             let mut params = Vec::new();
             for (param, param_ty) in ty.params() {
                 let value = args.get(param).unwrap_or(&Json::Null);
-                let converted = json_val::to_val(value, &param_ty, param).map_err(|e| BadArgs(e.to_string()))?;
+                let converted = json_val::to_val(value, &param_ty, param)
+                    .map_err(|e| BadArgs(e.to_string()))?;
                 params.push(converted);
             }
             let mut results = vec![Val::Bool(false); ty.results().len()];
@@ -114,7 +122,8 @@ impl Runtime {
             Ok::<_, wasmtime::Error>(results.first().map_or(Json::Null, json_val::from_val))
         })();
 
-        outcome.map_err(|error| self.fault(name, error, store.data().limits.memory_refused, &stderr))
+        outcome
+            .map_err(|error| self.fault(name, error, store.data().limits.memory_refused, &stderr))
     }
 
     fn export_index(&self, name: &str) -> Result<wasmtime::component::ComponentExportIndex, Fault> {
@@ -131,7 +140,13 @@ impl Runtime {
             .ok_or_else(|| Fault::UnknownExport(name.to_string()))
     }
 
-    fn fault(&self, name: &str, error: wasmtime::Error, memory_refused: bool, stderr: &MemoryOutputPipe) -> Fault {
+    fn fault(
+        &self,
+        name: &str,
+        error: wasmtime::Error,
+        memory_refused: bool,
+        stderr: &MemoryOutputPipe,
+    ) -> Fault {
         if let Some(BadArgs(problem)) = error.downcast_ref::<BadArgs>() {
             return Fault::BadArguments {
                 call: name.to_string(),
@@ -145,7 +160,9 @@ impl Runtime {
             Some(Trap::OutOfFuel) => Fault::CpuBudget(self.options.fuel),
             Some(Trap::Interrupt) => Fault::Timeout(self.options.timeout_ms),
             _ => {
-                let said = String::from_utf8_lossy(&stderr.contents()).trim().to_string();
+                let said = String::from_utf8_lossy(&stderr.contents())
+                    .trim()
+                    .to_string();
                 let last = said.lines().last().unwrap_or_default();
                 if last.is_empty() {
                     Fault::Trap(format!("{error:#}"))

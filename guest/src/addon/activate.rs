@@ -5,7 +5,7 @@
 use crate::capabilities::Db;
 use crate::capabilities::db::{Condition, Insert, Select, Value, in_transaction};
 use crate::error::ModuleResult;
-use crate::schema::module_tables::{IMPORT_SETTINGS_TABLE, IMPORT_SETTING_DEFAULTS, definitions};
+use crate::schema::module_tables::{IMPORT_SETTING_DEFAULTS, IMPORT_SETTINGS_TABLE, definitions};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivationReport {
@@ -27,18 +27,26 @@ pub fn activate(db: &mut dyn Db) -> ModuleResult<ActivationReport> {
     report.rows_seeded = in_transaction(db, |db| seed_import_settings(db))?;
     report.summary = match (report.tables_created.len(), report.rows_seeded) {
         (0, 0) => "The module was already set up; nothing changed.".to_string(),
-        (tables, rows) => format!("The module is set up: {tables} tables created, {rows} default settings added."),
+        (tables, rows) => {
+            format!("The module is set up: {tables} tables created, {rows} default settings added.")
+        }
     };
     Ok(report)
 }
 
 /// Adds the default row of every import-settings group that has none.
 fn seed_import_settings(db: &mut dyn Db) -> ModuleResult<u32> {
-    let groups: Vec<Value> = IMPORT_SETTING_DEFAULTS.iter().map(|d| Value::text(d.group)).collect();
-    let mut query = Select::from(IMPORT_SETTINGS_TABLE, &["group"]).filter(Condition::in_list("group", groups));
+    let groups: Vec<Value> = IMPORT_SETTING_DEFAULTS
+        .iter()
+        .map(|d| Value::text(d.group))
+        .collect();
+    let mut query =
+        Select::from(IMPORT_SETTINGS_TABLE, &["group"]).filter(Condition::in_list("group", groups));
     query.for_update = true;
     let existing = db.select(&query)?;
-    let present: Vec<String> = (0..existing.len()).map(|i| existing.get(i, "group").as_text()).collect();
+    let present: Vec<String> = (0..existing.len())
+        .map(|i| existing.get(i, "group").as_text())
+        .collect();
     let rows: Vec<Vec<Value>> = IMPORT_SETTING_DEFAULTS
         .iter()
         .filter(|d| !present.iter().any(|g| g == d.group))
@@ -58,7 +66,9 @@ fn seed_import_settings(db: &mut dyn Db) -> ModuleResult<u32> {
     let count = u32::try_from(rows.len()).unwrap_or(u32::MAX);
     db.insert(&Insert {
         table: IMPORT_SETTINGS_TABLE.into(),
-        columns: ["group", "name", "currency", "amount", "active"].map(String::from).to_vec(),
+        columns: ["group", "name", "currency", "amount", "active"]
+            .map(String::from)
+            .to_vec(),
         rows,
     })?;
     Ok(count)
@@ -78,10 +88,18 @@ mod tests {
     fn creates_three_tables_with_default_rows() {
         let mut db = MemoryDb::whmcs();
         let report = activate(&mut db).expect("activates");
-        assert_eq!(report.tables_created, vec![PRODUCTS_TABLE, LOG_TABLE, IMPORT_SETTINGS_TABLE]);
+        assert_eq!(
+            report.tables_created,
+            vec![PRODUCTS_TABLE, LOG_TABLE, IMPORT_SETTINGS_TABLE]
+        );
         assert_eq!(report.rows_seeded, 6);
         let groups = db.column(IMPORT_SETTINGS_TABLE, "group");
-        assert_eq!(groups, ["vps", "bm", "gpu", "round", "template", "sort"].map(Value::text).to_vec());
+        assert_eq!(
+            groups,
+            ["vps", "bm", "gpu", "round", "template", "sort"]
+                .map(Value::text)
+                .to_vec()
+        );
     }
 
     #[test]
@@ -93,7 +111,10 @@ mod tests {
         assert!(report.tables_created.is_empty());
         assert_eq!(report.rows_seeded, 0);
         assert_eq!(db.dump(), before);
-        assert_eq!(report.summary, "The module was already set up; nothing changed.");
+        assert_eq!(
+            report.summary,
+            "The module was already set up; nothing changed."
+        );
     }
 
     #[test]
@@ -101,10 +122,19 @@ mod tests {
         let mut db = MemoryDb::whmcs();
         activate(&mut db).expect("first");
         db.delete_where(IMPORT_SETTINGS_TABLE, "group", "gpu");
-        db.update_where(IMPORT_SETTINGS_TABLE, "group", "vps", "amount", Value::Int(15));
+        db.update_where(
+            IMPORT_SETTINGS_TABLE,
+            "group",
+            "vps",
+            "amount",
+            Value::Int(15),
+        );
         let report = activate(&mut db).expect("again");
         assert_eq!(report.rows_seeded, 1);
-        assert_eq!(db.column(IMPORT_SETTINGS_TABLE, "amount")[0], Value::Int(15));
+        assert_eq!(
+            db.column(IMPORT_SETTINGS_TABLE, "amount")[0],
+            Value::Int(15)
+        );
     }
 
     #[test]
@@ -112,7 +142,11 @@ mod tests {
         let mut db = MemoryDb::whmcs();
         db.fail_inserts_into(IMPORT_SETTINGS_TABLE);
         let error = activate(&mut db).expect_err("insert fails");
-        assert!(error.to_string().starts_with("The WHMCS database refused a request"));
+        assert!(
+            error
+                .to_string()
+                .starts_with("The WHMCS database refused a request")
+        );
         assert!(db.column(IMPORT_SETTINGS_TABLE, "group").is_empty());
         assert!(!db.in_transaction());
     }

@@ -71,13 +71,21 @@ pub fn addon_config() -> AddonConfig {
             ConfigField {
                 default: Some("auto"),
                 description: "Where import settings come from: import.ini if present (auto), the admin page, or import.ini only.",
-                options: vec![("auto", "Automatic"), ("admin", "Admin page"), ("ini", "import.ini")],
+                options: vec![
+                    ("auto", "Automatic"),
+                    ("admin", "Admin page"),
+                    ("ini", "import.ini"),
+                ],
                 ..field("importsource", "Import settings source", "dropdown")
             },
             ConfigField {
                 default: Some("auto"),
                 description: "How PHP runs the module's engine: in-process (FFI, needs ffi.enable) or a helper process.",
-                options: vec![("auto", "Automatic"), ("ffi", "In-process (FFI)"), ("cli", "Helper process")],
+                options: vec![
+                    ("auto", "Automatic"),
+                    ("ffi", "In-process (FFI)"),
+                    ("cli", "Helper process"),
+                ],
                 ..field("transport", "Engine transport", "dropdown")
             },
         ],

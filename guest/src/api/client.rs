@@ -74,12 +74,19 @@ impl<'a> ApiClient<'a> {
     }
 
     /// A call with the session token.
-    pub fn call(&mut self, module: &str, action: &str, params: &[(&str, &str)]) -> Result<Json, ApiError> {
+    pub fn call(
+        &mut self,
+        module: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Json, ApiError> {
         if self.token.is_none() {
             self.login()?;
         }
         match self.call_with_token(module, action, params) {
-            Err(error) if error.is_stale_session() && !CREATE_ACTIONS.contains(&(module, action)) => {
+            Err(error)
+                if error.is_stale_session() && !CREATE_ACTIONS.contains(&(module, action)) =>
+            {
                 self.login()?;
                 self.call_with_token(module, action, params)
             }
@@ -88,7 +95,12 @@ impl<'a> ApiClient<'a> {
     }
 
     /// A public call (no token), e.g. `presets/info`.
-    pub fn call_public(&mut self, module: &str, action: &str, params: &[(&str, &str)]) -> Result<Json, ApiError> {
+    pub fn call_public(
+        &mut self,
+        module: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Json, ApiError> {
         self.post(module, action, params)
     }
 
@@ -102,7 +114,12 @@ impl<'a> ApiClient<'a> {
             })
     }
 
-    fn call_with_token(&mut self, module: &str, action: &str, params: &[(&str, &str)]) -> Result<Json, ApiError> {
+    fn call_with_token(
+        &mut self,
+        module: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Json, ApiError> {
         let token = self.token.clone().unwrap_or_default();
         let mut with_token: Vec<(&str, &str)> = params.to_vec();
         with_token.push(("token", token.as_str()));
@@ -122,7 +139,12 @@ impl<'a> ApiClient<'a> {
             .fold(text.to_string(), |acc, s| acc.replace(s.as_str(), "***"))
     }
 
-    fn post(&mut self, module: &str, action: &str, params: &[(&str, &str)]) -> Result<Json, ApiError> {
+    fn post(
+        &mut self,
+        module: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Json, ApiError> {
         let call = format!("{module}/{action}");
         let mut pairs = vec![("action", action)];
         pairs.extend_from_slice(params);
@@ -130,7 +152,10 @@ impl<'a> ApiClient<'a> {
         let request = Request {
             method: Method::Post,
             url: self.base.endpoint(module),
-            headers: vec![("content-type".into(), "application/x-www-form-urlencoded".into())],
+            headers: vec![(
+                "content-type".into(),
+                "application/x-www-form-urlencoded".into(),
+            )],
             body: body.clone().into_bytes(),
             timeout_ms: self.timeout_ms,
         };
@@ -142,11 +167,16 @@ impl<'a> ApiClient<'a> {
                 (self.interpret(&call, response.status, &response.body), text)
             }
         };
-        if let Ok(answer) = &outcome {
-            if let Some(token) = answer.get("result").and_then(|r| r.get("token")).and_then(Json::as_str) {
-                // Mask the new token too, before it reaches any log.
-                self.token = Some(token.to_string());
-            }
+        // A new token is masked too, before the response reaches any log.
+        let token = outcome.as_ref().ok().and_then(|answer| {
+            answer
+                .get("result")?
+                .get("token")?
+                .as_str()
+                .map(String::from)
+        });
+        if token.is_some() {
+            self.token = token;
         }
         self.log(&call, &body, &response_text, &outcome);
         outcome.map_err(|e| self.scrub(e))
@@ -178,7 +208,11 @@ impl<'a> ApiClient<'a> {
     /// The API may echo what it was sent; nothing secret leaves in an error.
     fn scrub(&self, error: ApiError) -> ApiError {
         match error {
-            ApiError::Refused { call, message, code } => ApiError::Refused {
+            ApiError::Refused {
+                call,
+                message,
+                code,
+            } => ApiError::Refused {
                 call,
                 message: self.mask(&message),
                 code,

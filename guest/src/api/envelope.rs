@@ -8,7 +8,11 @@ fn reason(answer: &Json) -> String {
     ["message", "error", "description"]
         .iter()
         .filter_map(|k| answer.get(*k))
-        .find_map(|v| v.as_str().filter(|s| !s.trim().is_empty()).map(|s| s.trim().trim_end_matches('.').to_string()))
+        .find_map(|v| {
+            v.as_str()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.trim().trim_end_matches('.').to_string())
+        })
         .unwrap_or_else(|| "no reason given".into())
 }
 
@@ -27,7 +31,10 @@ pub fn check(call: &str, answer: Json) -> Result<Json, ApiError> {
     }
     let failed_result = match answer.get("result") {
         None | Some(Json::Null) | Some(Json::Object(_)) => false,
-        Some(Json::String(s)) => !matches!(s.to_ascii_lowercase().as_str(), "ok" | "success" | "not ready" | ""),
+        Some(Json::String(s)) => !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "ok" | "success" | "not ready" | ""
+        ),
         Some(Json::Number(n)) => !matches!(n.as_i64(), Some(0 | 1)),
         Some(Json::Bool(b)) => !b,
         Some(Json::Array(_)) => false,
@@ -66,7 +73,10 @@ mod tests {
 
     #[test]
     fn errors_in_every_shape() {
-        let refused = check("auth/login", json!({"result": -1, "error": "No appropriate servers found", "code": "NO_APPROPRIATE_SERVERS"}));
+        let refused = check(
+            "auth/login",
+            json!({"result": -1, "error": "No appropriate servers found", "code": "NO_APPROPRIATE_SERVERS"}),
+        );
         assert_eq!(
             refused,
             Err(ApiError::Refused {
@@ -75,9 +85,16 @@ mod tests {
                 code: Some("NO_APPROPRIATE_SERVERS".into())
             })
         );
-        let stale = check("eq/show", json!({"code": -2, "message": "Invalid token"})).expect_err("refused");
+        let stale =
+            check("eq/show", json!({"code": -2, "message": "Invalid token"})).expect_err("refused");
         assert!(stale.is_stale_session());
-        assert!(check("whmcs/x", json!({"result": "ERROR", "message": "not enough funds"})).is_err());
+        assert!(
+            check(
+                "whmcs/x",
+                json!({"result": "ERROR", "message": "not enough funds"})
+            )
+            .is_err()
+        );
         assert!(check("whmcs/x", json!([1, 2])).is_err());
     }
 }

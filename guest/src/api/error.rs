@@ -1,7 +1,9 @@
 /// Why an API call failed, as one sentence; never holds a secret.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
-    #[error("The HOSTKEY API URL setting is not valid (it must look like https://invapi.hostkey.com/): {0}.")]
+    #[error(
+        "The HOSTKEY API URL setting is not valid (it must look like https://invapi.hostkey.com/): {0}."
+    )]
     BadUrl(String),
     #[error("No HOSTKEY API key is configured: enter it in the addon settings.")]
     NoKey,
@@ -30,7 +32,9 @@ impl ApiError {
             ApiError::Status { status: 401, .. } => true,
             ApiError::Refused { message, code, .. } => {
                 let message = message.to_ascii_lowercase();
-                message.contains("invalid token") || message.contains("invalid hash") || code.as_deref() == Some("-2")
+                message.contains("invalid token")
+                    || message.contains("invalid hash")
+                    || code.as_deref() == Some("-2")
             }
             _ => false,
         }

@@ -3,7 +3,9 @@
 fn encode_into(out: &mut String, text: &str) {
     for byte in text.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
@@ -31,7 +33,11 @@ mod tests {
     #[test]
     fn encodes_like_php() {
         assert_eq!(
-            encode(&[("action", "add"), ("params[name]", "Api key [1.2]"), ("x", "a&b=c%")]),
+            encode(&[
+                ("action", "add"),
+                ("params[name]", "Api key [1.2]"),
+                ("x", "a&b=c%")
+            ]),
             "action=add&params%5Bname%5D=Api+key+%5B1.2%5D&x=a%26b%3Dc%25"
         );
     }

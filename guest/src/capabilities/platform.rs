@@ -19,5 +19,9 @@ pub trait Platform {
     fn module_log(&mut self, entry: ModuleLogEntry);
     fn activity_log(&mut self, message: &str, client_id: i64);
     fn system_url(&mut self) -> String;
-    fn local_api(&mut self, command: &str, params: &[(String, String)]) -> Result<String, PlatformError>;
+    fn local_api(
+        &mut self,
+        command: &str,
+        params: &[(String, String)],
+    ) -> Result<String, PlatformError>;
 }

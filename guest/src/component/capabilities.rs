@@ -2,7 +2,8 @@
 
 use super::hostkey::reseller::{db as wdb, http as whttp, platform as wplatform};
 use crate::capabilities::db::{
-    ColumnKind, Comparison, Condition, DbError, Delete, Insert, Rows, Select, TableDef, Update, UpdateRows, Value,
+    ColumnKind, Comparison, Condition, DbError, Delete, Insert, Rows, Select, TableDef, Update,
+    UpdateRows, Value,
 };
 use crate::capabilities::http::{HttpError, Method, Request, Response};
 use crate::capabilities::platform::{ModuleLogEntry, PlatformError};
@@ -94,7 +95,10 @@ impl Db for WitDb {
             order: s
                 .order
                 .iter()
-                .map(|o| wdb::OrderBy { column: o.column.clone(), descending: o.descending })
+                .map(|o| wdb::OrderBy {
+                    column: o.column.clone(),
+                    descending: o.descending,
+                })
                 .collect(),
             limit: s.limit,
             for_update: s.for_update,
@@ -102,19 +106,31 @@ impl Db for WitDb {
         let answer = wdb::select(&statement).map_err(db_error)?;
         Ok(Rows {
             columns: answer.columns,
-            rows: answer.rows.into_iter().map(|r| r.into_iter().map(from_wit_value).collect()).collect(),
+            rows: answer
+                .rows
+                .into_iter()
+                .map(|r| r.into_iter().map(from_wit_value).collect())
+                .collect(),
         })
     }
 
     fn insert(&mut self, s: &Insert) -> Result<Vec<i64>, DbError> {
-        let statement = wdb::InsertStatement { table: s.table.clone(), columns: s.columns.clone(), rows: rows(&s.rows) };
+        let statement = wdb::InsertStatement {
+            table: s.table.clone(),
+            columns: s.columns.clone(),
+            rows: rows(&s.rows),
+        };
         wdb::insert(&statement).map_err(db_error)
     }
 
     fn update(&mut self, s: &Update) -> Result<u64, DbError> {
         let statement = wdb::UpdateStatement {
             table: s.table.clone(),
-            assignments: s.assignments.iter().map(|(c, v)| (c.clone(), to_wit_value(v))).collect(),
+            assignments: s
+                .assignments
+                .iter()
+                .map(|(c, v)| (c.clone(), to_wit_value(v)))
+                .collect(),
             conditions: conditions(&s.conditions),
         };
         wdb::update(&statement).map_err(db_error)
@@ -131,7 +147,10 @@ impl Db for WitDb {
     }
 
     fn delete(&mut self, s: &Delete) -> Result<u64, DbError> {
-        let statement = wdb::DeleteStatement { table: s.table.clone(), conditions: conditions(&s.conditions) };
+        let statement = wdb::DeleteStatement {
+            table: s.table.clone(),
+            conditions: conditions(&s.conditions),
+        };
         wdb::delete(&statement).map_err(db_error)
     }
 
@@ -183,7 +202,10 @@ impl Http for WitHttp {
             timeout_ms: request.timeout_ms,
         };
         match whttp::send(&wit_request) {
-            Ok(r) => Ok(Response { status: r.status, body: r.body }),
+            Ok(r) => Ok(Response {
+                status: r.status,
+                body: r.body,
+            }),
             Err(whttp::Error::HostNotAllowed(h)) => Err(HttpError::HostNotAllowed(h)),
             Err(whttp::Error::InvalidUrl(u)) => Err(HttpError::InvalidUrl(u)),
             Err(whttp::Error::Timeout) => Err(HttpError::Timeout),
@@ -223,7 +245,11 @@ impl Platform for WitPlatform {
         wplatform::system_url()
     }
 
-    fn local_api(&mut self, command: &str, params: &[(String, String)]) -> Result<String, PlatformError> {
+    fn local_api(
+        &mut self,
+        command: &str,
+        params: &[(String, String)],
+    ) -> Result<String, PlatformError> {
         wplatform::local_api(command, params).map_err(platform_error)
     }
 }

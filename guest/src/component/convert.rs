@@ -30,6 +30,10 @@ pub fn config_field(f: ConfigField) -> wtypes::ConfigField {
         size: f.size,
         default: f.default.map(String::from),
         description: f.description.into(),
-        options: f.options.into_iter().map(|(v, l)| (v.into(), l.into())).collect(),
+        options: f
+            .options
+            .into_iter()
+            .map(|(v, l)| (v.into(), l.into()))
+            .collect(),
     }
 }

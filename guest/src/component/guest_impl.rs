@@ -1,10 +1,10 @@
 //! Each export forwards to its rule; exports whose issue has not landed say so.
 
+use super::Component;
 use super::capabilities::{WitDb, WitHttp, WitPlatform};
 use super::convert::{config_field, error, not_implemented};
 use super::exports::hostkey::reseller::{addon, callback, cron, hooks, provisioning};
 use super::hostkey::reseller::types::{Button, ConfigField, Error, Field, Server, ServiceParams};
-use super::Component;
 use crate::provisioning::test_connection::ServerParams;
 use crate::{addon as rules_addon, provisioning as rules_provisioning};
 
@@ -21,7 +21,10 @@ impl provisioning::Guest for Component {
     }
 
     fn config_options() -> Vec<ConfigField> {
-        rules_provisioning::meta::config_options().into_iter().map(config_field).collect()
+        rules_provisioning::meta::config_options()
+            .into_iter()
+            .map(config_field)
+            .collect()
     }
 
     fn test_connection(server: Option<Server>) -> Result<provisioning::ConnectionReport, Error> {
@@ -109,7 +112,11 @@ impl hooks::Guest for Component {
         not_implemented("Ordering servers when an invoice is paid")
     }
 
-    fn cancellation_request(_: i64, _: hooks::CancellationKind, _: String) -> Result<hooks::HookReport, Error> {
+    fn cancellation_request(
+        _: i64,
+        _: hooks::CancellationKind,
+        _: String,
+    ) -> Result<hooks::HookReport, Error> {
         not_implemented("Passing cancellations to HOSTKEY")
     }
 

@@ -2,8 +2,8 @@
 //! tested server's username. Built only with the `sandbox-probes` feature.
 
 use super::capabilities::{WitDb, WitHttp};
-use super::hostkey::reseller::types::{Error, Server};
 use super::exports::hostkey::reseller::provisioning::ConnectionReport;
+use super::hostkey::reseller::types::{Error, Server};
 use crate::capabilities::db::Select;
 use crate::capabilities::http::{Method, Request};
 use crate::capabilities::{Db, Http};
@@ -11,7 +11,12 @@ use crate::capabilities::{Db, Http};
 type Outcome = Result<ConnectionReport, Error>;
 
 fn report(summary: String) -> Outcome {
-    Ok(ConnectionReport { api_url: String::new(), account_email: String::new(), currency_code: String::new(), summary })
+    Ok(ConnectionReport {
+        api_url: String::new(),
+        account_email: String::new(),
+        currency_code: String::new(),
+        summary,
+    })
 }
 
 pub fn run(server: &Server) -> Option<Outcome> {
@@ -29,10 +34,12 @@ pub fn run(server: &Server) -> Option<Outcome> {
                 std::hint::black_box(&hoard);
             }
         }
-        "probe:table" => Some(match WitDb.select(&Select::from("tbladmins", &["username", "password"])) {
-            Ok(rows) => report(format!("read {} admin rows", rows.len())),
-            Err(e) => Err(Error::Database(e.to_string())),
-        }),
+        "probe:table" => Some(
+            match WitDb.select(&Select::from("tbladmins", &["username", "password"])) {
+                Ok(rows) => report(format!("read {} admin rows", rows.len())),
+                Err(e) => Err(Error::Database(e.to_string())),
+            },
+        ),
         "probe:host" => {
             let request = Request {
                 method: Method::Get,

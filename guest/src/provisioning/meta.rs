@@ -34,7 +34,11 @@ fn text(key: &'static str, friendly_name: &'static str, description: &'static st
 pub fn config_options() -> Vec<ConfigField> {
     vec![
         text("hkid", "HOSTKEY preset ID", "Set by the import."),
-        text("location", "Location", "Two-letter HOSTKEY location, e.g. NL."),
+        text(
+            "location",
+            "Location",
+            "Two-letter HOSTKEY location, e.g. NL.",
+        ),
         text("priceusd", "Price (USD)", "HOSTKEY's monthly price in USD."),
         text("cpu", "CPU", ""),
         text("ram", "RAM", ""),

@@ -28,13 +28,19 @@ pub struct ConnectionReport {
 fn target(server: Option<&ServerParams>, settings: &Settings) -> (String, String) {
     match server {
         Some(s) if !s.password.trim().is_empty() => {
-            let host = if s.hostname.trim().is_empty() { s.ip_address.trim() } else { s.hostname.trim() };
+            let host = if s.hostname.trim().is_empty() {
+                s.ip_address.trim()
+            } else {
+                s.hostname.trim()
+            };
             if host.is_empty() {
                 return (settings.api_url.clone(), s.password.clone());
             }
             let scheme = if s.secure { "https" } else { "http" };
             let url = match s.port {
-                Some(port) if port != 0 && port != 80 && port != 443 => format!("{scheme}://{host}:{port}/"),
+                Some(port) if port != 0 && port != 80 && port != 443 => {
+                    format!("{scheme}://{host}:{port}/")
+                }
                 _ => format!("{scheme}://{host}/"),
             };
             (url, s.password.clone())
@@ -55,9 +61,16 @@ pub fn test_connection(
     client.login()?;
     let account = client.client_info()?;
     let base: &ApiBase = client.base();
-    let currency = if account.currency_code.is_empty() { "unknown".to_string() } else { account.currency_code.clone() };
+    let currency = if account.currency_code.is_empty() {
+        "unknown".to_string()
+    } else {
+        account.currency_code.clone()
+    };
     if account.email.is_empty() {
-        return Err(ApiError::Malformed { call: "whmcs/get_client".into() }.into());
+        return Err(ApiError::Malformed {
+            call: "whmcs/get_client".into(),
+        }
+        .into());
     }
     Ok(ConnectionReport {
         api_url: base.as_str().to_string(),
@@ -88,7 +101,11 @@ mod tests {
             "tbladdonmodules",
             &["module", "setting", "value"],
             vec![
-                vec![Value::text(MODULE), Value::text("apiurl"), Value::text("http://127.0.0.1:8099/api/")],
+                vec![
+                    Value::text(MODULE),
+                    Value::text("apiurl"),
+                    Value::text("http://127.0.0.1:8099/api/"),
+                ],
                 vec![Value::text(MODULE), Value::text("apikey"), Value::text(KEY)],
             ],
         );
@@ -99,7 +116,8 @@ mod tests {
         format!(r#"{{"result":{{"token":"{TOKEN}","servers":["1"]}}}}"#)
     }
 
-    const CLIENT_OK: &str = r#"{"result":"success","client":{"email":"reseller@example.test","currency_code":"EUR"}}"#;
+    const CLIENT_OK: &str =
+        r#"{"result":"success","client":{"email":"reseller@example.test","currency_code":"EUR"}}"#;
 
     #[test]
     fn reports_the_account_and_keeps_secrets_out_of_logs() {
@@ -109,38 +127,67 @@ mod tests {
         let report = test_connection(&mut db, &mut http, &mut platform, None).expect("connects");
         assert_eq!(report.account_email, "reseller@example.test");
         assert_eq!(report.currency_code, "EUR");
-        assert_eq!(report.summary, "Connected to the HOSTKEY API at 127.0.0.1 as reseller@example.test (account currency EUR).");
+        assert_eq!(
+            report.summary,
+            "Connected to the HOSTKEY API at 127.0.0.1 as reseller@example.test (account currency EUR)."
+        );
         assert_eq!(http.requests[0].url, "http://127.0.0.1:8099/api/auth.php");
         assert_eq!(http.requests[1].url, "http://127.0.0.1:8099/api/whmcs.php");
         assert!(http.bodies()[1].contains(&format!("token={TOKEN}")));
         let logged = platform.all_logged_text();
         assert_eq!(platform.module_log.len(), 2);
-        assert!(!logged.contains(KEY) && !logged.contains(TOKEN), "secret in log: {logged}");
+        assert!(
+            !logged.contains(KEY) && !logged.contains(TOKEN),
+            "secret in log: {logged}"
+        );
         assert!(platform.module_log[0].mask.contains(&KEY.to_string()));
     }
 
     #[test]
     fn a_bad_key_is_one_sentence_without_the_key() {
         let mut db = configured_db();
-        let refusal = format!(r#"{{"result":-1,"error":"Invalid API key {KEY}","code":"INVALID_KEY"}}"#);
+        let refusal =
+            format!(r#"{{"result":-1,"error":"Invalid API key {KEY}","code":"INVALID_KEY"}}"#);
         let mut http = ScriptedHttp::default().json(&refusal);
         let mut platform = RecordingPlatform::default();
         let error = test_connection(&mut db, &mut http, &mut platform, None).expect_err("refused");
-        assert_eq!(error.to_string(), "The HOSTKEY API refused auth/login: Invalid API key ***.");
+        assert_eq!(
+            error.to_string(),
+            "The HOSTKEY API refused auth/login: Invalid API key ***."
+        );
     }
 
     #[test]
     fn timeouts_http_errors_and_garbage_are_sentences() {
         let cases = [
-            (ScriptedHttp::default().fail(HttpError::Timeout), "The HOSTKEY API did not answer auth/login in time."),
-            (ScriptedHttp::default().status(502, "<html>Bad gateway</html>"), "The HOSTKEY API answered auth/login with HTTP status 502."),
-            (ScriptedHttp::default().json("{not json"), "The HOSTKEY API answered auth/login with something that is not the expected JSON."),
-            (ScriptedHttp::default().json(r#"{"result":{"no_token":1}}"#), "The HOSTKEY API answered auth/login with something that is not the expected JSON."),
-            (ScriptedHttp::default().json(&login_ok()).json(r#"{"result":"success"}"#), "The HOSTKEY API answered whmcs/get_client with something that is not the expected JSON."),
+            (
+                ScriptedHttp::default().fail(HttpError::Timeout),
+                "The HOSTKEY API did not answer auth/login in time.",
+            ),
+            (
+                ScriptedHttp::default().status(502, "<html>Bad gateway</html>"),
+                "The HOSTKEY API answered auth/login with HTTP status 502.",
+            ),
+            (
+                ScriptedHttp::default().json("{not json"),
+                "The HOSTKEY API answered auth/login with something that is not the expected JSON.",
+            ),
+            (
+                ScriptedHttp::default().json(r#"{"result":{"no_token":1}}"#),
+                "The HOSTKEY API answered auth/login with something that is not the expected JSON.",
+            ),
+            (
+                ScriptedHttp::default()
+                    .json(&login_ok())
+                    .json(r#"{"result":"success"}"#),
+                "The HOSTKEY API answered whmcs/get_client with something that is not the expected JSON.",
+            ),
         ];
         for (mut http, expected) in cases {
             let mut db = configured_db();
-            let error = test_connection(&mut db, &mut http, &mut RecordingPlatform::default(), None).expect_err("fails");
+            let error =
+                test_connection(&mut db, &mut http, &mut RecordingPlatform::default(), None)
+                    .expect_err("fails");
             assert_eq!(error.to_string(), expected);
         }
     }
@@ -149,8 +196,12 @@ mod tests {
     fn no_key_is_reported_before_any_request() {
         let mut db = MemoryDb::whmcs();
         let mut http = ScriptedHttp::default();
-        let error = test_connection(&mut db, &mut http, &mut RecordingPlatform::default(), None).expect_err("no key");
-        assert_eq!(error.to_string(), "No HOSTKEY API key is configured: enter it in the addon settings.");
+        let error = test_connection(&mut db, &mut http, &mut RecordingPlatform::default(), None)
+            .expect_err("no key");
+        assert_eq!(
+            error.to_string(),
+            "No HOSTKEY API key is configured: enter it in the addon settings."
+        );
         assert!(http.requests.is_empty());
     }
 
@@ -164,7 +215,13 @@ mod tests {
             secure: true,
             ..ServerParams::default()
         };
-        test_connection(&mut db, &mut http, &mut RecordingPlatform::default(), Some(&server)).expect("connects");
+        test_connection(
+            &mut db,
+            &mut http,
+            &mut RecordingPlatform::default(),
+            Some(&server),
+        )
+        .expect("connects");
         assert_eq!(http.requests[0].url, "https://invapi.hostkey.ru/auth.php");
         assert!(http.bodies()[0].contains("key=other-key"));
     }
@@ -177,7 +234,8 @@ mod tests {
             .json(r#"{"code":-2,"message":"Invalid token"}"#)
             .json(&login_ok())
             .json(CLIENT_OK);
-        test_connection(&mut db, &mut http, &mut RecordingPlatform::default(), None).expect("renewed");
+        test_connection(&mut db, &mut http, &mut RecordingPlatform::default(), None)
+            .expect("renewed");
         assert_eq!(http.requests.len(), 4);
     }
 }

@@ -74,10 +74,46 @@ pub struct ImportSettingDefault {
 /// A fresh install imports every group at cost (0 % markup), no rounding,
 /// no welcome email and the API's order.
 pub const IMPORT_SETTING_DEFAULTS: &[ImportSettingDefault] = &[
-    ImportSettingDefault { group: "vps", name: "VPS products", currency: "%", amount: 0, active: 1 },
-    ImportSettingDefault { group: "bm", name: "Bare metal products", currency: "%", amount: 0, active: 1 },
-    ImportSettingDefault { group: "gpu", name: "GPU products", currency: "%", amount: 0, active: 1 },
-    ImportSettingDefault { group: "round", name: "round", currency: "", amount: 0, active: 1 },
-    ImportSettingDefault { group: "template", name: "template", currency: "", amount: 0, active: 1 },
-    ImportSettingDefault { group: "sort", name: "none", currency: "", amount: 0, active: 1 },
+    ImportSettingDefault {
+        group: "vps",
+        name: "VPS products",
+        currency: "%",
+        amount: 0,
+        active: 1,
+    },
+    ImportSettingDefault {
+        group: "bm",
+        name: "Bare metal products",
+        currency: "%",
+        amount: 0,
+        active: 1,
+    },
+    ImportSettingDefault {
+        group: "gpu",
+        name: "GPU products",
+        currency: "%",
+        amount: 0,
+        active: 1,
+    },
+    ImportSettingDefault {
+        group: "round",
+        name: "round",
+        currency: "",
+        amount: 0,
+        active: 1,
+    },
+    ImportSettingDefault {
+        group: "template",
+        name: "template",
+        currency: "",
+        amount: 0,
+        active: 1,
+    },
+    ImportSettingDefault {
+        group: "sort",
+        name: "none",
+        currency: "",
+        amount: 0,
+        active: 1,
+    },
 ];

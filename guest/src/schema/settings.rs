@@ -31,7 +31,10 @@ impl Default for Settings {
 }
 
 fn yes(value: &str) -> bool {
-    matches!(value.trim().to_ascii_lowercase().as_str(), "on" | "yes" | "1" | "true")
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "on" | "yes" | "1" | "true"
+    )
 }
 
 impl Settings {
@@ -74,11 +77,31 @@ mod tests {
             "tbladdonmodules",
             &["module", "setting", "value"],
             vec![
-                vec![Value::text(MODULE), Value::text("apiurl"), Value::text("http://127.0.0.1:9/api/")],
-                vec![Value::text(MODULE), Value::text("apikey"), Value::text("k1")],
-                vec![Value::text(MODULE), Value::text("presetnameprefix"), Value::text("")],
-                vec![Value::text(MODULE), Value::text("logging"), Value::text("on")],
-                vec![Value::text("othermodule"), Value::text("apikey"), Value::text("not ours")],
+                vec![
+                    Value::text(MODULE),
+                    Value::text("apiurl"),
+                    Value::text("http://127.0.0.1:9/api/"),
+                ],
+                vec![
+                    Value::text(MODULE),
+                    Value::text("apikey"),
+                    Value::text("k1"),
+                ],
+                vec![
+                    Value::text(MODULE),
+                    Value::text("presetnameprefix"),
+                    Value::text(""),
+                ],
+                vec![
+                    Value::text(MODULE),
+                    Value::text("logging"),
+                    Value::text("on"),
+                ],
+                vec![
+                    Value::text("othermodule"),
+                    Value::text("apikey"),
+                    Value::text("not ours"),
+                ],
             ],
         );
         let settings = Settings::load(&mut db).expect("settings load");

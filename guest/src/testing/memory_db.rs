@@ -1,6 +1,7 @@
 use crate::capabilities::Db;
 use crate::capabilities::db::{
-    ColumnKind, Comparison, Condition, DbError, Delete, Insert, Rows, Select, TableDef, Update, UpdateRows, Value,
+    ColumnKind, Comparison, Condition, DbError, Delete, Insert, Rows, Select, TableDef, Update,
+    UpdateRows, Value,
 };
 use std::collections::BTreeMap;
 
@@ -61,8 +62,14 @@ impl MemoryDb {
     }
 
     pub fn column(&self, table: &str, column: &str) -> Vec<Value> {
-        let Some(t) = self.tables.get(table) else { return Vec::new() };
-        let i = t.columns.iter().position(|c| c == column).expect("known column");
+        let Some(t) = self.tables.get(table) else {
+            return Vec::new();
+        };
+        let i = t
+            .columns
+            .iter()
+            .position(|c| c == column)
+            .expect("known column");
         t.rows.iter().map(|r| r[i].clone()).collect()
     }
 
@@ -73,12 +80,20 @@ impl MemoryDb {
 
     pub fn delete_where(&mut self, table: &str, column: &str, value: &str) {
         let condition = Condition::eq(column, Value::text(value));
-        self.delete(&Delete { table: table.into(), conditions: vec![condition] }).expect("delete");
+        self.delete(&Delete {
+            table: table.into(),
+            conditions: vec![condition],
+        })
+        .expect("delete");
     }
 
     pub fn update_where(&mut self, table: &str, column: &str, value: &str, set: &str, to: Value) {
         let condition = Condition::eq(column, Value::text(value));
-        let update = Update { table: table.into(), assignments: vec![(set.into(), to)], conditions: vec![condition] };
+        let update = Update {
+            table: table.into(),
+            assignments: vec![(set.into(), to)],
+            conditions: vec![condition],
+        };
         self.update(&update).expect("update");
     }
 
@@ -91,12 +106,18 @@ impl MemoryDb {
     }
 
     fn table(&mut self, name: &str) -> Result<&mut Table, DbError> {
-        self.tables.get_mut(name).ok_or_else(|| DbError::Other(format!("no table {name}")))
+        self.tables
+            .get_mut(name)
+            .ok_or_else(|| DbError::Other(format!("no table {name}")))
     }
 }
 
 fn index(table: &Table, column: &str) -> Result<usize, DbError> {
-    table.columns.iter().position(|c| c == column).ok_or_else(|| DbError::Invalid(format!("no column {column}")))
+    table
+        .columns
+        .iter()
+        .position(|c| c == column)
+        .ok_or_else(|| DbError::Invalid(format!("no column {column}")))
 }
 
 fn holds(table: &Table, row: &[Value], conditions: &[Condition]) -> Result<bool, DbError> {
@@ -111,8 +132,15 @@ fn holds(table: &Table, row: &[Value], conditions: &[Condition]) -> Result<bool,
 impl Db for MemoryDb {
     fn select(&mut self, s: &Select) -> Result<Rows, DbError> {
         let table = self.table(&s.table)?;
-        let columns = if s.columns.is_empty() { table.columns.clone() } else { s.columns.clone() };
-        let picks = columns.iter().map(|c| index(table, c)).collect::<Result<Vec<_>, _>>()?;
+        let columns = if s.columns.is_empty() {
+            table.columns.clone()
+        } else {
+            s.columns.clone()
+        };
+        let picks = columns
+            .iter()
+            .map(|c| index(table, c))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut rows = Vec::new();
         for row in &table.rows {
             if holds(table, row, &s.conditions)? {
@@ -128,7 +156,11 @@ impl Db for MemoryDb {
             return Err(DbError::Constraint("scripted failure".into()));
         }
         let table = self.table(&s.table)?;
-        let picks = s.columns.iter().map(|c| index(table, c)).collect::<Result<Vec<_>, _>>()?;
+        let picks = s
+            .columns
+            .iter()
+            .map(|c| index(table, c))
+            .collect::<Result<Vec<_>, _>>()?;
         let id_at = table.columns.iter().position(|c| c == "id");
         let mut ids = Vec::new();
         for values in &s.rows {
@@ -150,7 +182,11 @@ impl Db for MemoryDb {
 
     fn update(&mut self, s: &Update) -> Result<u64, DbError> {
         let table = self.table(&s.table)?;
-        let sets = s.assignments.iter().map(|(c, v)| Ok((index(table, c)?, v.clone()))).collect::<Result<Vec<_>, DbError>>()?;
+        let sets = s
+            .assignments
+            .iter()
+            .map(|(c, v)| Ok((index(table, c)?, v.clone())))
+            .collect::<Result<Vec<_>, DbError>>()?;
         let mut n = 0;
         for r in 0..table.rows.len() {
             if holds(table, &table.rows[r], &s.conditions)? {
@@ -166,10 +202,21 @@ impl Db for MemoryDb {
     fn update_rows(&mut self, s: &UpdateRows) -> Result<u64, DbError> {
         let mut n = 0;
         for row in &s.rows {
-            let Some((key, values)) = row.split_first() else { continue };
-            let assignments = s.columns.iter().cloned().zip(values.iter().cloned()).collect();
+            let Some((key, values)) = row.split_first() else {
+                continue;
+            };
+            let assignments = s
+                .columns
+                .iter()
+                .cloned()
+                .zip(values.iter().cloned())
+                .collect();
             let conditions = vec![Condition::eq(&s.key, key.clone())];
-            n += self.update(&Update { table: s.table.clone(), assignments, conditions })?;
+            n += self.update(&Update {
+                table: s.table.clone(),
+                assignments,
+                conditions,
+            })?;
         }
         Ok(n)
     }
@@ -196,11 +243,17 @@ impl Db for MemoryDb {
     }
 
     fn commit(&mut self) -> Result<(), DbError> {
-        self.snapshot.take().map(|_| ()).ok_or_else(|| DbError::Invalid("no transaction".into()))
+        self.snapshot
+            .take()
+            .map(|_| ())
+            .ok_or_else(|| DbError::Invalid("no transaction".into()))
     }
 
     fn rollback(&mut self) -> Result<(), DbError> {
-        self.tables = self.snapshot.take().ok_or_else(|| DbError::Invalid("no transaction".into()))?;
+        self.tables = self
+            .snapshot
+            .take()
+            .ok_or_else(|| DbError::Invalid("no transaction".into()))?;
         Ok(())
     }
 

@@ -13,7 +13,10 @@ impl RecordingPlatform {
     pub fn all_logged_text(&self) -> String {
         let mut text = String::new();
         for e in &self.module_log {
-            text.push_str(&format!("{} {} {} {}\n", e.action, e.request, e.response, e.processed));
+            text.push_str(&format!(
+                "{} {} {} {}\n",
+                e.action, e.request, e.response, e.processed
+            ));
         }
         for (message, _) in &self.activity_log {
             text.push_str(message);
@@ -39,7 +42,11 @@ impl Platform for RecordingPlatform {
         "https://whmcs.example.test/".into()
     }
 
-    fn local_api(&mut self, _command: &str, _params: &[(String, String)]) -> Result<String, PlatformError> {
+    fn local_api(
+        &mut self,
+        _command: &str,
+        _params: &[(String, String)],
+    ) -> Result<String, PlatformError> {
         Ok(r#"{"result":"success"}"#.into())
     }
 }

@@ -1,5 +1,6 @@
 use crate::bindings::db::{
-    ColumnKind, Comparison, Condition, DeleteStatement, Error, InsertStatement, Rows, SelectStatement, TableDef, UpdateStatement, UpdateRowsStatement, Value,
+    ColumnKind, Comparison, Condition, DeleteStatement, Error, InsertStatement, Rows,
+    SelectStatement, TableDef, UpdateRowsStatement, UpdateStatement, Value,
 };
 use crate::db::DbBackend;
 use std::cmp::Ordering;
@@ -33,7 +34,9 @@ impl MemoryDb {
     }
 
     fn lock(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Adds a WHMCS table; an `id` column, if listed, is auto-increment.
@@ -89,13 +92,17 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 }
 
 fn like(value: &Value, pattern: &Value) -> bool {
-    let (Value::Text(v), Value::Text(p)) = (value, pattern) else { return false };
+    let (Value::Text(v), Value::Text(p)) = (value, pattern) else {
+        return false;
+    };
     fn matches(v: &[char], p: &[char]) -> bool {
         match p.split_first() {
             None => v.is_empty(),
             Some(('%', rest)) => (0..=v.len()).any(|i| matches(&v[i..], rest)),
             Some(('_', rest)) => !v.is_empty() && matches(&v[1..], rest),
-            Some((c, rest)) => v.first().is_some_and(|x| x.eq_ignore_ascii_case(c)) && matches(&v[1..], rest),
+            Some((c, rest)) => {
+                v.first().is_some_and(|x| x.eq_ignore_ascii_case(c)) && matches(&v[1..], rest)
+            }
         }
     }
     let v: Vec<char> = v.chars().collect();
@@ -107,17 +114,32 @@ fn holds(table: &Table, row: &[Value], conditions: &[Condition]) -> Result<bool,
     for c in conditions {
         let value = &row[column_index(table, &c.column)?];
         let first = c.values.first();
-        let operand = || first.ok_or_else(|| Error::Invalid(format!("condition on `{}` needs a value", c.column)));
+        let operand = || {
+            first
+                .ok_or_else(|| Error::Invalid(format!("condition on `{}` needs a value", c.column)))
+        };
         let ok = match c.comparison {
             Comparison::Eq => compare(value, operand()?) == Some(Ordering::Equal),
             Comparison::Ne => matches!(compare(value, operand()?), Some(o) if o != Ordering::Equal),
             Comparison::Lt => compare(value, operand()?) == Some(Ordering::Less),
-            Comparison::Le => matches!(compare(value, operand()?), Some(Ordering::Less | Ordering::Equal)),
+            Comparison::Le => matches!(
+                compare(value, operand()?),
+                Some(Ordering::Less | Ordering::Equal)
+            ),
             Comparison::Gt => compare(value, operand()?) == Some(Ordering::Greater),
-            Comparison::Ge => matches!(compare(value, operand()?), Some(Ordering::Greater | Ordering::Equal)),
+            Comparison::Ge => matches!(
+                compare(value, operand()?),
+                Some(Ordering::Greater | Ordering::Equal)
+            ),
             Comparison::Like => like(value, operand()?),
-            Comparison::InList => c.values.iter().any(|v| compare(value, v) == Some(Ordering::Equal)),
-            Comparison::NotInList => !c.values.iter().any(|v| compare(value, v) == Some(Ordering::Equal)),
+            Comparison::InList => c
+                .values
+                .iter()
+                .any(|v| compare(value, v) == Some(Ordering::Equal)),
+            Comparison::NotInList => !c
+                .values
+                .iter()
+                .any(|v| compare(value, v) == Some(Ordering::Equal)),
             Comparison::IsNull => matches!(value, Value::Null),
             Comparison::NotNull => !matches!(value, Value::Null),
         };
@@ -141,8 +163,15 @@ impl DbBackend for MemoryDb {
     fn select(&mut self, s: SelectStatement) -> Result<Rows, Error> {
         let mut store = self.lock();
         let table = store.table(&s.table)?;
-        let columns = if s.columns.is_empty() { table.columns.clone() } else { s.columns.clone() };
-        let picks = columns.iter().map(|c| column_index(table, c)).collect::<Result<Vec<_>, _>>()?;
+        let columns = if s.columns.is_empty() {
+            table.columns.clone()
+        } else {
+            s.columns.clone()
+        };
+        let picks = columns
+            .iter()
+            .map(|c| column_index(table, c))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut matched = Vec::new();
         for row in &table.rows {
             if holds(table, row, &s.conditions)? {
@@ -159,14 +188,21 @@ impl DbBackend for MemoryDb {
         if let Some(limit) = s.limit {
             matched.truncate(limit as usize);
         }
-        let rows = matched.into_iter().map(|r| picks.iter().map(|&i| r[i].clone()).collect()).collect();
+        let rows = matched
+            .into_iter()
+            .map(|r| picks.iter().map(|&i| r[i].clone()).collect())
+            .collect();
         Ok(Rows { columns, rows })
     }
 
     fn insert(&mut self, s: InsertStatement) -> Result<Vec<i64>, Error> {
         let mut store = self.lock();
         let table = store.table(&s.table)?;
-        let picks = s.columns.iter().map(|c| column_index(table, c)).collect::<Result<Vec<_>, _>>()?;
+        let picks = s
+            .columns
+            .iter()
+            .map(|c| column_index(table, c))
+            .collect::<Result<Vec<_>, _>>()?;
         let id_column = table.columns.iter().position(|c| c == "id");
         let mut ids = Vec::with_capacity(s.rows.len());
         for values in s.rows {
@@ -215,10 +251,16 @@ impl DbBackend for MemoryDb {
         let mut store = self.lock();
         let table = store.table(&s.table)?;
         let key = column_index(table, &s.key)?;
-        let picks = s.columns.iter().map(|c| column_index(table, c)).collect::<Result<Vec<_>, _>>()?;
+        let picks = s
+            .columns
+            .iter()
+            .map(|c| column_index(table, c))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut matched = 0;
         for update in &s.rows {
-            let Some((key_value, values)) = update.split_first() else { continue };
+            let Some((key_value, values)) = update.split_first() else {
+                continue;
+            };
             for row in table.rows.iter_mut() {
                 if compare(&row[key], key_value) == Some(Ordering::Equal) {
                     matched += 1;
@@ -258,13 +300,20 @@ impl DbBackend for MemoryDb {
     fn commit(&mut self) -> Result<(), Error> {
         let mut store = self.lock();
         store.statements += 1;
-        store.snapshot.take().map(|_| ()).ok_or_else(|| Error::Invalid("no transaction is open".into()))
+        store
+            .snapshot
+            .take()
+            .map(|_| ())
+            .ok_or_else(|| Error::Invalid("no transaction is open".into()))
     }
 
     fn rollback(&mut self) -> Result<(), Error> {
         let mut store = self.lock();
         store.statements += 1;
-        let snapshot = store.snapshot.take().ok_or_else(|| Error::Invalid("no transaction is open".into()))?;
+        let snapshot = store
+            .snapshot
+            .take()
+            .ok_or_else(|| Error::Invalid("no transaction is open".into()))?;
         store.tables = snapshot;
         Ok(())
     }
@@ -279,7 +328,10 @@ impl DbBackend for MemoryDb {
         let mut store = self.lock();
         store.statements += 1;
         if store.tables.contains_key(&d.name) {
-            return Err(Error::Constraint(format!("table `{}` already exists", d.name)));
+            return Err(Error::Constraint(format!(
+                "table `{}` already exists",
+                d.name
+            )));
         }
         let has_id = d.columns.iter().any(|c| c.kind == ColumnKind::Id);
         store.tables.insert(

@@ -18,7 +18,9 @@ pub struct RecordingPlatform {
 
 impl RecordingPlatform {
     fn lock(&self) -> MutexGuard<'_, Records> {
-        self.records.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.records
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Module log entries with their mask values already replaced by `***`.
@@ -68,7 +70,11 @@ impl PlatformBackend for RecordingPlatform {
         "https://whmcs.example.test/".into()
     }
 
-    fn local_api(&mut self, command: String, params: Vec<(String, String)>) -> Result<String, Error> {
+    fn local_api(
+        &mut self,
+        command: String,
+        params: Vec<(String, String)>,
+    ) -> Result<String, Error> {
         self.lock().local_api.push((command, params));
         Ok(r#"{"result":"success"}"#.into())
     }

@@ -7,11 +7,17 @@ use std::time::Duration;
 /// One scripted answer.
 #[derive(Debug, Clone)]
 pub enum Reply {
-    Answer { status: u16, body: String },
+    Answer {
+        status: u16,
+        body: String,
+    },
     Fail(Error),
     /// Sleeps this long, then answers `Error::Timeout` if the request's
     /// timeout is shorter, or the body otherwise.
-    Slow { after: Duration, body: String },
+    Slow {
+        after: Duration,
+        body: String,
+    },
 }
 
 #[derive(Default)]
@@ -34,7 +40,9 @@ impl ScriptedHttp {
     }
 
     fn lock(&self) -> MutexGuard<'_, Script> {
-        self.script.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.script
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// (url, body) of each request received, in order.
@@ -44,12 +52,18 @@ impl ScriptedHttp {
 }
 
 impl HttpBackend for ScriptedHttp {
-    fn send(&mut self, request: Request, timeout: Duration, _max_bytes: u64) -> Result<Response, Error> {
+    fn send(
+        &mut self,
+        request: Request,
+        timeout: Duration,
+        _max_bytes: u64,
+    ) -> Result<Response, Error> {
         let reply = {
             let mut script = self.lock();
-            script
-                .seen
-                .push((request.url.clone(), String::from_utf8_lossy(&request.body).into_owned()));
+            script.seen.push((
+                request.url.clone(),
+                String::from_utf8_lossy(&request.body).into_owned(),
+            ));
             script.replies.pop_front()
         };
         let answer = |status, body: String| Response {
@@ -63,7 +77,11 @@ impl HttpBackend for ScriptedHttp {
             Some(Reply::Fail(error)) => Err(error),
             Some(Reply::Slow { after, body }) => {
                 std::thread::sleep(after.min(timeout));
-                if after > timeout { Err(Error::Timeout) } else { Ok(answer(200, body)) }
+                if after > timeout {
+                    Err(Error::Timeout)
+                } else {
+                    Ok(answer(200, body))
+                }
             }
         }
     }

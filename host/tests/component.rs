@@ -1,0 +1,194 @@
+//! The shipped component, run by the real host over in-memory capabilities.
+
+mod support;
+
+use hostkey_host::Runtime;
+use hostkey_host::fakes::{Reply, ScriptedHttp};
+use hostkey_host::http_types::Error as HttpError;
+use serde_json::json;
+use std::time::Duration;
+use support::{Fakes, call, options, shipped, whmcs_db};
+
+const KEY: &str = "hk-test-key-0123456789abcdef0123";
+const TOKEN: &str = "00112233445566778899aabbccddeeff";
+
+fn runtime() -> Runtime {
+    Runtime::new(options(shipped())).expect("the component loads")
+}
+
+fn ok(body: &str) -> Reply {
+    Reply::Answer {
+        status: 200,
+        body: body.into(),
+    }
+}
+
+fn login() -> Reply {
+    ok(&format!(
+        r#"{{"result":{{"token":"{TOKEN}","servers":["1"]}}}}"#
+    ))
+}
+
+#[test]
+fn activation_creates_tables_once() {
+    let rt = runtime();
+    let fakes = Fakes::new(whmcs_db(KEY), ScriptedHttp::default());
+    let first = call(&rt, &fakes, "addon.activate", json!({})).expect("call completes");
+    assert_eq!(
+        first["ok"]["tables-created"],
+        json!([
+            "mod_hostkeyresellermod",
+            "mod_hostkeyresellermod_log",
+            "mod_hostkeyresellermodimportsettings"
+        ])
+    );
+    assert_eq!(first["ok"]["rows-seeded"], json!(6));
+    let settings = fakes
+        .db
+        .table("mod_hostkeyresellermodimportsettings")
+        .expect("created");
+    assert_eq!(settings.rows.len(), 6);
+
+    let second = call(&rt, &fakes, "addon.activate", json!({})).expect("call completes");
+    assert_eq!(second["ok"]["tables-created"], json!([]));
+    assert_eq!(second["ok"]["rows-seeded"], json!(0));
+    assert_eq!(
+        fakes
+            .db
+            .table("mod_hostkeyresellermodimportsettings")
+            .expect("kept")
+            .rows
+            .len(),
+        6
+    );
+}
+
+#[test]
+fn test_connection_reports_the_account_without_leaking_secrets() {
+    let rt = runtime();
+    let client = ok(
+        r#"{"result":"success","client":{"email":"reseller@example.test","currency_code":"EUR"}}"#,
+    );
+    let fakes = Fakes::new(whmcs_db(KEY), ScriptedHttp::new([login(), client]));
+    let answer = call(
+        &rt,
+        &fakes,
+        "provisioning.test-connection",
+        json!({"server": null}),
+    )
+    .expect("completes");
+    assert_eq!(
+        answer["ok"]["account-email"],
+        json!("reseller@example.test")
+    );
+    assert_eq!(answer["ok"]["currency-code"], json!("EUR"));
+    let requests = fakes.http.requests();
+    assert_eq!(requests[0].0, "http://127.0.0.1:9/auth.php");
+    assert!(requests[0].1.contains(KEY), "the key is sent to the API");
+    let log = fakes.platform.module_log();
+    assert_eq!(log.len(), 2);
+    for entry in log {
+        let text = format!("{}{}{}", entry.request, entry.response, entry.processed);
+        assert!(
+            !text.contains(KEY) && !text.contains(TOKEN),
+            "secret logged: {text}"
+        );
+    }
+}
+
+#[test]
+fn test_connection_failures_are_one_sentence() {
+    let rt = runtime();
+    let cases = [
+        (
+            ok(r#"{"result":-1,"error":"Invalid API key","code":"INVALID_KEY"}"#),
+            json!({"err": {"api": "The HOSTKEY API refused auth/login: Invalid API key."}}),
+        ),
+        (
+            Reply::Fail(HttpError::Timeout),
+            json!({"err": {"api": "The HOSTKEY API did not answer auth/login in time."}}),
+        ),
+        (
+            ok("<html>oops"),
+            json!({"err": {"api": "The HOSTKEY API answered auth/login with something that is not the expected JSON."}}),
+        ),
+        (
+            Reply::Answer {
+                status: 503,
+                body: "busy".into(),
+            },
+            json!({"err": {"api": "The HOSTKEY API answered auth/login with HTTP status 503."}}),
+        ),
+    ];
+    for (reply, expected) in cases {
+        let fakes = Fakes::new(whmcs_db(KEY), ScriptedHttp::new([reply]));
+        let answer = call(
+            &rt,
+            &fakes,
+            "provisioning.test-connection",
+            json!({"server": null}),
+        )
+        .expect("completes");
+        assert_eq!(answer, expected);
+    }
+}
+
+#[test]
+fn a_slow_api_is_cut_off_by_the_http_timeout() {
+    let mut opts = options(shipped());
+    opts.http_timeout_ms = 200;
+    let rt = Runtime::new(opts).expect("loads");
+    let slow = Reply::Slow {
+        after: Duration::from_secs(3),
+        body: "{}".into(),
+    };
+    let fakes = Fakes::new(whmcs_db(KEY), ScriptedHttp::new([slow]));
+    let answer = call(
+        &rt,
+        &fakes,
+        "provisioning.test-connection",
+        json!({"server": null}),
+    )
+    .expect("completes");
+    assert_eq!(
+        answer,
+        json!({"err": {"api": "The HOSTKEY API did not answer auth/login in time."}})
+    );
+}
+
+#[test]
+fn exports_not_yet_built_say_so() {
+    let rt = runtime();
+    let fakes = Fakes::new(whmcs_db(KEY), ScriptedHttp::default());
+    let answer = call(&rt, &fakes, "cron.sync", json!({})).expect("completes");
+    assert_eq!(
+        answer,
+        json!({"err": {"not-implemented": "The price sync is not implemented yet in this version of the module."}})
+    );
+}
+
+#[test]
+fn bad_calls_are_faults_not_crashes() {
+    let rt = runtime();
+    let fakes = Fakes::new(whmcs_db(KEY), ScriptedHttp::default());
+    let unknown = call(&rt, &fakes, "addon.no-such-thing", json!({})).expect_err("unknown");
+    assert_eq!(
+        unknown,
+        "the component has no export named `addon.no-such-thing`"
+    );
+    let wrong = call(
+        &rt,
+        &fakes,
+        "hooks.invoice-paid",
+        json!({"invoice-id": "seven"}),
+    )
+    .expect_err("bad args");
+    assert!(wrong.contains("invoice-id: expected an integer"), "{wrong}");
+    let envelope = rt.call_json(b"not json", fakes.capabilities());
+    let envelope: serde_json::Value = serde_json::from_slice(&envelope).expect("json envelope");
+    assert!(
+        envelope["fault"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("the call request is not valid JSON"))
+    );
+}

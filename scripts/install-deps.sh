@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what `make test` and `make demo` need on Debian, and nothing that
+# is already there. Safe to run again.
+set -euo pipefail
+
+packages=(php8.2-cli php8.2-mysql php8.2-sqlite3 php8.2-mbstring phpunit php-illuminate-database
+          smarty3 mariadb-server mariadb-client php-codesniffer python3 zip)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ! command -v cargo >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo" ]; then
+    missing+=(rustup)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! rustup toolchain list 2>/dev/null | grep -q stable; then
+    rustup default stable
+fi
+if ! rustup target list --installed | grep -qx wasm32-wasip2; then
+    rustup target add wasm32-wasip2
+fi
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
