@@ -40,6 +40,15 @@ pub fn run(server: &Server) -> Option<Outcome> {
                 Err(e) => Err(Error::Database(e.to_string())),
             },
         ),
+        // Two database round trips and no HTTP: the transport benchmark's call.
+        "probe:db2" => {
+            let first = WitDb.select(&Select::from("tbladdonmodules", &["setting", "value"]));
+            let second = WitDb.select(&Select::from("tblcurrencies", &["id", "code"]));
+            Some(match (first, second) {
+                (Ok(a), Ok(b)) => report(format!("{} settings, {} currencies", a.len(), b.len())),
+                (Err(e), _) | (_, Err(e)) => Err(Error::Database(e.to_string())),
+            })
+        }
         "probe:host" => {
             let request = Request {
                 method: Method::Get,
