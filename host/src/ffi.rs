@@ -41,8 +41,13 @@ struct FfiEmbedder {
 impl Embedder for FfiEmbedder {
     fn exchange(&mut self, request: &[u8]) -> Result<Vec<u8>, String> {
         let mut slot = ReplySlot { data: None };
+        // NUL-terminated as well, so an embedder that reads a C string
+        // (rather than pointer + length) cannot read past the end.
+        let mut terminated = Vec::with_capacity(request.len() + 1);
+        terminated.extend_from_slice(request);
+        terminated.push(0);
         (self.capability)(
-            request.as_ptr().cast(),
+            terminated.as_ptr().cast(),
             request.len(),
             std::ptr::from_mut(&mut slot).cast(),
         );
