@@ -11,7 +11,7 @@ typedef void (*hk_capability_fn)(const char *request, size_t request_len, void *
 hk_error *hk_runtime_new(const char *options, size_t options_len, hk_capability_fn capability, hk_runtime **out);
 hk_error *hk_runtime_call(hk_runtime *runtime, const char *call, size_t call_len, hk_buffer **out);
 void hk_reply(void *reply, const char *data, size_t len);
-const char *hk_buffer_data(const hk_buffer *buffer);
+const uint8_t *hk_buffer_data(const hk_buffer *buffer);
 size_t hk_buffer_len(const hk_buffer *buffer);
 void hk_buffer_free(hk_buffer *buffer);
 const char *hk_error_message(const hk_error *error);

@@ -26,8 +26,16 @@ pub struct HkError {
     message: CString,
 }
 
+/// The answer bytes, followed by a NUL that `len` does not count.
 pub struct HkBuffer {
     data: Vec<u8>,
+}
+
+impl HkBuffer {
+    fn new(mut data: Vec<u8>) -> Self {
+        data.push(0);
+        Self { data }
+    }
 }
 
 struct ReplySlot {
@@ -144,7 +152,7 @@ pub unsafe extern "C" fn hk_runtime_call(
         };
         let data = rt.runtime.call_json(request, caps);
         // SAFETY: `out` is non-NULL and writable per the contract.
-        unsafe { *out = Box::into_raw(Box::new(HkBuffer { data })) };
+        unsafe { *out = Box::into_raw(Box::new(HkBuffer::new(data))) };
         Ok(())
     })
 }
@@ -172,12 +180,12 @@ pub unsafe extern "C" fn hk_reply(reply: *mut c_void, data: *const c_char, len: 
 /// # Safety
 /// `buffer` must come from `hk_runtime_call` and not be freed yet.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn hk_buffer_data(buffer: *const HkBuffer) -> *const c_char {
+pub unsafe extern "C" fn hk_buffer_data(buffer: *const HkBuffer) -> *const u8 {
     if buffer.is_null() {
         return std::ptr::null();
     }
     // SAFETY: per this function's contract.
-    unsafe { (*buffer).data.as_ptr().cast() }
+    unsafe { (*buffer).data.as_ptr() }
 }
 
 /// # Safety
@@ -188,7 +196,7 @@ pub unsafe extern "C" fn hk_buffer_len(buffer: *const HkBuffer) -> usize {
         return 0;
     }
     // SAFETY: per this function's contract.
-    unsafe { (*buffer).data.len() }
+    unsafe { (*buffer).data.len().saturating_sub(1) }
 }
 
 /// # Safety

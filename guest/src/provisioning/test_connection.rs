@@ -57,10 +57,11 @@ pub fn test_connection(
 ) -> ModuleResult<ConnectionReport> {
     let settings = Settings::load(db)?;
     let (url, key) = target(server, &settings);
-    let mut client = ApiClient::new(http, platform, &url, &key)?;
+    let mut client = ApiClient::new(http, &mut *platform, &url, &key)?;
     client.login()?;
     let account = client.client_info()?;
-    let base: &ApiBase = client.base();
+    let base: ApiBase = client.base().clone();
+    drop(client);
     let currency = if account.currency_code.is_empty() {
         "unknown".to_string()
     } else {
@@ -72,7 +73,7 @@ pub fn test_connection(
         }
         .into());
     }
-    Ok(ConnectionReport {
+    let report = ConnectionReport {
         api_url: base.as_str().to_string(),
         summary: format!(
             "Connected to the HOSTKEY API at {} as {} (account currency {currency}).",
@@ -81,7 +82,10 @@ pub fn test_connection(
         ),
         account_email: account.email,
         currency_code: currency,
-    })
+    };
+    // WHMCS shows only "success"; the activity log keeps which account it was.
+    platform.activity_log(&format!("HOSTKEY connection test: {}", report.summary), 0);
+    Ok(report)
 }
 
 #[cfg(test)]
@@ -141,6 +145,10 @@ mod tests {
             "secret in log: {logged}"
         );
         assert!(platform.module_log[0].mask.contains(&KEY.to_string()));
+        assert_eq!(
+            platform.activity_log,
+            vec![(format!("HOSTKEY connection test: {}", report.summary), 0)]
+        );
     }
 
     #[test]

@@ -1,0 +1,51 @@
+<?php
+
+/**
+ * WHMCS hooks of `hostkeyresellermod`, all at priority 1 like the original
+ * module. Each hook is routed to the component's `hooks` export; a failure is
+ * logged to the module log and never thrown into WHMCS's page.
+ */
+
+declare(strict_types=1);
+
+use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
+
+if (!defined('WHMCS')) {
+    die('This file cannot be accessed directly');
+}
+
+require_once __DIR__ . '/../../modules/addons/hostkeyresellermod/autoload.php';
+
+add_hook('InvoicePaid', 1, static function (array $vars): void {
+    try {
+        Components::hooks()->invoicePaid($vars);
+    } catch (Throwable $e) {
+        ErrorReport::sentence('InvoicePaid', $e);
+    }
+});
+
+add_hook('CancellationRequest', 1, static function (array $vars): void {
+    try {
+        Components::hooks()->cancellationRequest($vars);
+    } catch (Throwable $e) {
+        ErrorReport::sentence('CancellationRequest', $e);
+    }
+});
+
+add_hook('ServiceDelete', 1, static function (array $vars): void {
+    try {
+        Components::hooks()->serviceDelete($vars);
+    } catch (Throwable $e) {
+        ErrorReport::sentence('ServiceDelete', $e);
+    }
+});
+
+add_hook('ShoppingCartValidateCheckout', 1, static function (array $vars): array {
+    try {
+        return Components::hooks()->validateCheckout(is_array($_SESSION['cart'] ?? null) ? $_SESSION['cart'] : []);
+    } catch (Throwable $e) {
+        ErrorReport::sentence('ShoppingCartValidateCheckout', $e);
+        return [];
+    }
+});

@@ -1,0 +1,266 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
+
+use JsonException;
+use Throwable;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
+
+/**
+ * Answers the host's `db.*` and `platform.*` requests (docs/architecture.md),
+ * the same way for both transports. Tables are checked against the allow-list
+ * before the database sees them. Never throws.
+ */
+final class CapabilityHandler implements RequestHandler
+{
+    /** The operations this bridge answers, and the method answering each. */
+    private const OPERATIONS = [
+        'db.select' => 'select',
+        'db.insert' => 'insert',
+        'db.update' => 'update',
+        'db.update-rows' => 'updateRows',
+        'db.delete' => 'delete',
+        'db.begin' => 'begin',
+        'db.commit' => 'commit',
+        'db.rollback' => 'rollback',
+        'db.table-exists' => 'tableExists',
+        'db.create-table' => 'createTable',
+        'platform.decrypt' => 'decrypt',
+        'platform.module-log' => 'moduleLog',
+        'platform.activity-log' => 'activityLog',
+        'platform.system-url' => 'systemUrl',
+        'platform.local-api' => 'localApi',
+    ];
+
+    private const JSON_FLAGS = JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
+        | JSON_INVALID_UTF8_SUBSTITUTE | JSON_PRESERVE_ZERO_FRACTION;
+
+    /** @var list<int> transaction level at the start of each call in progress */
+    private array $levels = [];
+
+    public function __construct(
+        private Database $database,
+        private Platform $platform,
+        private TableAllowList $tables = new TableAllowList(),
+    ) {
+    }
+
+    public function callStarted(): void
+    {
+        $this->levels[] = $this->safeLevel();
+    }
+
+    /**
+     * Rolls back any transaction the component opened and left open (a trap
+     * or a limit ended the call between begin and commit).
+     */
+    public function callFinished(): void
+    {
+        $start = array_pop($this->levels) ?? 0;
+        try {
+            while ($this->database->transactionLevel() > $start) {
+                $this->database->rollback();
+            }
+        } catch (Throwable) {
+            // The connection is unusable; WHMCS will report its own error.
+        }
+    }
+
+    public function handle(string $request): string
+    {
+        $op = '';
+        try {
+            $message = json_decode($request, true, 64, JSON_THROW_ON_ERROR);
+            if (!is_array($message) || !isset($message['op']) || !is_string($message['op'])) {
+                return $this->error('db.', 'invalid', 'The request has no op.');
+            }
+            $op = $message['op'];
+            $args = $message['args'] ?? [];
+            if (!is_array($args)) {
+                return $this->error($op, 'invalid', 'The args of ' . $op . ' must be an object.');
+            }
+            if (!isset(self::OPERATIONS[$op])) {
+                $unknown = 'The operation ' . mb_substr($op, 0, 40) . ' is unknown to this bridge.';
+                return $this->error($op, 'other', $unknown);
+            }
+            $method = self::OPERATIONS[$op];
+            return json_encode(['ok' => $this->$method($args)], self::JSON_FLAGS);
+        } catch (JsonException) {
+            return $this->error($op, 'invalid', 'The request is not valid JSON or its answer cannot be encoded.');
+        } catch (DatabaseError $e) {
+            return $this->error($op, $e->kind(), $e->getMessage());
+        } catch (PlatformError $e) {
+            return $this->error($op, 'failed', $e->getMessage());
+        } catch (Throwable $e) {
+            return $this->error($op, 'other', $e->getMessage());
+        }
+    }
+
+    /** @param array<string, mixed> $args */
+    private function select(array $args): array
+    {
+        return $this->database->select($this->statement($args));
+    }
+
+    /** @param array<string, mixed> $args */
+    private function insert(array $args): array
+    {
+        return $this->database->insert($this->statement($args));
+    }
+
+    /** @param array<string, mixed> $args */
+    private function update(array $args): int
+    {
+        return $this->database->update($this->statement($args));
+    }
+
+    /** @param array<string, mixed> $args */
+    private function updateRows(array $args): int
+    {
+        return $this->database->updateRows($this->statement($args));
+    }
+
+    /** @param array<string, mixed> $args */
+    private function delete(array $args): int
+    {
+        return $this->database->delete($this->statement($args));
+    }
+
+    private function begin(): mixed
+    {
+        $this->database->begin();
+        return null;
+    }
+
+    private function commit(): mixed
+    {
+        $this->database->commit();
+        return null;
+    }
+
+    private function rollback(): mixed
+    {
+        $this->database->rollback();
+        return null;
+    }
+
+    /** @param array<string, mixed> $args */
+    private function tableExists(array $args): bool
+    {
+        return $this->database->tableExists($this->tables->check(Args::string($args, 'table')));
+    }
+
+    /** @param array<string, mixed> $args */
+    private function createTable(array $args): mixed
+    {
+        $definition = Args::record($args, 'definition');
+        $this->tables->checkCreatable($definition['name'] ?? null);
+        $this->database->createTable($definition);
+        return null;
+    }
+
+    /** @param array<string, mixed> $args */
+    private function decrypt(array $args): string
+    {
+        return $this->platform->decrypt(Args::string($args, 'ciphertext'));
+    }
+
+    /** @param array<string, mixed> $args */
+    private function moduleLog(array $args): mixed
+    {
+        $entry = Args::record($args, 'entry');
+        $mask = array_values(array_filter(Args::list($entry, 'mask', false), 'is_string'));
+        $this->platform->moduleLog(
+            Args::string($entry, 'action'),
+            self::text($entry['request'] ?? ''),
+            self::text($entry['response'] ?? ''),
+            self::text($entry['processed'] ?? ''),
+            $mask,
+        );
+        return null;
+    }
+
+    /** @param array<string, mixed> $args */
+    private function activityLog(array $args): mixed
+    {
+        $this->platform->activityLog(Args::string($args, 'message'), (int) ($args['client-id'] ?? 0));
+        return null;
+    }
+
+    private function systemUrl(): string
+    {
+        return $this->platform->systemUrl();
+    }
+
+    /** @param array<string, mixed> $args */
+    private function localApi(array $args): object
+    {
+        return (object) $this->platform->localApi(Args::string($args, 'command'), self::pairs($args['params'] ?? []));
+    }
+
+    /**
+     * The statement of a db request, after the allow-list check.
+     *
+     * @param array<string, mixed> $args
+     * @return array<string, mixed>
+     */
+    private function statement(array $args): array
+    {
+        $statement = Args::record($args, 'statement');
+        $this->tables->check($statement['table'] ?? null);
+        return $statement;
+    }
+
+    /**
+     * local-api params as an object of strings or a list of [name, value] pairs.
+     *
+     * @return array<string, string>
+     */
+    private static function pairs(mixed $params): array
+    {
+        if (!is_array($params)) {
+            throw DatabaseError::invalid('The local API params must be an object of strings.');
+        }
+        $result = [];
+        if (array_is_list($params)) {
+            foreach ($params as $pair) {
+                if (!is_array($pair) || count($pair) !== 2 || !is_string($pair[0] ?? null)) {
+                    throw DatabaseError::invalid('The local API params must be [name, value] pairs.');
+                }
+                $result[$pair[0]] = self::text($pair[1]);
+            }
+            return $result;
+        }
+        foreach ($params as $name => $value) {
+            $result[(string) $name] = self::text($value);
+        }
+        return $result;
+    }
+
+    private static function text(mixed $value): string
+    {
+        return is_scalar($value) ? (string) $value : json_encode($value, self::JSON_FLAGS);
+    }
+
+    private function safeLevel(): int
+    {
+        try {
+            return $this->database->transactionLevel();
+        } catch (Throwable) {
+            return 0;
+        }
+    }
+
+    /** An error answer; the kind is mapped into the interface's error variant. */
+    private function error(string $op, string $kind, string $message): string
+    {
+        if (str_starts_with($op, 'platform.')) {
+            $kind = $kind === 'failed' ? 'failed' : 'other';
+        } elseif (!in_array($kind, DatabaseError::KINDS, true)) {
+            $kind = 'other';
+        }
+        return json_encode(['error' => ['kind' => $kind, 'message' => $message]], self::JSON_FLAGS);
+    }
+}

@@ -1,0 +1,88 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
+
+use Illuminate\Database\Query\Builder;
+
+/**
+ * Applies `db.condition` lists to a query builder (all joined with AND).
+ *
+ * `eq` with a null value means IS NULL and `ne` with null IS NOT NULL, as in
+ * Capsule's own `where()`.
+ */
+final class Conditions
+{
+    private const OPERATORS = ['eq' => '=', 'ne' => '<>', 'lt' => '<', 'le' => '<=', 'gt' => '>', 'ge' => '>='];
+
+    /**
+     * @param list<mixed> $conditions
+     */
+    public static function apply(Builder $query, array $conditions): Builder
+    {
+        foreach ($conditions as $condition) {
+            if (!is_array($condition)) {
+                throw DatabaseError::invalid('Every condition must be an object.');
+            }
+            self::applyOne($query, $condition);
+        }
+        return $query;
+    }
+
+    /** @param array<string, mixed> $condition */
+    private static function applyOne(Builder $query, array $condition): void
+    {
+        $column = Identifier::check($condition['column'] ?? null);
+        $comparison = $condition['comparison'] ?? null;
+        $values = array_map([Args::class, 'value'], Args::list($condition, 'values', false));
+        switch ($comparison) {
+            case 'eq':
+            case 'ne':
+            case 'lt':
+            case 'le':
+            case 'gt':
+            case 'ge':
+                $value = self::single($values, $comparison);
+                if ($value === null && ($comparison === 'eq' || $comparison === 'ne')) {
+                    $comparison === 'eq' ? $query->whereNull($column) : $query->whereNotNull($column);
+                } elseif ($value === null) {
+                    throw DatabaseError::invalid('The comparison ' . $comparison . ' cannot compare with null.');
+                } else {
+                    $query->where($column, self::OPERATORS[$comparison], $value);
+                }
+                return;
+            case 'like':
+                $value = self::single($values, $comparison);
+                if (!is_string($value)) {
+                    throw DatabaseError::invalid('The comparison like needs a text pattern.');
+                }
+                $query->where($column, 'like', $value);
+                return;
+            case 'in-list':
+                $values === [] ? $query->whereRaw('0 = 1') : $query->whereIn($column, $values);
+                return;
+            case 'not-in-list':
+                if ($values !== []) {
+                    $query->whereNotIn($column, $values);
+                }
+                return;
+            case 'is-null':
+                $query->whereNull($column);
+                return;
+            case 'not-null':
+                $query->whereNotNull($column);
+                return;
+        }
+        throw DatabaseError::invalid('The comparison ' . (is_string($comparison) ? $comparison : '?') . ' is unknown.');
+    }
+
+    /** @param list<int|float|string|null> $values */
+    private static function single(array $values, string $comparison): int|float|string|null
+    {
+        if (count($values) !== 1) {
+            throw DatabaseError::invalid('The comparison ' . $comparison . ' needs exactly one value.');
+        }
+        return $values[0];
+    }
+}

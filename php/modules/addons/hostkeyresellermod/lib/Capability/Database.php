@@ -1,0 +1,47 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
+
+/**
+ * The `db` interface of the contract, with statements as decoded JSON arrays
+ * (docs/architecture.md). Implementations throw DatabaseError.
+ */
+interface Database
+{
+    /**
+     * @param array<string, mixed> $statement
+     * @return array{columns: list<string>, rows: list<list<int|float|string|null>>}
+     */
+    public function select(array $statement): array;
+
+    /**
+     * @param array<string, mixed> $statement
+     * @return list<int> the new ids in row order (0 where the table has no id)
+     */
+    public function insert(array $statement): array;
+
+    /** @param array<string, mixed> $statement rows matched */
+    public function update(array $statement): int;
+
+    /** @param array<string, mixed> $statement rows matched */
+    public function updateRows(array $statement): int;
+
+    /** @param array<string, mixed> $statement rows deleted */
+    public function delete(array $statement): int;
+
+    public function begin(): void;
+
+    public function commit(): void;
+
+    public function rollback(): void;
+
+    /** How many transactions are open on the connection. */
+    public function transactionLevel(): int;
+
+    public function tableExists(string $table): bool;
+
+    /** @param array<string, mixed> $definition */
+    public function createTable(array $definition): void;
+}

@@ -1,0 +1,30 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
+
+/**
+ * The `platform` interface of the contract: what only WHMCS can do.
+ * Implementations throw PlatformError.
+ */
+interface Platform
+{
+    public function decrypt(string $ciphertext): string;
+
+    /**
+     * @param list<string> $mask secret values to scrub before the entry is stored
+     */
+    public function moduleLog(string $action, string $request, string $response, string $processed, array $mask): void;
+
+    public function activityLog(string $message, int $clientId): void;
+
+    /** WHMCS's public system URL, ending in '/'. */
+    public function systemUrl(): string;
+
+    /**
+     * @param array<string, string> $params
+     * @return array<string, mixed> WHMCS's answer
+     */
+    public function localApi(string $command, array $params): array;
+}

@@ -1,0 +1,64 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
+
+use Illuminate\Database\Connection;
+
+/**
+ * The `platform` interface over WHMCS's global helpers and its configuration table.
+ */
+final class WhmcsPlatform implements Platform
+{
+    public const MODULE = 'hostkeyresellermod';
+
+    public function __construct(private Connection $connection)
+    {
+    }
+
+    public function decrypt(string $ciphertext): string
+    {
+        $this->requireFunction('decrypt');
+        return (string) decrypt($ciphertext);
+    }
+
+    public function moduleLog(string $action, string $request, string $response, string $processed, array $mask): void
+    {
+        $this->requireFunction('logModuleCall');
+        $mask = array_values(array_filter($mask, static fn (mixed $value): bool => is_string($value) && $value !== ''));
+        logModuleCall(self::MODULE, $action, $request, $response, $processed, $mask);
+    }
+
+    public function activityLog(string $message, int $clientId): void
+    {
+        $this->requireFunction('logActivity');
+        logActivity($message, $clientId);
+    }
+
+    public function systemUrl(): string
+    {
+        $url = $this->connection->table('tblconfiguration')->where('setting', 'SystemURL')->value('value');
+        if (!is_string($url) || trim($url) === '') {
+            throw PlatformError::failed('WHMCS has no System URL configured (General Settings).');
+        }
+        return rtrim(trim($url), '/') . '/';
+    }
+
+    public function localApi(string $command, array $params): array
+    {
+        $this->requireFunction('localAPI');
+        $answer = localAPI($command, $params);
+        if (!is_array($answer)) {
+            throw PlatformError::failed('WHMCS\'s local API gave no answer to ' . $command . '.');
+        }
+        return $answer;
+    }
+
+    private function requireFunction(string $name): void
+    {
+        if (!function_exists($name)) {
+            throw PlatformError::failed('The WHMCS function ' . $name . '() is not available here.');
+        }
+    }
+}

@@ -1,0 +1,75 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Component;
+
+use JsonException;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\Transport;
+
+/**
+ * Calls the component's exports (`interface.function`) and decodes their answers.
+ */
+final class Bridge
+{
+    private const JSON_FLAGS = JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
+        | JSON_INVALID_UTF8_SUBSTITUTE | JSON_PRESERVE_ZERO_FRACTION;
+
+    public function __construct(
+        private Transport $transport,
+        private RequestHandler $capabilities,
+    ) {
+    }
+
+    /**
+     * Calls an export and returns its return value.
+     *
+     * @param array<string, mixed> $args arguments keyed by their WIT parameter names
+     * @throws ComponentFault when the call could not complete
+     */
+    public function call(string $function, array $args = []): mixed
+    {
+        try {
+            $line = json_encode(['call' => $function, 'args' => (object) $args], self::JSON_FLAGS);
+        } catch (JsonException $e) {
+            throw new ComponentFault('The arguments of ' . $function . ' cannot be encoded as JSON.', 0, $e);
+        }
+        $this->capabilities->callStarted();
+        try {
+            $answer = $this->transport->call($line, $this->capabilities);
+        } finally {
+            $this->capabilities->callFinished();
+        }
+        try {
+            $decoded = json_decode($answer, true, 512, JSON_THROW_ON_ERROR);
+        } catch (JsonException $e) {
+            throw new ComponentFault('The component host answered ' . $function . ' with malformed JSON.', 0, $e);
+        }
+        if (is_array($decoded) && array_key_exists('value', $decoded)) {
+            return $decoded['value'];
+        }
+        if (is_array($decoded) && isset($decoded['fault']) && is_string($decoded['fault'])) {
+            throw new ComponentFault($decoded['fault']);
+        }
+        throw new ComponentFault('The component host answered ' . $function . ' without a value or a fault.');
+    }
+
+    /**
+     * Calls an export that returns `result<T, error>` and returns T.
+     *
+     * @param array<string, mixed> $args
+     * @throws ComponentError with the guest's sentence when the result is `err`
+     * @throws ComponentFault when the call could not complete
+     */
+    public function result(string $function, array $args = []): mixed
+    {
+        $value = $this->call($function, $args);
+        if (is_array($value) && count($value) === 1 && array_key_exists('ok', $value)) {
+            return $value['ok'];
+        }
+        if (is_array($value) && count($value) === 1 && array_key_exists('err', $value)) {
+            throw ComponentError::fromVariant($value['err']);
+        }
+        throw new ComponentFault('The component answered ' . $function . ' with something that is not a result.');
+    }
+}

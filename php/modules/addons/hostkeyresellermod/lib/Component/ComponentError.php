@@ -1,0 +1,42 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Component;
+
+use RuntimeException;
+
+/**
+ * The component answered `{"err": {"<case>": "sentence"}}`: a business failure
+ * with one sentence for the admin (a case of `types.error`).
+ */
+final class ComponentError extends RuntimeException
+{
+    public function __construct(private string $case, string $sentence)
+    {
+        parent::__construct($sentence);
+    }
+
+    /**
+     * Builds the error from the `err` payload of a WIT result.
+     */
+    public static function fromVariant(mixed $variant): self
+    {
+        if (is_string($variant)) {
+            return new self($variant, 'The module failed (' . $variant . ').');
+        }
+        if (is_array($variant) && count($variant) === 1) {
+            $case = (string) array_key_first($variant);
+            $payload = $variant[$case];
+            $sentence = is_string($payload) && $payload !== '' ? $payload : 'The module failed (' . $case . ').';
+            return new self($case, $sentence);
+        }
+        return new self('internal', 'The module answered with an error the bridge does not understand.');
+    }
+
+    /** The case of `types.error`: not-implemented, invalid-input, api, database, platform, internal. */
+    public function case(): string
+    {
+        return $this->case;
+    }
+}

@@ -1,0 +1,15 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Component;
+
+use RuntimeException;
+
+/**
+ * The call could not complete: the host answered `{"fault": "..."}` (trap,
+ * limit hit, unknown export) or the transport itself failed.
+ */
+final class ComponentFault extends RuntimeException
+{
+}

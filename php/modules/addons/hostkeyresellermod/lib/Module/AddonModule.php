@@ -1,0 +1,135 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
+
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\CsrfGuard;
+
+/**
+ * The addon module's WHMCS functions, mapped to the component's `addon` exports.
+ */
+final class AddonModule
+{
+    public const NAME = 'HOSTKEY Reseller';
+
+    /** The bridge's own setting, offered when the component does not list it. */
+    private const TRANSPORT_FIELD = [
+        'FriendlyName' => 'Engine transport',
+        'Type' => 'dropdown',
+        'Options' => ['auto' => 'Automatic', 'ffi' => 'In-process (FFI)', 'cli' => 'Helper process'],
+        'Default' => 'auto',
+        'Description' => 'How PHP runs the module\'s engine: in-process (FFI, needs ffi.enable) or a helper process.',
+    ];
+
+    public function __construct(private Bridge $bridge, private AdminPageView $view)
+    {
+    }
+
+    /** @return array<string, mixed> what `<name>_config()` returns */
+    public function config(): array
+    {
+        $config = $this->bridge->call('addon.config');
+        $config = is_array($config) ? $config : [];
+        $fields = ConfigFields::toWhmcs($config['fields'] ?? []);
+        $fields['transport'] ??= self::TRANSPORT_FIELD;
+        return [
+            'name' => (string) ($config['name'] ?? self::NAME),
+            'description' => (string) ($config['description'] ?? ''),
+            'version' => (string) ($config['version'] ?? '0'),
+            'author' => (string) ($config['author'] ?? ''),
+            'language' => 'english',
+            'fields' => $fields,
+        ];
+    }
+
+    /**
+     * The settings form when the component cannot be reached, so that the
+     * admin can still switch the transport; the description says what failed.
+     *
+     * @return array<string, mixed>
+     */
+    public static function unavailableConfig(string $sentence): array
+    {
+        return [
+            'name' => self::NAME,
+            'description' => 'The module\'s engine is not available: ' . $sentence,
+            'version' => '0',
+            'author' => 'hostkeyresellermod',
+            'language' => 'english',
+            'fields' => ['transport' => self::TRANSPORT_FIELD],
+        ];
+    }
+
+    /** @return array{status: string, description: string} */
+    public function activate(): array
+    {
+        try {
+            $report = $this->bridge->result('addon.activate');
+        } catch (ComponentError $e) {
+            return ['status' => 'error', 'description' => $e->getMessage()];
+        }
+        $summary = is_array($report) ? (string) ($report['summary'] ?? '') : '';
+        return ['status' => 'success', 'description' => $summary !== '' ? $summary : 'The module is activated.'];
+    }
+
+    /** @return array{status: string, description: string} */
+    public function deactivate(): array
+    {
+        try {
+            $sentence = $this->bridge->result('addon.deactivate');
+        } catch (ComponentError $e) {
+            return ['status' => 'error', 'description' => $e->getMessage()];
+        }
+        $sentence = is_string($sentence) && $sentence !== '' ? $sentence : 'The module is deactivated.';
+        return ['status' => 'success', 'description' => $sentence];
+    }
+
+    /**
+     * @param array<string, mixed> $vars WHMCS's vars; `version` is the previously installed one
+     * @return string what the upgrade did
+     */
+    public function upgrade(array $vars): string
+    {
+        $result = $this->bridge->result('addon.upgrade', ['from-version' => (string) ($vars['version'] ?? '')]);
+        return is_string($result) ? $result : '';
+    }
+
+    /**
+     * The admin page's HTML. A POST is passed on only with a valid CSRF token.
+     *
+     * @param array<string, mixed> $vars WHMCS's vars (modulelink, ...)
+     * @param array<string, mixed> $post the POST fields
+     */
+    public function output(array $vars, string $method, array $post, CsrfGuard $csrf): string
+    {
+        $notices = [];
+        $request = ['action' => 'view', 'form' => []];
+        if (strtoupper($method) === 'POST') {
+            if ($csrf->valid($post['token'] ?? null)) {
+                $request = AdminRequest::fromPost($post);
+            } else {
+                $notices[] = [
+                    'level' => 'error',
+                    'text' => 'The form had expired, so nothing was changed. Please try again.',
+                ];
+            }
+        }
+        try {
+            $page = $this->bridge->result('addon.admin-page', ['request' => $request]);
+            $page = is_array($page) ? $page : [];
+        } catch (ComponentError $e) {
+            $page = ['notices' => [['level' => 'error', 'text' => $e->getMessage()]]];
+        }
+        $page['notices'] = array_merge($notices, is_array($page['notices'] ?? null) ? $page['notices'] : []);
+        return $this->view->render($page, (string) ($vars['modulelink'] ?? ''), $csrf->token());
+    }
+
+    /** @param array<string, mixed> $vars */
+    public function sidebar(array $vars): string
+    {
+        return $this->view->sidebar((string) ($vars['modulelink'] ?? ''));
+    }
+}

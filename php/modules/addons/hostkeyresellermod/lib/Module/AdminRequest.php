@@ -1,0 +1,41 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
+
+/**
+ * A CSRF-checked POST of the admin page as the WIT `addon.admin-request`.
+ */
+final class AdminRequest
+{
+    private const ACTION = '/^[a-z][a-z0-9-]{0,63}$/D';
+    private const FIELD = '/^[A-Za-z0-9_.:\[\]-]{1,128}$/D';
+
+    /**
+     * @param array<string, mixed> $post
+     * @return array{action: string, form: list<array{0: string, 1: string}>}
+     */
+    public static function fromPost(array $post): array
+    {
+        $action = $post['action'] ?? '';
+        $action = is_string($action) && preg_match(self::ACTION, $action) === 1 ? $action : 'view';
+        $form = [];
+        foreach ($post as $name => $value) {
+            $name = (string) $name;
+            if ($name === 'token' || $name === 'action' || preg_match(self::FIELD, $name) !== 1) {
+                continue;
+            }
+            if (is_scalar($value)) {
+                $form[] = [$name, (string) $value];
+            } elseif (is_array($value)) {
+                foreach ($value as $key => $item) {
+                    if (is_scalar($item)) {
+                        $form[] = [$name . '[' . $key . ']', (string) $item];
+                    }
+                }
+            }
+        }
+        return ['action' => $action, 'form' => $form];
+    }
+}

@@ -1,0 +1,63 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
+
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\TableAllowList;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\WhmcsPlatform;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\TransportFactory;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\Settings;
+
+/**
+ * The composition root: builds the objects an entry point needs from WHMCS's
+ * runtime (Capsule, settings, environment). Everything else gets them passed in.
+ */
+final class Components
+{
+    /** The addon folder (modules/addons/hostkeyresellermod). */
+    public static function addonDir(): string
+    {
+        return dirname(__DIR__, 2);
+    }
+
+    public static function bridge(): Bridge
+    {
+        $connection = Capsule::connection();
+        $settings = Settings::load($connection);
+        $env = getenv();
+        $options = RuntimeOptions::fromEnvironment(self::addonDir(), $settings->apiUrl(), $env);
+        $transport = (new TransportFactory($options, $settings->transport(), $env))->create();
+        $capabilities = new CapabilityHandler(
+            new CapsuleDatabase($connection),
+            new WhmcsPlatform($connection),
+            new TableAllowList(),
+        );
+        return new Bridge($transport, $capabilities);
+    }
+
+    public static function addon(): AddonModule
+    {
+        return new AddonModule(self::bridge(), new AdminPageView(self::addonDir() . '/templates'));
+    }
+
+    public static function server(): ServerModule
+    {
+        return new ServerModule(self::bridge());
+    }
+
+    public static function hooks(): HookHandlers
+    {
+        return new HookHandlers(static fn (): Bridge => self::bridge());
+    }
+
+    public static function callback(): PostInstallCallback
+    {
+        return new PostInstallCallback(self::bridge());
+    }
+}

@@ -1,0 +1,80 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
+
+use Closure;
+use Throwable;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
+
+/**
+ * The WHMCS hooks, routed to the `hooks` exports. A failure is logged and
+ * never thrown into WHMCS's page.
+ */
+final class HookHandlers
+{
+    /** @param Closure(): Bridge $bridge built only when a hook fires */
+    public function __construct(private Closure $bridge)
+    {
+    }
+
+    /** @param array<string, mixed> $vars */
+    public function invoicePaid(array $vars): void
+    {
+        $this->run('InvoicePaid', 'hooks.invoice-paid', ['invoice-id' => (int) ($vars['invoiceid'] ?? 0)]);
+    }
+
+    /** @param array<string, mixed> $vars relid, type, reason */
+    public function cancellationRequest(array $vars): void
+    {
+        $type = strtolower(trim((string) ($vars['type'] ?? '')));
+        $this->run('CancellationRequest', 'hooks.cancellation-request', [
+            'service-id' => (int) ($vars['relid'] ?? 0),
+            'kind' => $type === 'immediate' ? 'immediate' : 'end-of-billing-period',
+            'reason' => is_scalar($vars['reason'] ?? null) ? (string) $vars['reason'] : '',
+        ]);
+    }
+
+    /** @param array<string, mixed> $vars */
+    public function serviceDelete(array $vars): void
+    {
+        $this->run('ServiceDelete', 'hooks.service-delete', ['service-id' => (int) ($vars['serviceid'] ?? 0)]);
+    }
+
+    /**
+     * @param array<string, mixed> $cart the session cart (`$_SESSION['cart']`)
+     * @return list<string> errors that block checkout
+     */
+    public function validateCheckout(array $cart): array
+    {
+        $items = [];
+        foreach (is_array($cart['products'] ?? null) ? $cart['products'] : [] as $product) {
+            if (!is_array($product) || !isset($product['pid'])) {
+                continue;
+            }
+            $password = $product['server']['rootpw'] ?? null;
+            $items[] = [
+                'product-id' => (int) $product['pid'],
+                'password' => is_string($password) && $password !== '' ? $password : null,
+            ];
+        }
+        if ($items === []) {
+            return [];
+        }
+        $errors = $this->run('ShoppingCartValidateCheckout', 'hooks.validate-checkout', ['items' => $items]);
+        return is_array($errors) ? array_values(array_filter($errors, 'is_string')) : [];
+    }
+
+    /** @param array<string, mixed> $args */
+    private function run(string $hook, string $function, array $args): mixed
+    {
+        try {
+            return ($this->bridge)()->result($function, $args);
+        } catch (Throwable $e) {
+            ErrorReport::sentence($hook, $e);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,195 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
+
+use Throwable;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
+
+/**
+ * Out-of-process transport: `hostkey-host serve --options '<json>'`, JSON lines
+ * on stdin/stdout. One process per transport object, reused for its calls.
+ */
+final class CliTransport implements Transport
+{
+    /** @var resource|null */
+    private $process = null;
+    /** @var resource|null */
+    private $stdin = null;
+    /** @var resource|null */
+    private $stdout = null;
+    /** @var resource|null */
+    private $stderr = null;
+
+    /**
+     * @param int $graceMs extra wait beyond the host's own wall-clock limit before PHP gives up
+     */
+    public function __construct(private RuntimeOptions $options, private int $graceMs = 5000)
+    {
+    }
+
+    public function call(string $call, RequestHandler $capabilities): string
+    {
+        $this->start();
+        try {
+            $this->writeLine($call);
+            while (true) {
+                $line = $this->readLine();
+                $message = json_decode($line, true);
+                if (!is_array($message)) {
+                    throw new ComponentFault('The component host wrote a line that is not a JSON object.');
+                }
+                if (array_key_exists('op', $message)) {
+                    $this->writeLine($capabilities->handle($line));
+                    continue;
+                }
+                if (array_key_exists('value', $message) || array_key_exists('fault', $message)) {
+                    return $line;
+                }
+                throw new ComponentFault('The component host wrote a line without op, value or fault.');
+            }
+        } catch (Throwable $e) {
+            // The conversation is in an unknown state: the next call starts a fresh host.
+            $this->stop();
+            throw $e;
+        }
+    }
+
+    public function name(): string
+    {
+        return 'cli';
+    }
+
+    public function __destruct()
+    {
+        $this->stop();
+    }
+
+    private function start(): void
+    {
+        if ($this->process !== null) {
+            return;
+        }
+        $binary = $this->options->cliPath();
+        if (!is_file($binary) || !is_executable($binary)) {
+            throw new ComponentFault('The component host program ' . $binary . ' is missing or not executable.');
+        }
+        $stderr = tmpfile();
+        if ($stderr === false) {
+            throw new ComponentFault('No temporary file for the component host\'s messages can be created.');
+        }
+        $pipes = [];
+        $process = proc_open(
+            [$binary, 'serve', '--options', $this->options->toJson()],
+            [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => $stderr],
+            $pipes,
+        );
+        if (!is_resource($process)) {
+            fclose($stderr);
+            throw new ComponentFault('The component host program ' . $binary . ' could not be started.');
+        }
+        $this->process = $process;
+        $this->stdin = $pipes[0];
+        $this->stdout = $pipes[1];
+        $this->stderr = $stderr;
+    }
+
+    private function writeLine(string $line): void
+    {
+        $data = str_replace("\n", ' ', $line) . "\n";
+        $written = 0;
+        while ($written < strlen($data)) {
+            $chunk = @fwrite($this->stdin, substr($data, $written));
+            if ($chunk === false || $chunk === 0) {
+                throw new ComponentFault($this->ended('stopped reading its input'));
+            }
+            $written += $chunk;
+        }
+        fflush($this->stdin);
+    }
+
+    private function readLine(): string
+    {
+        $waitMs = $this->options->timeoutMs() + $this->graceMs;
+        $deadline = microtime(true) + $waitMs / 1000;
+        while (true) {
+            $remaining = $deadline - microtime(true);
+            if ($remaining <= 0) {
+                $this->stop(true);
+                throw new ComponentFault(sprintf(
+                    'The component host did not answer within %s seconds.',
+                    rtrim(rtrim(number_format($waitMs / 1000, 1, '.', ''), '0'), '.'),
+                ));
+            }
+            $read = [$this->stdout];
+            $write = null;
+            $except = null;
+            $seconds = (int) floor($remaining);
+            $ready = @stream_select($read, $write, $except, $seconds, (int) (($remaining - $seconds) * 1e6));
+            if ($ready === false) {
+                throw new ComponentFault('Waiting for the component host failed.');
+            }
+            if ($ready === 0) {
+                continue;
+            }
+            $line = fgets($this->stdout);
+            if ($line === false) {
+                throw new ComponentFault($this->ended('stopped'));
+            }
+            $line = rtrim($line, "\r\n");
+            if ($line !== '') {
+                return $line;
+            }
+        }
+    }
+
+    /** A sentence for a host that went away, with the last line it wrote to stderr. */
+    private function ended(string $what): string
+    {
+        $detail = '';
+        if ($this->stderr !== null) {
+            rewind($this->stderr);
+            $lines = preg_split('/\R/', trim((string) stream_get_contents($this->stderr))) ?: [];
+            $last = trim((string) end($lines));
+            if ($last !== '') {
+                $detail = ': ' . mb_substr($last, 0, 300);
+            }
+        }
+        return 'The component host ' . $what . ' unexpectedly' . $detail . '.';
+    }
+
+    /** Ends the host: EOF on its input ends it; $now (or a host that lingers) gets killed. */
+    private function stop(bool $now = false): void
+    {
+        if ($this->process === null) {
+            return;
+        }
+        if (is_resource($this->stdin)) {
+            fclose($this->stdin);
+        }
+        if (is_resource($this->stdout)) {
+            fclose($this->stdout);
+        }
+        $status = proc_get_status($this->process);
+        if ($status['running']) {
+            $until = microtime(true) + ($now ? 0.0 : 2.0);
+            while ($status['running'] && microtime(true) < $until) {
+                usleep(10000);
+                $status = proc_get_status($this->process);
+            }
+            if ($status['running']) {
+                proc_terminate($this->process, 9);
+            }
+        }
+        proc_close($this->process);
+        if (is_resource($this->stderr)) {
+            fclose($this->stderr);
+        }
+        $this->process = null;
+        $this->stdin = null;
+        $this->stdout = null;
+        $this->stderr = null;
+    }
+}

@@ -1,0 +1,113 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
+
+/**
+ * Where the host's files are and the runtime options JSON both transports pass
+ * to the host (docs/architecture.md, "Runtime options").
+ */
+final class RuntimeOptions
+{
+    /** HOSTKEY API hosts that are always allowed, besides the configured one. */
+    public const HOSTKEY_HOSTS = ['invapi.hostkey.com', 'invapi.hostkey.ru'];
+
+    private const DEFAULTS = [
+        'memory_mb' => 256,
+        'fuel' => 20000000000,
+        'timeout_ms' => 30000,
+        'http_timeout_ms' => 20000,
+    ];
+
+    /** Environment variables that override a limit (milliseconds / MB / fuel units). */
+    private const ENV_LIMITS = [
+        'HOSTKEYRESELLERMOD_TIMEOUT_MS' => 'timeout_ms',
+        'HOSTKEYRESELLERMOD_HTTP_TIMEOUT_MS' => 'http_timeout_ms',
+        'HOSTKEYRESELLERMOD_MEMORY_MB' => 'memory_mb',
+        'HOSTKEYRESELLERMOD_FUEL' => 'fuel',
+    ];
+
+    /**
+     * @param array<string, int> $limits memory_mb, fuel, timeout_ms, http_timeout_ms
+     */
+    public function __construct(
+        private string $binDir,
+        private string $apiUrl,
+        private array $limits = [],
+    ) {
+        $this->binDir = rtrim($binDir, '/');
+        $this->limits = array_replace(self::DEFAULTS, array_intersect_key($limits, self::DEFAULTS));
+    }
+
+    /**
+     * Options for this install: files in `<addon>/bin` unless HOSTKEYRESELLERMOD_BIN_DIR
+     * names another folder; limits overridable by HOSTKEYRESELLERMOD_* variables.
+     *
+     * @param array<string, string> $env usually getenv()
+     */
+    public static function fromEnvironment(string $addonDir, string $apiUrl, array $env): self
+    {
+        $binDir = isset($env['HOSTKEYRESELLERMOD_BIN_DIR']) && $env['HOSTKEYRESELLERMOD_BIN_DIR'] !== ''
+            ? $env['HOSTKEYRESELLERMOD_BIN_DIR']
+            : $addonDir . '/bin';
+        $limits = [];
+        foreach (self::ENV_LIMITS as $variable => $key) {
+            if (isset($env[$variable]) && ctype_digit($env[$variable]) && (int) $env[$variable] > 0) {
+                $limits[$key] = (int) $env[$variable];
+            }
+        }
+        return new self($binDir, $apiUrl, $limits);
+    }
+
+    public function componentPath(): string
+    {
+        return $this->binDir . '/hostkey_guest.wasm';
+    }
+
+    public function libraryPath(): string
+    {
+        return $this->binDir . '/libhostkey_host.so';
+    }
+
+    public function headerPath(): string
+    {
+        return $this->binDir . '/hostkey_host.h';
+    }
+
+    public function cliPath(): string
+    {
+        return $this->binDir . '/hostkey-host';
+    }
+
+    public function timeoutMs(): int
+    {
+        return $this->limits['timeout_ms'];
+    }
+
+    /**
+     * The API host of the settings plus HOSTKEY's own hosts.
+     *
+     * @return list<string>
+     */
+    public function httpAllow(): array
+    {
+        $hosts = [];
+        $host = parse_url($this->apiUrl, PHP_URL_HOST);
+        if (is_string($host) && $host !== '') {
+            $hosts[] = strtolower(trim($host, '[]'));
+        }
+        return array_values(array_unique(array_merge($hosts, self::HOSTKEY_HOSTS)));
+    }
+
+    /** @return array<string, mixed> */
+    public function toArray(): array
+    {
+        return ['component' => $this->componentPath(), 'http_allow' => $this->httpAllow()] + $this->limits;
+    }
+
+    public function toJson(): string
+    {
+        return json_encode($this->toArray(), JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES);
+    }
+}

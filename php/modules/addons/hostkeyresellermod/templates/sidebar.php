@@ -1,0 +1,16 @@
+<?php
+
+/**
+ * The addon's admin sidebar.
+ *
+ * @var array<string, mixed> $view
+ * @var callable(mixed): string $e
+ */
+
+declare(strict_types=1);
+
+?>
+<span class="header"><?= $e($view['title']) ?></span>
+<ul class="menu">
+    <li><a href="<?= $e($view['moduleLink']) ?>">Catalogue and settings</a></li>
+</ul>

@@ -1,0 +1,31 @@
+<?php
+
+/**
+ * HOSTKEY's post-install callback: HOSTKEY calls this URL when a server is
+ * ready. Routed to the component's `callback.post-install`, which checks the
+ * request and answers with a status and a JSON body.
+ */
+
+declare(strict_types=1);
+
+use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
+use WHMCS\Module\Addon\HostkeyResellerMod\Module\PostInstallCallback;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
+
+if (!defined('WHMCS')) {
+    require_once __DIR__ . '/../../../init.php';
+}
+
+require_once __DIR__ . '/../../addons/hostkeyresellermod/autoload.php';
+
+try {
+    $hostkeyresellermodAnswer = Components::callback()->handle($_GET, $_POST);
+} catch (Throwable $e) {
+    $hostkeyresellermodAnswer = PostInstallCallback::failure(500, ErrorReport::sentence('post-install callback', $e));
+}
+
+if (!headers_sent()) {
+    http_response_code($hostkeyresellermodAnswer['status']);
+    header('Content-Type: application/json; charset=utf-8');
+}
+echo $hostkeyresellermodAnswer['body'];

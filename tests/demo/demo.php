@@ -1,0 +1,160 @@
+<?php
+
+/**
+ * A walk through the module as WHMCS would run it: the real module files, the
+ * built host, a private MariaDB and the fake HOSTKEY API (see run.sh).
+ */
+
+declare(strict_types=1);
+
+require_once '/usr/share/php/Illuminate/Database/autoload.php';
+require_once __DIR__ . '/../php/whmcs-shim.php';
+require_once ROOTDIR . '/modules/addons/hostkeyresellermod/autoload.php';
+
+use WHMCS\Database\Capsule;
+
+$say = static function (string $text = ''): void {
+    echo $text, "\n";
+};
+$heading = static function (string $text) use ($say): void {
+    $say();
+    $say($text);
+    $say(str_repeat('-', strlen($text)));
+};
+/** Prints rows as an aligned text table. */
+$grid = static function (array $rows) use ($say): void {
+    if ($rows === []) {
+        $say('    (no rows)');
+        return;
+    }
+    $rows = array_map(static fn ($row): array => array_map(
+        static fn ($value): string => $value === null ? 'NULL' : mb_strimwidth((string) $value, 0, 60, '...'),
+        (array) $row,
+    ), $rows);
+    $columns = array_keys($rows[0]);
+    $widths = [];
+    foreach ($columns as $column) {
+        $lengths = array_map(static fn ($row): int => mb_strlen($row[$column]), $rows);
+        $widths[$column] = max(mb_strlen((string) $column), ...$lengths);
+    }
+    $line = static fn (array $cells): string => '    ' . implode(' | ', array_map(
+        static fn ($column) => str_pad((string) $cells[$column], $widths[$column]),
+        $columns,
+    ));
+    $say($line(array_combine($columns, $columns)));
+    $say('    ' . implode('-+-', array_map(static fn ($column) => str_repeat('-', $widths[$column]), $columns)));
+    foreach ($rows as $row) {
+        $say($line($row));
+    }
+};
+$timed = static function (callable $call): array {
+    $started = microtime(true);
+    $result = $call();
+    return [$result, (microtime(true) - $started) * 1000];
+};
+
+$socket = getenv('HOSTKEYRESELLERMOD_DB_SOCKET');
+$port = getenv('HOSTKEYRESELLERMOD_FAKE_API_PORT');
+$binDir = getenv('HOSTKEYRESELLERMOD_BIN_DIR');
+if (!$socket || !$port || !$binDir) {
+    fwrite(STDERR, "Run this through tests/demo/run.sh (it starts MariaDB and the fake API).\n");
+    exit(2);
+}
+if (!is_file($binDir . '/hostkey-host')) {
+    fwrite(STDERR, "The host is not built in $binDir: run `make build` (or `make demo`).\n");
+    exit(2);
+}
+WhmcsShim::boot($socket);
+
+$apiUrl = 'http://127.0.0.1:' . $port . '/';
+$apiKey = 'hk-test-key-0123456789abcdef0123';
+foreach (['apiurl' => $apiUrl, 'apikey' => $apiKey] as $setting => $value) {
+    Capsule::table('tbladdonmodules')
+        ->insert(['module' => 'hostkeyresellermod', 'setting' => $setting, 'value' => $value]);
+}
+
+require_once ROOTDIR . '/modules/addons/hostkeyresellermod/hostkeyresellermod.php';
+require_once ROOTDIR . '/modules/servers/hostkeyresellermod/hostkeyresellermod.php';
+
+$transports = ['ffi', 'cli'];
+if (!extension_loaded('ffi')) {
+    $transports = ['cli'];
+}
+
+$say('HOSTKEY reseller module demo');
+$say('  WHMCS database : MariaDB at ' . $socket);
+$say('  HOSTKEY API    : the fake API at ' . $apiUrl . ' (fixture key ' . substr($apiKey, 0, 7) . '...)');
+$say('  host and engine: ' . $binDir);
+$say('  transports     : ' . implode(', ', $transports));
+
+$heading('1. The admin activates the addon (' . $transports[0] . ')');
+putenv('HOSTKEYRESELLERMOD_TRANSPORT=' . $transports[0]);
+[$answer, $ms] = $timed(static fn (): array => hostkeyresellermod_activate());
+$say(sprintf('  hostkeyresellermod_activate() -> %s: %s  (%.0f ms)', $answer['status'], $answer['description'], $ms));
+foreach (['mod_hostkeyresellermod', 'mod_hostkeyresellermod_log', 'mod_hostkeyresellermodimportsettings'] as $table) {
+    if (!Capsule::schema()->hasTable($table)) {
+        $say("  table $table: missing");
+        continue;
+    }
+    $columns = implode(', ', Capsule::schema()->getColumnListing($table));
+    $say("  table $table ($columns):");
+    $grid(array_map(static fn ($row) => (array) $row, Capsule::table($table)->orderBy('id')->get()->all()));
+}
+
+$heading('2. ...and activates it again (' . end($transports) . ')');
+putenv('HOSTKEYRESELLERMOD_TRANSPORT=' . end($transports));
+[$answer, $ms] = $timed(static fn (): array => hostkeyresellermod_activate());
+$say(sprintf('  hostkeyresellermod_activate() -> %s: %s  (%.0f ms)', $answer['status'], $answer['description'], $ms));
+$say('  import settings rows: ' . Capsule::table('mod_hostkeyresellermodimportsettings')->count());
+
+$heading('3. The admin clicks "Test Connection"');
+$server = [
+    'serverid' => 0, 'serverhostname' => '', 'serverip' => '', 'serverusername' => '', 'serverpassword' => '',
+    'serveraccesshash' => '', 'serversecure' => true, 'serverport' => '',
+];
+foreach ($transports as $transport) {
+    putenv('HOSTKEYRESELLERMOD_TRANSPORT=' . $transport);
+    [$answer, $ms] = $timed(static fn (): array => hostkeyresellermod_TestConnection($server));
+    $say(sprintf(
+        '  %-3s with the right key -> %s  (%.0f ms)',
+        $transport,
+        $answer['success'] ? 'success' : 'failed: ' . $answer['error'],
+        $ms,
+    ));
+}
+$badKey = 'hk-typo-key-0123456789abcdef01234';
+Capsule::table('tbladdonmodules')->where('module', 'hostkeyresellermod')->where('setting', 'apikey')
+    ->update(['value' => $badKey]);
+foreach ($transports as $transport) {
+    putenv('HOSTKEYRESELLERMOD_TRANSPORT=' . $transport);
+    [$answer, $ms] = $timed(static fn (): array => hostkeyresellermod_TestConnection($server));
+    $say(sprintf(
+        '  %-3s with a wrong key   -> %s  (%.0f ms)',
+        $transport,
+        $answer['success'] ? 'success (unexpected!)' : 'failed: ' . $answer['error'],
+        $ms,
+    ));
+}
+
+$heading('4. What WHMCS\'s module log holds (secrets masked)');
+$log = Capsule::table('tblmodulelog')->orderBy('id')->get(['id', 'action', 'request', 'response'])->all();
+$grid(array_map(static fn ($row) => (array) $row, $log));
+$everything = json_encode([$log, Capsule::table('tblactivitylog')->get()->all()]);
+$say();
+$say('  The right key appears in the logs: ' . (str_contains($everything, $apiKey) ? 'YES (bad)' : 'no'));
+$say('  The wrong key appears in the logs: ' . (str_contains($everything, $badKey) ? 'YES (bad)' : 'no'));
+
+$heading('5. A function whose rules have not landed yet');
+putenv('HOSTKEYRESELLERMOD_TRANSPORT=' . $transports[0]);
+$say('  hostkeyresellermod_CreateAccount() -> ' . hostkeyresellermod_CreateAccount(['serviceid' => 1]));
+
+$heading('Result');
+$created = array_values(array_filter(
+    ['mod_hostkeyresellermod', 'mod_hostkeyresellermod_log', 'mod_hostkeyresellermodimportsettings'],
+    static fn (string $table): bool => Capsule::schema()->hasTable($table),
+));
+$say('  Tables created      : ' . implode(', ', $created));
+$tests = Capsule::table('tblactivitylog')->where('description', 'like', 'HOSTKEY connection test:%')
+    ->orderBy('id')->pluck('description')->all();
+$say('  TestConnection said : ' . ($tests === [] ? '(nothing)' : end($tests)));
+$say();

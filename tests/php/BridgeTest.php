@@ -1,0 +1,122 @@
+<?php
+
+declare(strict_types=1);
+
+namespace HostkeyResellerMod\Tests;
+
+use HostkeyResellerMod\Tests\Support\Db;
+use HostkeyResellerMod\Tests\Support\MemoryPlatform;
+use HostkeyResellerMod\Tests\Support\ScriptedTransport;
+use PHPUnit\Framework\TestCase;
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+
+/**
+ * The bridge's side of the protocol, with a scripted transport.
+ */
+final class BridgeTest extends TestCase
+{
+    protected function setUp(): void
+    {
+        Db::reset();
+    }
+
+    private function bridge(ScriptedTransport $transport): Bridge
+    {
+        return new Bridge(
+            $transport,
+            new CapabilityHandler(new CapsuleDatabase(Capsule::connection()), new MemoryPlatform()),
+        );
+    }
+
+    public function testTheCallLineNamesTheExportAndItsArguments(): void
+    {
+        $transport = new ScriptedTransport('{"value":{"ok":null}}');
+        $this->bridge($transport)->result('provisioning.test-connection', ['server' => null]);
+        self::assertSame(['{"call":"provisioning.test-connection","args":{"server":null}}'], $transport->calls);
+        $this->bridge($transport)->call('addon.activate');
+        self::assertSame('{"call":"addon.activate","args":{}}', $transport->calls[1]);
+    }
+
+    public function testValuesAndOkResultsAreDecoded(): void
+    {
+        $value = $this->bridge(new ScriptedTransport('{"value":{"name":"HOSTKEY","fields":[]}}'))->call('addon.config');
+        self::assertSame(['name' => 'HOSTKEY', 'fields' => []], $value);
+        $ok = $this->bridge(new ScriptedTransport('{"value":{"ok":"done"}}'))->result('addon.deactivate');
+        self::assertSame('done', $ok);
+    }
+
+    public function testAnErrResultBecomesAComponentErrorWithItsSentence(): void
+    {
+        $bridge = $this->bridge(new ScriptedTransport('{"value":{"err":{"not-implemented":"Not there yet."}}}'));
+        try {
+            $bridge->result('provisioning.create', ['params' => []]);
+            self::fail('expected a ComponentError');
+        } catch (ComponentError $e) {
+            self::assertSame('not-implemented', $e->case());
+            self::assertSame('Not there yet.', $e->getMessage());
+        }
+    }
+
+    public function testAFaultBecomesAComponentFault(): void
+    {
+        $this->expectException(ComponentFault::class);
+        $this->expectExceptionMessage('The call ran out of fuel.');
+        $this->bridge(new ScriptedTransport('{"fault":"The call ran out of fuel."}'))->call('addon.import');
+    }
+
+    /** @return array<string, array{0: string}> */
+    public static function brokenAnswers(): array
+    {
+        return [
+            'not json' => ['{"value":'],
+            'neither value nor fault' => ['{"answer":1}'],
+            'a list' => ['[1,2]'],
+        ];
+    }
+
+    /** @dataProvider brokenAnswers */
+    public function testABrokenAnswerIsAFault(string $answer): void
+    {
+        $this->expectException(ComponentFault::class);
+        $this->bridge(new ScriptedTransport($answer))->call('addon.config');
+    }
+
+    public function testAResultCallRefusesAPlainValue(): void
+    {
+        $this->expectException(ComponentFault::class);
+        $this->expectExceptionMessage('not a result');
+        $this->bridge(new ScriptedTransport('{"value":"plain"}'))->result('addon.deactivate');
+    }
+
+    public function testCapabilityRequestsDuringTheCallAreAnswered(): void
+    {
+        $transport = new ScriptedTransport('{"value":{"ok":null}}', [
+            '{"op":"db.select","args":{"statement":{"table":"tblcurrencies","columns":["code"],"conditions":'
+                . '[{"column":"default","comparison":"eq","values":[1]}],"order":[],"limit":1,"for-update":false}}}',
+            '{"op":"platform.system-url","args":{}}',
+        ]);
+        $this->bridge($transport)->result('addon.activate');
+        self::assertSame('{"ok":{"columns":["code"],"rows":[["EUR"]]}}', $transport->replies[0]);
+        self::assertSame('{"ok":"https://whmcs.example.test/"}', $transport->replies[1]);
+    }
+
+    public function testATransactionLeftOpenByTheCallIsRolledBack(): void
+    {
+        $transport = new ScriptedTransport('{"fault":"trapped"}', [
+            '{"op":"db.begin","args":{}}',
+            '{"op":"db.insert","args":{"statement":{"table":"tblproductgroups","columns":["name"],"rows":[["x"]]}}}',
+        ]);
+        try {
+            $this->bridge($transport)->result('addon.import');
+            self::fail('expected a fault');
+        } catch (ComponentFault) {
+            self::assertSame(0, Capsule::connection()->transactionLevel());
+            self::assertSame(0, Db::count('tblproductgroups'));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+<?php
+
+declare(strict_types=1);
+
+namespace HostkeyResellerMod\Tests;
+
+use HostkeyResellerMod\Tests\Support\MemoryPlatform;
+use PHPUnit\Framework\TestCase;
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\CliTransport;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
+
+/**
+ * The process transport against a scripted host (tests/php/Fixtures/fake-host.php),
+ * so that its protocol handling is tested without the real host.
+ */
+final class CliTransportTest extends TestCase
+{
+    private string $binDir;
+
+    protected function setUp(): void
+    {
+        $this->binDir = sys_get_temp_dir() . '/hkrm-cli-' . bin2hex(random_bytes(4));
+        mkdir($this->binDir);
+        $script = "#!/bin/sh\nexec " . escapeshellarg(PHP_BINARY) . ' '
+            . escapeshellarg(__DIR__ . '/Fixtures/fake-host.php') . " \"\$@\"\n";
+        file_put_contents($this->binDir . '/hostkey-host', $script);
+        chmod($this->binDir . '/hostkey-host', 0755);
+    }
+
+    protected function tearDown(): void
+    {
+        @unlink($this->binDir . '/hostkey-host');
+        @rmdir($this->binDir);
+    }
+
+    private function bridge(int $timeoutMs = 30000, int $graceMs = 5000): Bridge
+    {
+        $options = new RuntimeOptions($this->binDir, 'https://invapi.hostkey.com/', ['timeout_ms' => $timeoutMs]);
+        return new Bridge(
+            new CliTransport($options, $graceMs),
+            new CapabilityHandler(new CapsuleDatabase(Capsule::connection()), new MemoryPlatform()),
+        );
+    }
+
+    public function testTheHostGetsTheOptionsAsOneArgument(): void
+    {
+        $options = $this->bridge()->call('test.options');
+        self::assertSame($this->binDir . '/hostkey_guest.wasm', $options['component']);
+        self::assertSame(['invapi.hostkey.com', 'invapi.hostkey.ru'], $options['http_allow']);
+    }
+
+    public function testEachRequestIsAnsweredAndOneProcessServesSeveralCalls(): void
+    {
+        $bridge = $this->bridge();
+        $first = $bridge->call('test.two-requests', ['note' => "two\nlines"]);
+        self::assertSame([['ok' => 'https://whmcs.example.test/'], ['ok' => 'pw']], $first['answers']);
+        self::assertSame(['note' => "two\nlines"], $first['args']);
+        self::assertSame(1, $first['call-number']);
+        self::assertSame(2, $bridge->call('test.two-requests')['call-number'], 'the same process answered');
+    }
+
+    public function testAFaultLineIsAComponentFault(): void
+    {
+        $this->expectException(ComponentFault::class);
+        $this->expectExceptionMessage('The call ran out of time.');
+        $this->bridge()->call('test.fault');
+    }
+
+    public function testAGarbageLineIsAFaultAndTheNextCallStartsAFreshHost(): void
+    {
+        $bridge = $this->bridge();
+        try {
+            $bridge->call('test.garbage');
+            self::fail('expected a fault');
+        } catch (ComponentFault $e) {
+            self::assertStringContainsString('not a JSON object', $e->getMessage());
+        }
+        self::assertSame(1, $bridge->call('test.two-requests')['call-number']);
+    }
+
+    public function testAHostThatDiesIsAFaultWithItsLastWords(): void
+    {
+        $this->expectException(ComponentFault::class);
+        $this->expectExceptionMessageMatches('/stopped unexpectedly: .*panicked.*boom/');
+        $this->bridge()->call('test.crash');
+    }
+
+    public function testAHostThatHangsIsGivenUpOn(): void
+    {
+        $started = microtime(true);
+        try {
+            $this->bridge(200, 300)->call('test.hang');
+            self::fail('expected a fault');
+        } catch (ComponentFault $e) {
+            self::assertStringContainsString('did not answer within 0.5 seconds', $e->getMessage());
+        }
+        self::assertLessThan(2.0, microtime(true) - $started, 'the hung host was killed at once');
+    }
+
+    public function testAMissingProgramIsAClearFault(): void
+    {
+        unlink($this->binDir . '/hostkey-host');
+        $this->expectException(ComponentFault::class);
+        $this->expectExceptionMessage('hostkey-host is missing or not executable');
+        $this->bridge()->call('test.options');
+    }
+}

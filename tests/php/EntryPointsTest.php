@@ -1,0 +1,123 @@
+<?php
+
+declare(strict_types=1);
+
+namespace HostkeyResellerMod\Tests;
+
+use HostkeyResellerMod\Tests\Support\Db;
+use HostkeyResellerMod\Tests\Support\EndToEndCase;
+use HostkeyResellerMod\Tests\Support\Host;
+use WHMCS\Database\Capsule;
+use WhmcsShim;
+
+/**
+ * The hooks, the callback and the admin page as WHMCS runs them, through the
+ * real host: a component error is logged and shown, never thrown.
+ */
+final class EntryPointsTest extends EndToEndCase
+{
+    protected function setUp(): void
+    {
+        parent::setUp();
+        require_once ROOTDIR . '/includes/hooks/hostkeyresellermod.php';
+    }
+
+    public function testTheFourHooksAreRegisteredAtPriorityOne(): void
+    {
+        foreach (['InvoicePaid', 'CancellationRequest', 'ServiceDelete', 'ShoppingCartValidateCheckout'] as $hook) {
+            self::assertCount(1, WhmcsShim::$hooks[$hook] ?? [], $hook);
+            self::assertSame(1, WhmcsShim::$hooks[$hook][0]['priority'], $hook);
+        }
+    }
+
+    /** @dataProvider transports */
+    public function testAHookFailureIsLoggedNotThrown(string $transport): void
+    {
+        Host::useTransport($transport);
+        run_hook('InvoicePaid', ['invoiceid' => 41]);
+        run_hook('CancellationRequest', ['relid' => 12, 'type' => 'Immediate', 'reason' => 'Too slow']);
+        run_hook('ServiceDelete', ['userid' => 3, 'serviceid' => 12]);
+        $logged = Capsule::table('tblmodulelog')->orderBy('id')->get(['action', 'response'])->all();
+        self::assertSame(['InvoicePaid', 'CancellationRequest', 'ServiceDelete'], array_column($logged, 'action'));
+        foreach ($logged as $row) {
+            self::assertStringContainsString('not implemented', $row->response);
+        }
+    }
+
+    /** @dataProvider transports */
+    public function testCheckoutValidationLetsTheCartPassWhenTheComponentFails(string $transport): void
+    {
+        Host::useTransport($transport);
+        $_SESSION['cart'] = ['products' => [['pid' => 7, 'server' => ['rootpw' => 'weak']]]];
+        try {
+            $answers = run_hook('ShoppingCartValidateCheckout', []);
+        } finally {
+            unset($_SESSION['cart']);
+        }
+        self::assertSame([[]], $answers);
+        self::assertSame(
+            ['ShoppingCartValidateCheckout'],
+            Capsule::table('tblmodulelog')->pluck('action')->all(),
+        );
+    }
+
+    /** @dataProvider transports */
+    public function testThePostInstallCallbackAnswersJson(string $transport): void
+    {
+        Host::useTransport($transport);
+        $_GET = ['hosting' => '12'];
+        ob_start();
+        try {
+            include ROOTDIR . '/modules/gateways/callback/hostkeyresellermod.php';
+        } finally {
+            $body = (string) ob_get_clean();
+            $_GET = [];
+        }
+        $answer = json_decode($body, true);
+        self::assertIsArray($answer, $body);
+        self::assertSame('error', $answer['result']);
+        self::assertStringContainsString('not implemented', $answer['message']);
+    }
+
+    /** @dataProvider transports */
+    public function testTheAdminPageShowsTheComponentsSentenceEscaped(string $transport): void
+    {
+        Host::useTransport($transport);
+        ob_start();
+        hostkeyresellermod_output(['modulelink' => 'addonmodules.php?module=hostkeyresellermod&x="<b>']);
+        $html = (string) ob_get_clean();
+        self::assertStringContainsString('not implemented', $html);
+        self::assertStringContainsString('name="token" value="' . WhmcsShim::TOKEN . '"', $html);
+        self::assertStringContainsString('x=&quot;&lt;b&gt;', $html);
+        self::assertStringNotContainsString('"<b>', $html);
+    }
+
+    /** @dataProvider transports */
+    public function testAPostWithoutAValidTokenIsNotPassedOn(string $transport): void
+    {
+        Host::useTransport($transport);
+        $_SERVER['REQUEST_METHOD'] = 'POST';
+        $_POST = ['token' => 'forged', 'action' => 'clear'];
+        ob_start();
+        try {
+            hostkeyresellermod_output(['modulelink' => 'addonmodules.php?module=hostkeyresellermod']);
+        } finally {
+            $html = (string) ob_get_clean();
+            $_POST = [];
+            unset($_SERVER['REQUEST_METHOD']);
+        }
+        self::assertStringContainsString('The form had expired, so nothing was changed.', $html);
+    }
+
+    /** @dataProvider transports */
+    public function testDeactivateAndSidebar(string $transport): void
+    {
+        Host::useTransport($transport);
+        $answer = hostkeyresellermod_deactivate();
+        self::assertSame('success', $answer['status'], $answer['description']);
+        self::assertStringContainsString('kept', $answer['description']);
+        $sidebar = hostkeyresellermod_sidebar(['modulelink' => 'addonmodules.php?module=hostkeyresellermod']);
+        self::assertStringContainsString('href="addonmodules.php?module=hostkeyresellermod"', $sidebar);
+        self::assertSame(0, Db::count('tblmodulelog'));
+    }
+}

@@ -1,0 +1,78 @@
+<?php
+
+declare(strict_types=1);
+
+namespace HostkeyResellerMod\Tests\Support;
+
+use RuntimeException;
+
+/**
+ * The fake HOSTKEY API started by tests/run-php-tests.sh (port in
+ * HOSTKEYRESELLERMOD_FAKE_API_PORT) and its /_control/ endpoints.
+ */
+final class FakeApi
+{
+    public const VALID_KEY = 'hk-test-key-0123456789abcdef0123';
+    public const EMPTY_KEY = 'hk-empty-key-0000000000000000000';
+
+    public static function available(): bool
+    {
+        return self::port() !== null;
+    }
+
+    public static function port(): ?int
+    {
+        $port = getenv('HOSTKEYRESELLERMOD_FAKE_API_PORT');
+        return is_string($port) && ctype_digit($port) ? (int) $port : null;
+    }
+
+    public static function url(): string
+    {
+        return 'http://127.0.0.1:' . self::port() . '/';
+    }
+
+    public static function reset(): void
+    {
+        self::post('reset', []);
+        self::post('fault', ['clear' => true]);
+    }
+
+    /** @param array<string, mixed> $fault module, action, kind (delay|status|body|close), ... */
+    public static function fault(array $fault): void
+    {
+        self::post('fault', $fault);
+    }
+
+    /** @return list<array<string, mixed>> the API calls the fake recorded */
+    public static function calls(): array
+    {
+        return self::request('GET', 'calls', null)['calls'] ?? [];
+    }
+
+    /** @param array<string, mixed> $body */
+    private static function post(string $endpoint, array $body): array
+    {
+        return self::request('POST', $endpoint, $body);
+    }
+
+    /** @param array<string, mixed>|null $body */
+    private static function request(string $method, string $endpoint, ?array $body): array
+    {
+        $context = stream_context_create(['http' => [
+            'method' => $method,
+            'header' => "Content-Type: application/json\r\n",
+            'content' => $body === null ? '' : json_encode((object) $body, JSON_THROW_ON_ERROR),
+            'ignore_errors' => true,
+            'timeout' => 10,
+        ]]);
+        $answer = @file_get_contents(self::url() . '_control/' . $endpoint, false, $context);
+        if ($answer === false) {
+            throw new RuntimeException('The fake HOSTKEY API does not answer /_control/' . $endpoint);
+        }
+        $decoded = json_decode($answer, true);
+        if (!is_array($decoded)) {
+            throw new RuntimeException('The fake HOSTKEY API answered /_control/' . $endpoint . ' with ' . $answer);
+        }
+        return $decoded;
+    }
+}

@@ -1,0 +1,122 @@
+<?php
+
+declare(strict_types=1);
+
+namespace HostkeyResellerMod\Tests;
+
+use PHPUnit\Framework\TestCase;
+use Smarty;
+use WHMCS\Module\Addon\HostkeyResellerMod\Module\AdminPageView;
+use WHMCS\Module\Addon\HostkeyResellerMod\Module\ClientAreaView;
+
+/**
+ * Every template rendered, with hostile values: a Smarty compile error is a
+ * fatal error in Debian's smarty3 on PHP 8.2, and every value must be escaped.
+ */
+final class TemplatesTest extends TestCase
+{
+    private const HOSTILE = '<script>alert("x")</script>&\'';
+
+    private string $compileDir;
+
+    protected function setUp(): void
+    {
+        $this->compileDir = sys_get_temp_dir() . '/hkrm-smarty-' . bin2hex(random_bytes(4));
+        mkdir($this->compileDir);
+    }
+
+    protected function tearDown(): void
+    {
+        foreach (glob($this->compileDir . '/*') ?: [] as $file) {
+            unlink($file);
+        }
+        rmdir($this->compileDir);
+    }
+
+    /** Renders a server-module template as WHMCS would, from a ClientArea answer. */
+    private function renderClientArea(array $answer): string
+    {
+        $smarty = new Smarty();
+        $smarty->setCompileDir($this->compileDir);
+        $smarty->setTemplateDir(ROOTDIR . '/modules/servers/hostkeyresellermod');
+        $smarty->assign($answer['vars']);
+        // Debian's Smarty 3.1.47 creates dynamic properties, deprecated in PHP 8.2;
+        // only deprecations are muted, and only while Smarty runs.
+        $previous = error_reporting(E_ALL & ~E_DEPRECATED);
+        try {
+            return $smarty->fetch($answer['templatefile'] . '.tpl');
+        } finally {
+            error_reporting($previous);
+        }
+    }
+
+    public function testTheClientAreaTemplateEscapesEveryValue(): void
+    {
+        $html = $this->renderClientArea(ClientAreaView::fromView([
+            'template' => 'clientarea',
+            'status' => self::HOSTILE,
+            'panel-url' => 'https://panel.hostkey.com/controlpanel.html?key=a"b<c>&base=x',
+            'fields' => [['label' => self::HOSTILE, 'value' => self::HOSTILE]],
+            'error' => null,
+        ]));
+        self::assertStringNotContainsString('<script>', $html);
+        self::assertSame(3, substr_count($html, '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#039;'));
+        $src = 'src="https://panel.hostkey.com/controlpanel.html?key=a&quot;b&lt;c&gt;&amp;base=x"';
+        self::assertStringContainsString($src, $html);
+        self::assertStringContainsString('<iframe', $html);
+    }
+
+    public function testTheClientAreaTemplateWithoutAPanelHasNoIframe(): void
+    {
+        $html = $this->renderClientArea(ClientAreaView::fromView([
+            'template' => 'clientarea',
+            'status' => 'Active',
+            'panel-url' => 'javascript:alert(1)',
+            'fields' => [],
+            'error' => 'The panel is being prepared.',
+        ]));
+        self::assertStringNotContainsString('<iframe', $html);
+        self::assertStringNotContainsString('javascript:', $html);
+        self::assertStringContainsString('The panel is being prepared.', $html);
+        self::assertStringContainsString('<strong>Active</strong>', $html);
+    }
+
+    public function testTheErrorTemplateShowsTheEscapedSentence(): void
+    {
+        $html = $this->renderClientArea(ClientAreaView::error('Server <b>#5</b> is "gone".'));
+        self::assertStringContainsString('Server &lt;b&gt;#5&lt;/b&gt; is &quot;gone&quot;.', $html);
+        $fallback = $this->renderClientArea(ClientAreaView::fromView(['template' => 'nonsense']));
+        self::assertStringContainsString('The server details are not available right now.', $fallback);
+    }
+
+    public function testTheAdminPageEscapesEveryValue(): void
+    {
+        $view = new AdminPageView(ROOTDIR . '/modules/addons/hostkeyresellermod/templates');
+        $html = $view->render([
+            'template' => 'main',
+            'title' => self::HOSTILE,
+            'notices' => [['level' => 'error', 'text' => self::HOSTILE], ['level' => '"><x', 'text' => 'ok']],
+            'fields' => [['label' => self::HOSTILE, 'value' => self::HOSTILE]],
+            'tables' => [
+                ['Products', [['Name', 'Price'], [self::HOSTILE, '1.00']]],
+                ['form:save-settings', [['markup_vps', 'VPS markup', self::HOSTILE]]],
+            ],
+        ], 'addonmodules.php?module=hostkeyresellermod&a="b"', 'tok"en');
+        self::assertStringNotContainsString('<script>', $html);
+        self::assertStringNotContainsString('"><x', $html);
+        self::assertSame(6, substr_count($html, '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&apos;'));
+        self::assertStringContainsString('class="alert alert-danger"', $html);
+        self::assertStringContainsString('class="alert alert-info"', $html);
+        self::assertStringContainsString('<th>Name</th>', $html);
+        self::assertStringContainsString('name="action" value="save-settings"', $html);
+        self::assertStringContainsString('name="markup_vps"', $html);
+        self::assertStringContainsString('value="tok&quot;en"', $html);
+        $action = 'action="addonmodules.php?module=hostkeyresellermod&amp;a=&quot;b&quot;"';
+        self::assertStringContainsString($action, $html);
+        foreach (AdminPageView::ACTIONS as [$action]) {
+            self::assertStringContainsString('value="' . $action . '"', $html);
+        }
+        $sidebar = $view->sidebar('addonmodules.php?module=hostkeyresellermod&<x>');
+        self::assertStringContainsString('href="addonmodules.php?module=hostkeyresellermod&amp;&lt;x&gt;"', $sidebar);
+    }
+}
