@@ -174,9 +174,13 @@ final class CliTransport implements Transport
         }
         $status = proc_get_status($this->process);
         if ($status['running']) {
+            // The host exits within a millisecond or so of EOF: poll from 0.1 ms
+            // up, so a process per call does not pay a fixed sleep.
             $until = microtime(true) + ($now ? 0.0 : 2.0);
+            $pauseUs = 100;
             while ($status['running'] && microtime(true) < $until) {
-                usleep(10000);
+                usleep($pauseUs);
+                $pauseUs = min($pauseUs * 2, 20000);
                 $status = proc_get_status($this->process);
             }
             if ($status['running']) {

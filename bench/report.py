@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Writes docs/benchmarks.md from the benchmark JSON files."""
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def verdict(value, target, lower_is_better=True):
+    ok = value <= target if lower_is_better else value >= target
+    return "meets" if ok else "MISSES"
+
+
+def main():
+    first = json.load(open(sys.argv[1]))
+    transport = json.load(open(sys.argv[2]))
+    php = subprocess.run(["php", "-r", "echo PHP_VERSION;"], capture_output=True, text=True).stdout
+    rows = [
+        ("FFI, in-process, per call (median)", f"{transport['ffi_median_us']:.0f} µs",
+         f"p90 {transport['ffi_p90_us']:.0f} µs over {transport['ffi_calls_timed']} calls", "≤ 100 µs",
+         verdict(transport['ffi_median_us'], 100)),
+        ("Process transport, one `hostkey-host` per call (median)", f"{transport['cli_process_per_call_median_ms']:.2f} ms",
+         f"p90 {transport['cli_process_per_call_p90_ms']:.2f} ms over {transport['cli_process_per_call_calls']} calls", "≤ 8 ms",
+         verdict(transport['cli_process_per_call_median_ms'], 8)),
+        ("Process transport kept open, per call (median)", f"{transport['cli_kept_open_median_us']:.0f} µs",
+         "one process for 2,000 calls", "—", "—"),
+        ("First call of a process, with the `.cwasm` cache (median)", f"{first['process_first_call_with_cache_ms']:.2f} ms",
+         f"{first['runs_with_cache']} runs: spawn + load + call", "≤ 5 ms",
+         verdict(first['process_first_call_with_cache_ms'], 5)),
+        ("First call of a process, without the cache (median)", f"{first['process_first_call_without_cache_ms']:.1f} ms",
+         f"{first['runs_without_cache']} runs: spawn + compile + call", "baseline", "—"),
+        ("PHP RSS growth over 100,000 FFI calls", f"{transport['rss_growth_kb']} KB",
+         f"{transport['rss_before_kb']} KB → {transport['rss_after_kb']} KB", "< 1024 KB",
+         verdict(transport['rss_growth_kb'], 1023)),
+    ]
+    speedup = first['process_first_call_without_cache_ms'] / first['process_first_call_with_cache_ms']
+    out = []
+    out.append("# Benchmarks\n")
+    out.append("Produced by `make bench` (`bench/run.sh`); numbers from one run, not from tests.\n")
+    out.append(f"- when: {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}")
+    out.append(f"- machine: {os.cpu_count()} cores, {cpu_model()}; PHP {php}")
+    out.append(f"- the call: `provisioning.test-connection` of the probes component (`probe:db2`): "
+               f"{transport['db_requests_per_call']:.0f} database round trips into PHP, no HTTP; PHP answers "
+               "from memory so the figures are the bridge's own cost\n")
+    out.append("## Transports and start-up\n")
+    out.append("| what | measured | detail | target | |")
+    out.append("|---|---|---|---|---|")
+    for name, value, detail, target, ok in rows:
+        out.append(f"| {name} | {value} | {detail} | {target} | {ok} |")
+    out.append("")
+    per_process_us = transport['cli_process_per_call_median_ms'] * 1000.0
+    out.append("## Ratios (same run)\n")
+    out.append(f"- the `.cwasm` cache makes a process's first call {speedup:.0f}x faster than compiling the `.wasm`;")
+    out.append(f"- an FFI call costs 1/{per_process_us / transport['ffi_median_us']:.0f} of a process per call, "
+               f"and 1/{transport['cli_kept_open_median_us'] / transport['ffi_median_us']:.1f} of a call to a process kept open;")
+    out.append(f"- memory: {transport['rss_growth_kb'] * 1024 / transport['rss_calls']:.1f} bytes of RSS per FFI call "
+               "(a bridge that converts its callback on every call grows ~700 bytes per call).")
+    out.append("")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and writes docs/benchmarks.md. Not a test: it measures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=build/bin
+probes=build/hostkey_guest_probes.wasm
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# A bin dir whose component is the probes build (it has the two-round-trip call).
+mkdir -p "$work/probes-bin"
+for f in hostkey-host libhostkey_host.so hostkey_host.h; do ln -s "$PWD/$bin/$f" "$work/probes-bin/$f"; done
+cp "$probes" "$work/probes-bin/hostkey_guest.wasm"
+"$work/probes-bin/hostkey-host" precompile "$work/probes-bin/hostkey_guest.wasm" >/dev/null
+
+echo "== first call of a process, with and without the .cwasm cache" >&2
+python3 bench/first_call.py "$bin" > "$work/first_call.json"
+echo "== transports and memory (100,000 FFI calls; takes a while)" >&2
+php -d ffi.enable=true -d memory_limit=512M bench/transport.php "$work/probes-bin" > "$work/transport.json"
+python3 bench/report.py "$work/first_call.json" "$work/transport.json" > docs/benchmarks.md
+cat docs/benchmarks.md
