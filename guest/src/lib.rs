@@ -5,6 +5,7 @@
 pub mod addon;
 pub mod api;
 pub mod capabilities;
+pub mod catalog;
 pub mod error;
 pub mod provisioning;
 pub mod schema;

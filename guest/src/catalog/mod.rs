@@ -1,0 +1,15 @@
+//! The catalogue import: HOSTKEY presets become WHMCS product groups,
+//! products, configurable options and prices; `clear` removes them again.
+
+pub mod group;
+pub mod import;
+pub mod preset;
+pub mod pricing;
+pub mod rows;
+pub mod settings;
+pub mod specs;
+pub mod sync;
+pub mod target;
+
+#[cfg(test)]
+mod tests;

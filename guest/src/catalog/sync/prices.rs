@@ -1,0 +1,123 @@
+//! `tblpricing`: one row per (type, relid, currency), never matched on price.
+
+use super::super::pricing::{Currency, CyclePrices};
+use super::super::rows::{Existing, Writer, int, money, read, text};
+use super::super::specs::PRICING;
+use super::super::target::TargetCatalogue;
+use super::{Changes, Ids};
+use crate::capabilities::db::{Condition, DbError, Value};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+type Key = (&'static str, i64, i64);
+
+fn row(kind: &str, relid: i64, currency: i64, cycles: &CyclePrices) -> Vec<Value> {
+    let mut values = vec![text(kind), int(currency), int(relid)];
+    values.extend(std::iter::repeat_n(money(Decimal::ZERO), 6));
+    values.extend(cycles.as_array().into_iter().map(money));
+    values
+}
+
+fn index(existing: Vec<Existing>, kind: &'static str) -> BTreeMap<Key, Existing> {
+    let mut by_key = BTreeMap::new();
+    for e in existing {
+        let relid = e.get(&PRICING, "relid").as_int().unwrap_or(0);
+        let currency = e.get(&PRICING, "currency").as_int().unwrap_or(0);
+        by_key.entry((kind, relid, currency)).or_insert(e);
+    }
+    by_key
+}
+
+pub(super) fn sync(
+    w: &mut Writer,
+    target: &TargetCatalogue,
+    currencies: &[Currency],
+    ids: &Ids,
+    changes: &mut Changes,
+) -> Result<(), DbError> {
+    let products: Vec<i64> = ids.products.values().copied().filter(|i| *i > 0).collect();
+    let subs: Vec<i64> = ids.subs.values().copied().filter(|i| *i > 0).collect();
+    let mut existing = index(
+        read(
+            w.db,
+            &PRICING,
+            &[Condition::eq("type", text("product"))],
+            Some(("relid", &products)),
+        )?,
+        "product",
+    );
+    existing.extend(index(
+        read(
+            w.db,
+            &PRICING,
+            &[Condition::eq("type", text("configoptions"))],
+            Some(("relid", &subs)),
+        )?,
+        "configoptions",
+    ));
+    let code = |id: i64| {
+        currencies
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.code.clone())
+            .unwrap_or_default()
+    };
+    let mut wanted: Vec<(Key, Vec<Value>, String)> = Vec::new();
+    for p in &target.products {
+        let Some(&pid) = ids.products.get(&p.key) else {
+            continue;
+        };
+        for (currency, cycles) in &p.prices {
+            wanted.push((
+                ("product", pid, *currency),
+                row("product", pid, *currency, cycles),
+                p.name.clone(),
+            ));
+        }
+        let Some(gid) = ids.config_groups.get(&pid) else {
+            continue;
+        };
+        for option in &p.options {
+            let Some(oid) = ids.options.get(&(*gid, option.name.clone())) else {
+                continue;
+            };
+            for sub in &option.subs {
+                let Some(&sid) = ids.subs.get(&(*oid, sub.hk_id)) else {
+                    continue;
+                };
+                for (currency, cycles) in &sub.prices {
+                    let what = format!("{} / {}", p.name, sub.name);
+                    wanted.push((
+                        ("configoptions", sid, *currency),
+                        row("configoptions", sid, *currency, cycles),
+                        what,
+                    ));
+                }
+            }
+        }
+    }
+    let monthly = PRICING.index("monthly");
+    let mut updates = Vec::new();
+    let mut inserts = Vec::new();
+    for (key, values, what) in wanted {
+        match existing.get(&key) {
+            Some(e) if PRICING.same(&values, &e.values) => {}
+            Some(e) => {
+                changes.prices_changed += 1;
+                changes.line(
+                    format!("price {what} {} monthly", code(key.2)),
+                    super::super::rows::canon(&e.values[monthly], super::super::rows::Kind::Money),
+                    values[monthly].as_text(),
+                );
+                updates.push((e.id, values));
+            }
+            None => {
+                changes.prices_changed += 1;
+                inserts.push(values);
+            }
+        }
+    }
+    w.update(&PRICING, updates)?;
+    w.insert(&PRICING, inserts)?;
+    Ok(())
+}
