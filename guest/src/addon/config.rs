@@ -79,6 +79,12 @@ pub fn addon_config() -> AddonConfig {
                 ..field("importsource", "Import settings source", "dropdown")
             },
             ConfigField {
+                size: Some(5),
+                default: Some("0"),
+                description: "After a price sync, list in the activity log every monthly price that changed by at least this many percent (0: off).",
+                ..field("pricealert", "Price change alert (%)", "text")
+            },
+            ConfigField {
                 default: Some("auto"),
                 description: "How PHP runs the module's engine: in-process (FFI, needs ffi.enable) or a helper process.",
                 options: vec![

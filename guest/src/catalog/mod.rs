@@ -1,8 +1,10 @@
 //! The catalogue import: HOSTKEY presets become WHMCS product groups,
 //! products, configurable options and prices; `clear` removes them again.
 
+pub mod clear;
 pub mod group;
 pub mod import;
+pub mod outcome;
 pub mod preset;
 pub mod pricing;
 pub mod rows;

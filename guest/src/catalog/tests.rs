@@ -37,6 +37,10 @@ fn whmcs() -> MemoryDb {
     db.add_table("tblcurrencies", &["id", "code", "rate", "default"]);
     db.add_table("tblhosting", &["id", "packageid", "domainstatus"]);
     db.add_table(
+        "tblcustomfieldsvalues",
+        &["id", "fieldid", "relid", "value"],
+    );
+    db.add_table(
         "tblhostingconfigoptions",
         &["id", "relid", "configid", "optionid"],
     );
@@ -504,4 +508,38 @@ fn adopts_the_original_modules_rows_without_duplicates() {
     assert_eq!(report.changes.products_created, 0);
     // The records are rebuilt for what was adopted.
     assert_eq!(db.column("mod_hostkeyresellermod", "id").len(), 4 + 4);
+}
+
+#[test]
+fn remove_all_retires_what_has_services_and_deletes_the_rest() {
+    let mut db = whmcs();
+    import(&mut db, &catalogue(), Mode::Apply);
+    let fi = product_id(&db, "HKP-vm.nano (FI)");
+    db.seed(
+        "tblhosting",
+        &["packageid", "domainstatus"],
+        vec![vec![Value::Int(fi), Value::text("Terminated")]],
+    );
+    let report = super::clear::clear(&mut db).expect("clears");
+    assert_eq!(
+        (
+            report.products_deleted,
+            report.products_retired,
+            report.groups_deleted
+        ),
+        (3, 1, 3)
+    );
+    assert_eq!(rows(&db, "tblproducts", "name"), ["HKP-vm.nano (FI)"]);
+    assert_eq!(rows(&db, "tblproducts", "retired"), ["1"]);
+    assert_eq!(rows(&db, "tblproductgroups", "name"), ["FI VPS products"]);
+    assert_eq!(rows(&db, "tblproductgroups", "hidden"), ["1"]);
+    // Only the retired product's rows are left.
+    assert_eq!(db.column("tblpricing", "id").len(), (1 + 5) * 3);
+    assert_eq!(db.column("tblproductconfigoptionssub", "id").len(), 5);
+    assert_eq!(db.column("tblcustomfields", "id").len(), 3);
+    assert_eq!(db.column("tblproducts_slugs", "id").len(), 1);
+    let mut kinds = rows(&db, "mod_hostkeyresellermod", "type");
+    kinds.sort();
+    assert_eq!(kinds, ["group", "product"]);
+    assert!(rows(&db, "mod_hostkeyresellermod", "relid").contains(&fi.to_string()));
 }

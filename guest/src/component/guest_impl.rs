@@ -5,6 +5,8 @@ use super::capabilities::{WitDb, WitHttp, WitPlatform};
 use super::convert::{config_field, error, not_implemented};
 use super::exports::hostkey::reseller::{addon, callback, cron, hooks, provisioning};
 use super::hostkey::reseller::types::{Button, ConfigField, Error, Field, Server, ServiceParams};
+use crate::catalog::import::{self, Mode};
+use crate::catalog::outcome;
 use crate::provisioning::test_connection::ServerParams;
 use crate::{addon as rules_addon, provisioning as rules_provisioning};
 
@@ -162,22 +164,72 @@ impl addon::Guest for Component {
         not_implemented("The admin page")
     }
 
-    fn import() -> Result<addon::ImportReport, Error> {
-        not_implemented("The catalogue import")
+    fn import(source: addon::ImportSource) -> Result<addon::ImportReport, Error> {
+        run_import("import", Mode::Apply, source)
     }
 
-    fn import_preview() -> Result<addon::ImportReport, Error> {
-        not_implemented("The import preview")
+    fn import_preview(source: addon::ImportSource) -> Result<addon::ImportReport, Error> {
+        run_import("import-preview", Mode::Preview, source)
     }
 
     fn clear() -> Result<addon::ClearReport, Error> {
-        not_implemented("Removing the imported catalogue")
+        let report = crate::catalog::clear::clear(&mut WitDb).map_err(error)?;
+        Ok(addon::ClearReport {
+            products_deleted: report.products_deleted,
+            products_retired: report.products_retired,
+            groups_deleted: report.groups_deleted,
+            summary: report.summary,
+        })
     }
 }
 
+fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+}
+
+/// Runs an import, logs its outcome and converts the report.
+fn run_import(
+    action: &str,
+    mode: Mode,
+    source: addon::ImportSource,
+) -> Result<addon::ImportReport, Error> {
+    let started = std::time::Instant::now();
+    let result = import::run(
+        &mut WitDb,
+        &mut WitHttp,
+        &mut WitPlatform,
+        mode,
+        source.ini.as_deref(),
+    );
+    outcome::log(&mut WitDb, &mut WitPlatform, action, &result, now_unix());
+    let report = result.map_err(error)?;
+    let changes = report.changes;
+    Ok(addon::ImportReport {
+        dry_run: report.dry_run,
+        groups_created: changes.groups_created,
+        groups_hidden: changes.groups_hidden,
+        products_created: changes.products_created,
+        products_updated: changes.products_updated,
+        products_retired: changes.products_retired,
+        products_hidden: changes.products_hidden,
+        options_removed: changes.options_removed,
+        options_hidden: changes.options_hidden,
+        prices_changed: changes.prices_changed,
+        products_on_sale: report.products_on_sale,
+        rows_written: report.rows_written,
+        statements: report.statements,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        warnings: report.warnings,
+        changes: changes.lines.into_iter().map(Vec::from).collect(),
+        summary: report.summary,
+    })
+}
+
 impl cron::Guest for Component {
-    fn sync() -> Result<addon::ImportReport, Error> {
-        not_implemented("The price sync")
+    fn sync(source: addon::ImportSource) -> Result<addon::ImportReport, Error> {
+        run_import("cron-sync", Mode::Apply, source)
     }
 }
 

@@ -15,6 +15,8 @@ pub struct Settings {
     pub default_product_group: String,
     pub logging: bool,
     pub import_source: String,
+    /// Report monthly price changes of at least this many percent (0: off).
+    pub price_alert_percent: u32,
 }
 
 impl Default for Settings {
@@ -26,6 +28,7 @@ impl Default for Settings {
             default_product_group: "Hostkey servers".into(),
             logging: false,
             import_source: "auto".into(),
+            price_alert_percent: 0,
         }
     }
 }
@@ -58,6 +61,7 @@ impl Settings {
                 "defaultproductgroup" => settings.default_product_group = value,
                 "logging" => settings.logging = yes(&value),
                 "importsource" => settings.import_source = value,
+                "pricealert" => settings.price_alert_percent = value.parse().unwrap_or(0),
                 _ => {}
             }
         }
