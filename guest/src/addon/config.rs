@@ -79,6 +79,11 @@ pub fn addon_config() -> AddonConfig {
                 ..field("importsource", "Import settings source", "dropdown")
             },
             ConfigField {
+                default: Some("on"),
+                description: "Re-run the import every day from WHMCS's cron (prices and availability stay in sync).",
+                ..field("dailysync", "Daily price sync", "yesno")
+            },
+            ConfigField {
                 size: Some(5),
                 default: Some("0"),
                 description: "After a price sync, list in the activity log every monthly price that changed by at least this many percent (0: off).",

@@ -1,6 +1,7 @@
 //! The addon module: settings form, activation, deactivation.
 
 pub mod activate;
+pub mod admin_page;
 pub mod config;
 
 /// The addon's version as WHMCS records it; above the original's 1.0.x so

@@ -48,7 +48,18 @@ pub fn log(
         Ok(report) => report.summary.clone(),
         Err(error) => format!("failed: {error}"),
     };
-    module_log::record(db, platform, &settings, action, "", &outcome, now_unix);
+    module_log::record(
+        db,
+        platform,
+        &settings,
+        module_log::Entry {
+            action,
+            params: "",
+            outcome: &outcome,
+            now_unix,
+            keep: action != "import-preview",
+        },
+    );
     if let Ok(report) = result {
         let moves = large_moves(report, settings.price_alert_percent);
         if !report.dry_run && !moves.is_empty() {

@@ -252,6 +252,149 @@ impl ImportSettings {
         Self::from_raw(&raw, currencies)
     }
 
+    /// The admin page's settings form: `<group>_import`, `<group>_markup`,
+    /// `<group>_unit`, `round`, `template`, `sort`, `option_markup`, `include_ru`.
+    /// A checkbox that is not ticked is absent from the form.
+    pub fn from_form(form: &[(String, String)], currencies: &[Currency]) -> ModuleResult<Self> {
+        let value = |key: &str| form.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let ticked = |key: &str| {
+            if value(key).is_some_and(|v| flag(&v)) {
+                "1".to_string()
+            } else {
+                "0".to_string()
+            }
+        };
+        let mut raw = RawSettings::new();
+        for group in ServerGroup::ALL {
+            let section = raw.entry(group.key().to_string()).or_default();
+            section.insert("import".into(), ticked(&format!("{}_import", group.key())));
+            section.insert(
+                "markup".into(),
+                value(&format!("{}_markup", group.key())).unwrap_or_default(),
+            );
+            section.insert(
+                "unit".into(),
+                value(&format!("{}_unit", group.key())).unwrap_or_else(|| "%".into()),
+            );
+        }
+        let general = raw.entry("general".into()).or_default();
+        for key in ["round", "template", "sort"] {
+            general.insert(key.into(), value(key).unwrap_or_default());
+        }
+        general.insert("option_markup".into(), ticked("option_markup"));
+        general.insert("include_ru".into(), ticked("include_ru"));
+        Self::from_raw(&raw, currencies)
+    }
+
+    /// Stores the settings in the original's rows, one per group, in one transaction.
+    pub fn save(&self, db: &mut dyn Db) -> ModuleResult<()> {
+        let rows = self.rows();
+        crate::capabilities::db::in_transaction(db, |db| {
+            let existing = db.select(&Select::from(IMPORT_SETTINGS_TABLE, &["id", "group"]))?;
+            let ids: BTreeMap<String, i64> = (0..existing.len())
+                .rev()
+                .filter_map(|i| {
+                    Some((
+                        existing.get(i, "group").as_text(),
+                        existing.get(i, "id").as_int()?,
+                    ))
+                })
+                .collect();
+            let columns: Vec<String> = ["name", "currency", "amount", "active"]
+                .map(String::from)
+                .to_vec();
+            let mut updates = Vec::new();
+            let mut inserts = Vec::new();
+            for (group, values) in rows {
+                match ids.get(group) {
+                    Some(id) => {
+                        updates.push(std::iter::once(Value::Int(*id)).chain(values).collect())
+                    }
+                    None => {
+                        inserts.push(std::iter::once(Value::text(group)).chain(values).collect())
+                    }
+                }
+            }
+            if !updates.is_empty() {
+                db.update_rows(&crate::capabilities::db::UpdateRows {
+                    table: IMPORT_SETTINGS_TABLE.into(),
+                    key: "id".into(),
+                    columns: columns.clone(),
+                    rows: updates,
+                })?;
+            }
+            if !inserts.is_empty() {
+                let mut with_group = vec!["group".to_string()];
+                with_group.extend(columns);
+                db.insert(&crate::capabilities::db::Insert {
+                    table: IMPORT_SETTINGS_TABLE.into(),
+                    columns: with_group,
+                    rows: inserts,
+                })?;
+            }
+            Ok::<(), ModuleError>(())
+        })
+    }
+
+    /// (group, [name, currency, amount, active]) in the original's layout.
+    fn rows(&self) -> Vec<(&'static str, Vec<Value>)> {
+        let mut rows = Vec::new();
+        for group in ServerGroup::ALL {
+            let settings = &self.groups[&group];
+            let (currency, amount) = match &settings.markup {
+                Markup::Percent(p) => ("%".to_string(), *p),
+                Markup::Fixed { amount, currency } => (currency.clone(), *amount),
+            };
+            rows.push((
+                group.key(),
+                vec![
+                    Value::text(group.title()),
+                    Value::text(currency),
+                    Value::text(amount.to_string()),
+                    Value::Int(i64::from(settings.import)),
+                ],
+            ));
+        }
+        let flag_row = |name: &str, on: bool| {
+            vec![
+                Value::text(name),
+                Value::text(""),
+                Value::Int(0),
+                Value::Int(i64::from(on)),
+            ]
+        };
+        rows.push((
+            "round",
+            vec![
+                Value::text("round"),
+                Value::text(""),
+                Value::Int(self.rounding.setting()),
+                Value::Int(1),
+            ],
+        ));
+        rows.push((
+            "template",
+            vec![
+                Value::text("template"),
+                Value::text(""),
+                Value::Int(self.welcome_email),
+                Value::Int(1),
+            ],
+        ));
+        rows.push((
+            "sort",
+            vec![
+                Value::text(self.sort.key()),
+                Value::text(""),
+                Value::Int(0),
+                Value::Int(1),
+            ],
+        ));
+        rows.push(("optionmarkup", flag_row("optionmarkup", self.option_markup)));
+        rows.push(("ru", flag_row("ru", self.include_ru)));
+        rows
+    }
+
     /// `import.ini`: sections `[vps]`, `[bm]`, `[gpu]` (import, markup, unit) and
     /// `[general]` (round, template, sort, option_markup, include_ru).
     pub fn from_ini(text: &str, currencies: &[Currency]) -> ModuleResult<Self> {

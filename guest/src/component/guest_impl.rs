@@ -4,7 +4,9 @@ use super::Component;
 use super::capabilities::{WitDb, WitHttp, WitPlatform};
 use super::convert::{config_field, error, not_implemented};
 use super::exports::hostkey::reseller::{addon, callback, cron, hooks, provisioning};
-use super::hostkey::reseller::types::{Button, ConfigField, Error, Field, Server, ServiceParams};
+use super::hostkey::reseller::types::{
+    Button, ConfigField, Error, Field, Notice, Server, ServiceParams,
+};
 use crate::catalog::import::{self, Mode};
 use crate::catalog::outcome;
 use crate::provisioning::test_connection::ServerParams;
@@ -160,8 +162,35 @@ impl addon::Guest for Component {
         not_implemented("Upgrading from an earlier version")
     }
 
-    fn admin_page(_: addon::AdminRequest) -> Result<addon::AdminView, Error> {
-        not_implemented("The admin page")
+    fn admin_page(request: addon::AdminRequest) -> Result<addon::AdminView, Error> {
+        let rules_request = rules_addon::admin_page::AdminRequest {
+            action: &request.action,
+            form: &request.form,
+            ini: request.ini.as_deref(),
+        };
+        let view = rules_addon::admin_page::page(
+            &mut WitDb,
+            &mut WitHttp,
+            &mut WitPlatform,
+            rules_request,
+            now_unix(),
+        )
+        .map_err(error)?;
+        Ok(addon::AdminView {
+            template: "admin".into(),
+            title: view.title,
+            notices: view
+                .notices
+                .into_iter()
+                .map(|(level, text)| Notice { level, text })
+                .collect(),
+            fields: view
+                .fields
+                .into_iter()
+                .map(|(label, value)| Field { label, value })
+                .collect(),
+            tables: view.tables,
+        })
     }
 
     fn import(source: addon::ImportSource) -> Result<addon::ImportReport, Error> {
@@ -180,6 +209,28 @@ impl addon::Guest for Component {
             groups_deleted: report.groups_deleted,
             summary: report.summary,
         })
+    }
+}
+
+fn empty_report() -> addon::ImportReport {
+    addon::ImportReport {
+        dry_run: false,
+        groups_created: 0,
+        groups_hidden: 0,
+        products_created: 0,
+        products_updated: 0,
+        products_retired: 0,
+        products_hidden: 0,
+        options_removed: 0,
+        options_hidden: 0,
+        prices_changed: 0,
+        products_on_sale: 0,
+        rows_written: 0,
+        statements: 0,
+        duration_ms: 0,
+        warnings: Vec::new(),
+        changes: Vec::new(),
+        summary: String::new(),
     }
 }
 
@@ -229,6 +280,18 @@ fn run_import(
 
 impl cron::Guest for Component {
     fn sync(source: addon::ImportSource) -> Result<addon::ImportReport, Error> {
+        if source.scheduled
+            && !crate::schema::settings::Settings::load(&mut WitDb)
+                .map_err(|e| error(e.into()))?
+                .daily_sync
+        {
+            return Ok(addon::ImportReport {
+                summary:
+                    "The daily price sync is switched off in the addon settings; nothing was done."
+                        .into(),
+                ..empty_report()
+            });
+        }
         run_import("cron-sync", Mode::Apply, source)
     }
 }

@@ -37,16 +37,25 @@ fn mask(text: &str, secrets: &[String]) -> String {
         .fold(text.to_string(), |acc, s| acc.replace(s.as_str(), "***"))
 }
 
+/// One action's outcome.
+pub struct Entry<'a> {
+    pub action: &'a str,
+    pub params: &'a str,
+    pub outcome: &'a str,
+    pub now_unix: i64,
+    /// Keep it in the module's table even when `logging` is off (import outcomes).
+    pub keep: bool,
+}
+
 /// Logs one action's outcome; a failure to log never fails the action.
-pub fn record(
-    db: &mut dyn Db,
-    platform: &mut dyn Platform,
-    settings: &Settings,
-    action: &str,
-    params: &str,
-    outcome: &str,
-    now_unix: i64,
-) {
+pub fn record(db: &mut dyn Db, platform: &mut dyn Platform, settings: &Settings, entry: Entry) {
+    let Entry {
+        action,
+        params,
+        outcome,
+        now_unix,
+        keep,
+    } = entry;
     let secrets = vec![settings.api_key.clone()];
     let (params, outcome) = (mask(params, &secrets), mask(outcome, &secrets));
     platform.module_log(ModuleLogEntry {
@@ -56,7 +65,7 @@ pub fn record(
         processed: String::new(),
         mask: secrets,
     });
-    if settings.logging {
+    if settings.logging || keep {
         let row = vec![
             Value::text(datetime(now_unix)),
             Value::text(MODULE),

@@ -17,6 +17,8 @@ pub struct Settings {
     pub import_source: String,
     /// Report monthly price changes of at least this many percent (0: off).
     pub price_alert_percent: u32,
+    /// Re-run the import from WHMCS's daily cron.
+    pub daily_sync: bool,
 }
 
 impl Default for Settings {
@@ -29,6 +31,7 @@ impl Default for Settings {
             logging: false,
             import_source: "auto".into(),
             price_alert_percent: 0,
+            daily_sync: true,
         }
     }
 }
@@ -51,6 +54,11 @@ impl Settings {
         for i in 0..rows.len() {
             let value = rows.get(i, "value").as_text();
             let value = value.trim().to_string();
+            if rows.get(i, "setting").as_text() == "dailysync" {
+                // A yesno field that is not ticked is stored empty.
+                settings.daily_sync = yes(&value);
+                continue;
+            }
             if value.is_empty() {
                 continue;
             }

@@ -1,0 +1,298 @@
+//! The addon's admin page as a view model: the import settings form, the
+//! actions (preview, import, remove all) and what the last one did.
+
+use crate::capabilities::db::{Condition, OrderBy, Select, Value};
+use crate::capabilities::{Db, Http, Platform};
+use crate::catalog::clear;
+use crate::catalog::import::{self, ImportReport, Mode};
+use crate::catalog::outcome;
+use crate::catalog::pricing::Markup;
+use crate::catalog::settings::ImportSettings;
+use crate::error::ModuleResult;
+use crate::schema::module_tables::LOG_TABLE;
+use crate::schema::settings::Settings;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminView {
+    pub title: String,
+    /// (level, text)
+    pub notices: Vec<(String, String)>,
+    /// (label, value)
+    pub fields: Vec<(String, String)>,
+    pub tables: Vec<(String, Vec<Vec<String>>)>,
+}
+
+/// What the page asked for: PHP has checked the CSRF token.
+pub struct AdminRequest<'a> {
+    pub action: &'a str,
+    pub form: &'a [(String, String)],
+    pub ini: Option<&'a str>,
+}
+
+/// The most preview lines a page shows; the counts cover the rest.
+const MAX_LINES: usize = 500;
+
+fn notice(view: &mut AdminView, level: &str, text: impl Into<String>) {
+    view.notices.push((level.into(), text.into()));
+}
+
+fn row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| c.to_string()).collect()
+}
+
+pub fn page(
+    db: &mut dyn Db,
+    http: &mut dyn Http,
+    platform: &mut dyn Platform,
+    request: AdminRequest,
+    now_unix: i64,
+) -> ModuleResult<AdminView> {
+    let mut view = AdminView {
+        title: "HOSTKEY Reseller: catalogue".into(),
+        ..AdminView::default()
+    };
+    let currencies = import::currencies(db)?;
+    let mut shown: Option<ImportReport> = None;
+    match request.action {
+        "save-settings" => {
+            match ImportSettings::from_form(request.form, &currencies).and_then(|s| s.save(db)) {
+                Ok(()) => notice(
+                    &mut view,
+                    "success",
+                    "The import settings are saved; they apply from the next import.",
+                ),
+                Err(error) => notice(&mut view, "error", error.to_string()),
+            }
+        }
+        "import-preview" | "import" => {
+            let mode = if request.action == "import" {
+                Mode::Apply
+            } else {
+                Mode::Preview
+            };
+            let result = import::run(db, http, platform, mode, request.ini);
+            outcome::log(db, platform, request.action, &result, now_unix);
+            match result {
+                Ok(report) => {
+                    notice(&mut view, "success", report.summary.clone());
+                    for warning in &report.warnings {
+                        notice(&mut view, "warning", warning.clone());
+                    }
+                    shown = Some(report);
+                }
+                Err(error) => notice(&mut view, "error", format!("Nothing was changed: {error}")),
+            }
+        }
+        "clear" => {
+            if request
+                .form
+                .iter()
+                .any(|(k, v)| k == "confirm" && v == "yes")
+            {
+                match clear::clear(db) {
+                    Ok(report) => notice(&mut view, "success", report.summary),
+                    Err(error) => {
+                        notice(&mut view, "error", format!("Nothing was removed: {error}"))
+                    }
+                }
+            } else {
+                notice(
+                    &mut view,
+                    "warning",
+                    "Removing the imported catalogue needs the confirmation box ticked.",
+                );
+            }
+        }
+        _ => {}
+    }
+    let settings = Settings::load(db)?;
+    view.fields
+        .push(("API URL".into(), settings.api_url.clone()));
+    view.fields.push((
+        "API key".into(),
+        if settings.api_key.is_empty() {
+            "not set".into()
+        } else {
+            "set".into()
+        },
+    ));
+    view.fields.push((
+        "Import settings from".into(),
+        match (settings.import_source.as_str(), request.ini.is_some()) {
+            ("ini", _) | ("auto", true) => {
+                "import.ini (the form below is not used while the file is there)".into()
+            }
+            _ => "this page".into(),
+        },
+    ));
+    if let Some(last) = last_import(db)? {
+        view.fields.push(("Last import".into(), last));
+    }
+    let stored = ImportSettings::load(db, &currencies).unwrap_or_default();
+    view.tables
+        .push(("form:save-settings".into(), settings_form(&stored)));
+    view.tables.push((
+        "form:clear".into(),
+        vec![row(&[
+            "confirm",
+            "Yes, remove every imported product without services",
+            "",
+            "yesno",
+            "",
+        ])],
+    ));
+    if let Some(report) = shown {
+        view.tables.push((
+            if report.dry_run {
+                "What the import would do"
+            } else {
+                "What the import did"
+            }
+            .into(),
+            counts(&report),
+        ));
+        let mut lines = vec![row(&["Change", "Before", "After"])];
+        lines.extend(
+            report
+                .changes
+                .lines
+                .iter()
+                .take(MAX_LINES)
+                .map(|l| l.to_vec()),
+        );
+        if report.changes.lines.len() > MAX_LINES {
+            lines.push(vec![
+                format!(
+                    "... and {} more changes",
+                    report.changes.lines.len() - MAX_LINES
+                ),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        if lines.len() > 1 {
+            view.tables.push(("Changes".into(), lines));
+        }
+    }
+    Ok(view)
+}
+
+fn counts(report: &ImportReport) -> Vec<Vec<String>> {
+    let c = &report.changes;
+    let mut rows = vec![row(&["What", "Count"])];
+    for (label, n) in [
+        ("Groups created", c.groups_created),
+        ("Groups hidden", c.groups_hidden),
+        ("Products created", c.products_created),
+        ("Products updated", c.products_updated),
+        ("Products retired (still in use)", c.products_retired),
+        ("Products hidden", c.products_hidden),
+        ("Options removed", c.options_removed),
+        ("Options hidden (still in use)", c.options_hidden),
+        ("Prices changed", c.prices_changed),
+        ("Products on sale", report.products_on_sale),
+        ("Rows written", report.rows_written),
+        ("Database statements", report.statements),
+    ] {
+        rows.push(vec![label.to_string(), n.to_string()]);
+    }
+    rows
+}
+
+fn settings_form(s: &ImportSettings) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for (group, g) in &s.groups {
+        let key = group.key();
+        let (amount, unit) = match &g.markup {
+            Markup::Percent(p) => (p.normalize().to_string(), "%".to_string()),
+            Markup::Fixed { amount, currency } => {
+                (amount.normalize().to_string(), currency.clone())
+            }
+        };
+        let title = group.title();
+        rows.push(vec![
+            format!("{key}_import"),
+            format!("Import {title}"),
+            flag(g.import),
+            "yesno".into(),
+            String::new(),
+        ]);
+        rows.push(vec![
+            format!("{key}_markup"),
+            format!("{title}: markup"),
+            amount,
+            "text".into(),
+            String::new(),
+        ]);
+        rows.push(vec![
+            format!("{key}_unit"),
+            format!("{title}: markup unit (% or a currency code)"),
+            unit,
+            "text".into(),
+            String::new(),
+        ]);
+    }
+    let round = match s.rounding.setting() {
+        10 => "0.1",
+        4 => "0.25",
+        2 => "0.5",
+        1 => "1",
+        _ => "0",
+    };
+    rows.push(row(&[
+        "round",
+        "Round prices to",
+        round,
+        "select",
+        "0=No rounding|0.1=0.10|0.25=0.25|0.5=0.50|1=1.00",
+    ]));
+    rows.push(vec![
+        "template".into(),
+        "Welcome email template id (0: none)".into(),
+        s.welcome_email.to_string(),
+        "text".into(),
+        String::new(),
+    ]);
+    rows.push(row(&["sort", "Product order", s.sort.key(), "select", "none=As HOSTKEY lists them|price_asc=Price, low to high|price_desc=Price, high to low|name_asc=Name, A to Z|name_desc=Name, Z to A"]));
+    rows.push(vec![
+        "option_markup".into(),
+        "Markup on OS, soft and traffic options too".into(),
+        flag(s.option_markup),
+        "yesno".into(),
+        String::new(),
+    ]);
+    rows.push(vec![
+        "include_ru".into(),
+        "Import the RU location".into(),
+        flag(s.include_ru),
+        "yesno".into(),
+        String::new(),
+    ]);
+    rows
+}
+
+fn flag(on: bool) -> String {
+    if on { "on".into() } else { String::new() }
+}
+
+fn last_import(db: &mut dyn Db) -> ModuleResult<Option<String>> {
+    let mut select =
+        Select::from(LOG_TABLE, &["date", "action", "response"]).filter(Condition::in_list(
+            "action",
+            vec![Value::text("import"), Value::text("cron-sync")],
+        ));
+    select.order = vec![OrderBy {
+        column: "id".into(),
+        descending: true,
+    }];
+    select.limit = Some(1);
+    let rows = db.select(&select)?;
+    Ok((!rows.is_empty()).then(|| {
+        format!(
+            "{} ({}): {}",
+            rows.get(0, "date").as_text(),
+            rows.get(0, "action").as_text(),
+            rows.get(0, "response").as_text()
+        )
+    }))
+}
