@@ -296,3 +296,156 @@ fn last_import(db: &mut dyn Db) -> ModuleResult<Option<String>> {
         )
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::tests_support::{api, catalogue, whmcs};
+    use crate::testing::{RecordingPlatform, ScriptedHttp};
+
+    fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn ask(
+        db: &mut crate::testing::MemoryDb,
+        http: &mut ScriptedHttp,
+        action: &str,
+        form: &[(String, String)],
+    ) -> AdminView {
+        let request = AdminRequest {
+            action,
+            form,
+            ini: None,
+        };
+        page(
+            db,
+            http,
+            &mut RecordingPlatform::default(),
+            request,
+            1_795_545_296,
+        )
+        .expect("page")
+    }
+
+    fn table<'a>(view: &'a AdminView, name: &str) -> &'a Vec<Vec<String>> {
+        &view
+            .tables
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("no table {name}"))
+            .1
+    }
+
+    #[test]
+    fn saved_settings_come_back_in_the_form() {
+        let mut db = whmcs();
+        let posted = form(&[
+            ("vps_import", "yes"),
+            ("vps_markup", "12.5"),
+            ("vps_unit", "%"),
+            ("bm_markup", "5"),
+            ("bm_unit", "usd"),
+            ("gpu_import", "yes"),
+            ("round", "0.25"),
+            ("template", "3"),
+            ("sort", "price_asc"),
+            ("include_ru", "yes"),
+        ]);
+        let view = ask(
+            &mut db,
+            &mut ScriptedHttp::default(),
+            "save-settings",
+            &posted,
+        );
+        assert_eq!(view.notices[0].0, "success");
+        let rows = table(&view, "form:save-settings");
+        let value = |name: &str| {
+            rows.iter()
+                .find(|r| r[0] == name)
+                .map(|r| r[2].clone())
+                .expect("row")
+        };
+        assert_eq!(value("vps_markup"), "12.5");
+        assert_eq!(value("bm_import"), "");
+        assert_eq!(value("bm_unit"), "USD");
+        assert_eq!(value("round"), "0.25");
+        assert_eq!(value("sort"), "price_asc");
+        assert_eq!(value("include_ru"), "on");
+        assert_eq!(value("option_markup"), "");
+    }
+
+    #[test]
+    fn a_bad_setting_is_refused_and_nothing_is_saved() {
+        let mut db = whmcs();
+        let before = db.dump();
+        let view = ask(
+            &mut db,
+            &mut ScriptedHttp::default(),
+            "save-settings",
+            &form(&[("vps_markup", "-3")]),
+        );
+        assert_eq!(
+            view.notices,
+            [(
+                "error".to_string(),
+                "The import setting \"vps markup\" cannot be a negative percentage.".to_string()
+            )]
+        );
+        assert_eq!(db.dump(), before);
+    }
+
+    #[test]
+    fn preview_shows_counts_and_changes_and_writes_only_nothing() {
+        let mut db = whmcs();
+        let view = ask(&mut db, &mut api(&catalogue()), "import-preview", &[]);
+        assert_eq!(view.notices[0].0, "success", "{:?}", view.notices);
+        let counts = table(&view, "What the import would do");
+        assert!(counts.contains(&vec!["Products created".to_string(), "4".to_string()]));
+        assert!(
+            table(&view, "Changes")
+                .iter()
+                .any(|r| r[0] == "create product HKP-vm.nano (NL)")
+        );
+        assert!(db.column("tblproducts", "id").is_empty());
+    }
+
+    #[test]
+    fn import_records_itself_as_the_last_import() {
+        let mut db = whmcs();
+        ask(&mut db, &mut api(&catalogue()), "import", &[]);
+        let view = ask(&mut db, &mut ScriptedHttp::default(), "view", &[]);
+        let last = view
+            .fields
+            .iter()
+            .find(|(l, _)| l == "Last import")
+            .map(|(_, v)| v.clone())
+            .expect("last import");
+        assert!(
+            last.starts_with(
+                "2026-11-24 18:34:56 (import): 3 products in 4 groups are now available"
+            ),
+            "{last}"
+        );
+    }
+
+    #[test]
+    fn remove_all_needs_its_confirmation() {
+        let mut db = whmcs();
+        ask(&mut db, &mut api(&catalogue()), "import", &[]);
+        let refused = ask(&mut db, &mut ScriptedHttp::default(), "clear", &[]);
+        assert_eq!(refused.notices[0].0, "warning");
+        assert_eq!(db.column("tblproducts", "id").len(), 4);
+        let done = ask(
+            &mut db,
+            &mut ScriptedHttp::default(),
+            "clear",
+            &form(&[("confirm", "yes")]),
+        );
+        assert_eq!(done.notices[0].0, "success");
+        assert!(db.column("tblproducts", "id").is_empty());
+    }
+}

@@ -15,3 +15,5 @@ pub mod target;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+pub mod tests_support;
