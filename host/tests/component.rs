@@ -160,10 +160,16 @@ fn a_slow_api_is_cut_off_by_the_http_timeout() {
 fn exports_not_yet_built_say_so() {
     let rt = runtime();
     let fakes = Fakes::new(whmcs_db(KEY), ScriptedHttp::default());
-    let answer = call(&rt, &fakes, "cron.sync", json!({})).expect("completes");
+    let answer = call(
+        &rt,
+        &fakes,
+        "hooks.service-delete",
+        json!({"service-id": 7}),
+    )
+    .expect("completes");
     assert_eq!(
         answer,
-        json!({"err": {"not-implemented": "The price sync is not implemented yet in this version of the module."}})
+        json!({"err": {"not-implemented": "Passing service deletions to HOSTKEY is not implemented yet in this version of the module."}})
     );
 }
 
@@ -191,4 +197,81 @@ fn bad_calls_are_faults_not_crashes() {
             .as_str()
             .is_some_and(|f| f.starts_with("the call request is not valid JSON"))
     );
+}
+
+fn presets() -> Reply {
+    ok(r#"{"result":"OK","presets":[
+        {"id":108,"name":"vm.nano","active":1,"cpu":1,"ram":2,"hdd":30,"price":{"NL":{"EUR":4.0},"RU":{"EUR":3.0}},
+         "OS":[{"id":187,"name":"Ubuntu 22.04","price":{"EUR":0}}],"soft":[],"traffic_plans":{"NL":[{"id":25,"name":"3 TB"}]}},
+        {"id":311,"name":"bm.v2","active":1,"cpu":8,"ram":64,"hdd":"2x960","price":{"NL":{"EUR":89.0}},
+         "OS":[],"soft":[{"id":20,"name":"WordPress","price":{"EUR":1.5}}],"traffic_plans":{}}]}"#)
+}
+
+fn client() -> Reply {
+    ok(r#"{"result":"success","client":{"email":"reseller@example.test","currency_code":"EUR"}}"#)
+}
+
+#[test]
+fn the_catalogue_import_runs_in_the_component_and_a_resync_writes_nothing() {
+    let rt = runtime();
+    let db = support::catalogue_db(KEY);
+    let first = Fakes::new(
+        db.clone(),
+        ScriptedHttp::new([login(), client(), presets()]),
+    );
+    call(&rt, &first, "addon.activate", json!({})).expect("activates");
+    let source = json!({"source": {"ini": null, "scheduled": false}});
+    let report = call(&rt, &first, "addon.import", source.clone()).expect("completes");
+    let report = &report["ok"];
+    assert_eq!(report["products-created"], json!(2), "{report}");
+    assert_eq!(report["groups-created"], json!(2));
+    assert_eq!(report["products-on-sale"], json!(2));
+    let products = db.table("tblproducts").expect("products");
+    assert_eq!(products.rows.len(), 2, "RU is not imported by default");
+    // 2 products; sub-options: vm.nano 1 OS + "Do not install" + 1 traffic plan,
+    // bm.v2 "Do not install" + WordPress; all in 3 currencies.
+    assert_eq!(
+        db.table("tblpricing").expect("pricing").rows.len(),
+        (2 + 5) * 3
+    );
+
+    let again = Fakes::new(
+        db.clone(),
+        ScriptedHttp::new([login(), client(), presets()]),
+    );
+    let second = call(&rt, &again, "addon.import", source).expect("completes");
+    assert_eq!(second["ok"]["rows-written"], json!(0), "{second}");
+    assert_eq!(second["ok"]["prices-changed"], json!(0));
+}
+
+#[test]
+fn the_daily_sync_can_be_switched_off() {
+    use hostkey_host::db::DbBackend;
+    use hostkey_host::db_types::{InsertStatement, Value};
+    let rt = runtime();
+    let db = support::catalogue_db(KEY);
+    let mut seed = db.clone();
+    seed.insert(InsertStatement {
+        table: "tbladdonmodules".into(),
+        columns: vec!["module".into(), "setting".into(), "value".into()],
+        rows: vec![vec![
+            Value::Text("hostkeyresellermod".into()),
+            Value::Text("dailysync".into()),
+            Value::Text(String::new()),
+        ]],
+    })
+    .expect("setting");
+    let fakes = Fakes::new(db, ScriptedHttp::default());
+    let answer = call(
+        &rt,
+        &fakes,
+        "cron.sync",
+        json!({"source": {"ini": null, "scheduled": true}}),
+    )
+    .expect("completes");
+    assert_eq!(
+        answer["ok"]["summary"],
+        json!("The daily price sync is switched off in the addon settings; nothing was done.")
+    );
+    assert!(fakes.http.requests().is_empty());
 }

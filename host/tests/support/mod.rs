@@ -24,7 +24,7 @@ fn built(env: &str, file: &str) -> PathBuf {
 
 /// The component WHMCS runs.
 pub fn shipped() -> PathBuf {
-    built("HOSTKEY_GUEST_WASM", "hostkey_guest.wasm")
+    built("HOSTKEY_GUEST_WASM", "bin/hostkey_guest.wasm")
 }
 
 /// The same component built with the `sandbox-probes` feature.
@@ -96,4 +96,148 @@ pub fn call(runtime: &Runtime, fakes: &Fakes, name: &str, args: Json) -> Result<
 pub fn server(username: &str, hostname: &str) -> Json {
     json!({"server": {"id": 1, "hostname": hostname, "ip-address": "", "username": username, "password": "",
                       "access-hash": "", "secure": false, "port": null}})
+}
+
+/// A WHMCS database with the catalogue tables and three currencies.
+pub fn catalogue_db(api_key: &str) -> MemoryDb {
+    use hostkey_host::db::DbBackend;
+    use hostkey_host::db_types::{InsertStatement, Value};
+    let tables: &[(&str, &[&str])] = &[
+        ("tblcurrencies", &["id", "code", "rate", "default"]),
+        (
+            "tblproductgroups",
+            &[
+                "id",
+                "name",
+                "slug",
+                "headline",
+                "tagline",
+                "orderfrmtpl",
+                "disabledgateways",
+                "hidden",
+                "order",
+            ],
+        ),
+        (
+            "tblproducts",
+            &[
+                "id",
+                "type",
+                "gid",
+                "name",
+                "slug",
+                "description",
+                "hidden",
+                "showdomainoptions",
+                "welcomeemail",
+                "paytype",
+                "autosetup",
+                "servertype",
+                "configoption1",
+                "configoption2",
+                "configoption3",
+                "configoption4",
+                "configoption5",
+                "configoption6",
+                "configoption7",
+                "order",
+                "retired",
+                "tagline",
+                "short_description",
+            ],
+        ),
+        ("tblproductconfiggroups", &["id", "name", "description"]),
+        ("tblproductconfiglinks", &["id", "gid", "pid"]),
+        (
+            "tblproductconfigoptions",
+            &[
+                "id",
+                "gid",
+                "optionname",
+                "optiontype",
+                "qtyminimum",
+                "qtymaximum",
+                "order",
+                "hidden",
+            ],
+        ),
+        (
+            "tblproductconfigoptionssub",
+            &["id", "configid", "optionname", "sortorder", "hidden"],
+        ),
+        (
+            "tblpricing",
+            &[
+                "id",
+                "type",
+                "currency",
+                "relid",
+                "msetupfee",
+                "qsetupfee",
+                "ssetupfee",
+                "asetupfee",
+                "bsetupfee",
+                "tsetupfee",
+                "monthly",
+                "quarterly",
+                "semiannually",
+                "annually",
+                "biennially",
+                "triennially",
+            ],
+        ),
+        (
+            "tblcustomfields",
+            &[
+                "id",
+                "type",
+                "relid",
+                "fieldname",
+                "fieldtype",
+                "description",
+                "fieldoptions",
+                "regexpr",
+                "adminonly",
+                "required",
+                "showorder",
+                "showinvoice",
+                "sortorder",
+            ],
+        ),
+        (
+            "tblcustomfieldsvalues",
+            &["id", "fieldid", "relid", "value"],
+        ),
+        ("tblhosting", &["id", "packageid", "domainstatus"]),
+        (
+            "tblhostingconfigoptions",
+            &["id", "relid", "configid", "optionid"],
+        ),
+    ];
+    let mut db = whmcs_db(api_key);
+    for (name, columns) in tables {
+        db = db.with_table(name, columns);
+    }
+    let mut seed = db.clone();
+    let currencies = [
+        ("EUR", "1.00000", 1),
+        ("USD", "1.08000", 0),
+        ("GBP", "0.86000", 0),
+    ]
+    .iter()
+    .map(|(code, rate, default)| {
+        vec![
+            Value::Text((*code).into()),
+            Value::Text((*rate).into()),
+            Value::Int(*default),
+        ]
+    })
+    .collect();
+    seed.insert(InsertStatement {
+        table: "tblcurrencies".into(),
+        columns: vec!["code".into(), "rate".into(), "default".into()],
+        rows: currencies,
+    })
+    .expect("seed currencies");
+    db
 }
