@@ -42,6 +42,29 @@ fn default_http_max_bytes() -> u64 {
 }
 
 impl RuntimeOptions {
+    /// These options with a call's own limits (`memory_mb`, `fuel`,
+    /// `timeout_ms`, `http_timeout_ms`): long jobs such as an import ask for more.
+    pub fn with_limits(&self, limits: &serde_json::Value) -> Result<Self, String> {
+        let mut options = self.clone();
+        let Some(map) = limits.as_object() else {
+            return Err("`limits` must be an object".into());
+        };
+        for (key, value) in map {
+            let number = value
+                .as_u64()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| format!("the limit `{key}` must be a positive integer"))?;
+            match key.as_str() {
+                "memory_mb" => options.memory_mb = number,
+                "fuel" => options.fuel = number,
+                "timeout_ms" => options.timeout_ms = number,
+                "http_timeout_ms" => options.http_timeout_ms = number,
+                other => return Err(format!("`{other}` is not a limit a call can set")),
+            }
+        }
+        Ok(options)
+    }
+
     pub fn for_component(component: impl Into<PathBuf>) -> Self {
         Self {
             component: component.into(),

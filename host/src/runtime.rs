@@ -79,12 +79,29 @@ impl Runtime {
             .ok_or_else(|| Fault::BadRequest("`call` is missing".into()))?;
         let empty = json!({});
         let args = request.get("args").unwrap_or(&empty);
-        self.invoke(name, args, caps)
+        let options = match request.get("limits") {
+            Some(limits) => self
+                .options
+                .with_limits(limits)
+                .map_err(Fault::BadRequest)?,
+            None => self.options.clone(),
+        };
+        self.invoke_with(name, args, caps, &options)
     }
 
+    /// Runs one export with the runtime's own limits.
     pub fn invoke(&self, name: &str, args: &Json, caps: Capabilities) -> Result<Json, Fault> {
+        self.invoke_with(name, args, caps, &self.options)
+    }
+
+    fn invoke_with(
+        &self,
+        name: &str,
+        args: &Json,
+        caps: Capabilities,
+        options: &RuntimeOptions,
+    ) -> Result<Json, Fault> {
         let export = self.export_index(name)?;
-        let options = &self.options;
         let stderr = MemoryOutputPipe::new(16 * 1024);
         let wasi = WasiCtxBuilder::new().stderr(stderr.clone()).build();
         let limits = CallLimits {
@@ -122,8 +139,8 @@ impl Runtime {
             Ok::<_, wasmtime::Error>(results.first().map_or(Json::Null, json_val::from_val))
         })();
 
-        outcome
-            .map_err(|error| self.fault(name, error, store.data().limits.memory_refused, &stderr))
+        let memory_refused = store.data().limits.memory_refused;
+        outcome.map_err(|error| fault(name, options, error, memory_refused, &stderr))
     }
 
     fn export_index(&self, name: &str) -> Result<wasmtime::component::ComponentExportIndex, Fault> {
@@ -139,36 +156,36 @@ impl Runtime {
             .get_export_index(Some(&parent), function)
             .ok_or_else(|| Fault::UnknownExport(name.to_string()))
     }
+}
 
-    fn fault(
-        &self,
-        name: &str,
-        error: wasmtime::Error,
-        memory_refused: bool,
-        stderr: &MemoryOutputPipe,
-    ) -> Fault {
-        if let Some(BadArgs(problem)) = error.downcast_ref::<BadArgs>() {
-            return Fault::BadArguments {
-                call: name.to_string(),
-                problem: problem.clone(),
-            };
-        }
-        if memory_refused {
-            return Fault::MemoryCap(self.options.memory_mb);
-        }
-        match error.downcast_ref::<Trap>() {
-            Some(Trap::OutOfFuel) => Fault::CpuBudget(self.options.fuel),
-            Some(Trap::Interrupt) => Fault::Timeout(self.options.timeout_ms),
-            _ => {
-                let said = String::from_utf8_lossy(&stderr.contents())
-                    .trim()
-                    .to_string();
-                let last = said.lines().last().unwrap_or_default();
-                if last.is_empty() {
-                    Fault::Trap(format!("{error:#}"))
-                } else {
-                    Fault::Trap(format!("{error:#} ({last})"))
-                }
+fn fault(
+    name: &str,
+    options: &RuntimeOptions,
+    error: wasmtime::Error,
+    memory_refused: bool,
+    stderr: &MemoryOutputPipe,
+) -> Fault {
+    if let Some(BadArgs(problem)) = error.downcast_ref::<BadArgs>() {
+        return Fault::BadArguments {
+            call: name.to_string(),
+            problem: problem.clone(),
+        };
+    }
+    if memory_refused {
+        return Fault::MemoryCap(options.memory_mb);
+    }
+    match error.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => Fault::CpuBudget(options.fuel),
+        Some(Trap::Interrupt) => Fault::Timeout(options.timeout_ms),
+        _ => {
+            let said = String::from_utf8_lossy(&stderr.contents())
+                .trim()
+                .to_string();
+            let last = said.lines().last().unwrap_or_default();
+            if last.is_empty() {
+                Fault::Trap(format!("{error:#}"))
+            } else {
+                Fault::Trap(format!("{error:#} ({last})"))
             }
         }
     }

@@ -116,3 +116,27 @@ fn an_allowed_host_is_reached() {
     assert!(outcome.is_ok());
     assert_eq!(fakes.http.requests().len(), 1);
 }
+
+#[test]
+fn a_call_can_carry_its_own_limits() {
+    let mut opts = options(probes());
+    opts.timeout_ms = 600_000;
+    let fakes = Fakes::new(whmcs_db("k"), ScriptedHttp::default());
+    let capabilities = fakes.capabilities();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = Runtime::new(opts).expect("loads");
+        let request = json!({"call": "provisioning.test-connection", "args": server("probe:loop", ""),
+                             "limits": {"timeout_ms": 200}});
+        let answer = rt.call_json(request.to_string().as_bytes(), capabilities);
+        let _ = tx.send(answer);
+    });
+    let answer = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the call's own limit stopped it");
+    let answer: serde_json::Value = serde_json::from_slice(&answer).expect("json");
+    assert_eq!(
+        answer["fault"],
+        json!("the call took longer than its 200 ms limit and was stopped")
+    );
+}

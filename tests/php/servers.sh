@@ -2,12 +2,13 @@
 # with a fresh `whmcs` database, and the fake HOSTKEY API.
 #   start_servers   exports HOSTKEYRESELLERMOD_DB_SOCKET and HOSTKEYRESELLERMOD_FAKE_API_PORT
 #   stop_servers    stops both (safe to call twice)
-# Needs $root (the repository root).
+# Needs $root (the repository root). HOSTKEYRESELLERMOD_RUN_DIR moves the run folder
+# (default tests/.run), so that two checkouts or runs do not share one server.
 
 fake_api_pid=""
 
 start_servers() {
-    local run_dir=$root/tests/.run socket port_file
+    local run_dir=${HOSTKEYRESELLERMOD_RUN_DIR:-$root/tests/.run} socket port_file
     mkdir -p "$run_dir"
     socket=$(bash "$root/tests/db/mariadb.sh" start) || return 1
     mariadb --no-defaults --socket="$socket" --user=root -e \

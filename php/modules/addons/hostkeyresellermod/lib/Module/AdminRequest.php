@@ -5,7 +5,8 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
 /**
- * A CSRF-checked POST of the admin page as the WIT `addon.admin-request`.
+ * What the admin asked on the addon page, as the WIT `addon.admin-request`:
+ * a CSRF-checked POST (or a plain view) and the content of `import.ini`.
  */
 final class AdminRequest
 {
@@ -13,10 +14,21 @@ final class AdminRequest
     private const FIELD = '/^[A-Za-z0-9_.:\[\]-]{1,128}$/D';
 
     /**
-     * @param array<string, mixed> $post
-     * @return array{action: string, form: list<array{0: string, 1: string}>}
+     * Showing the page without acting.
+     *
+     * @return array{action: string, form: list<array{0: string, 1: string}>, ini: ?string}
      */
-    public static function fromPost(array $post): array
+    public static function view(?string $ini = null): array
+    {
+        return ['action' => 'view', 'form' => [], 'ini' => $ini];
+    }
+
+    /**
+     * @param array<string, mixed> $post
+     * @param string|null $ini the content of import.ini, when the file exists
+     * @return array{action: string, form: list<array{0: string, 1: string}>, ini: ?string}
+     */
+    public static function fromPost(array $post, ?string $ini = null): array
     {
         $action = $post['action'] ?? '';
         $action = is_string($action) && preg_match(self::ACTION, $action) === 1 ? $action : 'view';
@@ -36,6 +48,6 @@ final class AdminRequest
                 }
             }
         }
-        return ['action' => $action, 'form' => $form];
+        return ['action' => $action, 'form' => $form, 'ini' => $ini];
     }
 }
