@@ -24,8 +24,47 @@ final class AddonModule
         'Description' => 'How PHP runs the module\'s engine: in-process (FFI, needs ffi.enable) or a helper process.',
     ];
 
-    public function __construct(private Bridge $bridge, private AdminPageView $view)
+    private ImportIni $ini;
+
+    public function __construct(private Bridge $bridge, private AdminPageView $view, ?ImportIni $ini = null)
     {
+        $this->ini = $ini ?? ImportIni::forAddon();
+    }
+
+    /**
+     * The WIT `addon.import-source`: import.ini's content and who started the run.
+     *
+     * @return array{ini: ?string, scheduled: bool}
+     */
+    public static function importSource(?string $ini, bool $scheduled = false): array
+    {
+        return ['ini' => $ini, 'scheduled' => $scheduled];
+    }
+
+    /**
+     * Runs the catalogue import (or only computes it, for a preview).
+     *
+     * @return array<string, mixed> the decoded `import-report`
+     * @throws ComponentError with the component's sentence
+     */
+    public function import(bool $preview = false): array
+    {
+        $report = $this->bridge->result(
+            $preview ? 'addon.import-preview' : 'addon.import',
+            ['source' => self::importSource($this->ini->content())],
+        );
+        return is_array($report) ? $report : [];
+    }
+
+    /**
+     * Removes the imported catalogue (products with services are retired).
+     *
+     * @return array<string, mixed> the decoded `clear-report`
+     */
+    public function clear(): array
+    {
+        $report = $this->bridge->result('addon.clear');
+        return is_array($report) ? $report : [];
     }
 
     /** @return array<string, mixed> what `<name>_config()` returns */
@@ -106,10 +145,11 @@ final class AddonModule
     public function output(array $vars, string $method, array $post, CsrfGuard $csrf): string
     {
         $notices = [];
-        $request = ['action' => 'view', 'form' => []];
+        $ini = $this->ini->content();
+        $request = AdminRequest::view($ini);
         if (strtoupper($method) === 'POST') {
             if ($csrf->valid($post['token'] ?? null)) {
-                $request = AdminRequest::fromPost($post);
+                $request = AdminRequest::fromPost($post, $ini);
             } else {
                 $notices[] = [
                     'level' => 'error',

@@ -43,7 +43,11 @@ final class Components
 
     public static function addon(): AddonModule
     {
-        return new AddonModule(self::bridge(), new AdminPageView(self::addonDir() . '/templates'));
+        return new AddonModule(
+            self::bridge(),
+            new AdminPageView(self::addonDir() . '/templates'),
+            ImportIni::forAddon(),
+        );
     }
 
     public static function server(): ServerModule
@@ -53,7 +57,13 @@ final class Components
 
     public static function hooks(): HookHandlers
     {
-        return new HookHandlers(static fn (): Bridge => self::bridge());
+        return new HookHandlers(static fn (): Bridge => self::bridge(), ImportIni::forAddon());
+    }
+
+    /** What cron.php runs; the bridge is built only when it starts. */
+    public static function cron(): CronCommand
+    {
+        return new CronCommand(static fn (): Bridge => self::bridge(), ImportIni::forAddon());
     }
 
     public static function callback(): PostInstallCallback
