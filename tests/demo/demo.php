@@ -12,6 +12,9 @@ require_once __DIR__ . '/../php/whmcs-shim.php';
 require_once ROOTDIR . '/modules/addons/hostkeyresellermod/autoload.php';
 
 use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
+use WHMCS\Module\Addon\HostkeyResellerMod\Module\CronCommand;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\CsrfGuard;
 
 $say = static function (string $text = ''): void {
     echo $text, "\n";
@@ -136,7 +139,54 @@ foreach ($transports as $transport) {
     ));
 }
 
-$heading('4. What WHMCS\'s module log holds (secrets masked)');
+$heading('4. The admin previews, then imports the HOSTKEY catalogue');
+Capsule::table('tbladdonmodules')->where('module', 'hostkeyresellermod')->where('setting', 'apikey')
+    ->update(['value' => $apiKey]);
+putenv('HOSTKEYRESELLERMOD_TRANSPORT=' . $transports[0]);
+$addon = Components::addon();
+$page = $addon->output(
+    ['modulelink' => 'addonmodules.php?module=hostkeyresellermod'],
+    'POST',
+    ['token' => WhmcsShim::TOKEN, 'action' => 'save-settings', 'vps_import' => 'yes', 'vps_markup' => '10',
+        'vps_unit' => '%', 'bm_import' => 'yes', 'bm_markup' => '5', 'bm_unit' => 'USD', 'gpu_import' => 'yes',
+        'gpu_markup' => '0', 'gpu_unit' => '%', 'round' => '0', 'sort' => 'price_asc'],
+    new CsrfGuard(WhmcsShim::TOKEN),
+);
+$say('  Import settings (admin page): VPS +10 %, bare metal +5 USD, GPU at cost, no rounding -> '
+    . (str_contains($page, 'The import settings are saved') ? 'saved' : 'NOT saved'));
+$counts = static fn (array $r): string => sprintf(
+    '%d groups and %d products created, %d hidden, %d prices, %d rows',
+    $r['groups-created'],
+    $r['products-created'],
+    $r['products-hidden'],
+    $r['prices-changed'],
+    $r['rows-written'],
+);
+[$preview, $ms] = $timed(static fn (): array => $addon->import(true));
+$say(sprintf('  Preview: %s  (%.0f ms)', $preview['summary'], $ms));
+$say('           would be: ' . $counts($preview) . '; products in WHMCS now: '
+    . Capsule::table('tblproducts')->count());
+[$import, $ms] = $timed(static fn (): array => $addon->import());
+$say(sprintf('  Import : %s  (%.0f ms)', $import['summary'], $ms));
+$say('           did     : ' . $counts($import) . '; the preview listed the same changes: '
+    . ($import['changes'] === $preview['changes'] ? 'yes' : 'NO'));
+$say('  Some products and their monthly prices (EUR default; USD 1.08, GBP 0.86):');
+$prices = [];
+foreach (
+    Capsule::table('tblproducts as p')->join('tblpricing as r', 'r.relid', '=', 'p.id')
+        ->join('tblcurrencies as c', 'c.id', '=', 'r.currency')->where('r.type', 'product')
+        ->where('p.servertype', 'hostkeyresellermod')->orderBy('p.gid')->orderBy('p.order')
+        ->get(['p.name', 'p.hidden', 'c.code', 'r.monthly'])->all() as $row
+) {
+    $prices[$row->name] ??= ['product' => $row->name . ($row->hidden ? ' (hidden)' : '')];
+    $prices[$row->name][$row->code] = $row->monthly;
+}
+$grid(array_slice(array_values($prices), 0, 6));
+[$again, $ms] = $timed(static fn (): array => $addon->import());
+$say(sprintf('  The same import again: %d rows written  (%.0f ms)', $again['rows-written'], $ms));
+$say('  As cron.php prints it: ' . CronCommand::summaryLine($again, (int) round($ms)));
+
+$heading('5. What WHMCS\'s module log holds (secrets masked)');
 $log = Capsule::table('tblmodulelog')->orderBy('id')->get(['id', 'action', 'request', 'response'])->all();
 $grid(array_map(static fn ($row) => (array) $row, $log));
 $everything = json_encode([$log, Capsule::table('tblactivitylog')->get()->all()]);
@@ -144,7 +194,7 @@ $say();
 $say('  The right key appears in the logs: ' . (str_contains($everything, $apiKey) ? 'YES (bad)' : 'no'));
 $say('  The wrong key appears in the logs: ' . (str_contains($everything, $badKey) ? 'YES (bad)' : 'no'));
 
-$heading('5. A function whose rules have not landed yet');
+$heading('6. A function whose rules have not landed yet');
 putenv('HOSTKEYRESELLERMOD_TRANSPORT=' . $transports[0]);
 $say('  hostkeyresellermod_CreateAccount() -> ' . hostkeyresellermod_CreateAccount(['serviceid' => 1]));
 
@@ -157,4 +207,7 @@ $say('  Tables created      : ' . implode(', ', $created));
 $tests = Capsule::table('tblactivitylog')->where('description', 'like', 'HOSTKEY connection test:%')
     ->orderBy('id')->pluck('description')->all();
 $say('  TestConnection said : ' . ($tests === [] ? '(nothing)' : end($tests)));
+$say('  The import said     : ' . $import['summary']);
+$say('  Catalogue in WHMCS  : ' . Capsule::table('tblproductgroups')->count() . ' groups, '
+    . Capsule::table('tblproducts')->count() . ' products, ' . Capsule::table('tblpricing')->count() . ' prices');
 $say();

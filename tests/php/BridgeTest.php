@@ -42,6 +42,48 @@ final class BridgeTest extends TestCase
         self::assertSame('{"call":"addon.activate","args":{}}', $transport->calls[1]);
     }
 
+    public function testLongCallsCarryTheirOwnLimits(): void
+    {
+        $transport = new ScriptedTransport('{"value":{"ok":null}}');
+        $bridge = new Bridge(
+            $transport,
+            new CapabilityHandler(new CapsuleDatabase(Capsule::connection()), new MemoryPlatform()),
+            ['timeout_ms' => 600000, 'fuel' => 500000000000],
+        );
+        foreach (Bridge::LONG_CALLS as $function) {
+            $bridge->call($function, ['source' => ['ini' => null, 'scheduled' => false]]);
+        }
+        $bridge->call('addon.config');
+        self::assertCount(6, $transport->calls);
+        foreach (array_slice($transport->calls, 0, 5) as $index => $line) {
+            self::assertStringEndsWith(',"limits":{"timeout_ms":600000,"fuel":500000000000}}', $line);
+            self::assertSame(Bridge::LONG_CALLS[$index], json_decode($line, true)['call']);
+        }
+        self::assertSame('{"call":"addon.config","args":{}}', $transport->calls[5]);
+        self::assertSame(
+            ['addon.import', 'addon.import-preview', 'addon.admin-page', 'addon.clear', 'cron.sync'],
+            Bridge::LONG_CALLS,
+        );
+    }
+
+    public function testALongCallRaisesPhpsOwnTimeLimitButNeverSetsOne(): void
+    {
+        $bridge = $this->bridge(new ScriptedTransport('{"value":{"ok":null}}'));
+        $previous = ini_get('max_execution_time');
+        try {
+            set_time_limit(30);
+            $bridge->call('addon.config');
+            self::assertSame('30', ini_get('max_execution_time'), 'a short call leaves it');
+            $bridge->call('addon.import');
+            self::assertSame('630', ini_get('max_execution_time'), '600 s and a margin');
+            set_time_limit(0);
+            $bridge->call('addon.import');
+            self::assertSame('0', ini_get('max_execution_time'), 'unlimited stays unlimited');
+        } finally {
+            set_time_limit((int) $previous);
+        }
+    }
+
     public function testValuesAndOkResultsAreDecoded(): void
     {
         $value = $this->bridge(new ScriptedTransport('{"value":{"name":"HOSTKEY","fields":[]}}'))->call('addon.config');

@@ -38,12 +38,14 @@ final class CliTransportTest extends TestCase
         @rmdir($this->binDir);
     }
 
-    private function bridge(int $timeoutMs = 30000, int $graceMs = 5000): Bridge
+    /** @param array<string, int> $longCallLimits */
+    private function bridge(int $timeoutMs = 30000, int $graceMs = 5000, array $longCallLimits = []): Bridge
     {
         $options = new RuntimeOptions($this->binDir, 'https://invapi.hostkey.com/', ['timeout_ms' => $timeoutMs]);
         return new Bridge(
             new CliTransport($options, $graceMs),
             new CapabilityHandler(new CapsuleDatabase(Capsule::connection()), new MemoryPlatform()),
+            $longCallLimits ?: $options->longCallLimits(),
         );
     }
 
@@ -100,6 +102,21 @@ final class CliTransportTest extends TestCase
             self::assertStringContainsString('did not answer within 0.5 seconds', $e->getMessage());
         }
         self::assertLessThan(2.0, microtime(true) - $started, 'the hung host was killed at once');
+    }
+
+    public function testALongCallIsWaitedForAsLongAsItsOwnLimit(): void
+    {
+        // The runtime's limit is 0.2 s (+0.3 s grace); an import carries 3 s and takes 1 s.
+        $bridge = $this->bridge(200, 300, ['timeout_ms' => 3000, 'fuel' => 7]);
+        $value = $bridge->call('addon.import', ['sleep_ms' => 1000]);
+        self::assertSame(['limits' => ['timeout_ms' => 3000, 'fuel' => 7]], $value);
+        // Other calls keep the runtime's limit.
+        try {
+            $bridge->call('test.hang');
+            self::fail('expected a fault');
+        } catch (ComponentFault $e) {
+            self::assertStringContainsString('did not answer within 0.5 seconds', $e->getMessage());
+        }
     }
 
     public function testAMissingProgramIsAClearFault(): void

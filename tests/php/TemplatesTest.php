@@ -92,31 +92,77 @@ final class TemplatesTest extends TestCase
     public function testTheAdminPageEscapesEveryValue(): void
     {
         $view = new AdminPageView(ROOTDIR . '/modules/addons/hostkeyresellermod/templates');
+        $h = self::HOSTILE;
         $html = $view->render([
             'template' => 'main',
-            'title' => self::HOSTILE,
-            'notices' => [['level' => 'error', 'text' => self::HOSTILE], ['level' => '"><x', 'text' => 'ok']],
-            'fields' => [['label' => self::HOSTILE, 'value' => self::HOSTILE]],
+            'title' => $h,
+            'notices' => [['level' => 'error', 'text' => $h], ['level' => '"><x', 'text' => 'ok']],
+            'fields' => [['label' => $h, 'value' => $h]],
             'tables' => [
-                ['Products', [['Name', 'Price'], [self::HOSTILE, '1.00']]],
-                ['form:save-settings', [['markup_vps', 'VPS markup', self::HOSTILE]]],
+                ['Products', [['Name', $h], [$h, '1.00']]],
+                ['form:save-settings', [
+                    ['markup_vps', $h, $h, 'text', ''],
+                    ['ru', $h, 'on', 'yesno', ''],
+                    ['round', $h, $h, 'select', '0=None|' . $h . '=' . $h],
+                    ['odd', 'Odd kind', $h, '"><x', ''],
+                ]],
+                ['form:"><x', [['n"><x', 'label', 'v', 'text', '']]],
             ],
         ], 'addonmodules.php?module=hostkeyresellermod&a="b"', 'tok"en');
         self::assertStringNotContainsString('<script>', $html);
         self::assertStringNotContainsString('"><x', $html);
-        self::assertSame(6, substr_count($html, '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&apos;'));
+        $escaped = '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&apos;';
+        // title, notice, field label and value, table header and cell (6), three labels (9), the
+        // text value (10), the selected choice's value and label (12), the odd kind's value (13)
+        self::assertSame(13, substr_count($html, $escaped));
         self::assertStringContainsString('class="alert alert-danger"', $html);
         self::assertStringContainsString('class="alert alert-info"', $html);
         self::assertStringContainsString('<th>Name</th>', $html);
+        self::assertStringContainsString('<td>1.00</td>', $html);
         self::assertStringContainsString('name="action" value="save-settings"', $html);
-        self::assertStringContainsString('name="markup_vps"', $html);
+        self::assertStringContainsString('name="action" value="&quot;&gt;&lt;x"', $html);
+        self::assertStringContainsString('name="n&quot;&gt;&lt;x"', $html);
+        self::assertStringContainsString('name="markup_vps" value="' . $escaped . '"', $html);
+        self::assertMatchesRegularExpression('/name="ru"\s+value="yes" checked>/', $html);
+        self::assertStringContainsString('<option value="' . $escaped . '" selected>' . $escaped . '</option>', $html);
+        self::assertStringContainsString('<option value="0">None</option>', $html);
+        self::assertStringContainsString('<input type="text" class="form-control" id="hk-save-settings-odd"', $html);
         self::assertStringContainsString('value="tok&quot;en"', $html);
         $action = 'action="addonmodules.php?module=hostkeyresellermod&amp;a=&quot;b&quot;"';
         self::assertStringContainsString($action, $html);
+        self::assertSame(['import-preview', 'import'], array_column(AdminPageView::ACTIONS, 0));
         foreach (AdminPageView::ACTIONS as [$action]) {
-            self::assertStringContainsString('value="' . $action . '"', $html);
+            self::assertStringContainsString('name="action" value="' . $action . '"', $html);
         }
         $sidebar = $view->sidebar('addonmodules.php?module=hostkeyresellermod&<x>');
         self::assertStringContainsString('href="addonmodules.php?module=hostkeyresellermod&amp;&lt;x&gt;"', $sidebar);
+    }
+
+    public function testAdminFormsFollowTheirKinds(): void
+    {
+        $view = new AdminPageView(ROOTDIR . '/modules/addons/hostkeyresellermod/templates');
+        $html = $view->render([
+            'tables' => [
+                ['form:save-settings', [
+                    ['vps_import', 'Import VPS products', '', 'yesno', ''],
+                    ['sort', 'Product order', 'price_asc', 'select', 'none=As listed|price_asc=Price, low to high'],
+                    ['template', '', '3', 'text', ''],
+                ]],
+                ['form:clear', [['confirm', 'Yes, remove', '', 'yesno', '']]],
+                ['Empty report', []],
+            ],
+        ], 'addonmodules.php?module=hostkeyresellermod', 'token');
+        self::assertMatchesRegularExpression('/name="vps_import"\s+value="yes">/', $html, 'an empty value: not ticked');
+        self::assertStringContainsString('<option value="none">As listed</option>', $html);
+        self::assertStringContainsString('<option value="price_asc" selected>Price, low to high</option>', $html);
+        self::assertStringContainsString('for="hk-save-settings-template">template</label>', $html, 'name as label');
+        self::assertStringContainsString('panel panel-danger hostkeyresellermod-form-clear', $html);
+        $remove = '<button type="submit" class="btn btn-danger">Remove imported products</button>';
+        self::assertStringContainsString($remove, $html);
+        self::assertStringContainsString('<button type="submit" class="btn btn-primary">Save settings</button>', $html);
+        self::assertStringContainsString('<h3 class="panel-title">Empty report</h3>', $html);
+        self::assertStringNotContainsString('<thead>', $html);
+        self::assertStringNotContainsString('class="alert', $html);
+        self::assertStringContainsString('<h2>HOSTKEY Reseller</h2>', $html);
     }
 }

@@ -117,4 +117,17 @@ final class TransportSelectionTest extends TestCase
         self::assertSame(30000, $json['timeout_ms'], 'a value that is not a number is ignored');
         self::assertSame(['invapi.hostkey.com', 'invapi.hostkey.ru'], $json['http_allow']);
     }
+
+    public function testLongCallsGetTenMinutesUnlessTheEnvironmentSaysOtherwise(): void
+    {
+        $options = RuntimeOptions::fromEnvironment('/addon', 'https://invapi.hostkey.com/', [
+            'HOSTKEYRESELLERMOD_HTTP_TIMEOUT_MS' => '1500',
+        ]);
+        self::assertSame(['timeout_ms' => 600000, 'fuel' => 500000000000], $options->longCallLimits());
+        $options = RuntimeOptions::fromEnvironment('/addon', 'https://invapi.hostkey.com/', [
+            'HOSTKEYRESELLERMOD_TIMEOUT_MS' => '900000',
+        ]);
+        self::assertSame(['timeout_ms' => 900000, 'fuel' => 500000000000], $options->longCallLimits());
+        self::assertSame(900000, json_decode($options->toJson(), true)['timeout_ms']);
+    }
 }

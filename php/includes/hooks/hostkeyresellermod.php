@@ -2,8 +2,8 @@
 
 /**
  * WHMCS hooks of `hostkeyresellermod`, all at priority 1 like the original
- * module. Each hook is routed to the component's `hooks` export; a failure is
- * logged to the module log and never thrown into WHMCS's page.
+ * module. Each hook is routed to the component's `hooks` export (the daily
+ * cron to `cron.sync`); a failure is logged and never thrown into WHMCS.
  */
 
 declare(strict_types=1);
@@ -47,5 +47,13 @@ add_hook('ShoppingCartValidateCheckout', 1, static function (array $vars): array
     } catch (Throwable $e) {
         ErrorReport::sentence('ShoppingCartValidateCheckout', $e);
         return [];
+    }
+});
+
+add_hook('DailyCronJob', 1, static function (array $vars): void {
+    try {
+        Components::hooks()->dailyCronJob();
+    } catch (Throwable $e) {
+        ErrorReport::sentence('DailyCronJob', $e);
     }
 });

@@ -43,6 +43,11 @@ while (($line = fgets(STDIN)) !== false) {
         case 'test.crash':
             fwrite(STDERR, "thread 'main' panicked at host/src/main.rs:1: boom\n");
             exit(101);
+        case 'addon.import':
+            // A long call: takes args.sleep_ms, answers with the limits it carried.
+            usleep((int) ($call['args']['sleep_ms'] ?? 0) * 1000);
+            $send(['value' => ['limits' => $call['limits'] ?? null]]);
+            break;
         case 'test.hang':
             sleep(30);
             break;

@@ -43,6 +43,19 @@ final class FakeApi
         self::post('fault', $fault);
     }
 
+    /**
+     * Replaces the catalogue `presets/info` serves.
+     *
+     * @param list<array<string, mixed>> $presets
+     */
+    public static function catalogue(array $presets): void
+    {
+        $answer = self::post('catalogue', ['presets' => $presets]);
+        if (($answer['count'] ?? null) !== count($presets)) {
+            throw new RuntimeException('The fake HOSTKEY API did not take the catalogue: ' . json_encode($answer));
+        }
+    }
+
     /** @return list<array<string, mixed>> the API calls the fake recorded */
     public static function calls(): array
     {

@@ -5,19 +5,30 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Component;
 
 use JsonException;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\Transport;
 
 /**
  * Calls the component's exports (`interface.function`) and decodes their answers.
+ * The long jobs (import, preview, cron sync, remove all, the admin page that runs
+ * them) carry their own, larger limits in the call request; every other call
+ * keeps the runtime's tight defaults.
  */
 final class Bridge
 {
+    /** Exports that may walk the whole catalogue. */
+    public const LONG_CALLS = ['addon.import', 'addon.import-preview', 'addon.admin-page', 'addon.clear', 'cron.sync'];
+
     private const JSON_FLAGS = JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
         | JSON_INVALID_UTF8_SUBSTITUTE | JSON_PRESERVE_ZERO_FRACTION;
 
+    /**
+     * @param array<string, int> $longCallLimits the limits of LONG_CALLS (timeout_ms, fuel, ...)
+     */
     public function __construct(
         private Transport $transport,
         private RequestHandler $capabilities,
+        private array $longCallLimits = RuntimeOptions::LONG_CALL_LIMITS,
     ) {
     }
 
@@ -29,8 +40,13 @@ final class Bridge
      */
     public function call(string $function, array $args = []): mixed
     {
+        $request = ['call' => $function, 'args' => (object) $args];
+        if (in_array($function, self::LONG_CALLS, true) && $this->longCallLimits !== []) {
+            $request['limits'] = $this->longCallLimits;
+            self::allowPhpTime($this->longCallLimits['timeout_ms'] ?? 0);
+        }
         try {
-            $line = json_encode(['call' => $function, 'args' => (object) $args], self::JSON_FLAGS);
+            $line = json_encode($request, self::JSON_FLAGS);
         } catch (JsonException $e) {
             throw new ComponentFault('The arguments of ' . $function . ' cannot be encoded as JSON.', 0, $e);
         }
@@ -52,6 +68,20 @@ final class Bridge
             throw new ComponentFault($decoded['fault']);
         }
         throw new ComponentFault('The component host answered ' . $function . ' without a value or a fault.');
+    }
+
+    /**
+     * A web request's own time limit (max_execution_time, which counts the
+     * component's CPU time under FFI) is raised to the call's limit plus a
+     * margin; an unlimited one (the CLI) stays unlimited.
+     */
+    private static function allowPhpTime(int $timeoutMs): void
+    {
+        $current = (int) ini_get('max_execution_time');
+        $needed = intdiv($timeoutMs, 1000) + 30;
+        if ($timeoutMs > 0 && $current > 0 && $current < $needed && function_exists('set_time_limit')) {
+            @set_time_limit($needed);
+        }
     }
 
     /**

@@ -7,16 +7,29 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 /**
  * Renders the `addon.admin-view` model with the escaped PHP template
  * templates/admin.php (every value goes through htmlspecialchars).
+ *
+ * Tables named `form:<action>` are forms posting <action>; their rows are
+ * [name, label, value, kind (text, yesno or select), choices as
+ * "value=Label|value=Label"]. Other tables have a header row first.
  */
 final class AdminPageView
 {
     private const LEVELS = ['success' => 'success', 'info' => 'info', 'warning' => 'warning', 'error' => 'danger'];
+    private const KINDS = ['text', 'yesno', 'select'];
 
-    /** Actions the page always offers, as (action, label, confirmation or ''). */
+    /** The page's own buttons, as (action, label, confirmation or ''). */
     public const ACTIONS = [
         ['import-preview', 'Preview import', ''],
         ['import', 'Import catalogue', 'Import the HOSTKEY catalogue into WHMCS now?'],
-        ['clear', 'Remove imported products', 'Remove every imported product that has no services?'],
+    ];
+
+    /** What a ticked checkbox posts. */
+    public const CHECKED_VALUE = 'yes';
+
+    /** How known forms look: (heading, submit label, button class, panel class). */
+    private const FORMS = [
+        'save-settings' => ['Import settings', 'Save settings', 'btn-primary', 'panel-default'],
+        'clear' => ['Remove the imported catalogue', 'Remove imported products', 'btn-danger', 'panel-danger'],
     ];
 
     public function __construct(private string $templateDir)
@@ -37,18 +50,26 @@ final class AdminPageView
             'moduleLink' => $moduleLink,
             'token' => $token,
             'actions' => self::ACTIONS,
+            'checkedValue' => self::CHECKED_VALUE,
         ];
         foreach (is_array($page['tables'] ?? null) ? $page['tables'] : [] as $table) {
-            if (!is_array($table) || count($table) !== 2 || !is_array($table[1])) {
+            if (!is_array($table) || count($table) !== 2 || !is_array($table[1] ?? null)) {
                 continue;
             }
-            $name = self::text($table[0]);
+            $name = self::text($table[0] ?? '');
             $rows = array_values(array_filter($table[1], 'is_array'));
-            $rows = array_map(static fn (array $row): array => array_map([self::class, 'text'], $row), $rows);
+            $rows = array_map(
+                static fn (array $row): array => array_values(array_map([self::class, 'text'], $row)),
+                $rows,
+            );
             if (str_starts_with($name, 'form:')) {
-                $view['forms'][] = ['action' => substr($name, 5), 'rows' => $rows];
+                $view['forms'][] = self::form(substr($name, 5), $rows);
             } else {
-                $view['tables'][] = ['name' => $name, 'rows' => $rows];
+                $view['tables'][] = [
+                    'name' => $name,
+                    'header' => $rows[0] ?? [],
+                    'rows' => array_slice($rows, 1),
+                ];
             }
         }
         return $this->include('admin.php', $view);
@@ -57,6 +78,72 @@ final class AdminPageView
     public function sidebar(string $moduleLink): string
     {
         return $this->include('sidebar.php', ['moduleLink' => $moduleLink, 'title' => AddonModule::NAME]);
+    }
+
+    /**
+     * A form of the view model, ready for the template.
+     *
+     * @param list<list<string>> $rows
+     * @return array<string, mixed>
+     */
+    private static function form(string $action, array $rows): array
+    {
+        [$heading, $submit, $button, $panel] = self::FORMS[$action]
+            ?? [ucfirst(str_replace('-', ' ', $action)), ucfirst(str_replace('-', ' ', $action)), 'btn-default',
+                'panel-default'];
+        $fields = [];
+        foreach ($rows as $row) {
+            $name = $row[0] ?? '';
+            if ($name === '') {
+                continue;
+            }
+            $kind = $row[3] ?? 'text';
+            $value = $row[2] ?? '';
+            $field = [
+                'name' => $name,
+                'id' => 'hk-' . $action . '-' . $name,
+                'label' => ($row[1] ?? '') !== '' ? $row[1] : $name,
+                'value' => $value,
+                'kind' => in_array($kind, self::KINDS, true) ? $kind : 'text',
+                'checked' => $value !== '',
+                'choices' => [],
+            ];
+            if ($field['kind'] === 'select') {
+                $field['choices'] = self::choices($row[4] ?? '', $value);
+            }
+            $fields[] = $field;
+        }
+        return [
+            'action' => $action,
+            'heading' => $heading,
+            'submit' => $submit,
+            'button' => $button,
+            'panel' => $panel,
+            'fields' => $fields,
+        ];
+    }
+
+    /**
+     * "value=Label|value=Label" as a list of (value, label, selected); a current
+     * value that is not among the choices is kept as the first choice.
+     *
+     * @return list<array{value: string, label: string, selected: bool}>
+     */
+    private static function choices(string $spec, string $current): array
+    {
+        $choices = [];
+        foreach ($spec === '' ? [] : explode('|', $spec) as $item) {
+            [$value, $label] = str_contains($item, '=') ? explode('=', $item, 2) : [$item, $item];
+            $choices[] = ['value' => $value, 'label' => $label !== '' ? $label : $value, 'selected' => false];
+        }
+        $values = array_column($choices, 'value');
+        if (!in_array($current, $values, true)) {
+            array_unshift($choices, ['value' => $current, 'label' => $current, 'selected' => false]);
+        }
+        foreach ($choices as $index => $choice) {
+            $choices[$index]['selected'] = $choice['value'] === $current;
+        }
+        return $choices;
     }
 
     /** @param array<string, mixed> $view */

@@ -38,7 +38,7 @@ final class Components
             new WhmcsPlatform($connection),
             new TableAllowList(),
         );
-        return new Bridge($transport, $capabilities);
+        return new Bridge($transport, $capabilities, $options->longCallLimits());
     }
 
     public static function addon(): AddonModule

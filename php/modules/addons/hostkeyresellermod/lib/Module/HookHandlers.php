@@ -15,9 +15,39 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
  */
 final class HookHandlers
 {
+    private ImportIni $ini;
+
     /** @param Closure(): Bridge $bridge built only when a hook fires */
-    public function __construct(private Closure $bridge)
+    public function __construct(private Closure $bridge, ?ImportIni $ini = null)
     {
+        $this->ini = $ini ?? ImportIni::forAddon();
+    }
+
+    /**
+     * WHMCS's daily cron: re-runs the catalogue import (`cron.sync`, scheduled,
+     * so the component skips it when the admin switched the daily sync off).
+     * A failure goes to the module log and the activity log, never to WHMCS.
+     *
+     * @return array<string, mixed>|null the import report, null after a failure
+     */
+    public function dailyCronJob(): ?array
+    {
+        try {
+            $report = ($this->bridge)()->result('cron.sync', [
+                'source' => AddonModule::importSource($this->ini->content(), true),
+            ]);
+            return is_array($report) ? $report : [];
+        } catch (Throwable $e) {
+            $sentence = ErrorReport::sentence('DailyCronJob', $e);
+            if (function_exists('logActivity')) {
+                try {
+                    logActivity('HOSTKEY daily catalogue sync failed: ' . $sentence);
+                } catch (Throwable) {
+                    // The module log already has it.
+                }
+            }
+            return null;
+        }
     }
 
     /** @param array<string, mixed> $vars */

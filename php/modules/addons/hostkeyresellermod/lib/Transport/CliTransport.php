@@ -33,10 +33,11 @@ final class CliTransport implements Transport
     public function call(string $call, RequestHandler $capabilities): string
     {
         $this->start();
+        $timeoutMs = self::callTimeoutMs($call) ?? $this->options->timeoutMs();
         try {
             $this->writeLine($call);
             while (true) {
-                $line = $this->readLine();
+                $line = $this->readLine($timeoutMs);
                 $message = json_decode($line, true);
                 if (!is_array($message)) {
                     throw new ComponentFault('The component host wrote a line that is not a JSON object.');
@@ -110,9 +111,22 @@ final class CliTransport implements Transport
         fflush($this->stdin);
     }
 
-    private function readLine(): string
+    /** The wall-clock limit a call request carries itself (`limits.timeout_ms`), if any. */
+    private static function callTimeoutMs(string $call): ?int
     {
-        $waitMs = $this->options->timeoutMs() + $this->graceMs;
+        if (!str_contains($call, '"limits"')) {
+            return null;
+        }
+        $request = json_decode($call, true);
+        $timeout = is_array($request) && is_array($request['limits'] ?? null)
+            ? ($request['limits']['timeout_ms'] ?? null)
+            : null;
+        return is_int($timeout) && $timeout > 0 ? $timeout : null;
+    }
+
+    private function readLine(int $timeoutMs): string
+    {
+        $waitMs = $timeoutMs + $this->graceMs;
         $deadline = microtime(true) + $waitMs / 1000;
         while (true) {
             $remaining = $deadline - microtime(true);

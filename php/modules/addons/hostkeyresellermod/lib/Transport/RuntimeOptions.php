@@ -20,6 +20,16 @@ final class RuntimeOptions
         'http_timeout_ms' => 20000,
     ];
 
+    /**
+     * The limits of a long call (an import walks the whole catalogue in one
+     * transaction): ten minutes and 25 times the fuel; memory and the HTTP
+     * timeout stay as configured. A limit set in the environment wins.
+     */
+    public const LONG_CALL_LIMITS = [
+        'timeout_ms' => 600000,
+        'fuel' => 500000000000,
+    ];
+
     /** Environment variables that override a limit (milliseconds / MB / fuel units). */
     private const ENV_LIMITS = [
         'HOSTKEYRESELLERMOD_TIMEOUT_MS' => 'timeout_ms',
@@ -27,6 +37,9 @@ final class RuntimeOptions
         'HOSTKEYRESELLERMOD_MEMORY_MB' => 'memory_mb',
         'HOSTKEYRESELLERMOD_FUEL' => 'fuel',
     ];
+
+    /** @var array<string, int> the limits set explicitly (environment) */
+    private array $given;
 
     /**
      * @param array<string, int> $limits memory_mb, fuel, timeout_ms, http_timeout_ms
@@ -37,7 +50,18 @@ final class RuntimeOptions
         private array $limits = [],
     ) {
         $this->binDir = rtrim($binDir, '/');
-        $this->limits = array_replace(self::DEFAULTS, array_intersect_key($limits, self::DEFAULTS));
+        $this->given = array_intersect_key($limits, self::DEFAULTS);
+        $this->limits = array_replace(self::DEFAULTS, $this->given);
+    }
+
+    /**
+     * The limits a long call carries in its request (Bridge::LONG_CALLS).
+     *
+     * @return array<string, int>
+     */
+    public function longCallLimits(): array
+    {
+        return array_replace(self::LONG_CALL_LIMITS, array_intersect_key($this->given, self::LONG_CALL_LIMITS));
     }
 
     /**

@@ -1,0 +1,122 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
+
+use Closure;
+use Throwable;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
+
+/**
+ * `php modules/addons/hostkeyresellermod/cron.php`: re-runs the catalogue
+ * import (`cron.sync`, not scheduled, so it runs even with the daily sync
+ * off), prints progress and one summary line; exit 0 on success, 1 otherwise.
+ */
+final class CronCommand
+{
+    public const WEB_REFUSAL = 'cron.php only runs from the command line (php cron.php); nothing was done.';
+    public const ENV_INIT = 'WHMCS_INIT';
+
+    /** @param Closure(): Bridge $bridge built once WHMCS is booted */
+    public function __construct(private Closure $bridge, private ImportIni $ini)
+    {
+    }
+
+    /** The sentence that refuses a web request, or null on the command line. */
+    public static function refusal(string $sapi): ?string
+    {
+        return $sapi === 'cli' ? null : self::WEB_REFUSAL;
+    }
+
+    /**
+     * WHMCS's init.php: the WHMCS_INIT override when it is set, else the first
+     * init.php found walking up from the module folder (the WHMCS root).
+     */
+    public static function initFile(string $moduleDir, string|false|null $override): ?string
+    {
+        if (is_string($override) && $override !== '') {
+            return is_file($override) ? $override : null;
+        }
+        $dir = dirname($moduleDir);
+        while (true) {
+            if (is_file($dir . '/init.php')) {
+                return $dir . '/init.php';
+            }
+            $parent = dirname($dir);
+            if ($parent === $dir) {
+                return null;
+            }
+            $dir = $parent;
+        }
+    }
+
+    /** Why WHMCS cannot be booted, in one sentence. */
+    public static function missingInit(string|false|null $override): string
+    {
+        if (is_string($override) && $override !== '') {
+            return self::ENV_INIT . ' names ' . $override . ', which is not a file; nothing was done.';
+        }
+        return 'WHMCS\'s init.php was not found above the module folder; install the module inside WHMCS '
+            . 'or set ' . self::ENV_INIT . ' to its path. Nothing was done.';
+    }
+
+    /**
+     * Runs the import and reports on the given streams.
+     *
+     * @param resource $out
+     * @param resource $err
+     */
+    public function run($out, $err): int
+    {
+        $started = hrtime(true);
+        try {
+            self::say($out, 'Importing the HOSTKEY catalogue...');
+            $ini = $this->ini->content();
+            if ($ini !== null) {
+                self::say($out, 'Found ' . $this->ini->path() . ' (used unless the addon settings say otherwise).');
+            }
+            $bridge = ($this->bridge)();
+            self::say($out, 'Reading the presets from HOSTKEY and updating the WHMCS catalogue...');
+            $report = $bridge->result('cron.sync', ['source' => AddonModule::importSource($ini, false)]);
+            $report = is_array($report) ? $report : [];
+        } catch (Throwable $e) {
+            self::say($err, ErrorReport::sentence('cron', $e));
+            return 1;
+        }
+        foreach (is_array($report['warnings'] ?? null) ? $report['warnings'] : [] as $warning) {
+            if (is_scalar($warning)) {
+                self::say($out, 'Warning: ' . $warning);
+            }
+        }
+        self::say($out, self::summaryLine($report, intdiv(hrtime(true) - $started, 1_000_000)));
+        return 0;
+    }
+
+    /**
+     * `Done in N ms: <summary> (X created, Y updated, Z prices changed, W rows written)`.
+     *
+     * @param array<string, mixed> $report a decoded `import-report`
+     */
+    public static function summaryLine(array $report, int $milliseconds): string
+    {
+        $count = static fn (string $key): int => is_numeric($report[$key] ?? null) ? (int) $report[$key] : 0;
+        $summary = is_scalar($report['summary'] ?? null) ? rtrim(trim((string) $report['summary']), '.') : '';
+        return sprintf(
+            'Done in %d ms: %s (%d created, %d updated, %d prices changed, %d rows written)',
+            $milliseconds,
+            $summary !== '' ? $summary : 'the import finished',
+            $count('products-created'),
+            $count('products-updated'),
+            $count('prices-changed'),
+            $count('rows-written'),
+        );
+    }
+
+    /** @param resource $stream */
+    private static function say($stream, string $line): void
+    {
+        fwrite($stream, $line . "\n");
+    }
+}
