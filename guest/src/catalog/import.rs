@@ -132,7 +132,16 @@ pub fn run(
         Mode::Preview => sync::sync(db, &target, &currencies, true)?,
     };
     let on_sale = target.products.iter().filter(|p| p.active).count() as u32;
-    let groups = target.groups.len() as u32;
+    let groups = target
+        .groups
+        .iter()
+        .filter(|g| {
+            target
+                .products
+                .iter()
+                .any(|p| p.active && p.group_name == g.name)
+        })
+        .count() as u32;
     let summary = match mode {
         Mode::Apply => format!(
             "{on_sale} products in {groups} groups are now available; {} rows written.",

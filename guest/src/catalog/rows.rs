@@ -277,16 +277,25 @@ impl<'a, 'b> Writer<'a, 'b> {
         ids: &[i64],
         extra: &[Condition],
     ) -> Result<(), DbError> {
-        self.planned_rows += ids.len() as u32;
-        if self.dry_run {
-            return Ok(());
-        }
-        for chunk in ids.chunks(CHUNK) {
+        let real: Vec<i64> = ids.iter().copied().filter(|i| *i > 0).collect();
+        for chunk in real.chunks(CHUNK) {
             let mut conditions = extra.to_vec();
             conditions.push(Condition::in_list(
                 column,
                 chunk.iter().map(|i| Value::Int(*i)).collect(),
             ));
+            if self.dry_run {
+                // Count what would go: one id may stand for several rows (a
+                // sub-option's prices, one per currency).
+                let select = Select {
+                    table: table.into(),
+                    columns: vec!["id".into()],
+                    conditions,
+                    ..Select::default()
+                };
+                self.planned_rows += self.db.select(&select)?.len() as u32;
+                continue;
+            }
             self.db.delete(&Delete {
                 table: table.into(),
                 conditions,

@@ -69,7 +69,8 @@ pub struct TargetProduct {
     pub active: bool,
     pub order: i64,
     pub welcome_email: i64,
-    /// configoption1..7: hkid, location, priceusd, cpu, ram, hdd, gpu.
+    /// configoption1..7: hkid, location, priceusd, cpu, ram, hdd, gpu; an empty
+    /// priceusd keeps the stored one ("0" for a new product).
     pub config_options: [String; 7],
     pub prices: Vec<(i64, CyclePrices)>,
     /// `<preset> (<LOC>) server options`
@@ -270,10 +271,13 @@ pub fn build(presets: &[Preset], inputs: &Inputs) -> TargetCatalogue {
                     group,
                 });
             }
+            // HOSTKEY's own USD price, when the answer has one; otherwise the
+            // product keeps what it has (rates move daily: a converted value
+            // would rewrite every product on every sync).
             let usd = monthly
                 .get("USD")
-                .map(|d| pricing::cents(*d).to_string())
-                .unwrap_or_else(|| "0".into());
+                .map(|d| format!("{:.2}", pricing::cents(*d)))
+                .unwrap_or_default();
             let sort_price = pricing::base_price(
                 monthly,
                 inputs.reseller_currency,

@@ -338,6 +338,8 @@ fn preview_lists_what_the_import_then_does() {
     let mut changed = catalogue();
     changed["presets"][0]["price"]["NL"]["EUR"] = json!(4.2);
     changed["presets"][1]["active"] = json!(0);
+    // A withdrawn plan: its prices go too, one row per currency.
+    changed["presets"][0]["traffic_plans"]["FI"] = json!([]);
     let before = db.dump();
     let preview = import(&mut db, &changed, Mode::Preview);
     assert_eq!(db.dump(), before, "a preview writes nothing");
@@ -456,4 +458,18 @@ fn remove_all_retires_what_has_services_and_deletes_the_rest() {
     kinds.sort();
     assert_eq!(kinds, ["group", "product"]);
     assert!(rows(&db, "mod_hostkeyresellermod", "relid").contains(&fi.to_string()));
+}
+
+#[test]
+fn the_usd_price_is_hostkeys_own_or_kept() {
+    let mut db = whmcs();
+    import(&mut db, &catalogue(), Mode::Apply);
+    let bm = (product_id(&db, "HKP-bm.v2-promo (NL)") - 1) as usize;
+    let nl = product_id(&db, "HKP-vm.nano (NL)");
+    assert_eq!(rows(&db, "tblproducts", "configoption3")[bm], "99.00");
+    assert_eq!(rows(&db, "tblproducts", "configoption3")[(nl - 1) as usize], "0");
+    // The original module had stored a USD price: the import keeps it.
+    db.update_where("tblproducts", "id", &nl.to_string(), "configoption3", Value::text("4.40"));
+    assert_eq!(import(&mut db, &catalogue(), Mode::Apply).rows_written, 0);
+    assert_eq!(rows(&db, "tblproducts", "configoption3")[(nl - 1) as usize], "4.40");
 }

@@ -54,6 +54,10 @@ pub(super) fn create(
             }
             None => {
                 order += 1;
+                let on_sale = target
+                    .products
+                    .iter()
+                    .any(|p| p.active && p.group_name == group.name);
                 new_rows.push(vec![
                     text(&group.name),
                     text(&slug(&group.name)),
@@ -61,25 +65,25 @@ pub(super) fn create(
                     text(""),
                     text(""),
                     text(""),
-                    int(0),
+                    int(i64::from(!on_sale)),
                     int(order),
                 ]);
-                new_names.push(group.name.clone());
+                new_names.push((group.name.clone(), i64::from(!on_sale)));
             }
         }
     }
     let new_ids = w.insert(&GROUPS, new_rows)?;
-    for (name, id) in new_names.iter().zip(&new_ids) {
+    for ((name, hidden), id) in new_names.iter().zip(&new_ids) {
         ids.groups.insert(name.clone(), *id);
         ids.module_groups.insert(*id);
-        ids.group_hidden.insert(*id, 0);
+        ids.group_hidden.insert(*id, *hidden);
         changes.groups_created += 1;
         changes.line(format!("create group {name}"), "", "created");
     }
     let records: Vec<Vec<Value>> = new_names
         .iter()
         .zip(&new_ids)
-        .map(|(name, id)| (*id, name.clone()))
+        .map(|((name, _), id)| (*id, name.clone()))
         .chain(adopted)
         .map(|(id, name)| vec![text("group"), int(id), text(&name), text("")])
         .collect();

@@ -2,7 +2,7 @@
 //! location). Inactive or vanished presets are retired while a live service
 //! uses them, hidden otherwise.
 
-use super::super::rows::{Existing, Writer, int, read, text};
+use super::super::rows::{Existing, Writer, canon, int, read, text};
 use super::super::specs::{ENDED_STATES, MODULE_NAME, MODULE_RECORDS, PRODUCTS};
 use super::super::target::{ProductKey, TargetCatalogue, TargetProduct};
 use super::{Changes, Ids};
@@ -117,12 +117,25 @@ pub(super) fn sync(
                 } else {
                     (hidden, retired)
                 };
-                let values = row(p, gid, hidden, retired);
+                let mut values = row(p, gid, hidden, retired);
+                if p.config_options[2].is_empty() {
+                    let at = PRODUCTS.index("configoption3");
+                    values[at] = e.values[at].clone();
+                }
                 if !PRODUCTS.same(&values, &e.values) {
                     count_state(changes, flags(e), (hidden, retired));
                     changes.products_updated += 1;
+                    let changed: Vec<&str> = PRODUCTS
+                        .columns
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, (_, kind))| {
+                            canon(&values[*i], *kind) != canon(&e.values[*i], *kind)
+                        })
+                        .map(|(_, (name, _))| *name)
+                        .collect();
                     changes.line(
-                        format!("update product {}", p.name),
+                        format!("update product {} ({})", p.name, changed.join(", ")),
                         describe(flags(e)),
                         describe((hidden, retired)),
                     );
@@ -140,7 +153,11 @@ pub(super) fn sync(
                 after.insert(e.id, (gid, hidden == 0 && retired == 0));
             }
             None => {
-                inserts.push(row(p, gid, hidden, retired));
+                let mut values = row(p, gid, hidden, retired);
+                if p.config_options[2].is_empty() {
+                    values[PRODUCTS.index("configoption3")] = text("0");
+                }
+                inserts.push(values);
                 inserted_keys.push(p);
             }
         }
