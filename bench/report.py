@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""Writes docs/benchmarks.md from the benchmark JSON files."""
+"""Writes docs/benchmarks.md from the benchmark JSON files.
+
+    report.py first_call.json transport.json [catalogue_import.json]
+"""
 import json
 import os
 import platform
@@ -69,6 +72,9 @@ def main():
     out.append(f"- memory: {transport['rss_growth_kb'] * 1024 / transport['rss_calls']:.1f} bytes of RSS per FFI call "
                "(a bridge that converts its callback on every call grows ~700 bytes per call).")
     out.append("")
+    if len(sys.argv) > 3:
+        import report_import
+        out.append(report_import.section(json.load(open(sys.argv[3])), f"{os.cpu_count()} cores, {cpu_model()}; PHP {php}"))
     print("\n".join(out))
 
 
