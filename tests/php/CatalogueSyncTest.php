@@ -40,8 +40,9 @@ final class CatalogueSyncTest extends CatalogueCase
         $this->install($transport);
         $this->import();
         $pricing = Db::lines('tblpricing');
-        $rest = Db::dump(array_values(array_diff(Catalogue::TABLES, ['tblpricing'])));
+        $rest = Db::dump(array_values(array_diff(Catalogue::TABLES, ['tblpricing', 'mod_hostkeyresellermod'])));
         $nl = self::productId('HKP-vm.alpha (NL)');
+        $records = Db::lines('mod_hostkeyresellermod');
 
         FakeApi::catalogue(Catalogue::with(1001, static function (array $preset): array {
             $preset['price']['NL']['EUR'] = 4.23;
@@ -64,7 +65,13 @@ final class CatalogueSyncTest extends CatalogueCase
             'USD' => ['5.03', '14.62', '28.34', '53.07'],
             'GBP' => ['4.00', '11.64', '22.57', '42.26'],
         ], self::productCycles('HKP-vm.alpha (NL)'));
-        self::assertSame($rest, Db::dump(array_values(array_diff(Catalogue::TABLES, ['tblpricing']))));
+        $untouched = array_values(array_diff(Catalogue::TABLES, ['tblpricing', 'mod_hostkeyresellermod']));
+        self::assertSame($rest, Db::dump($untouched));
+        // Besides the prices, only the product's own sync fingerprint moved.
+        $fingerprint = Capsule::table('mod_hostkeyresellermod')->where('type', 'sync')->where('relid', $nl)
+            ->value('id');
+        $moved = array_diff_assoc(Db::lines('mod_hostkeyresellermod'), $records);
+        self::assertSame([(int) $fingerprint], array_keys($moved));
         $lines = array_column($report['changes'], 0);
         self::assertSame([
             'price HKP-vm.alpha (NL) EUR monthly',

@@ -72,11 +72,11 @@ pub fn page(
                 Err(error) => notice(&mut view, "error", error.to_string()),
             }
         }
-        "import-preview" | "import" => {
-            let mode = if request.action == "import" {
-                Mode::Apply
-            } else {
-                Mode::Preview
+        "import-preview" | "import" | "import-full" => {
+            let mode = match request.action {
+                "import" => Mode::Apply,
+                "import-full" => Mode::Full,
+                _ => Mode::Preview,
             };
             let result = import::run(db, http, platform, mode, request.ini);
             outcome::log(db, platform, request.action, &result, now_unix);
@@ -287,7 +287,11 @@ fn last_import(db: &mut dyn Db) -> ModuleResult<Option<String>> {
     let mut select =
         Select::from(LOG_TABLE, &["date", "action", "response"]).filter(Condition::in_list(
             "action",
-            vec![Value::text("import"), Value::text("cron-sync")],
+            vec![
+                Value::text("import"),
+                Value::text("import-full"),
+                Value::text("cron-sync"),
+            ],
         ));
     select.order = vec![OrderBy {
         column: "id".into(),

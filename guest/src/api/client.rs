@@ -18,6 +18,20 @@ const CREATE_ACTIONS: &[(&str, &str)] = &[
     ("whmcs", "apply_credit"),
 ];
 
+/// How much of an answer the module log keeps: a catalogue is megabytes.
+const LOGGED_ANSWER_BYTES: usize = 64 * 1024;
+
+fn clip(text: &str) -> String {
+    if text.len() <= LOGGED_ANSWER_BYTES {
+        return text.to_string();
+    }
+    let mut end = LOGGED_ANSWER_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}... ({} bytes in all)", &text[..end], text.len())
+}
+
 /// One session with the API: logs in lazily, logs in again once when the
 /// token goes stale, logs every call with its secrets masked.
 pub struct ApiClient<'a> {
@@ -233,7 +247,7 @@ impl<'a> ApiClient<'a> {
         let entry = ModuleLogEntry {
             action: call.to_string(),
             request: self.mask(request),
-            response: self.mask(response),
+            response: self.mask(&clip(response)),
             processed: self.mask(&processed),
             mask: self.secrets(),
         };

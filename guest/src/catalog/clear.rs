@@ -115,6 +115,14 @@ fn clear_in(db: &mut dyn Db) -> Result<ClearReport, DbError> {
     }
     w.delete_ids(PRODUCTS.table, "id", &remove, &[])?;
     w.delete_ids(MODULE_RECORDS.table, "relid", &remove, &product_type)?;
+    // Fingerprints describe catalogue rows that are gone or retired: the next
+    // import diffs those products in full.
+    w.delete_ids(
+        MODULE_RECORDS.table,
+        "relid",
+        &ids,
+        &[Condition::eq("type", text("sync"))],
+    )?;
     w.update(&PRODUCTS, retire.clone())?;
 
     let recorded = read(

@@ -17,8 +17,13 @@ use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// Writes the differences; options and prices only of products whose
+    /// fingerprint changed.
     Apply,
+    /// The same computation, nothing written.
     Preview,
+    /// Writes the differences of everything, repairing edits made by hand.
+    Full,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -126,10 +131,11 @@ pub fn run(
     warnings.extend(target.warnings.iter().cloned());
 
     let outcome = match mode {
-        Mode::Apply => in_transaction(db, |db| {
-            sync::sync(db, &target, &currencies, false).map_err(ModuleError::from)
+        Mode::Preview => sync::sync(db, &target, &currencies, true, false)?,
+        Mode::Apply | Mode::Full => in_transaction(db, |db| {
+            sync::sync(db, &target, &currencies, false, mode == Mode::Full)
+                .map_err(ModuleError::from)
         })?,
-        Mode::Preview => sync::sync(db, &target, &currencies, true)?,
     };
     let on_sale = target.products.iter().filter(|p| p.active).count() as u32;
     let groups = target
@@ -143,7 +149,7 @@ pub fn run(
         })
         .count() as u32;
     let summary = match mode {
-        Mode::Apply => format!(
+        Mode::Apply | Mode::Full => format!(
             "{on_sale} products in {groups} groups are now available; {} rows written.",
             outcome.rows_written
         ),

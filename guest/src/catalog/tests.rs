@@ -423,7 +423,14 @@ fn adopts_the_original_modules_rows_without_duplicates() {
     assert_eq!(db.column("tblpricing", "id").len(), prices);
     assert_eq!(report.changes.products_created, 0);
     // The records are rebuilt for what was adopted.
-    assert_eq!(db.column("mod_hostkeyresellermod", "id").len(), 4 + 4);
+    let kinds = rows(&db, "mod_hostkeyresellermod", "type");
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| *k == "group" || *k == "product")
+            .count(),
+        4 + 4
+    );
 }
 
 #[test]
@@ -467,9 +474,56 @@ fn the_usd_price_is_hostkeys_own_or_kept() {
     let bm = (product_id(&db, "HKP-bm.v2-promo (NL)") - 1) as usize;
     let nl = product_id(&db, "HKP-vm.nano (NL)");
     assert_eq!(rows(&db, "tblproducts", "configoption3")[bm], "99.00");
-    assert_eq!(rows(&db, "tblproducts", "configoption3")[(nl - 1) as usize], "0");
+    assert_eq!(
+        rows(&db, "tblproducts", "configoption3")[(nl - 1) as usize],
+        "0"
+    );
     // The original module had stored a USD price: the import keeps it.
-    db.update_where("tblproducts", "id", &nl.to_string(), "configoption3", Value::text("4.40"));
+    db.update_where(
+        "tblproducts",
+        "id",
+        &nl.to_string(),
+        "configoption3",
+        Value::text("4.40"),
+    );
     assert_eq!(import(&mut db, &catalogue(), Mode::Apply).rows_written, 0);
-    assert_eq!(rows(&db, "tblproducts", "configoption3")[(nl - 1) as usize], "4.40");
+    assert_eq!(
+        rows(&db, "tblproducts", "configoption3")[(nl - 1) as usize],
+        "4.40"
+    );
+}
+
+#[test]
+fn an_unchanged_product_is_not_reread_and_a_full_resync_repairs_hand_edits() {
+    let mut db = whmcs();
+    let first = import(&mut db, &catalogue(), Mode::Apply);
+    // Someone edits an option price by hand.
+    let pricing_ids = rows(&db, "tblpricing", "id");
+    let edited = pricing_ids.last().expect("a price").clone();
+    let before = rows(&db, "tblpricing", "monthly")
+        .last()
+        .expect("price")
+        .clone();
+    db.update_where("tblpricing", "id", &edited, "monthly", Value::text("99.99"));
+    let quick = import(&mut db, &catalogue(), Mode::Apply);
+    assert_eq!(
+        quick.rows_written, 0,
+        "an unchanged catalogue reads no option or price rows"
+    );
+    assert!(
+        quick.statements < first.statements / 2,
+        "{} vs {}",
+        quick.statements,
+        first.statements
+    );
+    assert_eq!(
+        rows(&db, "tblpricing", "monthly").last().expect("price"),
+        "99.99"
+    );
+    let full = import(&mut db, &catalogue(), Mode::Full);
+    assert_eq!(full.rows_written, 1);
+    assert_eq!(
+        rows(&db, "tblpricing", "monthly").last().expect("price"),
+        &before
+    );
 }

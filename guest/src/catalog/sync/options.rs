@@ -5,7 +5,7 @@
 
 use super::super::rows::{Existing, Writer, int, read, text};
 use super::super::specs::{CONFIG_GROUPS, CONFIG_LINKS, OPTIONS, PRICING, SUBS};
-use super::super::target::{OptionKind, TargetCatalogue};
+use super::super::target::{OptionKind, TargetProduct};
 use super::{Changes, Ids};
 use crate::capabilities::Db as _;
 use crate::capabilities::db::{Condition, DbError, Select, Value};
@@ -23,17 +23,25 @@ fn positive(ids: impl IntoIterator<Item = i64>) -> Vec<i64> {
 
 pub(super) fn sync(
     w: &mut Writer,
-    target: &TargetCatalogue,
+    products: &[&TargetProduct],
     ids: &mut Ids,
     changes: &mut Changes,
 ) -> Result<(), DbError> {
-    config_groups(w, target, ids)?;
-    options(w, target, ids)?;
-    subs(w, target, ids, changes)
+    config_groups(w, products, ids)?;
+    options(w, products, ids)?;
+    subs(w, products, ids, changes)
 }
 
-fn config_groups(w: &mut Writer, target: &TargetCatalogue, ids: &mut Ids) -> Result<(), DbError> {
-    let product_ids = positive(ids.products.values().copied());
+fn config_groups(
+    w: &mut Writer,
+    products: &[&TargetProduct],
+    ids: &mut Ids,
+) -> Result<(), DbError> {
+    let product_ids = positive(
+        products
+            .iter()
+            .filter_map(|p| ids.products.get(&p.key).copied()),
+    );
     let links = read(w.db, &CONFIG_LINKS, &[], Some(("pid", &product_ids)))?;
     let linked: Vec<i64> = links
         .iter()
@@ -56,7 +64,7 @@ fn config_groups(w: &mut Writer, target: &TargetCatalogue, ids: &mut Ids) -> Res
     let mut updates = Vec::new();
     let mut new_groups = Vec::new();
     let mut new_for = Vec::new();
-    for p in &target.products {
+    for p in products {
         let Some(&pid) = ids.products.get(&p.key) else {
             continue;
         };
@@ -106,7 +114,7 @@ fn option_row(gid: i64, name: &str, kind: OptionKind) -> Vec<Value> {
     ]
 }
 
-fn options(w: &mut Writer, target: &TargetCatalogue, ids: &mut Ids) -> Result<(), DbError> {
+fn options(w: &mut Writer, products: &[&TargetProduct], ids: &mut Ids) -> Result<(), DbError> {
     let group_ids = positive(ids.config_groups.values().copied());
     let existing = read(w.db, &OPTIONS, &[], Some(("gid", &group_ids)))?;
     let mut by_key: BTreeMap<(i64, String), &Existing> = BTreeMap::new();
@@ -119,7 +127,7 @@ fn options(w: &mut Writer, target: &TargetCatalogue, ids: &mut Ids) -> Result<()
     let mut updates = Vec::new();
     let mut inserts = Vec::new();
     let mut inserted = Vec::new();
-    for p in &target.products {
+    for p in products {
         let Some(gid) = ids
             .products
             .get(&p.key)
@@ -153,7 +161,7 @@ fn options(w: &mut Writer, target: &TargetCatalogue, ids: &mut Ids) -> Result<()
 
 fn subs(
     w: &mut Writer,
-    target: &TargetCatalogue,
+    products: &[&TargetProduct],
     ids: &mut Ids,
     changes: &mut Changes,
 ) -> Result<(), DbError> {
@@ -177,7 +185,7 @@ fn subs(
     let mut updates = Vec::new();
     let mut inserts = Vec::new();
     let mut inserted = Vec::new();
-    for p in &target.products {
+    for p in products {
         let Some(gid) = ids
             .products
             .get(&p.key)

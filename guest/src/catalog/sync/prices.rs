@@ -3,7 +3,7 @@
 use super::super::pricing::{Currency, CyclePrices};
 use super::super::rows::{Existing, Writer, int, money, read, text};
 use super::super::specs::PRICING;
-use super::super::target::TargetCatalogue;
+use super::super::target::TargetProduct;
 use super::{Changes, Ids};
 use crate::capabilities::db::{Condition, DbError, Value};
 use rust_decimal::Decimal;
@@ -30,19 +30,23 @@ fn index(existing: Vec<Existing>, kind: &'static str) -> BTreeMap<Key, Existing>
 
 pub(super) fn sync(
     w: &mut Writer,
-    target: &TargetCatalogue,
+    products: &[&TargetProduct],
     currencies: &[Currency],
     ids: &Ids,
     changes: &mut Changes,
 ) -> Result<(), DbError> {
-    let products: Vec<i64> = ids.products.values().copied().filter(|i| *i > 0).collect();
+    let product_ids: Vec<i64> = products
+        .iter()
+        .filter_map(|p| ids.products.get(&p.key).copied())
+        .filter(|i| *i > 0)
+        .collect();
     let subs: Vec<i64> = ids.subs.values().copied().filter(|i| *i > 0).collect();
     let mut existing = index(
         read(
             w.db,
             &PRICING,
             &[Condition::eq("type", text("product"))],
-            Some(("relid", &products)),
+            Some(("relid", &product_ids)),
         )?,
         "product",
     );
@@ -63,7 +67,7 @@ pub(super) fn sync(
             .unwrap_or_default()
     };
     let mut wanted: Vec<(Key, Vec<Value>, String)> = Vec::new();
-    for p in &target.products {
+    for p in products {
         let Some(&pid) = ids.products.get(&p.key) else {
             continue;
         };

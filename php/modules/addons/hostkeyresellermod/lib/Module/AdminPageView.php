@@ -21,6 +21,11 @@ final class AdminPageView
     public const ACTIONS = [
         ['import-preview', 'Preview import', ''],
         ['import', 'Import catalogue', 'Import the HOSTKEY catalogue into WHMCS now?'],
+        [
+            'import-full',
+            'Re-sync everything',
+            'Compare every option and price with HOSTKEY and repair any edited by hand?',
+        ],
     ];
 
     /** What a ticked checkbox posts. */
