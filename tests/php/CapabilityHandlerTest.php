@@ -6,6 +6,7 @@ namespace HostkeyResellerMod\Tests;
 
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\MemoryPlatform;
+use PDO;
 use PHPUnit\Framework\TestCase;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
@@ -70,6 +71,53 @@ final class CapabilityHandlerTest extends TestCase
         ]]);
     }
 
+    /**
+     * The session's statement counters (Com_*).
+     *
+     * @return array<string, int>
+     */
+    private static function sessionCounters(): array
+    {
+        $counters = [];
+        $result = Capsule::connection()->getPdo()->query("SHOW SESSION STATUS LIKE 'Com\\_%'");
+        foreach ($result->fetchAll(PDO::FETCH_NUM) as [$name, $value]) {
+            $counters[$name] = (int) $value;
+        }
+        return $counters;
+    }
+
+    /**
+     * What changed since $before, without the counters' own read (PDO prepares it).
+     *
+     * @param array<string, int> $before
+     * @return array{Com_savepoint: int, Com_insert: int, Com_stmt_prepare: int, Com_stmt_execute: int}
+     */
+    private static function countersSince(array $before): array
+    {
+        $after = self::sessionCounters();
+        $own = ['Com_savepoint' => 0, 'Com_insert' => 0, 'Com_stmt_prepare' => 1, 'Com_stmt_execute' => 1];
+        $delta = [];
+        foreach ($own as $name => $read) {
+            $delta[$name] = ($after[$name] ?? 0) - ($before[$name] ?? 0) - $read;
+        }
+        return $delta;
+    }
+
+    /**
+     * Rows for tblproductgroups (name, order, hidden), with explicit ids (id first) when $firstId is given.
+     *
+     * @return list<list<int|string>>
+     */
+    private static function groupRows(int $count, ?int $firstId = null): array
+    {
+        $rows = [];
+        for ($i = 0; $i < $count; $i++) {
+            $row = ['Group ' . $i, $i, 0];
+            $rows[] = $firstId === null ? $row : [$firstId + $i, ...$row];
+        }
+        return $rows;
+    }
+
     public function testSelectReturnsColumnsAndRowsInTheOrderAsked(): void
     {
         $answer = $this->ok('db.select', ['statement' => [
@@ -96,6 +144,23 @@ final class CapabilityHandlerTest extends TestCase
         ]]);
         self::assertSame(['id', 'code', 'prefix', 'suffix', 'format', 'rate', 'default'], $answer['columns']);
         self::assertSame([], $answer['rows']);
+    }
+
+    public function testSelectWithoutColumnsGivesEveryColumnInTableOrder(): void
+    {
+        $answer = $this->ok('db.select', ['statement' => [
+            'table' => 'tblcurrencies',
+            'columns' => [],
+            'conditions' => [['column' => 'code', 'comparison' => 'in-list', 'values' => ['USD', 'EUR']]],
+            'order' => [['column' => 'id', 'descending' => false]],
+            'limit' => null,
+            'for-update' => false,
+        ]]);
+        self::assertSame(['id', 'code', 'prefix', 'suffix', 'format', 'rate', 'default'], $answer['columns']);
+        self::assertSame([
+            [1, 'EUR', '€', ' EUR', 2, '1.00000', 1],
+            [2, 'USD', '$', ' USD', 2, '1.08000', 0],
+        ], $answer['rows']);
     }
 
     public function testEveryComparisonFiltersAsTheContractSays(): void
@@ -143,19 +208,71 @@ final class CapabilityHandlerTest extends TestCase
 
     public function testALargeInsertIsChunkedAndStillReturnsEveryId(): void
     {
-        $rows = [];
-        for ($i = 0; $i < 1234; $i++) {
-            $rows[] = ['Group ' . $i, $i, 0];
-        }
-        $ids = $this->insertGroups($rows);
-        self::assertCount(1234, $ids);
-        self::assertSame(1234, count(array_unique($ids)));
+        // 25,000 rows of 3 values: over MariaDB's 65,535 placeholders, so two statements.
+        $ids = $this->insertGroups(self::groupRows(25000));
+        self::assertCount(25000, $ids);
+        self::assertSame(25000, count(array_unique($ids)));
+        $picked = [0, 21844, 21845, 24999];
         $names = Capsule::table('tblproductgroups')
-            ->whereIn('id', [$ids[0], $ids[600], $ids[1233]])
+            ->whereIn('id', array_map(static fn (int $index): int => $ids[$index], $picked))
             ->orderBy('id')
             ->pluck('name')
             ->all();
-        self::assertSame(['Group 0', 'Group 600', 'Group 1233'], $names);
+        self::assertSame(['Group 0', 'Group 21844', 'Group 21845', 'Group 24999'], $names);
+        self::assertSame(0, Capsule::connection()->transactionLevel());
+    }
+
+    public function testInsertsOfTheSameShapeReuseOnePreparedStatement(): void
+    {
+        $this->insertGroups(self::groupRows(2));
+        $before = self::sessionCounters();
+        $first = $this->insertGroups(self::groupRows(2));
+        $second = $this->insertGroups(self::groupRows(2));
+        $expected = ['Com_savepoint' => 0, 'Com_insert' => 2, 'Com_stmt_prepare' => 0, 'Com_stmt_execute' => 2];
+        self::assertSame($expected, self::countersSince($before), 'one prepared statement, executed twice');
+        self::assertSame($first[1] + 1, $second[0]);
+        $before = self::sessionCounters();
+        self::assertCount(3, $this->insertGroups(self::groupRows(3)));
+        $expected = ['Com_savepoint' => 0, 'Com_insert' => 1, 'Com_stmt_prepare' => 1, 'Com_stmt_execute' => 1];
+        self::assertSame($expected, self::countersSince($before), 'three rows: a statement of its own');
+        self::assertSame(9, Db::count('tblproductgroups'));
+    }
+
+    public function testInsertBindsNullsIntegersFloatsAndText(): void
+    {
+        $this->ok('db.create-table', ['definition' => [
+            'name' => 'mod_hostkeyresellermodimportsettings',
+            'columns' => [
+                ['name' => 'id', 'kind' => 'id', 'nullable' => false, 'default' => null],
+                ['name' => 'group', 'kind' => 'short-text', 'nullable' => false, 'default' => null],
+                ['name' => 'count', 'kind' => 'integer', 'nullable' => false, 'default' => 0],
+                ['name' => 'big', 'kind' => 'big-integer', 'nullable' => true, 'default' => null],
+                ['name' => 'amount', 'kind' => 'money', 'nullable' => false, 'default' => 0],
+                ['name' => 'notes', 'kind' => 'text', 'nullable' => true, 'default' => null],
+            ],
+            'indexes' => [],
+        ]]);
+        $columns = ['group', 'count', 'big', 'amount', 'notes'];
+        $ids = $this->ok('db.insert', ['statement' => [
+            'table' => 'mod_hostkeyresellermodimportsettings',
+            'columns' => $columns,
+            'rows' => [
+                ['vps', 7, null, 12.5, null],
+                ['dedicated', '8', 9007199254740993, 0.1 + 0.2, 'text'],
+                ['7', -1, -9007199254740993, '1.005', ''],
+            ],
+        ]]);
+        self::assertSame([1, 2, 3], $ids);
+        $answer = $this->ok('db.select', ['statement' => [
+            'table' => 'mod_hostkeyresellermodimportsettings', 'columns' => $columns,
+            'conditions' => [], 'order' => [['column' => 'id', 'descending' => false]], 'limit' => null,
+            'for-update' => false,
+        ]]);
+        self::assertSame([
+            ['vps', 7, null, '12.50', null],
+            ['dedicated', 8, 9007199254740993, '0.30', 'text'],
+            ['7', -1, -9007199254740993, '1.01', ''],
+        ], $answer['rows']);
     }
 
     public function testInsertIntoATableWithoutIdGivesZeros(): void
@@ -407,16 +524,72 @@ final class CapabilityHandlerTest extends TestCase
 
     public function testAChunkedInsertIsAllOrNothing(): void
     {
-        $rows = [];
-        for ($id = 1; $id <= 700; $id++) {
-            $rows[] = [$id === 650 ? 1 : $id, 'Group ' . $id, 0, 0];
-        }
+        // 17,000 rows of 4 values: two statements; the second repeats id 1 of the first.
+        $rows = self::groupRows(17000, 1);
+        $rows[16500][0] = 1;
         $error = $this->error('db.insert', ['statement' => [
             'table' => 'tblproductgroups', 'columns' => ['id', 'name', 'order', 'hidden'], 'rows' => $rows,
         ]]);
         self::assertSame('constraint', $error['kind']);
         self::assertSame(0, Db::count('tblproductgroups'), 'the first chunk was rolled back too');
         self::assertSame(0, Capsule::connection()->transactionLevel());
+    }
+
+    public function testAChunkedInsertInAnOpenTransactionTakesNoSavepointAndFailsWithIt(): void
+    {
+        $this->ok('db.begin');
+        $before = self::sessionCounters();
+        $ids = $this->ok('db.insert', ['statement' => [
+            'table' => 'tblproductgroups', 'columns' => ['id', 'name', 'order', 'hidden'],
+            'rows' => self::groupRows(17000, 1),
+        ]]);
+        self::assertSame(range(1, 17000), $ids);
+        self::assertSame(0, self::countersSince($before)['Com_savepoint']);
+        $this->ok('db.commit');
+        self::assertSame(17000, Db::count('tblproductgroups'));
+
+        $this->ok('db.begin');
+        $rows = self::groupRows(17000, 20001);
+        $rows[16999][0] = 20001;
+        $before = self::sessionCounters();
+        $error = $this->error('db.insert', ['statement' => [
+            'table' => 'tblproductgroups', 'columns' => ['id', 'name', 'order', 'hidden'], 'rows' => $rows,
+        ]]);
+        self::assertSame('constraint', $error['kind']);
+        self::assertSame(0, self::countersSince($before)['Com_savepoint']);
+        self::assertSame(1, Capsule::connection()->transactionLevel(), 'the transaction is still open');
+        $this->ok('db.rollback');
+        self::assertSame(17000, Db::count('tblproductgroups'), 'the rollback took the first chunk with it');
+    }
+
+    public function testAnInvalidRowInALaterChunkStopsTheInsertBeforeAnyStatement(): void
+    {
+        $rows = self::groupRows(25000);
+        $rows[24000] = ['Group', ['nested'], 0];
+        $before = self::sessionCounters();
+        self::assertSame('invalid', $this->error('db.insert', ['statement' => [
+            'table' => 'tblproductgroups', 'columns' => ['name', 'order', 'hidden'], 'rows' => $rows,
+        ]])['kind']);
+        self::assertSame(0, self::countersSince($before)['Com_insert'], 'no INSERT was sent');
+        self::assertSame(0, Db::count('tblproductgroups'));
+    }
+
+    public function testUpdateRowsInSeveralStatementsMatchesEveryRow(): void
+    {
+        $ids = $this->insertGroups(self::groupRows(1000));
+        $rows = [];
+        foreach ($ids as $index => $id) {
+            $rows[] = [$id, 'Renamed ' . $index, 1000 + $index];
+        }
+        $rows[] = [999999, 'missing', 0];
+        $matched = $this->ok('db.update-rows', ['statement' => [
+            'table' => 'tblproductgroups', 'key' => 'id', 'columns' => ['name', 'order'], 'rows' => $rows,
+        ]]);
+        self::assertSame(1000, $matched);
+        self::assertSame(0, Capsule::connection()->transactionLevel());
+        $last = Capsule::table('tblproductgroups')->where('id', $ids[999])->first(['name', 'order']);
+        self::assertSame(['Renamed 999', 1999], [$last->name, $last->order]);
+        self::assertSame(1000, Capsule::table('tblproductgroups')->where('name', 'like', 'Renamed %')->count());
     }
 
     public function testMalformedRequestsAreAnsweredNotThrown(): void
