@@ -90,12 +90,12 @@ final class ProfilingHandler implements RequestHandler
         $answer = $this->inner->handle($request);
         $end = hrtime(true);
         $ns = $end - $start;
-        // The host writes keys in sorted order ("args" before "op", "table" after "rows"),
-        // so both are found near the end.
-        $tail = strlen($request) > 400 ? substr($request, -400) : $request;
-        $op = preg_match('/"op"\s*:\s*"([a-z.\-]+)"/', $tail, $m) === 1 ? $m[1] : '?';
+        // Keys come in either order (row statements start with "op" and "table",
+        // the others end with them): look at both ends of a long request.
+        $ends = strlen($request) > 800 ? substr($request, 0, 400) . substr($request, -400) : $request;
+        $op = preg_match('/"op"\s*:\s*"([a-z.\-]+)"/', $ends, $m) === 1 ? $m[1] : '?';
         $key = $op;
-        if (str_starts_with($op, 'db.') && preg_match_all('/"(?:table|name)"\s*:\s*"([A-Za-z0-9_]+)"/', $tail, $t) > 0) {
+        if (str_starts_with($op, 'db.') && preg_match_all('/"(?:table|name)"\s*:\s*"([A-Za-z0-9_]+)"/', $ends, $t) > 0) {
             $key .= ' ' . end($t[1]);
         }
         $rows = 0;

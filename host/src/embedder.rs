@@ -8,6 +8,7 @@ use crate::bindings::db::{
 use crate::bindings::platform::{self, ModuleLogEntry};
 use crate::db::DbBackend;
 use crate::platform::PlatformBackend;
+use serde::Serialize;
 use serde_json::{Value as Json, json};
 use std::sync::{Arc, Mutex};
 
@@ -36,9 +37,8 @@ impl EmbedderBackend {
         }
     }
 
-    fn ask(&self, op: &str, args: Json) -> Result<Json, Refusal> {
-        let request = json!({ "op": op, "args": args });
-        let bytes = serde_json::to_vec(&request).map_err(|e| other(e.to_string()))?;
+    fn ask<A: Serialize>(&self, op: &str, args: A) -> Result<Json, Refusal> {
+        let bytes = serde_json::to_vec(&Request { op, args }).map_err(|e| other(e.to_string()))?;
         let answer = {
             let mut link = self
                 .link
@@ -110,6 +110,57 @@ pub fn value_from_json(json: &Json) -> db::Value {
         Json::String(s) => db::Value::Text(s.clone()),
         other => db::Value::Text(other.to_string()),
     }
+}
+
+#[derive(Serialize)]
+struct Request<'a, A> {
+    op: &'a str,
+    args: A,
+}
+
+/// A database value as a plain JSON scalar, written without building a tree
+/// (an import sends hundreds of thousands of them).
+struct Cell<'a>(&'a db::Value);
+
+impl Serialize for Cell<'_> {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            db::Value::Null => out.serialize_unit(),
+            db::Value::Int(i) => out.serialize_i64(*i),
+            db::Value::Float(f) => out.serialize_f64(*f),
+            db::Value::Text(t) => out.serialize_str(t),
+        }
+    }
+}
+
+struct Table<'a>(&'a [Vec<db::Value>]);
+
+impl Serialize for Table<'_> {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        out.collect_seq(self.0.iter().map(|row| RowCells(row)))
+    }
+}
+
+struct RowCells<'a>(&'a [db::Value]);
+
+impl Serialize for RowCells<'_> {
+    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+        out.collect_seq(self.0.iter().map(Cell))
+    }
+}
+
+#[derive(Serialize)]
+struct RowsStatement<'a> {
+    table: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key: Option<&'a str>,
+    columns: &'a [String],
+    rows: Table<'a>,
+}
+
+#[derive(Serialize)]
+struct StatementArgs<S> {
+    statement: S,
 }
 
 fn values(row: &[db::Value]) -> Json {
@@ -201,12 +252,14 @@ impl DbBackend for EmbedderBackend {
     }
 
     fn insert(&mut self, s: InsertStatement) -> Result<Vec<i64>, db::Error> {
-        let rows: Json = s.rows.iter().map(|r| values(r)).collect();
+        let statement = RowsStatement {
+            table: &s.table,
+            key: None,
+            columns: &s.columns,
+            rows: Table(&s.rows),
+        };
         let answer = self
-            .ask(
-                "db.insert",
-                json!({"statement": {"table": s.table, "columns": s.columns, "rows": rows}}),
-            )
+            .ask("db.insert", StatementArgs { statement })
             .map_err(db_error)?;
         let ids = answer.as_array().ok_or_else(|| {
             db::Error::Other("the embedder answered an insert without ids".into())
@@ -228,11 +281,13 @@ impl DbBackend for EmbedderBackend {
     }
 
     fn update_rows(&mut self, s: UpdateRowsStatement) -> Result<u64, db::Error> {
-        let rows: Json = s.rows.iter().map(|r| values(r)).collect();
-        let answer = self.ask(
-            "db.update-rows",
-            json!({"statement": {"table": s.table, "key": s.key, "columns": s.columns, "rows": rows}}),
-        );
+        let statement = RowsStatement {
+            table: &s.table,
+            key: Some(&s.key),
+            columns: &s.columns,
+            rows: Table(&s.rows),
+        };
+        let answer = self.ask("db.update-rows", StatementArgs { statement });
         count(&answer.map_err(db_error)?)
     }
 

@@ -12,7 +12,7 @@ use crate::capabilities::db::{Condition, DbError, Insert, UpdateRows, Value};
 use std::collections::BTreeMap;
 
 /// Bump when the content hashed changes meaning.
-const VERSION: &str = "v1";
+const VERSION: &str = "v2";
 
 /// FNV-1a, 64 bits: stable across builds, unlike std's hasher.
 struct Fnv(u64);
@@ -23,7 +23,11 @@ impl Fnv {
     }
 
     fn add(&mut self, text: &str) {
-        for byte in text.bytes().chain(std::iter::once(0x1f)) {
+        self.bytes(text.as_bytes());
+    }
+
+    fn bytes(&mut self, bytes: &[u8]) {
+        for &byte in bytes.iter().chain(std::iter::once(&0x1f)) {
             self.0 ^= u64::from(byte);
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
@@ -32,9 +36,10 @@ impl Fnv {
 
 fn prices(hash: &mut Fnv, prices: &[(i64, super::super::pricing::CyclePrices)]) {
     for (currency, cycles) in prices {
-        hash.add(&currency.to_string());
+        hash.bytes(&currency.to_le_bytes());
         for amount in cycles.as_array() {
-            hash.add(&format!("{:.2}", super::super::pricing::cents(amount)));
+            // The stored value (cents) in canonical form, without formatting text.
+            hash.bytes(&super::super::pricing::cents(amount).normalize().serialize());
         }
     }
 }
@@ -47,9 +52,9 @@ pub fn of(product: &TargetProduct) -> String {
     for option in &product.options {
         hash.add(&option.name);
         for sub in &option.subs {
-            hash.add(&sub.hk_id.to_string());
+            hash.bytes(&sub.hk_id.to_le_bytes());
             hash.add(&sub.name);
-            hash.add(&sub.sort_order.to_string());
+            hash.bytes(&sub.sort_order.to_le_bytes());
             prices(&mut hash, &sub.prices);
         }
     }
@@ -114,4 +119,71 @@ pub fn save(
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::of;
+    use crate::catalog::preset::parse_presets;
+    use crate::catalog::pricing::Currency;
+    use crate::catalog::settings::ImportSettings;
+    use crate::catalog::target::{Inputs, TargetCatalogue, build};
+    use crate::catalog::tests_support::catalogue;
+    use rust_decimal::Decimal;
+
+    fn fingerprint(catalogue: &TargetCatalogue, name: &str) -> String {
+        of(catalogue
+            .products
+            .iter()
+            .find(|p| p.name == name)
+            .expect("product"))
+    }
+
+    #[test]
+    fn a_one_cent_change_moves_the_fingerprint_and_trailing_zeros_do_not() {
+        let presets = parse_presets(&catalogue()).expect("presets");
+        let eur = Currency {
+            id: 1,
+            code: "EUR".into(),
+            rate: Decimal::ONE,
+            default: true,
+        };
+        let currencies = vec![eur.clone()];
+        let settings = ImportSettings::default();
+        let inputs = Inputs {
+            settings: &settings,
+            currencies: &currencies,
+            reseller_currency: &eur,
+            name_prefix: "HKP-",
+        };
+        let base = build(&presets, &inputs);
+
+        let mut cheaper = presets.clone();
+        *cheaper[0]
+            .price
+            .get_mut("NL")
+            .and_then(|p| p.get_mut("EUR"))
+            .expect("price") -= Decimal::new(1, 2);
+        let changed = build(&cheaper, &inputs);
+        assert_ne!(
+            fingerprint(&base, "HKP-vm.nano (NL)"),
+            fingerprint(&changed, "HKP-vm.nano (NL)")
+        );
+        assert_eq!(
+            fingerprint(&base, "HKP-vm.nano (FI)"),
+            fingerprint(&changed, "HKP-vm.nano (FI)")
+        );
+
+        let mut padded = presets.clone();
+        let fi = padded[0]
+            .price
+            .get_mut("FI")
+            .and_then(|p| p.get_mut("EUR"))
+            .expect("price");
+        *fi = fi.round_dp(2) + Decimal::new(0, 4);
+        assert_eq!(
+            fingerprint(&base, "HKP-vm.nano (FI)"),
+            fingerprint(&build(&padded, &inputs), "HKP-vm.nano (FI)")
+        );
+    }
 }
