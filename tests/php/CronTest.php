@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace HostkeyResellerMod\Tests;
 
+use HostkeyResellerMod\Tests\Support\Catalogue;
 use HostkeyResellerMod\Tests\Support\CatalogueCase;
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\FakeApi;
@@ -52,6 +53,25 @@ final class CronTest extends CatalogueCase
         $lines = explode("\n", rtrim($out, "\n"));
         preg_match(self::SUMMARY, end($lines), $m);
         self::assertSame(['0', '0', '0', '0'], array_slice($m, 2), $out);
+    }
+
+    /** @dataProvider transports */
+    public function testCronPhpPreviewListsTheChangesAndWritesNothing(string $transport): void
+    {
+        $this->install($transport);
+        $before = Db::dump(Catalogue::TABLES);
+        [$status, $out, $err] = self::cron([], ['--preview']);
+        self::assertSame(0, $status, $err);
+        $lines = explode("\n", rtrim($out, "\n"));
+        self::assertSame('Previewing the HOSTKEY catalogue import (nothing is written)...', $lines[0]);
+        self::assertContains('  create product HKP-vm.alpha (NL):  -> on sale', $lines);
+        preg_match(self::SUMMARY, end($lines), $m);
+        self::assertSame('The import would offer 4 products in 4 groups and write 156 rows', $m[1]);
+        self::assertSame($before, Db::dump(Catalogue::TABLES));
+
+        [$status, , $err] = self::cron([], ['--everything']);
+        self::assertSame(1, $status);
+        self::assertSame("Unknown option --everything; the only option is --preview. Nothing was done.\n", $err);
     }
 
     public function testCronPhpRunsWithTheDailySyncSwitchedOff(): void
@@ -184,12 +204,13 @@ final class CronTest extends CatalogueCase
      * Runs cron.php as WHMCS's cron would, with the shim as WHMCS.
      *
      * @param array<string, string> $env
+     * @param list<string> $arguments
      * @return array{0: int, 1: string, 2: string} exit status, stdout, stderr
      */
-    private static function cron(array $env = []): array
+    private static function cron(array $env = [], array $arguments = []): array
     {
         $process = proc_open(
-            [PHP_BINARY, '-d', 'ffi.enable=true', self::CRON],
+            [PHP_BINARY, '-d', 'ffi.enable=true', self::CRON, ...$arguments],
             [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
             $pipes,
             null,

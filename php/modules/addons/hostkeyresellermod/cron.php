@@ -24,4 +24,4 @@ if ($init === null) {
     exit(1);
 }
 require_once $init;
-exit(Components::cron()->run(STDOUT, STDERR));
+exit(Components::cron()->run(STDOUT, STDERR, array_slice($argv, 1)));

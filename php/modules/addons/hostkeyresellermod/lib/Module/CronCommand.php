@@ -13,6 +13,8 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
  * `php modules/addons/hostkeyresellermod/cron.php`: re-runs the catalogue
  * import (`cron.sync`, not scheduled, so it runs even with the daily sync
  * off), prints progress and one summary line; exit 0 on success, 1 otherwise.
+ * With `--preview` it runs the same computation without writing
+ * (`addon.import-preview`) and lists every change it would make.
  */
 final class CronCommand
 {
@@ -67,19 +69,28 @@ final class CronCommand
      *
      * @param resource $out
      * @param resource $err
+     * @param list<string> $arguments the command line after the script name
      */
-    public function run($out, $err): int
+    public function run($out, $err, array $arguments = []): int
     {
         $started = hrtime(true);
+        $unknown = array_diff($arguments, ['--preview']);
+        if ($unknown !== []) {
+            self::say($err, 'Unknown option ' . reset($unknown) . '; the only option is --preview. Nothing was done.');
+            return 1;
+        }
+        $preview = in_array('--preview', $arguments, true);
         try {
-            self::say($out, 'Importing the HOSTKEY catalogue...');
+            self::say($out, $preview ? 'Previewing the HOSTKEY catalogue import (nothing is written)...'
+                : 'Importing the HOSTKEY catalogue...');
             $ini = $this->ini->content();
             if ($ini !== null) {
                 self::say($out, 'Found ' . $this->ini->path() . ' (used unless the addon settings say otherwise).');
             }
             $bridge = ($this->bridge)();
             self::say($out, 'Reading the presets from HOSTKEY and updating the WHMCS catalogue...');
-            $report = $bridge->result('cron.sync', ['source' => AddonModule::importSource($ini, false)]);
+            $source = ['source' => AddonModule::importSource($ini, false)];
+            $report = $bridge->result($preview ? 'addon.import-preview' : 'cron.sync', $source);
             $report = is_array($report) ? $report : [];
         } catch (Throwable $e) {
             self::say($err, ErrorReport::sentence('cron', $e));
@@ -88,6 +99,15 @@ final class CronCommand
         foreach (is_array($report['warnings'] ?? null) ? $report['warnings'] : [] as $warning) {
             if (is_scalar($warning)) {
                 self::say($out, 'Warning: ' . $warning);
+            }
+        }
+        if ($preview) {
+            foreach (is_array($report['changes'] ?? null) ? $report['changes'] : [] as $change) {
+                if (is_array($change) && count($change) === 3) {
+                    $text = static fn (mixed $v): string => is_scalar($v) ? (string) $v : '';
+                    [$what, $old, $new] = array_map($text, $change);
+                    self::say($out, '  ' . $what . ($old !== '' || $new !== '' ? ': ' . $old . ' -> ' . $new : ''));
+                }
             }
         }
         self::say($out, self::summaryLine($report, intdiv(hrtime(true) - $started, 1_000_000)));
