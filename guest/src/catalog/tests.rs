@@ -527,3 +527,35 @@ fn an_unchanged_product_is_not_reread_and_a_full_resync_repairs_hand_edits() {
         &before
     );
 }
+
+#[test]
+fn products_are_ordered_within_their_group_by_the_sort_setting() {
+    let mut many = catalogue();
+    let presets = many["presets"].as_array_mut().expect("list");
+    presets.clear();
+    for (id, name, price) in [(1, "vm.b", 7.0), (2, "vm.c", 3.0), (3, "vm.a", 5.0)] {
+        presets.push(json!({"id": id, "name": name, "active": 1, "price": {"NL": {"EUR": price}}, "OS": [], "soft": [], "traffic_plans": {}}));
+    }
+    for (sort, expected) in [
+        ("none", ["vm.b", "vm.c", "vm.a"]),
+        ("price_asc", ["vm.c", "vm.a", "vm.b"]),
+        ("price_desc", ["vm.b", "vm.a", "vm.c"]),
+        ("name_asc", ["vm.a", "vm.b", "vm.c"]),
+        ("name_desc", ["vm.c", "vm.b", "vm.a"]),
+    ] {
+        let mut db = whmcs();
+        set_import_setting(&mut db, "sort", "name", Value::text(sort));
+        import(&mut db, &many, Mode::Apply);
+        let names = rows(&db, "tblproducts", "name");
+        let orders = rows(&db, "tblproducts", "order");
+        let mut ranked: Vec<(i64, String)> = names
+            .iter()
+            .zip(&orders)
+            .map(|(n, o)| (o.parse().expect("order"), n.clone()))
+            .collect();
+        ranked.sort();
+        let got: Vec<String> = ranked.into_iter().map(|(_, n)| n).collect();
+        let want: Vec<String> = expected.iter().map(|p| format!("HKP-{p} (NL)")).collect();
+        assert_eq!(got, want, "sort {sort}");
+    }
+}
