@@ -33,18 +33,7 @@ fn column_of(
     ids: &[i64],
     extra: &[Condition],
 ) -> Result<BTreeSet<i64>, DbError> {
-    let mut out = BTreeSet::new();
-    for chunk in ids.chunks(super::rows::CHUNK) {
-        let mut select = Select::from(table, &[column]);
-        select.conditions = extra.to_vec();
-        select.conditions.push(Condition::in_list(
-            within,
-            chunk.iter().map(|i| Value::Int(*i)).collect(),
-        ));
-        let rows = w.db.select(&select)?;
-        out.extend((0..rows.len()).filter_map(|i| rows.get(i, column).as_int()));
-    }
-    Ok(out)
+    super::rows::distinct_in(w.db, table, column, (within, ids), extra)
 }
 
 fn clear_in(db: &mut dyn Db) -> Result<ClearReport, DbError> {

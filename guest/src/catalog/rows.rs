@@ -206,6 +206,29 @@ pub fn read(
     Ok(out)
 }
 
+/// The distinct integer values of `column` in the rows of `table` whose
+/// `within` is one of `ids` (and that meet `extra`), in chunked selects.
+pub fn distinct_in(
+    db: &mut dyn Db,
+    table: &str,
+    column: &str,
+    (within, ids): (&str, &[i64]),
+    extra: &[Condition],
+) -> Result<std::collections::BTreeSet<i64>, DbError> {
+    let mut out = std::collections::BTreeSet::new();
+    for chunk in ids.chunks(CHUNK) {
+        let mut select = Select::from(table, &[column]);
+        select.conditions = extra.to_vec();
+        select.conditions.push(Condition::in_list(
+            within,
+            chunk.iter().map(|i| Value::Int(*i)).collect(),
+        ));
+        let rows = db.select(&select)?;
+        out.extend((0..rows.len()).filter_map(|i| rows.get(i, column).as_int()));
+    }
+    Ok(out)
+}
+
 /// Writes, or in a dry run only counts what it would write; inserted rows
 /// then get negative stand-in ids so later phases can refer to them.
 pub struct Writer<'a, 'b> {

@@ -7,8 +7,7 @@ use super::super::rows::{Existing, Writer, int, read, text};
 use super::super::specs::{CONFIG_GROUPS, CONFIG_LINKS, OPTIONS, PRICING, SUBS};
 use super::super::target::{OptionKind, TargetProduct};
 use super::{Changes, Ids};
-use crate::capabilities::Db as _;
-use crate::capabilities::db::{Condition, DbError, Select, Value};
+use crate::capabilities::db::{Condition, DbError, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// HOSTKEY's id at the end of a sub-option name: `Ubuntu 22.04 (#187)` -> 187.
@@ -261,15 +260,14 @@ fn subs(
 
 /// Sub-option ids that a service has chosen (`tblhostingconfigoptions.optionid`).
 fn chosen_by_services(w: &mut Writer, sub_ids: &[i64]) -> Result<BTreeSet<i64>, DbError> {
-    let mut chosen = BTreeSet::new();
-    for chunk in positive(sub_ids.iter().copied()).chunks(super::super::rows::CHUNK) {
-        let select = Select::from("tblhostingconfigoptions", &["optionid"]).filter(
-            Condition::in_list("optionid", chunk.iter().map(|i| Value::Int(*i)).collect()),
-        );
-        let rows = w.db.select(&select)?;
-        chosen.extend((0..rows.len()).filter_map(|i| rows.get(i, "optionid").as_int()));
-    }
-    Ok(chosen)
+    let real = positive(sub_ids.iter().copied());
+    super::super::rows::distinct_in(
+        w.db,
+        "tblhostingconfigoptions",
+        "optionid",
+        ("optionid", &real),
+        &[],
+    )
 }
 
 #[cfg(test)]

@@ -2,11 +2,10 @@
 //! location). Inactive or vanished presets are retired while a live service
 //! uses them, hidden otherwise.
 
-use super::super::rows::{Existing, Writer, canon, int, read, text};
+use super::super::rows::{Existing, Writer, canon, distinct_in, int, read, text};
 use super::super::specs::{ENDED_STATES, MODULE_NAME, MODULE_RECORDS, PRODUCTS};
 use super::super::target::{ProductKey, TargetCatalogue, TargetProduct};
 use super::{Changes, Ids};
-use crate::capabilities::Db as _;
 use crate::capabilities::db::{Comparison, Condition, DbError, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -47,23 +46,18 @@ fn flags(e: &Existing) -> (i64, i64) {
 
 /// Product ids among `ids` that a live (not ended) service uses.
 fn live(w: &mut Writer, ids: &[i64]) -> Result<BTreeSet<i64>, DbError> {
-    let mut used = BTreeSet::new();
     let ended = Condition {
         column: "domainstatus".into(),
         comparison: Comparison::NotInList,
         values: ENDED_STATES.iter().map(|s| text(s)).collect(),
     };
-    for chunk in ids.chunks(super::super::rows::CHUNK) {
-        let select = crate::capabilities::db::Select::from("tblhosting", &["packageid"])
-            .filter(Condition::in_list(
-                "packageid",
-                chunk.iter().map(|i| Value::Int(*i)).collect(),
-            ))
-            .filter(ended.clone());
-        let rows = w.db.select(&select)?;
-        used.extend((0..rows.len()).filter_map(|i| rows.get(i, "packageid").as_int()));
-    }
-    Ok(used)
+    distinct_in(
+        w.db,
+        "tblhosting",
+        "packageid",
+        ("packageid", ids),
+        &[ended],
+    )
 }
 
 /// Returns every module product's (group id, visible) after the sync.
