@@ -13,7 +13,7 @@ mod products;
 
 use super::pricing::Currency;
 use super::rows::{Counting, Writer};
-use super::target::{ProductKey, TargetCatalogue};
+use super::target::{ProductKey, TargetCatalogue, TargetOption, TargetProduct};
 use crate::capabilities::db::DbError;
 use std::collections::BTreeMap;
 
@@ -56,6 +56,21 @@ struct Ids {
     group_hidden: BTreeMap<i64, i64>,
     /// Products created by this sync (they get slugs).
     created_products: std::collections::BTreeSet<i64>,
+}
+
+impl Ids {
+    /// The config group of a target product, once the phases know it.
+    fn config_group_of(&self, product: &TargetProduct) -> Option<i64> {
+        self.products
+            .get(&product.key)
+            .and_then(|pid| self.config_groups.get(pid))
+            .copied()
+    }
+
+    /// One of a product's dropdowns, in its config group `gid`.
+    fn option_of(&self, gid: i64, option: &TargetOption) -> Option<i64> {
+        self.options.get(&(gid, option.name.clone())).copied()
+    }
 }
 
 pub struct Outcome {

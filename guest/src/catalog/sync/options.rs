@@ -127,12 +127,7 @@ fn options(w: &mut Writer, products: &[&TargetProduct], ids: &mut Ids) -> Result
     let mut inserts = Vec::new();
     let mut inserted = Vec::new();
     for p in products {
-        let Some(gid) = ids
-            .products
-            .get(&p.key)
-            .and_then(|pid| ids.config_groups.get(pid))
-            .copied()
-        else {
+        let Some(gid) = ids.config_group_of(p) else {
             continue;
         };
         for option in &p.options {
@@ -185,16 +180,11 @@ fn subs(
     let mut inserts = Vec::new();
     let mut inserted = Vec::new();
     for p in products {
-        let Some(gid) = ids
-            .products
-            .get(&p.key)
-            .and_then(|pid| ids.config_groups.get(pid))
-            .copied()
-        else {
+        let Some(gid) = ids.config_group_of(p) else {
             continue;
         };
         for option in &p.options {
-            let Some(&oid) = ids.options.get(&(gid, option.name.clone())) else {
+            let Some(oid) = ids.option_of(gid, option) else {
                 continue;
             };
             for sub in &option.subs {

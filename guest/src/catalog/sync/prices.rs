@@ -78,15 +78,15 @@ pub(super) fn sync(
                 p.name.clone(),
             ));
         }
-        let Some(gid) = ids.config_groups.get(&pid) else {
+        let Some(gid) = ids.config_group_of(p) else {
             continue;
         };
         for option in &p.options {
-            let Some(oid) = ids.options.get(&(*gid, option.name.clone())) else {
+            let Some(oid) = ids.option_of(gid, option) else {
                 continue;
             };
             for sub in &option.subs {
-                let Some(&sid) = ids.subs.get(&(*oid, sub.hk_id)) else {
+                let Some(&sid) = ids.subs.get(&(oid, sub.hk_id)) else {
                     continue;
                 };
                 for (currency, cycles) in &sub.prices {
