@@ -2,7 +2,7 @@
 //! retired (their history stays valid); the rest go with their options,
 //! prices, custom fields and slugs; the module's groups go once empty.
 
-use super::rows::{Counting, Writer, int, read, text};
+use super::rows::{Counting, Writer, distinct_in, int, read, text};
 use super::specs::{
     CONFIG_LINKS, CUSTOM_FIELDS, GROUP_VISIBILITY, MODULE_NAME, MODULE_RECORDS, OPTIONS, PRODUCTS,
     SLUGS, SUBS,
@@ -24,18 +24,6 @@ fn values(ids: &BTreeSet<i64>) -> Vec<i64> {
     ids.iter().copied().collect()
 }
 
-/// The distinct values of `column` in rows of `table` where `within` in `ids`.
-fn column_of(
-    w: &mut Writer,
-    table: &str,
-    column: &str,
-    within: &str,
-    ids: &[i64],
-    extra: &[Condition],
-) -> Result<BTreeSet<i64>, DbError> {
-    super::rows::distinct_in(w.db, table, column, (within, ids), extra)
-}
-
 fn clear_in(db: &mut dyn Db) -> Result<ClearReport, DbError> {
     let mut counting = Counting::new(db);
     let mut w = Writer::new(&mut counting, false);
@@ -46,7 +34,7 @@ fn clear_in(db: &mut dyn Db) -> Result<ClearReport, DbError> {
         None,
     )?;
     let ids: Vec<i64> = products.iter().map(|p| p.id).collect();
-    let used = column_of(&mut w, "tblhosting", "packageid", "packageid", &ids, &[])?;
+    let used = distinct_in(w.db, "tblhosting", "packageid", ("packageid", &ids), &[])?;
     let retire: Vec<(i64, Vec<Value>)> = products
         .iter()
         .filter(|p| used.contains(&p.id))
@@ -64,30 +52,28 @@ fn clear_in(db: &mut dyn Db) -> Result<ClearReport, DbError> {
         .collect();
     let product_type = [Condition::eq("type", text("product"))];
 
-    let fields = column_of(
-        &mut w,
+    let fields = distinct_in(
+        w.db,
         CUSTOM_FIELDS.table,
         "id",
-        "relid",
-        &remove,
+        ("relid", &remove),
         &product_type,
     )?;
     w.delete_ids("tblcustomfieldsvalues", "fieldid", &values(&fields), &[])?;
     w.delete_ids(CUSTOM_FIELDS.table, "id", &values(&fields), &[])?;
 
-    let linked = column_of(&mut w, CONFIG_LINKS.table, "gid", "pid", &remove, &[])?;
+    let linked = distinct_in(w.db, CONFIG_LINKS.table, "gid", ("pid", &remove), &[])?;
     w.delete_ids(CONFIG_LINKS.table, "pid", &remove, &[])?;
-    let shared = column_of(
-        &mut w,
+    let shared = distinct_in(
+        w.db,
         CONFIG_LINKS.table,
         "gid",
-        "gid",
-        &values(&linked),
+        ("gid", &values(&linked)),
         &[],
     )?;
     let groups: Vec<i64> = linked.difference(&shared).copied().collect();
-    let options = column_of(&mut w, OPTIONS.table, "id", "gid", &groups, &[])?;
-    let subs = column_of(&mut w, SUBS.table, "id", "configid", &values(&options), &[])?;
+    let options = distinct_in(w.db, OPTIONS.table, "id", ("gid", &groups), &[])?;
+    let subs = distinct_in(w.db, SUBS.table, "id", ("configid", &values(&options)), &[])?;
     w.delete_ids(
         "tblpricing",
         "relid",

@@ -99,18 +99,10 @@ pub(super) fn sync(
     let mut matched = BTreeSet::new();
     for p in &target.products {
         let gid = ids.groups.get(&p.group_name).copied().unwrap_or(0);
-        let (hidden, retired) = match p.active {
-            true => (0, 0),
-            false => (1, 0),
-        };
         match by_key.get(&p.key) {
             Some(e) => {
                 matched.insert(e.id);
-                let (hidden, retired) = if !p.active && in_use.contains(&e.id) {
-                    (0, 1)
-                } else {
-                    (hidden, retired)
-                };
+                let (hidden, retired) = sale_state(p.active, in_use.contains(&e.id), 0);
                 let mut values = row(p, gid, hidden, retired);
                 if p.config_options[2].is_empty() {
                     let at = PRODUCTS.index("configoption3");
@@ -147,6 +139,7 @@ pub(super) fn sync(
                 after.insert(e.id, (gid, hidden == 0 && retired == 0));
             }
             None => {
+                let (hidden, retired) = sale_state(p.active, false, 0);
                 let mut values = row(p, gid, hidden, retired);
                 if p.config_options[2].is_empty() {
                     values[PRODUCTS.index("configoption3")] = text("0");
@@ -158,11 +151,7 @@ pub(super) fn sync(
     }
     // Module products the catalogue no longer has (or duplicates of one it has).
     for e in existing.iter().filter(|e| !matched.contains(&e.id)) {
-        let (hidden, retired) = if in_use.contains(&e.id) {
-            (0, 1)
-        } else {
-            (1, flags(e).1)
-        };
+        let (hidden, retired) = sale_state(false, in_use.contains(&e.id), flags(e).1);
         let gid = e.get(&PRODUCTS, "gid").as_int().unwrap_or(0);
         after.insert(e.id, (gid, hidden == 0 && retired == 0));
         if flags(e) != (hidden, retired) {
@@ -204,6 +193,17 @@ pub(super) fn sync(
     }
     w.insert(&MODULE_RECORDS, records)?;
     Ok(after)
+}
+
+/// (hidden, retired) of a module product: on sale while HOSTKEY offers it,
+/// retired while a live service uses it, hidden otherwise (`retired_now` is
+/// what a hidden product keeps in `retired`).
+fn sale_state(offered: bool, in_use: bool, retired_now: i64) -> (i64, i64) {
+    match (offered, in_use) {
+        (true, _) => (0, 0),
+        (false, true) => (0, 1),
+        (false, false) => (1, retired_now),
+    }
 }
 
 fn count_state(changes: &mut Changes, before: (i64, i64), after: (i64, i64)) {
