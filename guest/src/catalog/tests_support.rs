@@ -5,7 +5,6 @@ use super::specs::{
     SLUGS, SUBS,
 };
 use crate::capabilities::db::Value;
-use crate::schema::settings::MODULE;
 use crate::testing::{MemoryDb, ScriptedHttp};
 use serde_json::{Value as Json, json};
 
@@ -50,18 +49,7 @@ pub fn whmcs() -> MemoryDb {
             vec![Value::text("GBP"), Value::text("0.86000"), Value::Int(0)],
         ],
     );
-    db.seed(
-        "tbladdonmodules",
-        &["module", "setting", "value"],
-        vec![
-            vec![Value::text(MODULE), Value::text("apikey"), Value::text("k")],
-            vec![
-                Value::text(MODULE),
-                Value::text("apiurl"),
-                Value::text("http://127.0.0.1:9/"),
-            ],
-        ],
-    );
+    db.settings(&[("apikey", "k"), ("apiurl", "http://127.0.0.1:9/")]);
     crate::addon::activate::activate(&mut db).expect("activates");
     db
 }

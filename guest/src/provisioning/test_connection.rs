@@ -91,9 +91,7 @@ pub fn test_connection(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capabilities::db::Value;
     use crate::capabilities::http::HttpError;
-    use crate::schema::settings::MODULE;
     use crate::testing::{MemoryDb, RecordingPlatform, ScriptedHttp};
 
     const KEY: &str = "hk-secret-key-0123456789";
@@ -101,18 +99,7 @@ mod tests {
 
     fn configured_db() -> MemoryDb {
         let mut db = MemoryDb::whmcs();
-        db.seed(
-            "tbladdonmodules",
-            &["module", "setting", "value"],
-            vec![
-                vec![
-                    Value::text(MODULE),
-                    Value::text("apiurl"),
-                    Value::text("http://127.0.0.1:8099/api/"),
-                ],
-                vec![Value::text(MODULE), Value::text("apikey"), Value::text(KEY)],
-            ],
-        );
+        db.settings(&[("apiurl", "http://127.0.0.1:8099/api/"), ("apikey", KEY)]);
         db
     }
 

@@ -61,6 +61,16 @@ impl MemoryDb {
         self.insert(&insert).expect("seed rows fit the table");
     }
 
+    /// Stores this module's addon settings as WHMCS does (`tbladdonmodules`).
+    pub fn settings(&mut self, pairs: &[(&str, &str)]) {
+        let module = crate::schema::settings::MODULE;
+        let rows = pairs
+            .iter()
+            .map(|(k, v)| vec![Value::text(module), Value::text(*k), Value::text(*v)])
+            .collect();
+        self.seed("tbladdonmodules", &["module", "setting", "value"], rows);
+    }
+
     pub fn column(&self, table: &str, column: &str) -> Vec<Value> {
         let Some(t) = self.tables.get(table) else {
             return Vec::new();
