@@ -6,6 +6,7 @@ pub mod group;
 pub mod import;
 pub mod outcome;
 pub mod preset;
+pub mod price_list;
 pub mod pricing;
 pub mod rows;
 pub mod settings;

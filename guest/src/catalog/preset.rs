@@ -1,6 +1,7 @@
 //! `presets/info` as the API sends it; lenient where the API is loose
 //! (numbers that arrive as strings, missing fields), strict on money.
 
+use super::price_list::PriceList;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -13,7 +14,7 @@ pub struct Choice {
     pub id: i64,
     pub name: String,
     /// Monthly add-on price per currency code.
-    pub price: BTreeMap<String, Decimal>,
+    pub price: PriceList,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,20 +22,50 @@ pub struct Preset {
     pub id: i64,
     pub name: String,
     pub active: bool,
-    /// location -> currency code -> monthly price; its keys are the locations sold.
-    pub price: BTreeMap<String, BTreeMap<String, Decimal>>,
-    pub cpu: String,
-    pub cpu_name: String,
-    pub cpu_ghz: String,
-    pub ram: String,
-    pub hdd: String,
-    pub disk_type: String,
-    pub gpu: String,
+    /// (location, monthly price per currency) in the API's order; the
+    /// locations are the ones sold.
+    pub price: Vec<(String, PriceList)>,
+    /// The specs as the API spells them; `None` when the field is absent or
+    /// null (the public module prints "None" for those in its config options).
+    pub cpu: Option<String>,
+    pub cpu_name: Option<String>,
+    pub cpu_ghz: Option<String>,
+    pub ram: Option<String>,
+    pub hdd: Option<String>,
+    pub disk_type: Option<String>,
+    pub gpu: Option<String>,
     pub description: String,
     pub server_type: String,
     pub os: Vec<Choice>,
     pub soft: Vec<Choice>,
     pub traffic_plans: BTreeMap<String, Vec<Choice>>,
+}
+
+impl Preset {
+    /// The monthly prices of one location.
+    pub fn price_in(&self, location: &str) -> Option<&PriceList> {
+        self.price
+            .iter()
+            .find(|(loc, _)| loc == location)
+            .map(|(_, p)| p)
+    }
+
+    pub fn price_in_mut(&mut self, location: &str) -> Option<&mut PriceList> {
+        self.price
+            .iter_mut()
+            .find(|(loc, _)| loc == location)
+            .map(|(_, p)| p)
+    }
+
+    /// The public module's sort key: the first price of the first location,
+    /// as the API lists them.
+    pub fn first_price(&self) -> Decimal {
+        self.price
+            .first()
+            .and_then(|(_, p)| p.first())
+            .map(|(_, amount)| amount)
+            .unwrap_or_default()
+    }
 }
 
 /// Why the catalogue answer cannot be used.
@@ -77,14 +108,30 @@ struct RawPreset {
     traffic_plans: Json,
 }
 
-/// Text of a scalar; numbers keep the API's spelling.
+/// Text of a scalar as PHP prints it (the public module stored these
+/// strings): numbers in their shortest form (`2.0` is "2"), `true` is "1",
+/// `false` and null are "".
 pub fn text(json: &Json) -> String {
     match json {
         Json::String(s) => s.trim().to_string(),
-        Json::Number(n) => n.to_string(),
-        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => number_text(n),
+        Json::Bool(true) => "1".into(),
         _ => String::new(),
     }
+}
+
+fn number_text(n: &serde_json::Number) -> String {
+    if n.is_f64() {
+        if let Ok(d) = Decimal::from_str(&n.to_string()) {
+            return d.normalize().to_string();
+        }
+    }
+    n.to_string()
+}
+
+/// `Some(text)` when the field is present and not null (PHP's `isset`).
+fn present(json: &Json) -> Option<String> {
+    (!json.is_null()).then(|| text(json))
 }
 
 fn integer(json: &Json) -> Option<i64> {
@@ -116,7 +163,7 @@ pub fn money(json: &Json) -> Option<Decimal> {
         .ok()
 }
 
-fn price_map(json: &Json) -> BTreeMap<String, Decimal> {
+fn price_map(json: &Json) -> PriceList {
     json.as_object()
         .map(|m| {
             m.iter()
@@ -149,17 +196,14 @@ impl TryFrom<RawPreset> for Preset {
     fn try_from(raw: RawPreset) -> Result<Self, Self::Error> {
         let id = integer(&raw.id)
             .ok_or_else(|| CatalogueError(format!("a preset has no usable id ({})", raw.id)))?;
-        let price = raw
-            .price
-            .as_object()
-            .map(|locations| {
-                locations
-                    .iter()
-                    .map(|(loc, prices)| (loc.trim().to_ascii_uppercase(), price_map(prices)))
-                    .filter(|(loc, prices)| !loc.is_empty() && !prices.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut price: Vec<(String, PriceList)> = Vec::new();
+        for (loc, prices) in raw.price.as_object().into_iter().flatten() {
+            let loc = loc.trim().to_ascii_uppercase();
+            let prices = price_map(prices);
+            if !loc.is_empty() && !prices.is_empty() && !price.iter().any(|(l, _)| *l == loc) {
+                price.push((loc, prices));
+            }
+        }
         let traffic_plans = raw
             .traffic_plans
             .as_object()
@@ -174,13 +218,13 @@ impl TryFrom<RawPreset> for Preset {
             name: text(&raw.name),
             active: truthy(&raw.active),
             price,
-            cpu: text(&raw.cpu),
-            cpu_name: text(&raw.cpu_name),
-            cpu_ghz: text(&raw.cpu_ghz),
-            ram: text(&raw.ram),
-            hdd: text(&raw.hdd),
-            disk_type: text(&raw.disk_type),
-            gpu: text(&raw.gpu),
+            cpu: present(&raw.cpu),
+            cpu_name: present(&raw.cpu_name),
+            cpu_ghz: present(&raw.cpu_ghz),
+            ram: present(&raw.ram),
+            hdd: present(&raw.hdd),
+            disk_type: present(&raw.disk_type),
+            gpu: present(&raw.gpu),
             description: text(&raw.description),
             server_type: text(&raw.server_type),
             os: choices(&raw.os),
@@ -222,10 +266,14 @@ mod tests {
         let p = &presets[0];
         assert_eq!(p.id, 108);
         assert!(p.active);
-        assert_eq!(p.hdd, "2x960");
-        assert_eq!(p.price.keys().collect::<Vec<_>>(), ["FI", "NL"]);
-        assert_eq!(p.price["NL"]["EUR"], Decimal::from_str("4.1").expect("dec"));
-        assert_eq!(p.price["FI"]["USD"].to_string(), "5.05");
+        assert_eq!(p.hdd.as_deref(), Some("2x960"));
+        assert_eq!(p.gpu, None);
+        let locations: Vec<&str> = p.price.iter().map(|(l, _)| l.as_str()).collect();
+        assert_eq!(locations, ["NL", "FI"], "the API's order is kept");
+        assert_eq!(p.first_price(), Decimal::from_str("4.1").expect("dec"));
+        let fi = p.price_in("FI").expect("FI");
+        assert_eq!(fi.get("USD").map(|d| d.to_string()), Some("5.05".into()));
+        assert_eq!(fi.first().map(|(c, _)| c), Some("EUR"));
         assert_eq!(p.os.len(), 1);
         assert_eq!(p.traffic_plans["NL"][0].id, 25);
     }

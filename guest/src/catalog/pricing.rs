@@ -4,6 +4,8 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::str::FromStr;
 
+pub use super::price_list::PriceList;
+
 /// A row of `tblcurrencies`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Currency {
@@ -85,7 +87,15 @@ pub fn cents(amount: Decimal) -> Decimal {
     amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// Decimal places kept before a price is rounded to its step. A conversion
+/// through exchange rates can leave 1,373.62499…9 where the exact result is
+/// 1,373.625 (28 significant digits run out); fixing the price to 10 places
+/// first makes exact results exact, as PHP's `round()` does for the public
+/// module with its pre-rounding.
+pub const EXACT_PLACES: u32 = 10;
+
 pub fn round(amount: Decimal, rounding: Rounding) -> Decimal {
+    let amount = amount.round_dp_with_strategy(EXACT_PLACES, RoundingStrategy::MidpointAwayFromZero);
     let stepped = match rounding {
         Rounding::None => amount,
         Rounding::Steps(k) => {
@@ -104,36 +114,33 @@ pub fn convert(amount: Decimal, from: &Currency, to: &Currency) -> Option<Decima
     if from.rate.is_zero() {
         return None;
     }
-    Some(amount / from.rate * to.rate)
+    // Multiply before dividing: 11.88 EUR at 0.92 into RUB at 92.5 stays exact.
+    Some(amount * to.rate / from.rate)
 }
 
 /// A base price in currency `to`: the API's own price in that currency if it
-/// gave one, else the price in `preferred` (the currency asked for), else the
-/// first price in a WHMCS currency, converted.
-pub fn base_price(
-    prices: &std::collections::BTreeMap<String, Decimal>,
-    to: &Currency,
-    preferred: &Currency,
-    currencies: &[Currency],
-) -> Option<Decimal> {
+/// gave one, else the first price it lists, converted (the public module's
+/// rule; the API lists the currency it was asked for first).
+pub fn base_price(prices: &PriceList, to: &Currency, currencies: &[Currency]) -> Option<Decimal> {
     if let Some(own) = prices.get(&to.code) {
-        return Some(*own);
+        return Some(own);
     }
-    if let Some(amount) = prices.get(&preferred.code) {
-        return convert(*amount, preferred, to);
-    }
-    prices.iter().find_map(|(code, amount)| {
-        let from = currencies.iter().find(|c| &c.code == code)?;
-        convert(*amount, from, to)
-    })
+    let (code, amount) = prices.first()?;
+    let from = currencies.iter().find(|c| c.code == code)?;
+    convert(amount, from, to)
 }
 
+/// The base price with the markup. A free base stays free: a fixed markup is
+/// not charged for a price of 0 (the public module's rule).
 pub fn with_markup(
     base: Decimal,
     markup: &Markup,
     to: &Currency,
     currencies: &[Currency],
 ) -> Option<Decimal> {
+    if base.is_zero() {
+        return Some(base);
+    }
     match markup {
         Markup::Percent(percent) => Some(base * (Decimal::ONE + *percent / Decimal::ONE_HUNDRED)),
         Markup::Fixed { amount, currency } => {
@@ -156,15 +163,17 @@ pub fn product_cycles(monthly: Decimal, rounding: Rounding) -> CyclePrices {
     }
 }
 
-/// An option's cycles: its monthly price times the months, no discount.
-pub fn option_cycles(monthly: Decimal) -> CyclePrices {
+/// An option's cycles: its monthly price times the months, no discount,
+/// rounded to the same step as products; two- and three-year cycles are not
+/// offered (the public module's rules, so an adopted catalogue keeps its prices).
+pub fn option_cycles(monthly: Decimal, rounding: Rounding) -> CyclePrices {
     CyclePrices {
-        monthly: cents(monthly),
-        quarterly: cents(monthly * Decimal::from(3)),
-        semiannually: cents(monthly * Decimal::from(6)),
-        annually: cents(monthly * Decimal::from(12)),
-        biennially: Decimal::ZERO,
-        triennially: Decimal::ZERO,
+        monthly: round(monthly, rounding),
+        quarterly: round(monthly * Decimal::from(3), rounding),
+        semiannually: round(monthly * Decimal::from(6), rounding),
+        annually: round(monthly * Decimal::from(12), rounding),
+        biennially: not_offered(),
+        triennially: not_offered(),
     }
 }
 
@@ -229,7 +238,6 @@ mod tests {
         let base = base_price(
             &[("EUR".to_string(), dec("10"))].into(),
             &gbp(),
-            &eur(),
             &[eur(), usd(), gbp()],
         )
         .expect("converted");
@@ -255,9 +263,62 @@ mod tests {
         ]
         .into();
         assert_eq!(
-            base_price(&prices, &usd(), &eur(), &[eur(), usd()]),
+            base_price(&prices, &usd(), &[eur(), usd()]),
             Some(dec("11.99"))
         );
+    }
+
+    #[test]
+    fn a_price_exactly_on_a_half_step_rounds_away_from_zero() {
+        // 11.88 EUR +15 % in RUB (EUR 0.92, RUB 92.5 per USD) is exactly
+        // 1,373.625: 1,373.75 at 0.25 steps, as the public module stores it.
+        let eur = Currency {
+            id: 1,
+            code: "EUR".into(),
+            rate: dec("0.92"),
+            default: false,
+        };
+        let rub = Currency {
+            id: 2,
+            code: "RUB".into(),
+            rate: dec("92.5"),
+            default: false,
+        };
+        let all = [eur.clone(), rub.clone()];
+        let base = base_price(&[("EUR".to_string(), dec("11.88"))].into(), &rub, &all)
+            .expect("converted");
+        let marked = with_markup(base, &Markup::Percent(dec("15")), &rub, &all).expect("markup");
+        assert_eq!(product_cycles(marked, Rounding::Steps(4)).monthly, dec("1373.75"));
+        assert_eq!(product_cycles(marked, Rounding::None).monthly, dec("1373.63"));
+        // Dividing first would leave 1,373.62499…9 and round down to 1,373.50.
+        let divided_first = dec("11.88") / dec("0.92") * dec("92.5") * dec("1.15");
+        assert_ne!(divided_first, dec("1373.625"));
+        assert_eq!(round(divided_first, Rounding::Steps(4)), dec("1373.75"));
+    }
+
+    #[test]
+    fn options_use_the_product_step_and_offer_no_long_cycles() {
+        let c = option_cycles(dec("7.96296"), Rounding::Steps(4));
+        assert_eq!(
+            c.as_array().map(|d| format!("{d:.2}")),
+            ["8.00", "24.00", "47.75", "95.50", "-1.00", "-1.00"]
+        );
+        let exact = option_cycles(dec("7.96296"), Rounding::None);
+        assert_eq!(exact.monthly, dec("7.96"));
+        assert_eq!(exact.annually, dec("95.56"));
+    }
+
+    #[test]
+    fn a_free_base_stays_free_under_a_fixed_markup() {
+        let fixed = Markup::Fixed {
+            amount: dec("5"),
+            currency: "EUR".into(),
+        };
+        assert_eq!(
+            with_markup(Decimal::ZERO, &fixed, &eur(), &[eur()]),
+            Some(Decimal::ZERO)
+        );
+        assert_eq!(with_markup(dec("1"), &fixed, &eur(), &[eur()]), Some(dec("6")));
     }
 
     #[test]

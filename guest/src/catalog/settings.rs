@@ -34,6 +34,28 @@ impl SortOrder {
         }
     }
 
+    /// The public module stores the choice as an index in `amount`; any
+    /// other number means price_asc, as it reads it.
+    pub fn from_index(index: i64) -> Self {
+        match index {
+            1 => SortOrder::PriceDesc,
+            2 => SortOrder::NameAsc,
+            3 => SortOrder::NameDesc,
+            4 => SortOrder::None,
+            _ => SortOrder::PriceAsc,
+        }
+    }
+
+    pub fn index(self) -> i64 {
+        match self {
+            SortOrder::PriceAsc => 0,
+            SortOrder::PriceDesc => 1,
+            SortOrder::NameAsc => 2,
+            SortOrder::NameDesc => 3,
+            SortOrder::None => 4,
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             SortOrder::None => "none",
@@ -77,9 +99,71 @@ impl Default for ImportSettings {
                 .collect(),
             rounding: Rounding::None,
             welcome_email: 0,
-            sort: SortOrder::None,
+            sort: SortOrder::PriceAsc,
             option_markup: false,
             include_ru: false,
+        }
+    }
+}
+
+/// Our own settings' rows; `group` is varchar(8) in the public module's table.
+const OPTION_MARKUP_ROW: &str = "options";
+const RU_ROW: &str = "ru";
+
+/// The public module's label of a group's row.
+pub fn group_label(group: ServerGroup) -> &'static str {
+    match group {
+        ServerGroup::Vps => "Import VPS products",
+        ServerGroup::Bm => "Import Bare metal products",
+        ServerGroup::Gpu => "Import GPU products",
+    }
+}
+
+/// One row of the settings table, as written.
+struct SettingRow {
+    group: &'static str,
+    label: &'static str,
+    currency: String,
+    amount: Value,
+    active: i64,
+    /// Written even when off (the public module's own rows).
+    always: bool,
+}
+
+/// `4.00` (our decimal column) or `4` (the public module's integer column) -> "4".
+fn whole_number(text: &str) -> String {
+    Decimal::from_str(text.trim())
+        .map(|d| d.normalize().to_string())
+        .unwrap_or_else(|_| text.trim().to_string())
+}
+
+/// A whole amount as an integer (the public module's column is an integer),
+/// a fraction as decimal text (our own column keeps it).
+fn amount_value(amount: Decimal) -> Value {
+    let amount = amount.normalize();
+    if amount.scale() == 0 {
+        if let Ok(whole) = i64::try_from(amount.mantissa()) {
+            return Value::Int(whole);
+        }
+    }
+    Value::text(amount.to_string())
+}
+
+/// The public module's `import.ini` section `[markup]`: `vps = 10 %`,
+/// `bm = 5 USD`; a group that is not listed is not imported.
+fn public_module_markup(raw: &mut RawSettings, markup: &BTreeMap<String, String>) {
+    for group in ServerGroup::ALL {
+        let section = raw.entry(group.key().to_string()).or_default();
+        match markup.get(group.key()) {
+            Some(value) => {
+                let mut parts = value.split_whitespace();
+                section.insert("import".into(), "1".into());
+                section.insert("markup".into(), parts.next().unwrap_or("0").into());
+                section.insert("unit".into(), parts.next().unwrap_or("%").into());
+            }
+            None => {
+                section.insert("import".into(), "0".into());
+            }
         }
     }
 }
@@ -160,7 +244,9 @@ impl ImportSettings {
                 other => {
                     return Err(invalid(
                         "\"rounding\"",
-                        format!("must be none, 0.1, 0.25, 0.5 or 1, not {other}"),
+                        format!(
+                            "must be 0 (none), 10 or 0.1, 4 or 0.25, 2 or 0.5, or 1, not {other}"
+                        ),
                     ));
                 }
             };
@@ -199,7 +285,9 @@ impl ImportSettings {
         Ok(settings)
     }
 
-    /// The original's rows: (group, name, currency, amount, active).
+    /// The public module's rows (group, name, currency, amount, active):
+    /// `name` is only a label; every value is in `amount` (markup, the
+    /// rounding factor k, the template id, the sort index).
     pub fn load(db: &mut dyn Db, currencies: &[Currency]) -> ModuleResult<Self> {
         let rows = db.select(&Select::from(
             IMPORT_SETTINGS_TABLE,
@@ -210,34 +298,23 @@ impl ImportSettings {
             let group = rows.get(i, "group").as_text();
             let amount = rows.get(i, "amount").as_text();
             let active = rows.get(i, "active").as_text();
-            let name = rows.get(i, "name").as_text();
+            let whole = || whole_number(&amount);
             let general = raw.entry("general".into()).or_default();
             match group.as_str() {
                 "round" => {
-                    let setting = Value::text(amount.clone()).as_int().unwrap_or(-1);
-                    let step = match setting {
-                        10 => "0.1",
-                        4 => "0.25",
-                        2 => "0.5",
-                        1 => "1",
-                        0 => "0",
-                        _ => amount.as_str(),
-                    };
-                    general.insert("round".into(), step.to_string());
+                    general.insert("round".into(), whole());
                 }
                 "template" => {
-                    general.insert(
-                        "template".into(),
-                        amount.split('.').next().unwrap_or_default().to_string(),
-                    );
+                    general.insert("template".into(), whole());
                 }
                 "sort" => {
-                    general.insert("sort".into(), name);
+                    let index = whole().parse().unwrap_or(0);
+                    general.insert("sort".into(), SortOrder::from_index(index).key().into());
                 }
-                "optionmarkup" => {
+                OPTION_MARKUP_ROW => {
                     general.insert("option_markup".into(), active);
                 }
-                "ru" => {
+                RU_ROW => {
                     general.insert("include_ru".into(), active);
                 }
                 other if ServerGroup::from_key(other).is_some() => {
@@ -286,9 +363,12 @@ impl ImportSettings {
         Self::from_raw(&raw, currencies)
     }
 
-    /// Stores the settings in the original's rows, one per group, in one transaction.
+    /// Stores the settings in the public module's rows, in one transaction:
+    /// an existing row keeps its label and gets `currency`, `amount` and
+    /// `active` (what the public module's own save writes), so a downgrade
+    /// reads them as it wrote them. The two settings of our own get a row
+    /// only once they are switched on.
     pub fn save(&self, db: &mut dyn Db) -> ModuleResult<()> {
-        let rows = self.rows();
         crate::capabilities::db::in_transaction(db, |db| {
             let existing = db.select(&Select::from(IMPORT_SETTINGS_TABLE, &["id", "group"]))?;
             let ids: BTreeMap<String, i64> = (0..existing.len())
@@ -300,35 +380,40 @@ impl ImportSettings {
                     ))
                 })
                 .collect();
-            let columns: Vec<String> = ["name", "currency", "amount", "active"]
-                .map(String::from)
-                .to_vec();
             let mut updates = Vec::new();
             let mut inserts = Vec::new();
-            for (group, values) in rows {
-                match ids.get(group) {
-                    Some(id) => {
-                        updates.push(std::iter::once(Value::Int(*id)).chain(values).collect())
-                    }
-                    None => {
-                        inserts.push(std::iter::once(Value::text(group)).chain(values).collect())
-                    }
+            for row in self.rows() {
+                match ids.get(row.group) {
+                    Some(id) => updates.push(vec![
+                        Value::Int(*id),
+                        Value::text(row.currency),
+                        row.amount,
+                        Value::Int(row.active),
+                    ]),
+                    None if row.always || row.active == 1 => inserts.push(vec![
+                        Value::text(row.group),
+                        Value::text(row.label),
+                        Value::text(row.currency),
+                        row.amount,
+                        Value::Int(row.active),
+                    ]),
+                    None => {}
                 }
             }
             if !updates.is_empty() {
                 db.update_rows(&crate::capabilities::db::UpdateRows {
                     table: IMPORT_SETTINGS_TABLE.into(),
                     key: "id".into(),
-                    columns: columns.clone(),
+                    columns: ["currency", "amount", "active"].map(String::from).to_vec(),
                     rows: updates,
                 })?;
             }
             if !inserts.is_empty() {
-                let mut with_group = vec!["group".to_string()];
-                with_group.extend(columns);
                 db.insert(&crate::capabilities::db::Insert {
                     table: IMPORT_SETTINGS_TABLE.into(),
-                    columns: with_group,
+                    columns: ["group", "name", "currency", "amount", "active"]
+                        .map(String::from)
+                        .to_vec(),
                     rows: inserts,
                 })?;
             }
@@ -336,8 +421,8 @@ impl ImportSettings {
         })
     }
 
-    /// (group, [name, currency, amount, active]) in the original's layout.
-    fn rows(&self) -> Vec<(&'static str, Vec<Value>)> {
+    /// Every row in the public module's layout.
+    fn rows(&self) -> Vec<SettingRow> {
         let mut rows = Vec::new();
         for group in ServerGroup::ALL {
             let settings = &self.groups[&group];
@@ -345,58 +430,46 @@ impl ImportSettings {
                 Markup::Percent(p) => ("%".to_string(), *p),
                 Markup::Fixed { amount, currency } => (currency.clone(), *amount),
             };
-            rows.push((
-                group.key(),
-                vec![
-                    Value::text(group.title()),
-                    Value::text(currency),
-                    Value::text(amount.to_string()),
-                    Value::Int(i64::from(settings.import)),
-                ],
-            ));
+            rows.push(SettingRow {
+                group: group.key(),
+                label: group_label(group),
+                currency,
+                amount: amount_value(amount),
+                active: i64::from(settings.import),
+                always: true,
+            });
         }
-        let flag_row = |name: &str, on: bool| {
-            vec![
-                Value::text(name),
-                Value::text(""),
-                Value::Int(0),
-                Value::Int(i64::from(on)),
-            ]
+        let general = |group, label, amount: i64| SettingRow {
+            group,
+            label,
+            currency: String::new(),
+            amount: Value::Int(amount),
+            active: 1,
+            always: true,
         };
-        rows.push((
-            "round",
-            vec![
-                Value::text("round"),
-                Value::text(""),
-                Value::Int(self.rounding.setting()),
-                Value::Int(1),
-            ],
+        rows.push(general("round", "Round price to", self.rounding.setting()));
+        rows.push(general("template", "Email template", self.welcome_email));
+        rows.push(general("sort", "Product sorting", self.sort.index()));
+        let flag = |group, label, on: bool| SettingRow {
+            group,
+            label,
+            currency: String::new(),
+            amount: Value::Int(0),
+            active: i64::from(on),
+            always: false,
+        };
+        rows.push(flag(
+            OPTION_MARKUP_ROW,
+            "Markup on options",
+            self.option_markup,
         ));
-        rows.push((
-            "template",
-            vec![
-                Value::text("template"),
-                Value::text(""),
-                Value::Int(self.welcome_email),
-                Value::Int(1),
-            ],
-        ));
-        rows.push((
-            "sort",
-            vec![
-                Value::text(self.sort.key()),
-                Value::text(""),
-                Value::Int(0),
-                Value::Int(1),
-            ],
-        ));
-        rows.push(("optionmarkup", flag_row("optionmarkup", self.option_markup)));
-        rows.push(("ru", flag_row("ru", self.include_ru)));
+        rows.push(flag(RU_ROW, "Import RU location", self.include_ru));
         rows
     }
 
     /// `import.ini`: sections `[vps]`, `[bm]`, `[gpu]` (import, markup, unit) and
-    /// `[general]` (round, template, sort, option_markup, include_ru).
+    /// `[general]` (round, template, sort, option_markup, include_ru); or the
+    /// public module's `[general]` + `[markup]` layout, read the way it reads it.
     pub fn from_ini(text: &str, currencies: &[Currency]) -> ModuleResult<Self> {
         let mut raw = RawSettings::new();
         let mut section = String::from("general");
@@ -419,6 +492,9 @@ impl ImportSettings {
             raw.entry(section.clone())
                 .or_default()
                 .insert(key.trim().to_ascii_lowercase(), value);
+        }
+        if let Some(markup) = raw.remove("markup") {
+            public_module_markup(&mut raw, &markup);
         }
         Self::from_raw(&raw, currencies)
     }
@@ -463,6 +539,44 @@ mod tests {
     }
 
     #[test]
+    fn reads_the_public_modules_ini() {
+        let ini = "[general]\n; 4 to 0.25, 0.5, 0.75\nround = 4\ntemplate = 0\nsort = name_desc\n[markup]\nvps = 15 %\nbm = 5 USD\n";
+        let s = ImportSettings::from_ini(ini, &currencies()).expect("valid");
+        assert_eq!(s.rounding, Rounding::Steps(4));
+        assert_eq!(s.sort, SortOrder::NameDesc);
+        assert_eq!(
+            s.groups[&ServerGroup::Vps].markup,
+            Markup::Percent(Decimal::from(15))
+        );
+        assert_eq!(
+            s.groups[&ServerGroup::Bm].markup,
+            Markup::Fixed {
+                amount: Decimal::from(5),
+                currency: "USD".into()
+            }
+        );
+        assert!(!s.groups[&ServerGroup::Gpu].import, "not listed: not imported");
+    }
+
+    #[test]
+    fn sort_index_as_the_public_module_reads_it() {
+        let read: Vec<&str> = (-1..=6).map(|i| SortOrder::from_index(i).key()).collect();
+        assert_eq!(
+            read,
+            ["price_asc", "price_asc", "price_desc", "name_asc", "name_desc", "none", "price_asc", "price_asc"]
+        );
+        for order in [
+            SortOrder::PriceAsc,
+            SortOrder::PriceDesc,
+            SortOrder::NameAsc,
+            SortOrder::NameDesc,
+            SortOrder::None,
+        ] {
+            assert_eq!(SortOrder::from_index(order.index()), order);
+        }
+    }
+
+    #[test]
     fn bad_values_name_their_field() {
         let cases = [
             (
@@ -479,7 +593,7 @@ mod tests {
             ),
             (
                 "[general]\nround = 0.3\n",
-                "The import setting \"rounding\" must be none, 0.1, 0.25, 0.5 or 1, not 0.3.",
+                "The import setting \"rounding\" must be 0 (none), 10 or 0.1, 4 or 0.25, 2 or 0.5, or 1, not 0.3.",
             ),
             (
                 "[gpu]\nmarkup = lots\n",

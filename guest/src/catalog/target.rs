@@ -3,6 +3,7 @@
 
 use super::group::ServerGroup;
 use super::preset::{Choice, Preset};
+use super::price_list::PriceList;
 use super::pricing::{self, Currency, CyclePrices, Markup};
 use super::settings::{ImportSettings, SortOrder};
 use rust_decimal::Decimal;
@@ -61,6 +62,8 @@ pub struct TargetProduct {
     pub key: ProductKey,
     pub group_name: String,
     pub preset_name: String,
+    /// `<preset> (<LOC>)`
+    pub label: String,
     pub server_type: String,
     pub name: String,
     pub description: String,
@@ -85,56 +88,70 @@ pub struct TargetCatalogue {
     pub warnings: Vec<String>,
 }
 
+/// The soft choice that installs nothing, named as the public module names
+/// it (no `(#0)`), so its row and the clients' choices of it are adopted.
+pub const DO_NOT_INSTALL: &str = "Do not install";
+
 fn sub_name(choice: &Choice) -> String {
-    format!("{} (#{})", choice.name, choice.id)
+    if choice.id == 0 {
+        choice.name.clone()
+    } else {
+        format!("{} (#{})", choice.name, choice.id)
+    }
 }
 
+fn truthy(value: &Option<String>) -> bool {
+    value.as_deref().is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// The product description as the public module writes it: one
+/// `<strong>Label:</strong> value` line per spec the API gave.
 fn description(p: &Preset) -> String {
     let mut lines = Vec::new();
-    let mut cpu = vec![];
-    if !p.cpu_name.is_empty() {
-        cpu.push(p.cpu_name.clone());
+    if let Some(cpu_name) = &p.cpu_name {
+        lines.push(format!("<strong>CPU:</strong> {cpu_name}"));
     }
-    if !p.cpu.is_empty() {
-        cpu.push(format!("{} cores", p.cpu));
+    let mut labels = Vec::new();
+    let mut values = Vec::new();
+    if truthy(&p.cpu) {
+        labels.push("Cores");
+        values.push(format!("{} cores", p.cpu.as_deref().unwrap_or_default()));
     }
-    if !p.cpu_ghz.is_empty() {
-        cpu.push(format!("{} GHz", p.cpu_ghz));
+    if let Some(ghz) = &p.cpu_ghz {
+        labels.push("GHz");
+        values.push(format!("{ghz}GHz"));
     }
-    if !cpu.is_empty() {
-        lines.push(format!("CPU: {}", cpu.join(", ")));
+    if !values.is_empty() {
+        lines.push(format!(
+            "<strong>{}:</strong> {}",
+            labels.join(" / "),
+            values.join(" / ")
+        ));
     }
-    if !p.ram.is_empty() {
-        lines.push(format!("RAM: {} GB", p.ram));
+    if let Some(ram) = &p.ram {
+        lines.push(format!("<strong>RAM:</strong> {ram}GB"));
     }
-    lines.push(format!("Disk: {}", disk(p)));
-    if !p.gpu.is_empty() {
-        lines.push(format!("GPU: {}", p.gpu));
+    if let Some(disk) = &p.disk_type {
+        lines.push(format!("<strong>Disk:</strong> {disk}"));
+    } else if truthy(&p.hdd) {
+        lines.push(format!(
+            "<strong>Disk:</strong> {}GB",
+            p.hdd.as_deref().unwrap_or_default()
+        ));
+    }
+    if truthy(&p.gpu) {
+        lines.push(format!(
+            "<strong>GPU:</strong> {}",
+            p.gpu.as_deref().unwrap_or_default()
+        ));
     }
     lines.join("\n")
 }
 
-fn disk(p: &Preset) -> String {
-    if p.disk_type.is_empty() {
-        format!("{} GB", p.hdd)
-    } else {
-        p.disk_type.clone()
-    }
-}
-
-fn tagline(p: &Preset) -> String {
-    let mut parts = Vec::new();
-    if !p.cpu.is_empty() {
-        parts.push(format!("{} CPU", p.cpu));
-    }
-    if !p.ram.is_empty() {
-        parts.push(format!("{} GB RAM", p.ram));
-    }
-    parts.push(disk(p));
-    if !p.gpu.is_empty() {
-        parts.push(p.gpu.clone());
-    }
-    parts.join(" / ")
+/// configoption4..7 as the public module stores them: "None" for a spec the
+/// API did not give.
+fn spec(value: &Option<String>) -> String {
+    value.clone().unwrap_or_else(|| "None".into())
 }
 
 /// Everything the computation needs besides the presets.
@@ -147,7 +164,7 @@ pub struct Inputs<'a> {
 }
 
 fn prices_for(
-    monthly: &std::collections::BTreeMap<String, Decimal>,
+    monthly: &PriceList,
     inputs: &Inputs,
     markup: Option<&Markup>,
     product: bool,
@@ -157,12 +174,7 @@ fn prices_for(
         let base = if monthly.is_empty() {
             Decimal::ZERO
         } else {
-            pricing::base_price(
-                monthly,
-                currency,
-                inputs.reseller_currency,
-                inputs.currencies,
-            )?
+            pricing::base_price(monthly, currency, inputs.currencies)?
         };
         let marked = match markup {
             Some(m) => pricing::with_markup(base, m, currency, inputs.currencies)?,
@@ -171,7 +183,7 @@ fn prices_for(
         let cycles = if product {
             pricing::product_cycles(marked, inputs.settings.rounding)
         } else {
-            pricing::option_cycles(marked)
+            pricing::option_cycles(marked, inputs.settings.rounding)
         };
         rows.push((currency.id, cycles));
     }
@@ -189,12 +201,13 @@ fn option(
     if kind == OptionKind::Soft {
         let none = Choice {
             id: 0,
-            name: "Do not install".into(),
+            name: DO_NOT_INSTALL.into(),
             price: Default::default(),
         };
-        subs.push((none, 0));
+        subs.push((none, 1));
     }
-    let offset = subs.len() as i64;
+    // 1-based, as the public module numbers them.
+    let offset = subs.len() as i64 + 1;
     subs.extend(choices.iter().cloned().zip(offset..));
     let subs = subs
         .into_iter()
@@ -219,9 +232,12 @@ fn option(
 pub fn build(presets: &[Preset], inputs: &Inputs) -> TargetCatalogue {
     let mut catalogue = TargetCatalogue::default();
     let settings = inputs.settings;
-    // (group name, sort key, product) so ordering happens per location+group.
-    let mut products: Vec<(String, Decimal, TargetProduct)> = Vec::new();
-    for preset in presets {
+    // The public module's order: presets sorted by their first price or
+    // name, then numbered from 1 within each location + group.
+    let mut sorted: Vec<&Preset> = presets.iter().collect();
+    sort(&mut sorted, settings.sort);
+    let mut products: Vec<(String, TargetProduct)> = Vec::new();
+    for preset in sorted {
         let Some(group) = ServerGroup::of_preset(&preset.name) else {
             continue;
         };
@@ -276,26 +292,19 @@ pub fn build(presets: &[Preset], inputs: &Inputs) -> TargetCatalogue {
             // would rewrite every product on every sync).
             let usd = monthly
                 .get("USD")
-                .map(|d| format!("{:.2}", pricing::cents(*d)))
+                .map(|d| d.normalize().to_string())
                 .unwrap_or_default();
-            let sort_price = pricing::base_price(
-                monthly,
-                inputs.reseller_currency,
-                inputs.reseller_currency,
-                inputs.currencies,
-            )
-            .unwrap_or_default();
             products.push((
                 group_name.clone(),
-                sort_price,
                 TargetProduct {
                     key: (preset.id, location.clone()),
                     group_name,
                     preset_name: preset.name.clone(),
+                    label: label.clone(),
                     server_type: preset.server_type.clone(),
                     name: format!("{}{label}", inputs.name_prefix),
                     description: description(preset),
-                    tagline: tagline(preset),
+                    tagline: format!("{}{label} tagline", inputs.name_prefix),
                     short_description: preset.description.clone(),
                     active: preset.active,
                     order: 0,
@@ -304,10 +313,10 @@ pub fn build(presets: &[Preset], inputs: &Inputs) -> TargetCatalogue {
                         preset.id.to_string(),
                         location.clone(),
                         usd,
-                        preset.cpu.clone(),
-                        preset.ram.clone(),
-                        preset.hdd.clone(),
-                        preset.gpu.clone(),
+                        spec(&preset.cpu),
+                        spec(&preset.ram),
+                        spec(&preset.hdd),
+                        spec(&preset.gpu),
                     ],
                     prices,
                     config_group_name: format!("{label} server options"),
@@ -316,23 +325,25 @@ pub fn build(presets: &[Preset], inputs: &Inputs) -> TargetCatalogue {
             ));
         }
     }
-    sort(&mut products, settings.sort);
     let mut position: std::collections::BTreeMap<String, i64> = Default::default();
-    for (group, _, mut product) in products {
+    for (group, mut product) in products {
         let next = position.entry(group).or_insert(0);
-        product.order = *next;
         *next += 1;
+        product.order = *next;
         catalogue.products.push(product);
     }
     catalogue
 }
 
-fn sort(products: &mut [(String, Decimal, TargetProduct)], order: SortOrder) {
+/// Stable, like PHP 8's `usort`: equal keys keep the API's order. Names
+/// compare ASCII case-insensitively (PHP's `strcasecmp`).
+fn sort(presets: &mut [&Preset], order: SortOrder) {
+    let name = |p: &Preset| p.name.to_ascii_lowercase();
     match order {
         SortOrder::None => {}
-        SortOrder::PriceAsc => products.sort_by_key(|p| p.1),
-        SortOrder::PriceDesc => products.sort_by_key(|p| std::cmp::Reverse(p.1)),
-        SortOrder::NameAsc => products.sort_by(|a, b| a.2.preset_name.cmp(&b.2.preset_name)),
-        SortOrder::NameDesc => products.sort_by(|a, b| b.2.preset_name.cmp(&a.2.preset_name)),
+        SortOrder::PriceAsc => presets.sort_by_key(|p| p.first_price()),
+        SortOrder::PriceDesc => presets.sort_by(|a, b| b.first_price().cmp(&a.first_price())),
+        SortOrder::NameAsc => presets.sort_by_key(|p| name(p)),
+        SortOrder::NameDesc => presets.sort_by(|a, b| name(b).cmp(&name(a))),
     }
 }

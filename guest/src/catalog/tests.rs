@@ -128,7 +128,7 @@ fn first_import_builds_the_whole_catalogue() {
     for name in [
         "Ubuntu 22.04 (#187)",
         "Windows (#243)",
-        "Do not install (#0)",
+        "Do not install",
         "WordPress (#20)",
         "3 TB (#25)",
         "10 TB (#26)",
@@ -184,7 +184,10 @@ fn prices_by_hand_in_three_currencies() {
         price(&db, "product", bm, 2),
         ["104.00", "302.75", "586.50", "1098.25", "-1.00", "-1.00"]
     );
-    // Options at cost, no discount, no rounding step: Windows 15 EUR -> USD 16.20, GBP 12.90
+    // Options at cost, no discount, the products' 0.25 step, no two- or
+    // three-year cycles: Windows 15 EUR -> USD 16.20 -> 16.25 (q 48.60 -> 48.50,
+    // s 97.20 -> 97.25, a 194.40 -> 194.50), GBP 12.90 -> 13.00 (q 38.70 -> 38.75,
+    // s 77.40 -> 77.50, a 154.80 -> 154.75)
     let subs = rows(&db, "tblproductconfigoptionssub", "optionname");
     let windows = db.column("tblproductconfigoptionssub", "id")[subs
         .iter()
@@ -194,15 +197,15 @@ fn prices_by_hand_in_three_currencies() {
     .expect("id");
     assert_eq!(
         price(&db, "configoptions", windows, 1),
-        ["15.00", "45.00", "90.00", "180.00", "0.00", "0.00"]
+        ["15.00", "45.00", "90.00", "180.00", "-1.00", "-1.00"]
     );
     assert_eq!(
         price(&db, "configoptions", windows, 2),
-        ["16.20", "48.60", "97.20", "194.40", "0.00", "0.00"]
+        ["16.25", "48.50", "97.25", "194.50", "-1.00", "-1.00"]
     );
     assert_eq!(
         price(&db, "configoptions", windows, 3),
-        ["12.90", "38.70", "77.40", "154.80", "0.00", "0.00"]
+        ["13.00", "38.75", "77.50", "154.75", "-1.00", "-1.00"]
     );
 }
 
@@ -473,7 +476,8 @@ fn the_usd_price_is_hostkeys_own_or_kept() {
     import(&mut db, &catalogue(), Mode::Apply);
     let bm = (product_id(&db, "HKP-bm.v2-promo (NL)") - 1) as usize;
     let nl = product_id(&db, "HKP-vm.nano (NL)");
-    assert_eq!(rows(&db, "tblproducts", "configoption3")[bm], "99.00");
+    // As the API spells it (the public module stored PHP's text of the number).
+    assert_eq!(rows(&db, "tblproducts", "configoption3")[bm], "99");
     assert_eq!(
         rows(&db, "tblproducts", "configoption3")[(nl - 1) as usize],
         "0"
@@ -536,15 +540,16 @@ fn products_are_ordered_within_their_group_by_the_sort_setting() {
     for (id, name, price) in [(1, "vm.b", 7.0), (2, "vm.c", 3.0), (3, "vm.a", 5.0)] {
         presets.push(json!({"id": id, "name": name, "active": 1, "price": {"NL": {"EUR": price}}, "OS": [], "soft": [], "traffic_plans": {}}));
     }
+    // The public module's sort index in `amount`.
     for (sort, expected) in [
-        ("none", ["vm.b", "vm.c", "vm.a"]),
-        ("price_asc", ["vm.c", "vm.a", "vm.b"]),
-        ("price_desc", ["vm.b", "vm.a", "vm.c"]),
-        ("name_asc", ["vm.a", "vm.b", "vm.c"]),
-        ("name_desc", ["vm.c", "vm.b", "vm.a"]),
+        (4, ["vm.b", "vm.c", "vm.a"]),
+        (0, ["vm.c", "vm.a", "vm.b"]),
+        (1, ["vm.b", "vm.a", "vm.c"]),
+        (2, ["vm.a", "vm.b", "vm.c"]),
+        (3, ["vm.c", "vm.b", "vm.a"]),
     ] {
         let mut db = whmcs();
-        set_import_setting(&mut db, "sort", "name", Value::text(sort));
+        set_import_setting(&mut db, "sort", "amount", Value::Int(sort));
         import(&mut db, &many, Mode::Apply);
         let names = rows(&db, "tblproducts", "name");
         let orders = rows(&db, "tblproducts", "order");
@@ -554,6 +559,7 @@ fn products_are_ordered_within_their_group_by_the_sort_setting() {
             .map(|(n, o)| (o.parse().expect("order"), n.clone()))
             .collect();
         ranked.sort();
+        assert_eq!(ranked[0].0, 1, "numbered from 1");
         let got: Vec<String> = ranked.into_iter().map(|(_, n)| n).collect();
         let want: Vec<String> = expected.iter().map(|p| format!("HKP-{p} (NL)")).collect();
         assert_eq!(got, want, "sort {sort}");

@@ -71,47 +71,47 @@ pub struct ImportSettingDefault {
     pub active: i64,
 }
 
-/// A fresh install imports every group at cost (0 % markup), no rounding,
-/// no welcome email and the API's order.
+/// A fresh install gets the public module's rows: every group imported at
+/// cost (0 % markup), no rounding, no welcome email, sorted by price (index 0).
 pub const IMPORT_SETTING_DEFAULTS: &[ImportSettingDefault] = &[
     ImportSettingDefault {
         group: "vps",
-        name: "VPS products",
+        name: "Import VPS products",
         currency: "%",
         amount: 0,
         active: 1,
     },
     ImportSettingDefault {
         group: "bm",
-        name: "Bare metal products",
+        name: "Import Bare metal products",
         currency: "%",
         amount: 0,
         active: 1,
     },
     ImportSettingDefault {
         group: "gpu",
-        name: "GPU products",
+        name: "Import GPU products",
         currency: "%",
         amount: 0,
         active: 1,
     },
     ImportSettingDefault {
         group: "round",
-        name: "round",
+        name: "Round price to",
         currency: "",
         amount: 0,
         active: 1,
     },
     ImportSettingDefault {
         group: "template",
-        name: "template",
+        name: "Email template",
         currency: "",
         amount: 0,
         active: 1,
     },
     ImportSettingDefault {
         group: "sort",
-        name: "none",
+        name: "Product sorting",
         currency: "",
         amount: 0,
         active: 1,

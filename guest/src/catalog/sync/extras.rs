@@ -31,21 +31,22 @@ pub(super) fn sync(w: &mut Writer, target: &TargetCatalogue, ids: &Ids) -> Resul
         let Some(&pid) = ids.products.get(&p.key) else {
             continue;
         };
-        for (order, name) in CUSTOM_FIELD_NAMES.iter().enumerate() {
+        for name in CUSTOM_FIELD_NAMES {
             if !present.contains(&(pid, name.to_string())) {
+                // The public module's field: described by its name, order 0.
                 fields.push(vec![
                     text("product"),
                     int(pid),
                     text(name),
                     text("text"),
-                    text(""),
+                    text(name),
                     text(""),
                     text(""),
                     text("on"),
                     text(""),
                     text(""),
                     text(""),
-                    int(order as i64),
+                    int(0),
                 ]);
             }
         }
@@ -55,8 +56,8 @@ pub(super) fn sync(w: &mut Writer, target: &TargetCatalogue, ids: &Ids) -> Resul
                 int(pid),
                 int(gid),
                 text(&slug(&p.group_name)),
-                text(&slug(&p.name)),
-                int(1),
+                text(&product_slug(&p.label)),
+                int(i64::from(p.active)),
                 int(0),
             ]);
         }
@@ -66,4 +67,12 @@ pub(super) fn sync(w: &mut Writer, target: &TargetCatalogue, ids: &Ids) -> Resul
         w.insert(&SLUGS, slugs)?;
     }
     Ok(())
+}
+
+/// The public module's product slug: `vm.alpha (NL)` -> `vm.alpha-NL`.
+fn product_slug(label: &str) -> String {
+    label
+        .replace('+', "plus")
+        .replace(' ', "-")
+        .replace(['(', ')'], "")
 }

@@ -160,8 +160,7 @@ mod tests {
 
         let mut cheaper = presets.clone();
         *cheaper[0]
-            .price
-            .get_mut("NL")
+            .price_in_mut("NL")
             .and_then(|p| p.get_mut("EUR"))
             .expect("price") -= Decimal::new(1, 2);
         let changed = build(&cheaper, &inputs);
@@ -176,8 +175,7 @@ mod tests {
 
         let mut padded = presets.clone();
         let fi = padded[0]
-            .price
-            .get_mut("FI")
+            .price_in_mut("FI")
             .and_then(|p| p.get_mut("EUR"))
             .expect("price");
         *fi = fi.round_dp(2) + Decimal::new(0, 4);

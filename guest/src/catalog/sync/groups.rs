@@ -61,7 +61,7 @@ pub(super) fn create(
                 new_rows.push(vec![
                     text(&group.name),
                     text(&slug(&group.name)),
-                    text(""),
+                    text(&group.name),
                     text(""),
                     text(""),
                     text(""),

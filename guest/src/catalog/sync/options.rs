@@ -5,13 +5,17 @@
 
 use super::super::rows::{Existing, Writer, int, read, text};
 use super::super::specs::{CONFIG_GROUPS, CONFIG_LINKS, OPTIONS, PRICING, SUBS};
-use super::super::target::{OptionKind, TargetProduct};
+use super::super::target::{DO_NOT_INSTALL, OptionKind, TargetProduct};
 use super::{Changes, Ids};
 use crate::capabilities::db::{Condition, DbError, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// HOSTKEY's id at the end of a sub-option name: `Ubuntu 22.04 (#187)` -> 187.
+/// HOSTKEY's id at the end of a sub-option name: `Ubuntu 22.04 (#187)` -> 187;
+/// the public module's `Do not install` (and an earlier `Do not install (#0)`) -> 0.
 pub fn hk_id(name: &str) -> Option<i64> {
+    if name.trim() == DO_NOT_INSTALL {
+        return Some(0);
+    }
     let open = name.rfind("(#")?;
     name[open + 2..].strip_suffix(')')?.trim().parse().ok()
 }
@@ -101,7 +105,8 @@ fn config_groups(
 }
 
 fn option_row(gid: i64, name: &str, kind: OptionKind) -> Vec<Value> {
-    let order = OptionKind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as i64;
+    // 1, 2, 3: OS, Soft, Traffic, as the public module numbers them.
+    let order = OptionKind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as i64 + 1;
     vec![
         int(gid),
         text(name),
@@ -268,6 +273,7 @@ mod tests {
     fn reads_hostkeys_id_from_the_name() {
         assert_eq!(hk_id("Ubuntu 22.04 (#187)"), Some(187));
         assert_eq!(hk_id("Do not install (#0)"), Some(0));
+        assert_eq!(hk_id("Do not install"), Some(0));
         assert_eq!(hk_id("Odd (name) (#5)"), Some(5));
         assert_eq!(hk_id("No id"), None);
         assert_eq!(hk_id("Broken (#x)"), None);
