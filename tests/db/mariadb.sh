@@ -64,10 +64,12 @@ start() {
     fi
     install_db
     rm -f "$socket"
+    # A private tmpdir: two servers (two checkouts) never share temporary-table files.
+    mkdir -p "$run_dir/tmp"
     bin=$(server_bin)
     # setsid: the server must outlive this script and ignore the caller's signals.
     setsid "$bin" --no-defaults --user=root --skip-networking \
-        --datadir="$data_dir" --socket="$socket" --pid-file="$pid_file" \
+        --datadir="$data_dir" --socket="$socket" --pid-file="$pid_file" --tmpdir="$run_dir/tmp" \
         --log-error="$log_file" --character-set-server=utf8mb4 \
         --collation-server=utf8mb4_unicode_ci --innodb-autoinc-lock-mode=1 \
         --innodb-buffer-pool-size=64M --skip-log-bin </dev/null >/dev/null 2>&1 &

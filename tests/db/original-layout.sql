@@ -9,9 +9,11 @@
 --   * products `HKP-<preset> (<LOC>)`, configoption1..7 = hkid, location,
 --     priceusd, cpu, ram, hdd, gpu;
 --   * config group `<preset> (<LOC>) server options`, dropdowns `OS|Soft|Traffic
---     <preset> (<LOC>)`, sub-options `<name> (#<id>)`, soft starting with
---     `Do not install (#0)`; its re-sync re-created the soft and traffic
+--     <preset> (<LOC>)` numbered 1..3, sub-options `<name> (#<id>)` numbered
+--     from 1, a soft list starting with `Do not install` (no id; none when
+--     HOSTKEY offers no soft); its re-sync re-created the soft and traffic
 --     sub-options each time, so their ids are out of order;
+--   * option prices with -1.00 for the two- and three-year cycles;
 --   * prices for EUR and USD only (GBP was added to WHMCS after its last
 --     import), computed from an older HOSTKEY price (vm.alpha NL was 4.00 EUR);
 --   * the three admin-only custom fields; a live service on vm.alpha NL with
@@ -59,14 +61,14 @@ INSERT INTO tbladdonmodules (module, setting, value) VALUES
   ('hostkeyresellermod', 'logging', ''),
   ('hostkeyresellermod', 'importsource', 'auto');
 
--- VPS +10 %, bare metal +5 USD, GPU at cost, no rounding, no welcome email, API order.
+-- VPS +10 %, bare metal +5 USD, GPU at cost, no rounding, no welcome email, API order (sort index 4).
 INSERT INTO mod_hostkeyresellermodimportsettings (id, `group`, name, currency, amount, active) VALUES
-  (1, 'vps', 'VPS products', '%', 10.00, 1),
-  (2, 'bm', 'Bare metal products', 'USD', 5.00, 1),
-  (3, 'gpu', 'GPU products', '%', 0.00, 1),
-  (4, 'round', 'round', '', 0.00, 1),
-  (5, 'template', 'template', '', 0.00, 1),
-  (6, 'sort', 'none', '', 0.00, 1);
+  (1, 'vps', 'Import VPS products', '%', 10, 1),
+  (2, 'bm', 'Import Bare metal products', 'USD', 5, 1),
+  (3, 'gpu', 'Import GPU products', '%', 0, 1),
+  (4, 'round', 'Round price to', '', 0, 1),
+  (5, 'template', 'Email template', '', 0, 1),
+  (6, 'sort', 'Product sorting', '', 4, 1);
 
 INSERT INTO tblproductgroups (id, name, slug, headline, tagline, orderfrmtpl, disabledgateways, hidden, `order`) VALUES
   (5, 'My own servers', 'my-own-servers', '', '', '', '', 0, 1),
@@ -111,32 +113,31 @@ INSERT INTO tblproductconfiglinks (id, gid, pid) VALUES
   (3, 33, 23);
 
 INSERT INTO tblproductconfigoptions (id, gid, optionname, optiontype, qtyminimum, qtymaximum, `order`, hidden) VALUES
-  (41, 31, 'OS vm.alpha (NL)', '1', 0, 0, 0, 0),
-  (42, 31, 'Soft vm.alpha (NL)', '1', 0, 0, 1, 0),
-  (43, 31, 'Traffic vm.alpha (NL)', '1', 0, 0, 2, 0),
-  (44, 32, 'OS vm.alpha (FI)', '1', 0, 0, 0, 0),
-  (45, 32, 'Soft vm.alpha (FI)', '1', 0, 0, 1, 0),
-  (46, 32, 'Traffic vm.alpha (FI)', '1', 0, 0, 2, 0),
-  (47, 33, 'OS bm.beta (NL)', '1', 0, 0, 0, 0),
-  (48, 33, 'Soft bm.beta (NL)', '1', 0, 0, 1, 0),
-  (49, 33, 'Traffic bm.beta (NL)', '1', 0, 0, 2, 0);
+  (41, 31, 'OS vm.alpha (NL)', '1', 0, 0, 1, 0),
+  (42, 31, 'Soft vm.alpha (NL)', '1', 0, 0, 2, 0),
+  (43, 31, 'Traffic vm.alpha (NL)', '1', 0, 0, 3, 0),
+  (44, 32, 'OS vm.alpha (FI)', '1', 0, 0, 1, 0),
+  (45, 32, 'Soft vm.alpha (FI)', '1', 0, 0, 2, 0),
+  (46, 32, 'Traffic vm.alpha (FI)', '1', 0, 0, 3, 0),
+  (47, 33, 'OS bm.beta (NL)', '1', 0, 0, 1, 0),
+  (48, 33, 'Soft bm.beta (NL)', '1', 0, 0, 2, 0),
+  (49, 33, 'Traffic bm.beta (NL)', '1', 0, 0, 3, 0);
 
 INSERT INTO tblproductconfigoptionssub (id, configid, optionname, sortorder, hidden) VALUES
-  (51, 41, 'Ubuntu 22.04 (#187)', 0, 0),
-  (52, 41, 'Windows Server 2022 (#243)', 1, 0),
-  (53, 44, 'Ubuntu 22.04 (#187)', 0, 0),
-  (54, 44, 'Windows Server 2022 (#243)', 1, 0),
-  (55, 47, 'Ubuntu 22.04 (#187)', 0, 0),
-  (90, 42, 'Do not install (#0)', 0, 0),
-  (91, 42, 'Docker CE (#34)', 1, 0),
-  (92, 43, '3 TB (#25)', 0, 0),
-  (93, 43, '10 TB (#26)', 1, 0),
-  (94, 43, '1 TB (#24)', 2, 0),
-  (95, 45, 'Do not install (#0)', 0, 0),
-  (96, 45, 'Docker CE (#34)', 1, 0),
-  (97, 46, '3 TB (#31)', 0, 0),
-  (98, 48, 'Do not install (#0)', 0, 0),
-  (99, 49, '1Gbps 50TB (#4)', 0, 0);
+  (51, 41, 'Ubuntu 22.04 (#187)', 1, 0),
+  (52, 41, 'Windows Server 2022 (#243)', 2, 0),
+  (53, 44, 'Ubuntu 22.04 (#187)', 1, 0),
+  (54, 44, 'Windows Server 2022 (#243)', 2, 0),
+  (55, 47, 'Ubuntu 22.04 (#187)', 1, 0),
+  (90, 42, 'Do not install', 1, 0),
+  (91, 42, 'Docker CE (#34)', 2, 0),
+  (92, 43, '3 TB (#25)', 1, 0),
+  (93, 43, '10 TB (#26)', 2, 0),
+  (94, 43, '1 TB (#24)', 3, 0),
+  (95, 45, 'Do not install', 1, 0),
+  (96, 45, 'Docker CE (#34)', 2, 0),
+  (97, 46, '3 TB (#31)', 1, 0),
+  (99, 49, '1Gbps 50TB (#4)', 1, 0);
 
 -- Products: EUR (1) and USD (2); vm.alpha NL from the old 4.00 EUR (4.40 / 4.75).
 INSERT INTO tblpricing (id, type, currency, relid, msetupfee, qsetupfee, ssetupfee, asetupfee, bsetupfee, tsetupfee,
@@ -148,36 +149,34 @@ INSERT INTO tblpricing (id, type, currency, relid, msetupfee, qsetupfee, ssetupf
   (105, 'product', 1, 23, 0, 0, 0, 0, 0, 0, 94.62, 275.34, 533.65, 999.18, -1, -1),
   (106, 'product', 2, 23, 0, 0, 0, 0, 0, 0, 102.19, 297.37, 576.35, 1079.12, -1, -1),
   (107, 'product', 1, 7, 10.00, 0, 0, 0, 0, 0, 50.00, 150.00, 300.00, 600.00, -1, -1),
-  (111, 'configoptions', 1, 51, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (112, 'configoptions', 2, 51, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (113, 'configoptions', 1, 52, 0, 0, 0, 0, 0, 0, 15.33, 45.99, 91.98, 183.96, 0, 0),
-  (114, 'configoptions', 2, 52, 0, 0, 0, 0, 0, 0, 16.56, 49.67, 99.34, 198.68, 0, 0),
-  (115, 'configoptions', 1, 53, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (116, 'configoptions', 2, 53, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (117, 'configoptions', 1, 54, 0, 0, 0, 0, 0, 0, 15.33, 45.99, 91.98, 183.96, 0, 0),
-  (118, 'configoptions', 2, 54, 0, 0, 0, 0, 0, 0, 16.56, 49.67, 99.34, 198.68, 0, 0),
-  (119, 'configoptions', 1, 55, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (120, 'configoptions', 2, 55, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (121, 'configoptions', 1, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (122, 'configoptions', 2, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (123, 'configoptions', 1, 91, 0, 0, 0, 0, 0, 0, 1.99, 5.97, 11.94, 23.88, 0, 0),
-  (124, 'configoptions', 2, 91, 0, 0, 0, 0, 0, 0, 2.15, 6.45, 12.90, 25.79, 0, 0),
-  (125, 'configoptions', 1, 92, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (126, 'configoptions', 2, 92, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (127, 'configoptions', 1, 93, 0, 0, 0, 0, 0, 0, 5.55, 16.65, 33.30, 66.60, 0, 0),
-  (128, 'configoptions', 2, 93, 0, 0, 0, 0, 0, 0, 5.99, 17.98, 35.96, 71.93, 0, 0),
-  (129, 'configoptions', 1, 94, 0, 0, 0, 0, 0, 0, 2.00, 6.00, 12.00, 24.00, 0, 0),
-  (130, 'configoptions', 2, 94, 0, 0, 0, 0, 0, 0, 2.16, 6.48, 12.96, 25.92, 0, 0),
-  (131, 'configoptions', 1, 95, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (132, 'configoptions', 2, 95, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (133, 'configoptions', 1, 96, 0, 0, 0, 0, 0, 0, 1.99, 5.97, 11.94, 23.88, 0, 0),
-  (134, 'configoptions', 2, 96, 0, 0, 0, 0, 0, 0, 2.15, 6.45, 12.90, 25.79, 0, 0),
-  (135, 'configoptions', 1, 97, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (136, 'configoptions', 2, 97, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (137, 'configoptions', 1, 98, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (138, 'configoptions', 2, 98, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (139, 'configoptions', 1, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-  (140, 'configoptions', 2, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+  (111, 'configoptions', 1, 51, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (112, 'configoptions', 2, 51, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (113, 'configoptions', 1, 52, 0, 0, 0, 0, 0, 0, 15.33, 45.99, 91.98, 183.96, -1, -1),
+  (114, 'configoptions', 2, 52, 0, 0, 0, 0, 0, 0, 16.56, 49.67, 99.34, 198.68, -1, -1),
+  (115, 'configoptions', 1, 53, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (116, 'configoptions', 2, 53, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (117, 'configoptions', 1, 54, 0, 0, 0, 0, 0, 0, 15.33, 45.99, 91.98, 183.96, -1, -1),
+  (118, 'configoptions', 2, 54, 0, 0, 0, 0, 0, 0, 16.56, 49.67, 99.34, 198.68, -1, -1),
+  (119, 'configoptions', 1, 55, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (120, 'configoptions', 2, 55, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (121, 'configoptions', 1, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (122, 'configoptions', 2, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (123, 'configoptions', 1, 91, 0, 0, 0, 0, 0, 0, 1.99, 5.97, 11.94, 23.88, -1, -1),
+  (124, 'configoptions', 2, 91, 0, 0, 0, 0, 0, 0, 2.15, 6.45, 12.90, 25.79, -1, -1),
+  (125, 'configoptions', 1, 92, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (126, 'configoptions', 2, 92, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (127, 'configoptions', 1, 93, 0, 0, 0, 0, 0, 0, 5.55, 16.65, 33.30, 66.60, -1, -1),
+  (128, 'configoptions', 2, 93, 0, 0, 0, 0, 0, 0, 5.99, 17.98, 35.96, 71.93, -1, -1),
+  (129, 'configoptions', 1, 94, 0, 0, 0, 0, 0, 0, 2.00, 6.00, 12.00, 24.00, -1, -1),
+  (130, 'configoptions', 2, 94, 0, 0, 0, 0, 0, 0, 2.16, 6.48, 12.96, 25.92, -1, -1),
+  (131, 'configoptions', 1, 95, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (132, 'configoptions', 2, 95, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (133, 'configoptions', 1, 96, 0, 0, 0, 0, 0, 0, 1.99, 5.97, 11.94, 23.88, -1, -1),
+  (134, 'configoptions', 2, 96, 0, 0, 0, 0, 0, 0, 2.15, 6.45, 12.90, 25.79, -1, -1),
+  (135, 'configoptions', 1, 97, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (136, 'configoptions', 2, 97, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (139, 'configoptions', 1, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1),
+  (140, 'configoptions', 2, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1, -1);
 
 INSERT INTO tblcustomfields (id, type, relid, fieldname, fieldtype, description, fieldoptions, regexpr, adminonly,
     required, showorder, showinvoice, sortorder) VALUES

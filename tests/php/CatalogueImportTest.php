@@ -19,7 +19,8 @@ use WHMCS\Database\Capsule;
  * Product: monthly M = converted base, then markup; quarterly = M*3*0.97
  * = M*2.91, semi-annually = M*6*0.94 = M*5.64, annually = M*12*0.88 = M*10.56,
  * each from the unrounded M, rounded by the step then to cents (half away
- * from zero). Options: at cost, M, 3M, 6M, 12M, cents only.
+ * from zero). Options: at cost, M, 3M, 6M, 12M, rounded with the products'
+ * step; two- and three-year cycles -1.00 (the public module's rules).
  */
 final class CatalogueImportTest extends CatalogueCase
 {
@@ -35,11 +36,12 @@ final class CatalogueImportTest extends CatalogueCase
         self::assertSame(4, $report['products-on-sale']);
         self::assertSame([], $report['warnings']);
 
-        // Groups `<LOC> <title>`; NL GPU holds only the inactive vgpu.delta, so it is hidden.
+        // Groups `<LOC> <title>` in the API's order of presets and locations;
+        // NL GPU holds only the inactive vgpu.delta, so it is hidden.
         $groups = Capsule::table('tblproductgroups')->orderBy('order')->get(['id', 'name', 'slug', 'hidden'])->all();
         self::assertSame([
-            ['FI VPS products', 'fi-vps-products', 0],
             ['NL VPS products', 'nl-vps-products', 0],
+            ['FI VPS products', 'fi-vps-products', 0],
             ['NL Bare metal products', 'nl-bare-metal-products', 0],
             ['FI GPU products', 'fi-gpu-products', 0],
             ['NL GPU products', 'nl-gpu-products', 1],
@@ -72,7 +74,8 @@ final class CatalogueImportTest extends CatalogueCase
             // configoption3 is the USD price the API gave; asked in EUR, it gave none.
             self::assertSame($options, $configOptions, $what . ' configoption1..7');
             $slug = Capsule::table('tblproducts_slugs')->where('product_id', $product['id'])->value('slug');
-            self::assertSame(strtolower(str_replace(['.', ' (', ')'], ['-', '-', ''], $what)), $slug);
+            // The public module's slug: `vm.alpha (FI)` -> `vm.alpha-FI`.
+            self::assertSame(str_replace([' (', ')'], ['-', ''], substr($what, 4)), $slug);
         }
         // 5 groups and 5 products recorded, and a sync fingerprint per product.
         self::assertSame(
@@ -99,24 +102,24 @@ final class CatalogueImportTest extends CatalogueCase
             );
         }
         $ubuntuWindows = ['Ubuntu 22.04 (#187)' => 0, 'Windows Server 2022 (#243)' => 0];
-        $nothing = ['Do not install (#0)' => 0];
+        $nothing = ['Do not install' => 0];
         self::assertSame($ubuntuWindows, self::subs('HKP-vm.alpha (NL)', 'OS'));
         self::assertSame($nothing + ['Docker CE (#34)' => 0], self::subs('HKP-vm.alpha (NL)', 'Soft'));
         self::assertSame(['3 TB (#25)' => 0, '10 TB (#26)' => 0], self::subs('HKP-vm.alpha (NL)', 'Traffic'));
         self::assertSame($ubuntuWindows, self::subs('HKP-vm.alpha (FI)', 'OS'));
         self::assertSame(['3 TB (#31)' => 0], self::subs('HKP-vm.alpha (FI)', 'Traffic'));
         self::assertSame(['Ubuntu 22.04 (#187)' => 0], self::subs('HKP-bm.beta (NL)', 'OS'));
-        self::assertSame($nothing, self::subs('HKP-bm.beta (NL)', 'Soft'));
+        self::assertSame([], self::subs('HKP-bm.beta (NL)', 'Soft'), 'no soft: no "Do not install" either');
         self::assertSame(['1Gbps 50TB (#4)' => 0], self::subs('HKP-bm.beta (NL)', 'Traffic'));
         self::assertSame(['30 TB (#33)' => 0, 'Extra 1 TB (#35)' => 0], self::subs('HKP-gpu.gamma (FI)', 'Traffic'));
         self::assertSame([], self::subs('HKP-vgpu.delta (NL)', 'OS'));
-        self::assertSame($nothing, self::subs('HKP-vgpu.delta (NL)', 'Soft'));
-        self::assertSame(19, Db::count('tblproductconfigoptionssub'), '6 + 5 + 3 + 4 + 1 sub-options');
+        self::assertSame([], self::subs('HKP-vgpu.delta (NL)', 'Soft'));
+        self::assertSame(16, Db::count('tblproductconfigoptionssub'), '6 + 5 + 2 + 3 + 0 sub-options');
 
         // Custom fields: three admin-only text fields per product.
         foreach (array_keys($expected) as $name) {
             $fields = Capsule::table('tblcustomfields')->where('type', 'product')
-                ->where('relid', self::productId($name))->orderBy('sortorder')
+                ->where('relid', self::productId($name))->orderBy('sortorder')->orderBy('id')
                 ->get(['fieldname', 'fieldtype', 'adminonly'])->all();
             self::assertSame(
                 [['Api key', 'text', 'on'], ['Invoice ID', 'text', 'on'], ['Preset ID', 'text', 'on']],
@@ -170,11 +173,12 @@ final class CatalogueImportTest extends CatalogueCase
             'GBP' => ['85.14', '247.76', '480.19', '899.08'],
         ], self::productCycles('HKP-vgpu.delta (NL)'));
 
-        // Options at cost, no discount, no markup (option_markup is off); two-/three-year 0.00.
+        // Options at cost, no discount, no markup (option_markup is off), the
+        // products' step (none here); two-/three-year -1.00.
         $option = static fn (array $eur, array $usd, array $gbp): array => [
-            'EUR' => array_merge($eur, ['0.00', '0.00'], array_fill(0, 6, '0.00')),
-            'USD' => array_merge($usd, ['0.00', '0.00'], array_fill(0, 6, '0.00')),
-            'GBP' => array_merge($gbp, ['0.00', '0.00'], array_fill(0, 6, '0.00')),
+            'EUR' => array_merge($eur, ['-1.00', '-1.00'], array_fill(0, 6, '0.00')),
+            'USD' => array_merge($usd, ['-1.00', '-1.00'], array_fill(0, 6, '0.00')),
+            'GBP' => array_merge($gbp, ['-1.00', '-1.00'], array_fill(0, 6, '0.00')),
         ];
         // Windows 15.33 EUR: x3 45.99, x6 91.98, x12 183.96; USD 16.5564 -> 49.6692, 99.3384, 198.6768;
         //   GBP 13.1838 -> 39.5514, 79.1028, 158.2056.
@@ -224,12 +228,12 @@ final class CatalogueImportTest extends CatalogueCase
         $free = array_fill(0, 4, '0.00');
         self::assertSame(
             $option($free, $free, $free),
-            self::prices('configoptions', self::subId('HKP-bm.beta (NL)', 'Soft', 'Do not install (#0)')),
+            self::prices('configoptions', self::subId('HKP-vm.alpha (NL)', 'Soft', 'Do not install')),
         );
-        // 5 products and 19 sub-options, one row per currency each.
+        // 5 products and 16 sub-options, one row per currency each.
         self::assertSame(15, Capsule::table('tblpricing')->where('type', 'product')->count());
-        self::assertSame(57, Capsule::table('tblpricing')->where('type', 'configoptions')->count());
-        self::assertSame(72, Db::count('tblpricing'));
+        self::assertSame(48, Capsule::table('tblpricing')->where('type', 'configoptions')->count());
+        self::assertSame(63, Db::count('tblpricing'));
     }
 
     /**
@@ -267,7 +271,15 @@ final class CatalogueImportTest extends CatalogueCase
             '1' => [['250.00', '728.00', '1411.00', '2643.00'], ['5.00', '13.00', '26.00', '48.00'],
                 ['81.00', '237.00', '459.00', '859.00']],
         ];
-        $windows = null;
+        // Options take the same step (the public module's rule): Windows 15.33 EUR,
+        // x3 45.99, x6 91.98, x12 183.96.
+        $windows = [
+            '0' => ['15.33', '45.99', '91.98', '183.96'],
+            '0.1' => ['15.30', '46.00', '92.00', '184.00'],
+            '0.25' => ['15.25', '46.00', '92.00', '184.00'],
+            '0.5' => ['15.50', '46.00', '92.00', '184.00'],
+            '1' => ['15.00', '46.00', '92.00', '184.00'],
+        ];
         foreach ($modes as $round => [$gamma, $alpha, $beta]) {
             $html = $this->page('save-settings', ['round' => (string) $round] + Catalogue::SETTINGS);
             self::assertStringContainsString('The import settings are saved', $html);
@@ -275,12 +287,9 @@ final class CatalogueImportTest extends CatalogueCase
             self::assertSame($gamma, self::productCycles('HKP-gpu.gamma (FI)')['EUR'], 'gpu.gamma, round ' . $round);
             self::assertSame($alpha, self::productCycles('HKP-vm.alpha (NL)')['EUR'], 'vm.alpha, round ' . $round);
             self::assertSame($beta, self::productCycles('HKP-bm.beta (NL)')['GBP'], 'bm.beta GBP, round ' . $round);
-            // Options are never stepped: Windows stays 15.33 / 45.99 / 91.98 / 183.96.
             $windowsId = self::subId('HKP-vm.alpha (NL)', 'OS', 'Windows Server 2022 (#243)');
             $prices = self::prices('configoptions', $windowsId);
-            $windows ??= $prices;
-            self::assertSame($windows, $prices, 'options are not rounded, round ' . $round);
-            self::assertSame(['15.33', '45.99', '91.98', '183.96'], array_slice($prices['EUR'], 0, 4));
+            self::assertSame($windows[$round], array_slice($prices['EUR'], 0, 4), 'Windows, round ' . $round);
         }
         self::assertSame(15, Capsule::table('tblpricing')->where('type', 'product')->count(), 'updated in place');
     }
@@ -305,13 +314,14 @@ final class CatalogueImportTest extends CatalogueCase
             $byGroup[$row->group] = [(string) $row->name, (string) $row->currency, (string) $row->amount,
                 (int) $row->active];
         }
-        self::assertSame(['VPS products', '%', '12.50', 1], $byGroup['vps']);
-        self::assertSame(['Bare metal products', 'USD', '5.00', 0], $byGroup['bm'], 'bm_import not ticked');
-        self::assertSame(['GPU products', '%', '0.00', 1], $byGroup['gpu']);
-        self::assertSame('4.00', $byGroup['round'][2], 'the original stores 0.25 steps as 4');
-        self::assertSame('7.00', $byGroup['template'][2]);
-        self::assertSame('price_desc', $byGroup['sort'][0]);
-        self::assertSame(1, $byGroup['optionmarkup'][3]);
+        // The public module's rows: labels in `name`, every value in `amount`.
+        self::assertSame(['Import VPS products', '%', '12.50', 1], $byGroup['vps']);
+        self::assertSame(['Import Bare metal products', 'USD', '5.00', 0], $byGroup['bm'], 'bm_import not ticked');
+        self::assertSame(['Import GPU products', '%', '0.00', 1], $byGroup['gpu']);
+        self::assertSame(['Round price to', '', '4.00', 1], $byGroup['round'], 'the original stores 0.25 steps as 4');
+        self::assertSame(['Email template', '', '7.00', 1], $byGroup['template']);
+        self::assertSame(['Product sorting', '', '1.00', 1], $byGroup['sort'], 'price_desc is index 1');
+        self::assertSame(1, $byGroup['options'][3]);
         self::assertSame(1, $byGroup['ru'][3]);
         // The form shows the saved values back.
         self::assertMatchesRegularExpression('/name="vps_markup" value="12.5"/', $html);
@@ -326,7 +336,7 @@ final class CatalogueImportTest extends CatalogueCase
         self::assertSame(0, Capsule::table('tblproducts')->where('name', 'like', 'HKP-bm.%')->count());
         // vm.alpha RU 3.00 EUR +12.5 % = 3.375; steps of 0.25: 13.5 -> 14 -> 3.50.
         self::assertSame('3.50', self::productCycles('HKP-vm.alpha (RU)')['EUR'][0]);
-        // Windows 15.33 +12.5 % = 17.24625 -> 17.25 (options: cents only, no steps).
+        // Windows 15.33 +12.5 % = 17.24625 -> 17.25 (options take the products' 0.25 step).
         $windows = self::prices('configoptions', self::subId('HKP-vm.alpha (NL)', 'OS', 'Windows Server 2022 (#243)'));
         self::assertSame('17.25', $windows['EUR'][0]);
         self::assertSame(7, (int) self::product('HKP-vm.alpha (NL)')['welcomeemail']);
@@ -341,7 +351,8 @@ final class CatalogueImportTest extends CatalogueCase
             [['vps_markup' => '-3'], 'The import setting &quot;vps markup&quot; cannot be a negative percentage.'],
             [['bm_unit' => 'XYZ'], 'The import setting &quot;bm markup unit&quot; names XYZ, '
                 . 'which is not a WHMCS currency.'],
-            [['round' => '0.3'], 'The import setting &quot;rounding&quot; must be none, 0.1, 0.25, 0.5 or 1, not 0.3.'],
+            [['round' => '0.3'], 'The import setting &quot;rounding&quot; must be 0 (none), 10 or 0.1, '
+                . '4 or 0.25, 2 or 0.5, or 1, not 0.3.'],
             [['gpu_markup' => 'lots'], 'The import setting &quot;gpu markup&quot; must be a number, '
                 . 'not &quot;lots&quot;.'],
             [['sort' => 'cheapest'], 'The import setting &quot;sort&quot; must be none, price_asc, price_desc, '

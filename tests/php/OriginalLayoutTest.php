@@ -80,7 +80,7 @@ final class OriginalLayoutTest extends CatalogueCase
             self::subs('HKP-vm.alpha (NL)', 'Traffic'),
         );
         self::assertSame(93, self::subId('HKP-vm.alpha (NL)', 'Traffic', '10 TB (#26)'), 'same row, same id');
-        self::assertSame(90, self::subId('HKP-vm.alpha (NL)', 'Soft', 'Do not install (#0)'));
+        self::assertSame(90, self::subId('HKP-vm.alpha (NL)', 'Soft', 'Do not install'), 'its own name, adopted');
         self::assertSame(52, self::subId('HKP-vm.alpha (NL)', 'OS', 'Windows Server 2022 (#243)'));
         self::assertSame(0, Capsule::table('tblproductconfigoptionssub')->where('id', 94)->count());
         self::assertSame(0, Capsule::table('tblpricing')->where('type', 'configoptions')->where('relid', 94)->count());

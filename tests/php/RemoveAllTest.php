@@ -44,7 +44,7 @@ final class RemoveAllTest extends CatalogueCase
             ->join('tblproductconfigoptions as o', 'o.id', '=', 's.configid')
             ->join('tblproductconfiglinks as l', 'l.gid', '=', 'o.gid')
             ->whereIn('l.pid', $gone)->pluck('s.id')->all();
-        self::assertCount(5 + 4 + 1, $goneSubs, 'sub-options of vm.alpha FI, gpu.gamma, vgpu.delta');
+        self::assertCount(5 + 3 + 0, $goneSubs, 'sub-options of vm.alpha FI, gpu.gamma, vgpu.delta');
 
         // Without the confirmation box nothing happens.
         $before = Db::dump();
@@ -80,8 +80,8 @@ final class RemoveAllTest extends CatalogueCase
             ->whereIn('relid', $gone)->count());
         self::assertSame(2, Db::count('tblproductconfiggroups'), 'only the retired products\' config groups');
         self::assertSame(6, Db::count('tblproductconfigoptions'));
-        self::assertSame(6 + 3, Db::count('tblproductconfigoptionssub'));
-        self::assertSame((6 + 3) * 3 + 2 * 3 + 1, Db::count('tblpricing'), 'subs, retired products, own product');
+        self::assertSame(6 + 2, Db::count('tblproductconfigoptionssub'), 'vm.alpha NL 6, bm.beta NL 2 (no soft)');
+        self::assertSame((6 + 2) * 3 + 2 * 3 + 1, Db::count('tblpricing'), 'subs, retired products, own product');
         // Groups: empty module groups deleted; those left with only retired products hidden.
         $groups = Capsule::table('tblproductgroups')->orderBy('id')->pluck('hidden', 'name')
             ->map(static fn ($h): int => (int) $h)->all();

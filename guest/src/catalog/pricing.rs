@@ -95,7 +95,8 @@ pub fn cents(amount: Decimal) -> Decimal {
 pub const EXACT_PLACES: u32 = 10;
 
 pub fn round(amount: Decimal, rounding: Rounding) -> Decimal {
-    let amount = amount.round_dp_with_strategy(EXACT_PLACES, RoundingStrategy::MidpointAwayFromZero);
+    let amount =
+        amount.round_dp_with_strategy(EXACT_PLACES, RoundingStrategy::MidpointAwayFromZero);
     let stepped = match rounding {
         Rounding::None => amount,
         Rounding::Steps(k) => {
@@ -285,11 +286,17 @@ mod tests {
             default: false,
         };
         let all = [eur.clone(), rub.clone()];
-        let base = base_price(&[("EUR".to_string(), dec("11.88"))].into(), &rub, &all)
-            .expect("converted");
+        let base =
+            base_price(&[("EUR".to_string(), dec("11.88"))].into(), &rub, &all).expect("converted");
         let marked = with_markup(base, &Markup::Percent(dec("15")), &rub, &all).expect("markup");
-        assert_eq!(product_cycles(marked, Rounding::Steps(4)).monthly, dec("1373.75"));
-        assert_eq!(product_cycles(marked, Rounding::None).monthly, dec("1373.63"));
+        assert_eq!(
+            product_cycles(marked, Rounding::Steps(4)).monthly,
+            dec("1373.75")
+        );
+        assert_eq!(
+            product_cycles(marked, Rounding::None).monthly,
+            dec("1373.63")
+        );
         // Dividing first would leave 1,373.62499…9 and round down to 1,373.50.
         let divided_first = dec("11.88") / dec("0.92") * dec("92.5") * dec("1.15");
         assert_ne!(divided_first, dec("1373.625"));
@@ -318,7 +325,10 @@ mod tests {
             with_markup(Decimal::ZERO, &fixed, &eur(), &[eur()]),
             Some(Decimal::ZERO)
         );
-        assert_eq!(with_markup(dec("1"), &fixed, &eur(), &[eur()]), Some(dec("6")));
+        assert_eq!(
+            with_markup(dec("1"), &fixed, &eur(), &[eur()]),
+            Some(dec("6"))
+        );
     }
 
     #[test]

@@ -555,7 +555,10 @@ mod tests {
                 currency: "USD".into()
             }
         );
-        assert!(!s.groups[&ServerGroup::Gpu].import, "not listed: not imported");
+        assert!(
+            !s.groups[&ServerGroup::Gpu].import,
+            "not listed: not imported"
+        );
     }
 
     #[test]
@@ -563,7 +566,16 @@ mod tests {
         let read: Vec<&str> = (-1..=6).map(|i| SortOrder::from_index(i).key()).collect();
         assert_eq!(
             read,
-            ["price_asc", "price_asc", "price_desc", "name_asc", "name_desc", "none", "price_asc", "price_asc"]
+            [
+                "price_asc",
+                "price_asc",
+                "price_desc",
+                "name_asc",
+                "name_desc",
+                "none",
+                "price_asc",
+                "price_asc"
+            ]
         );
         for order in [
             SortOrder::PriceAsc,

@@ -198,7 +198,8 @@ fn option(
     markup: Option<&Markup>,
 ) -> Option<TargetOption> {
     let mut subs = Vec::new();
-    if kind == OptionKind::Soft {
+    // Only a soft list that offers something gets the empty choice.
+    if kind == OptionKind::Soft && !choices.is_empty() {
         let none = Choice {
             id: 0,
             name: DO_NOT_INSTALL.into(),
