@@ -7,6 +7,7 @@ pub mod api;
 pub mod capabilities;
 pub mod catalog;
 pub mod error;
+pub mod orders;
 pub mod provisioning;
 pub mod schema;
 

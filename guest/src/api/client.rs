@@ -41,6 +41,8 @@ pub struct ApiClient<'a> {
     key: String,
     token: Option<String>,
     timeout_ms: Option<u32>,
+    /// Other secrets a call carries (a root password): masked like the key.
+    extra_secrets: Vec<String>,
 }
 
 impl<'a> ApiClient<'a> {
@@ -62,7 +64,15 @@ impl<'a> ApiClient<'a> {
             key,
             token: None,
             timeout_ms: None,
+            extra_secrets: Vec::new(),
         })
+    }
+
+    /// One more value to mask wherever this client logs or reports.
+    pub fn add_secret(&mut self, secret: &str) {
+        if !secret.is_empty() {
+            self.extra_secrets.push(secret.to_string());
+        }
     }
 
     pub fn base(&self) -> &ApiBase {
@@ -94,13 +104,24 @@ impl<'a> ApiClient<'a> {
         action: &str,
         params: &[(&str, &str)],
     ) -> Result<Json, ApiError> {
+        let retry = !CREATE_ACTIONS.contains(&(module, action));
+        self.call_with_retry(module, action, params, retry)
+    }
+
+    /// A call with the session token; `retry` allows one fresh login and a
+    /// second try after a stale session (never for what creates or pays).
+    pub fn call_with_retry(
+        &mut self,
+        module: &str,
+        action: &str,
+        params: &[(&str, &str)],
+        retry: bool,
+    ) -> Result<Json, ApiError> {
         if self.token.is_none() {
             self.login()?;
         }
         match self.call_with_token(module, action, params) {
-            Err(error)
-                if error.is_stale_session() && !CREATE_ACTIONS.contains(&(module, action)) =>
-            {
+            Err(error) if retry && error.is_stale_session() => {
                 self.login()?;
                 self.call_with_token(module, action, params)
             }
@@ -143,6 +164,7 @@ impl<'a> ApiClient<'a> {
     fn secrets(&self) -> Vec<String> {
         let mut secrets = vec![self.key.clone()];
         secrets.extend(self.token.clone());
+        secrets.extend(self.extra_secrets.iter().cloned());
         secrets
     }
 

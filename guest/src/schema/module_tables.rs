@@ -20,10 +20,10 @@ fn id() -> ColumnDef {
     column("id", ColumnKind::Id, false, None)
 }
 
-/// The three tables, in creation order.
+/// The module's tables, in creation order.
 pub fn definitions() -> Vec<TableDef> {
     use ColumnKind::*;
-    vec![
+    let mut tables = vec![
         TableDef {
             name: PRODUCTS_TABLE.into(),
             columns: vec![
@@ -59,7 +59,9 @@ pub fn definitions() -> Vec<TableDef> {
             ],
             indexes: vec![vec!["group".into()]],
         },
-    ]
+    ];
+    tables.push(crate::orders::state::definition());
+    tables
 }
 
 /// One default row of the import settings: (group, name, currency, amount, active).

@@ -7,7 +7,7 @@
 mod extras;
 mod fingerprints;
 mod groups;
-mod options;
+pub mod options;
 mod prices;
 mod products;
 

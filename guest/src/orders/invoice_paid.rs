@@ -1,0 +1,163 @@
+//! The InvoicePaid hook: every service of this module on the paid invoice
+//! gets its first order placed and paid (exactly once), one service at a
+//! time under its named lock. Other items are ignored; a failure of one
+//! service is reported and the next delivery resumes it.
+
+use super::hostkey::OrderInstance;
+use super::order_request::{self, OrderFacts};
+use super::place::{OrderSource, Placed, Step};
+use super::service::{self, Service};
+use super::state::{self, FIRST_ORDER, State};
+use super::{secret, signature};
+use crate::api::ApiClient;
+use crate::capabilities::{Db, Http, Platform};
+use crate::error::{ModuleError, ModuleResult};
+use crate::schema::module_log;
+use crate::schema::settings::Settings;
+
+/// The moment of the delivery and fresh randomness, from the caller.
+#[derive(Debug, Clone, Copy)]
+pub struct Now {
+    pub unix: i64,
+    pub random: [u8; 32],
+}
+
+/// What the hook did, one line per service of this module.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    pub lines: Vec<String>,
+    pub services: Vec<i64>,
+}
+
+impl Report {
+    pub fn summary(&self) -> String {
+        if self.lines.is_empty() {
+            "The invoice holds no service of this module.".into()
+        } else {
+            self.lines.join(" ")
+        }
+    }
+}
+
+pub fn lock_name(service_id: i64) -> String {
+    format!("hostkeyresellermod.service.{service_id}")
+}
+
+pub fn invoice_paid(
+    db: &mut dyn Db,
+    http: &mut dyn Http,
+    platform: &mut dyn Platform,
+    invoice_id: i64,
+    now: Now,
+) -> ModuleResult<Report> {
+    let services = service::on_invoice(db, invoice_id)?;
+    let mut report = Report::default();
+    if services.is_empty() {
+        return Ok(report);
+    }
+    let settings = Settings::load(db)?;
+    for service_id in services {
+        report.services.push(service_id);
+        let line = if db.lock(&lock_name(service_id), 0)? {
+            let outcome = deliver(db, http, platform, &settings, service_id, invoice_id, now);
+            let _ = db.unlock(&lock_name(service_id));
+            match outcome {
+                Ok(line) => line,
+                Err(error) => format!("Service {service_id}: {error}"),
+            }
+        } else {
+            format!("Service {service_id}: another delivery is already working on it; nothing was done.")
+        };
+        module_log::record(
+            db,
+            platform,
+            &settings,
+            module_log::Entry {
+                action: "invoice-paid",
+                params: &format!("invoice {invoice_id}, service {service_id}"),
+                outcome: &line,
+                now_unix: now.unix,
+                keep: true,
+            },
+        );
+        report.lines.push(line);
+    }
+    Ok(report)
+}
+
+/// What `order_instance` needs that only WHMCS knows, gathered before the
+/// API client borrows the platform.
+struct Prepared {
+    root_pass: String,
+    currency_code: String,
+    callback_url: String,
+}
+
+impl OrderSource for Prepared {
+    fn order(&mut self, api: &mut ApiClient, service: &Service) -> ModuleResult<OrderInstance> {
+        let email = api.client_info()?.email;
+        order_request::build(
+            service,
+            OrderFacts {
+                root_pass: self.root_pass.clone(),
+                reseller_email: email,
+                currency_code: self.currency_code.clone(),
+                callback_url: self.callback_url.clone(),
+            },
+        )
+    }
+}
+
+fn deliver(
+    db: &mut dyn Db,
+    http: &mut dyn Http,
+    platform: &mut dyn Platform,
+    settings: &Settings,
+    service_id: i64,
+    invoice_id: i64,
+    now: Now,
+) -> ModuleResult<String> {
+    let Some(service) = service::load(db, service_id)? else {
+        return Ok(format!("Service {service_id}: not a service of this module."));
+    };
+    let job = state::find(db, service_id, FIRST_ORDER)?;
+    if job.as_ref().is_some_and(|j| j.state == State::Linked) {
+        return Ok(format!(
+            "Service {service_id}: already linked to HOSTKEY server {}; renewal payments are made at HOSTKEY from the reseller balance (see docs/lifecycle.md).",
+            job.and_then(|j| j.server_id).unwrap_or(0)
+        ));
+    }
+    let must_send = job
+        .as_ref()
+        .is_none_or(|j| matches!(j.state, State::Refused | State::Sending));
+    let mut prepared = Prepared {
+        root_pass: String::new(),
+        currency_code: String::new(),
+        callback_url: String::new(),
+    };
+    if must_send {
+        let secret = secret::ensure(db, now.random)?;
+        prepared.root_pass = platform
+            .decrypt(&service.encrypted_password)
+            .map_err(|e| ModuleError::Platform(format!("the service password cannot be read ({e})")))?;
+        prepared.currency_code = order_request::client_currency(db, service.client_id)?;
+        prepared.callback_url =
+            signature::callback_url(&platform.system_url(), &secret, service_id, now.unix);
+    }
+    let mut api = ApiClient::new(http, platform, &settings.api_url, &settings.api_key)?;
+    api.add_secret(&prepared.root_pass);
+    let stamp = module_log::datetime(now.unix);
+    let placed = Step {
+        db,
+        api: &mut api,
+        now: &stamp,
+    }
+    .first_order(&service, invoice_id, &mut prepared)?;
+    Ok(match placed {
+        Placed::Paid { hostkey_invoice } => format!(
+            "Service {service_id}: ordered at HOSTKEY and HOSTKEY invoice {hostkey_invoice} paid; the server is linked when HOSTKEY has deployed it."
+        ),
+        Placed::AlreadyLinked => format!("Service {service_id}: already linked."),
+        Placed::NeedsAttention(why) => format!("Service {service_id} needs attention: {why}"),
+    })
+}

@@ -1,0 +1,200 @@
+//! What WHMCS knows of a service that this module sells: read from its
+//! tables, never from what a hook or a request claims.
+
+use crate::capabilities::Db;
+use crate::capabilities::db::{Condition, DbError, Select, Value};
+use crate::catalog::specs::{MODULE_NAME, MODULE_RECORDS};
+use crate::catalog::sync::options::hk_id;
+
+/// A service of one of the module's products.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub id: i64,
+    pub client_id: i64,
+    pub product_id: i64,
+    /// The hostname the client gave (WHMCS's `domain`).
+    pub hostname: String,
+    /// WHMCS's encrypted service password (the root password to set).
+    pub encrypted_password: String,
+    pub billing_cycle: String,
+    pub status: String,
+    /// HOSTKEY's preset: its name (what the public module sends), else its id.
+    pub preset: String,
+    pub location: String,
+    pub os: Option<Choice>,
+    pub soft: Option<Choice>,
+    pub traffic: Option<Choice>,
+}
+
+/// A sub-option the client chose: HOSTKEY's id and name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The services on a WHMCS invoice that use this module, in invoice order.
+pub fn on_invoice(db: &mut dyn Db, invoice_id: i64) -> Result<Vec<i64>, DbError> {
+    let items = db.select(
+        &Select::from("tblinvoiceitems", &["relid", "type"])
+            .filter(Condition::eq("invoiceid", Value::Int(invoice_id)))
+            .filter(Condition::eq("type", Value::text("Hosting"))),
+    )?;
+    let mut ids: Vec<i64> = (0..items.len())
+        .filter_map(|i| items.get(i, "relid").as_int())
+        .filter(|id| *id > 0)
+        .collect();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    let services = db.select(
+        &Select::from("tblhosting", &["id", "packageid"])
+            .filter(Condition::in_list("id", ids.iter().map(|i| Value::Int(*i)).collect())),
+    )?;
+    let packages: Vec<(i64, i64)> = (0..services.len())
+        .filter_map(|i| Some((services.get(i, "id").as_int()?, services.get(i, "packageid").as_int()?)))
+        .collect();
+    if packages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let products = db.select(
+        &Select::from("tblproducts", &["id"])
+            .filter(Condition::in_list(
+                "id",
+                packages.iter().map(|(_, p)| Value::Int(*p)).collect(),
+            ))
+            .filter(Condition::eq("servertype", Value::text(MODULE_NAME))),
+    )?;
+    let ours: Vec<i64> = (0..products.len())
+        .filter_map(|i| products.get(i, "id").as_int())
+        .collect();
+    Ok(ids
+        .into_iter()
+        .filter(|id| {
+            packages
+                .iter()
+                .any(|(service, product)| service == id && ours.contains(product))
+        })
+        .collect())
+}
+
+/// The service and the product facts an order needs; `None` when it is not
+/// a service of this module.
+pub fn load(db: &mut dyn Db, service_id: i64) -> Result<Option<Service>, DbError> {
+    let rows = db.select(
+        &Select::from(
+            "tblhosting",
+            &[
+                "id",
+                "userid",
+                "packageid",
+                "domain",
+                "password",
+                "billingcycle",
+                "domainstatus",
+            ],
+        )
+        .filter(Condition::eq("id", Value::Int(service_id))),
+    )?;
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let product_id = rows.get(0, "packageid").as_int().unwrap_or(0);
+    let product = db.select(
+        &Select::from("tblproducts", &["configoption1", "configoption2"])
+            .filter(Condition::eq("id", Value::Int(product_id)))
+            .filter(Condition::eq("servertype", Value::text(MODULE_NAME))),
+    )?;
+    if product.is_empty() {
+        return Ok(None);
+    }
+    let record = db.select(
+        &Select::from(MODULE_RECORDS.table, &["name"])
+            .filter(Condition::eq("type", Value::text("product")))
+            .filter(Condition::eq("relid", Value::Int(product_id))),
+    )?;
+    let preset = if record.is_empty() || record.get(0, "name").as_text().is_empty() {
+        product.get(0, "configoption1").as_text()
+    } else {
+        record.get(0, "name").as_text()
+    };
+    let (os, soft, traffic) = choices(db, service_id)?;
+    Ok(Some(Service {
+        id: service_id,
+        client_id: rows.get(0, "userid").as_int().unwrap_or(0),
+        product_id,
+        hostname: rows.get(0, "domain").as_text(),
+        encrypted_password: rows.get(0, "password").as_text(),
+        billing_cycle: rows.get(0, "billingcycle").as_text(),
+        status: rows.get(0, "domainstatus").as_text(),
+        preset,
+        location: product.get(0, "configoption2").as_text(),
+        os,
+        soft,
+        traffic,
+    }))
+}
+
+type Chosen = (Option<Choice>, Option<Choice>, Option<Choice>);
+
+/// The client's OS / Soft / Traffic choices, from `name (#id)`; "Do not
+/// install" (id 0) is no choice.
+fn choices(db: &mut dyn Db, service_id: i64) -> Result<Chosen, DbError> {
+    let picked = db.select(
+        &Select::from("tblhostingconfigoptions", &["configid", "optionid"])
+            .filter(Condition::eq("relid", Value::Int(service_id))),
+    )?;
+    let pairs: Vec<(i64, i64)> = (0..picked.len())
+        .filter_map(|i| Some((picked.get(i, "configid").as_int()?, picked.get(i, "optionid").as_int()?)))
+        .collect();
+    let mut chosen: Chosen = (None, None, None);
+    if pairs.is_empty() {
+        return Ok(chosen);
+    }
+    let options = db.select(
+        &Select::from("tblproductconfigoptions", &["id", "optionname"])
+            .filter(Condition::in_list("id", pairs.iter().map(|(c, _)| Value::Int(*c)).collect())),
+    )?;
+    let subs = db.select(
+        &Select::from("tblproductconfigoptionssub", &["id", "optionname"])
+            .filter(Condition::in_list("id", pairs.iter().map(|(_, o)| Value::Int(*o)).collect())),
+    )?;
+    let name_of = |rows: &crate::capabilities::db::Rows, id: i64| {
+        (0..rows.len())
+            .find(|i| rows.get(*i, "id").as_int() == Some(id))
+            .map(|i| rows.get(i, "optionname").as_text())
+    };
+    for (config, option) in pairs {
+        let (Some(kind), Some(sub)) = (name_of(&options, config), name_of(&subs, option)) else {
+            continue;
+        };
+        let Some(id) = hk_id(&sub).filter(|id| *id > 0) else {
+            continue;
+        };
+        let name = sub
+            .rfind(" (#")
+            .map_or(sub.as_str(), |at| &sub[..at])
+            .trim()
+            .to_string();
+        let choice = Some(Choice { id, name });
+        if kind.starts_with("OS ") {
+            chosen.0 = choice;
+        } else if kind.starts_with("Soft ") {
+            chosen.1 = choice;
+        } else if kind.starts_with("Traffic ") {
+            chosen.2 = choice;
+        }
+    }
+    Ok(chosen)
+}
+
+/// Sets the service's WHMCS status (Active, Suspended, ...).
+pub fn set_status(db: &mut dyn Db, service_id: i64, status: &str) -> Result<(), DbError> {
+    db.update(&crate::capabilities::db::Update {
+        table: "tblhosting".into(),
+        assignments: vec![("domainstatus".into(), Value::text(status))],
+        conditions: vec![Condition::eq("id", Value::Int(service_id))],
+    })?;
+    Ok(())
+}
