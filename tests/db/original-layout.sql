@@ -98,9 +98,9 @@ INSERT INTO mod_hostkeyresellermod (id, type, relid, name, server_type) VALUES
   (1, 'group', 11, 'NL VPS products', NULL),
   (2, 'group', 12, 'FI VPS products', NULL),
   (3, 'group', 13, 'NL Bare metal products', NULL),
-  (4, 'product', 21, 'HKP-vm.alpha (NL)', 'vm'),
-  (5, 'product', 22, 'HKP-vm.alpha (FI)', 'vm'),
-  (6, 'product', 23, 'HKP-bm.beta (NL)', 'bm');
+  (4, 'product', 21, 'vm.alpha', 'vm'),
+  (5, 'product', 22, 'vm.alpha', 'vm'),
+  (6, 'product', 23, 'bm.beta', 'bm');
 
 INSERT INTO tblproductconfiggroups (id, name, description) VALUES
   (31, 'vm.alpha (NL) server options', ''),

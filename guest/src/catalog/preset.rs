@@ -121,10 +121,10 @@ pub fn text(json: &Json) -> String {
 }
 
 fn number_text(n: &serde_json::Number) -> String {
-    if n.is_f64() {
-        if let Ok(d) = Decimal::from_str(&n.to_string()) {
-            return d.normalize().to_string();
-        }
+    if n.is_f64()
+        && let Ok(d) = Decimal::from_str(&n.to_string())
+    {
+        return d.normalize().to_string();
     }
     n.to_string()
 }

@@ -141,10 +141,10 @@ fn whole_number(text: &str) -> String {
 /// a fraction as decimal text (our own column keeps it).
 fn amount_value(amount: Decimal) -> Value {
     let amount = amount.normalize();
-    if amount.scale() == 0 {
-        if let Ok(whole) = i64::try_from(amount.mantissa()) {
-            return Value::Int(whole);
-        }
+    if amount.scale() == 0
+        && let Ok(whole) = i64::try_from(amount.mantissa())
+    {
+        return Value::Int(whole);
     }
     Value::text(amount.to_string())
 }

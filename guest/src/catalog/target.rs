@@ -343,8 +343,8 @@ fn sort(presets: &mut [&Preset], order: SortOrder) {
     match order {
         SortOrder::None => {}
         SortOrder::PriceAsc => presets.sort_by_key(|p| p.first_price()),
-        SortOrder::PriceDesc => presets.sort_by(|a, b| b.first_price().cmp(&a.first_price())),
+        SortOrder::PriceDesc => presets.sort_by_key(|p| std::cmp::Reverse(p.first_price())),
         SortOrder::NameAsc => presets.sort_by_key(|p| name(p)),
-        SortOrder::NameDesc => presets.sort_by(|a, b| name(b).cmp(&name(a))),
+        SortOrder::NameDesc => presets.sort_by_key(|p| std::cmp::Reverse(name(p))),
     }
 }

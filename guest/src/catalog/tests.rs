@@ -137,10 +137,11 @@ fn first_import_builds_the_whole_catalogue() {
     ] {
         assert!(subs.contains(&name.to_string()), "{name} in {subs:?}");
     }
-    // NL: 2 OS + 2 soft + 2 traffic; FI: 2 + 2 + 1; bm: 1 + 1 + 1; gpu: 0 + 1 + 0
-    assert_eq!(subs.len(), 6 + 5 + 3 + 1);
+    // NL: 2 OS + 2 soft + 2 traffic; FI: 2 + 2 + 1; bm: 1 + 0 + 1 (no soft, so
+    // no "Do not install" either); gpu: 0 + 0 + 0
+    assert_eq!(subs.len(), 6 + 5 + 2);
     // Three currencies for every product and sub-option.
-    assert_eq!(db.column("tblpricing", "id").len(), (4 + 15) * 3);
+    assert_eq!(db.column("tblpricing", "id").len(), (4 + 13) * 3);
     assert_eq!(db.column("tblcustomfields", "id").len(), 12);
     assert_eq!(db.column("tblproducts_slugs", "id").len(), 4);
     assert_eq!(report.changes.products_created, 4);

@@ -131,7 +131,7 @@ pub(super) fn sync(
                     records.push(vec![
                         text("product"),
                         int(e.id),
-                        text(&p.name),
+                        text(&p.preset_name),
                         text(&p.server_type),
                     ]);
                 }
@@ -178,7 +178,8 @@ pub(super) fn sync(
         records.push(vec![
             text("product"),
             int(id),
-            text(&p.name),
+            // The public module records the preset's name ("vm.alpha").
+            text(&p.preset_name),
             text(&p.server_type),
         ]);
         changes.products_created += 1;
