@@ -81,16 +81,22 @@ pub fn deactivate() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::orders::state::ORDERS_TABLE;
     use crate::schema::module_tables::{LOG_TABLE, PRODUCTS_TABLE};
     use crate::testing::MemoryDb;
 
     #[test]
-    fn creates_three_tables_with_default_rows() {
+    fn creates_its_tables_with_default_rows() {
         let mut db = MemoryDb::whmcs();
         let report = activate(&mut db).expect("activates");
         assert_eq!(
             report.tables_created,
-            vec![PRODUCTS_TABLE, LOG_TABLE, IMPORT_SETTINGS_TABLE]
+            vec![
+                PRODUCTS_TABLE,
+                LOG_TABLE,
+                IMPORT_SETTINGS_TABLE,
+                ORDERS_TABLE
+            ]
         );
         assert_eq!(report.rows_seeded, 6);
         let groups = db.column(IMPORT_SETTINGS_TABLE, "group");

@@ -16,11 +16,18 @@ fn field_id(db: &mut dyn Db, product_id: i64, name: &str) -> Result<Option<i64>,
             .filter(Condition::eq("relid", Value::Int(product_id)))
             .filter(Condition::eq("fieldname", Value::text(name))),
     )?;
-    Ok((!rows.is_empty()).then(|| rows.get(0, "id").as_int()).flatten())
+    Ok((!rows.is_empty())
+        .then(|| rows.get(0, "id").as_int())
+        .flatten())
 }
 
 /// The field's value for the service ("" when unset or the field is missing).
-pub fn get(db: &mut dyn Db, product_id: i64, service_id: i64, name: &str) -> Result<String, DbError> {
+pub fn get(
+    db: &mut dyn Db,
+    product_id: i64,
+    service_id: i64,
+    name: &str,
+) -> Result<String, DbError> {
     let Some(field) = field_id(db, product_id, name)? else {
         return Ok(String::new());
     };
@@ -61,7 +68,11 @@ pub fn set(
         db.insert(&Insert {
             table: "tblcustomfieldsvalues".into(),
             columns: vec!["fieldid".into(), "relid".into(), "value".into()],
-            rows: vec![vec![Value::Int(field), Value::Int(service_id), Value::text(value)]],
+            rows: vec![vec![
+                Value::Int(field),
+                Value::Int(service_id),
+                Value::text(value),
+            ]],
         })?;
     }
     Ok(())

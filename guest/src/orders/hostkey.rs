@@ -28,7 +28,10 @@ pub trait Call {
 /// Sends a typed call; a malformed answer is one sentence naming the call.
 pub fn send<C: Call>(client: &mut ApiClient, call: &C) -> Result<C::Answer, ApiError> {
     let params = call.params();
-    let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let answer = client.call_with_retry(
         C::MODULE,
         C::ACTION,
@@ -105,7 +108,10 @@ impl Call for OrderInstance {
             ("hostname".into(), self.hostname.clone()),
             ("preset".into(), self.preset.clone()),
             ("location_name".into(), self.location.clone()),
-            ("post_install_callback".into(), self.post_install_callback.clone()),
+            (
+                "post_install_callback".into(),
+                self.post_install_callback.clone(),
+            ),
         ];
         if let Some(plan) = self.traffic_plan {
             p.push(("traffic_plan".into(), plan.to_string()));
@@ -357,7 +363,10 @@ impl Call for AddServerKey {
             ("params[active]".into(), "1".into()),
             ("params[ip]".into(), String::new()),
             ("params[login_notify_method]".into(), "none".into()),
-            ("params[login_notify_address]".into(), self.notify_email.clone()),
+            (
+                "params[login_notify_address]".into(),
+                self.notify_email.clone(),
+            ),
         ]
     }
 }

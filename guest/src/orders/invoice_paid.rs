@@ -66,7 +66,9 @@ pub fn invoice_paid(
                 Err(error) => format!("Service {service_id}: {error}"),
             }
         } else {
-            format!("Service {service_id}: another delivery is already working on it; nothing was done.")
+            format!(
+                "Service {service_id}: another delivery is already working on it; nothing was done."
+            )
         };
         module_log::record(
             db,
@@ -118,7 +120,9 @@ fn deliver(
     now: Now,
 ) -> ModuleResult<String> {
     let Some(service) = service::load(db, service_id)? else {
-        return Ok(format!("Service {service_id}: not a service of this module."));
+        return Ok(format!(
+            "Service {service_id}: not a service of this module."
+        ));
     };
     let job = state::find(db, service_id, FIRST_ORDER)?;
     if job.as_ref().is_some_and(|j| j.state == State::Linked) {
@@ -137,9 +141,9 @@ fn deliver(
     };
     if must_send {
         let secret = secret::ensure(db, now.random)?;
-        prepared.root_pass = platform
-            .decrypt(&service.encrypted_password)
-            .map_err(|e| ModuleError::Platform(format!("the service password cannot be read ({e})")))?;
+        prepared.root_pass = platform.decrypt(&service.encrypted_password).map_err(|e| {
+            ModuleError::Platform(format!("the service password cannot be read ({e})"))
+        })?;
         prepared.currency_code = order_request::client_currency(db, service.client_id)?;
         prepared.callback_url =
             signature::callback_url(&platform.system_url(), &secret, service_id, now.unix);

@@ -14,9 +14,9 @@ pub mod invoice_paid;
 pub mod link;
 pub mod order_request;
 pub mod place;
+pub mod secret;
 pub mod service;
 pub mod signature;
-pub mod secret;
 pub mod state;
 
 #[cfg(test)]

@@ -112,11 +112,20 @@ impl Step<'_, '_> {
                 self.record_ordered(service, job)?;
                 self.pay(job)
             }
-            Err(ApiError::Refused { call, message, code }) => {
+            Err(ApiError::Refused {
+                call,
+                message,
+                code,
+            }) => {
                 job.state = State::Refused;
                 job.detail = message.clone();
                 state::save(self.db, job, self.now)?;
-                Err(ApiError::Refused { call, message, code }.into())
+                Err(ApiError::Refused {
+                    call,
+                    message,
+                    code,
+                }
+                .into())
             }
             Err(lost) => {
                 // The order may have been placed: stay `sending`; the next
@@ -164,14 +173,16 @@ impl Step<'_, '_> {
             [server] => {
                 let facts = hostkey::send(self.api, &ShowServer { id: *server })?;
                 let invoices = match facts.account_id {
-                    Some(account_id) => hostkey::send(
-                        self.api,
-                        &ProductInvoices {
-                            account_id,
-                            location: facts.type_billing.clone(),
-                        },
-                    )?
-                    .invoices,
+                    Some(account_id) => {
+                        hostkey::send(
+                            self.api,
+                            &ProductInvoices {
+                                account_id,
+                                location: facts.type_billing.clone(),
+                            },
+                        )?
+                        .invoices
+                    }
                     None => Vec::new(),
                 };
                 let ids: Vec<i64> = invoices.iter().filter_map(|i| i.invoiceid).collect();

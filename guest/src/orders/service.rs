@@ -48,12 +48,16 @@ pub fn on_invoice(db: &mut dyn Db, invoice_id: i64) -> Result<Vec<i64>, DbError>
     if ids.is_empty() {
         return Ok(ids);
     }
-    let services = db.select(
-        &Select::from("tblhosting", &["id", "packageid"])
-            .filter(Condition::in_list("id", ids.iter().map(|i| Value::Int(*i)).collect())),
-    )?;
+    let services = db.select(&Select::from("tblhosting", &["id", "packageid"]).filter(
+        Condition::in_list("id", ids.iter().map(|i| Value::Int(*i)).collect()),
+    ))?;
     let packages: Vec<(i64, i64)> = (0..services.len())
-        .filter_map(|i| Some((services.get(i, "id").as_int()?, services.get(i, "packageid").as_int()?)))
+        .filter_map(|i| {
+            Some((
+                services.get(i, "id").as_int()?,
+                services.get(i, "packageid").as_int()?,
+            ))
+        })
         .collect();
     if packages.is_empty() {
         return Ok(Vec::new());
@@ -146,19 +150,27 @@ fn choices(db: &mut dyn Db, service_id: i64) -> Result<Chosen, DbError> {
             .filter(Condition::eq("relid", Value::Int(service_id))),
     )?;
     let pairs: Vec<(i64, i64)> = (0..picked.len())
-        .filter_map(|i| Some((picked.get(i, "configid").as_int()?, picked.get(i, "optionid").as_int()?)))
+        .filter_map(|i| {
+            Some((
+                picked.get(i, "configid").as_int()?,
+                picked.get(i, "optionid").as_int()?,
+            ))
+        })
         .collect();
     let mut chosen: Chosen = (None, None, None);
     if pairs.is_empty() {
         return Ok(chosen);
     }
     let options = db.select(
-        &Select::from("tblproductconfigoptions", &["id", "optionname"])
-            .filter(Condition::in_list("id", pairs.iter().map(|(c, _)| Value::Int(*c)).collect())),
+        &Select::from("tblproductconfigoptions", &["id", "optionname"]).filter(Condition::in_list(
+            "id",
+            pairs.iter().map(|(c, _)| Value::Int(*c)).collect(),
+        )),
     )?;
     let subs = db.select(
-        &Select::from("tblproductconfigoptionssub", &["id", "optionname"])
-            .filter(Condition::in_list("id", pairs.iter().map(|(_, o)| Value::Int(*o)).collect())),
+        &Select::from("tblproductconfigoptionssub", &["id", "optionname"]).filter(
+            Condition::in_list("id", pairs.iter().map(|(_, o)| Value::Int(*o)).collect()),
+        ),
     )?;
     let name_of = |rows: &crate::capabilities::db::Rows, id: i64| {
         (0..rows.len())

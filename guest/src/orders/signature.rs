@@ -50,7 +50,10 @@ pub fn callback_url(system_url: &str, secret: &[u8], service_id: i64, now: i64) 
     } else {
         format!("{system_url}/")
     };
-    format!("{base}{CALLBACK_PATH}?{}&sig={signature}", message(service_id, expires))
+    format!(
+        "{base}{CALLBACK_PATH}?{}&sig={signature}",
+        message(service_id, expires)
+    )
 }
 
 /// Why a callback is refused (all answer HTTP 403 and change nothing).
@@ -65,11 +68,7 @@ pub enum Refusal {
 }
 
 /// The service id of a genuine, unexpired callback.
-pub fn verify(
-    secret: &[u8],
-    params: &[(String, String)],
-    now: i64,
-) -> Result<i64, Refusal> {
+pub fn verify(secret: &[u8], params: &[(String, String)], now: i64) -> Result<i64, Refusal> {
     let get = |key: &str| {
         params
             .iter()
@@ -83,7 +82,9 @@ pub fn verify(
     let expires: i64 = get("expires")
         .and_then(|v| v.parse().ok())
         .ok_or(Refusal::Incomplete)?;
-    let signature = get("sig").and_then(|s| unhex(&s)).ok_or(Refusal::Incomplete)?;
+    let signature = get("sig")
+        .and_then(|s| unhex(&s))
+        .ok_or(Refusal::Incomplete)?;
     mac(secret, service_id, expires)
         .verify_slice(&signature)
         .map_err(|_| Refusal::BadSignature)?;
@@ -133,7 +134,16 @@ mod tests {
         let good = params(&url);
         let tampered: Vec<(String, String)> = good
             .iter()
-            .map(|(k, v)| (k.clone(), if k == "hosting" { "43".into() } else { v.clone() }))
+            .map(|(k, v)| {
+                (
+                    k.clone(),
+                    if k == "hosting" {
+                        "43".into()
+                    } else {
+                        v.clone()
+                    },
+                )
+            })
             .collect();
         assert_eq!(verify(SECRET, &tampered, 2_000), Err(Refusal::BadSignature));
         assert_eq!(

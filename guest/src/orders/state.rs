@@ -132,7 +132,9 @@ pub fn find(db: &mut dyn Db, service_id: i64, purpose: &str) -> Result<Option<Jo
         service_id,
         purpose: purpose.to_string(),
         state: State::parse(&state).ok_or_else(|| {
-            DbError::Invalid(format!("unknown order state \"{state}\" of service {service_id}"))
+            DbError::Invalid(format!(
+                "unknown order state \"{state}\" of service {service_id}"
+            ))
         })?,
         whmcs_invoice: rows.get(0, "whmcs_invoice").as_int().unwrap_or(0),
         hostkey_invoice: optional(rows.get(0, "hostkey_invoice")),
