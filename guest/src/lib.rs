@@ -4,6 +4,7 @@
 
 pub mod addon;
 pub mod api;
+pub mod callback;
 pub mod capabilities;
 pub mod catalog;
 pub mod error;

@@ -3,12 +3,13 @@
 //! time under its named lock. Other items are ignored; a failure of one
 //! service is reported and the next delivery resumes it.
 
+use super::custom_fields::{self, PRESET_ID};
 use super::hostkey::OrderInstance;
 use super::order_request::{self, OrderFacts};
 use super::place::{OrderSource, Placed, Step};
 use super::service::{self, Service};
 use super::state::{self, FIRST_ORDER, State};
-use super::{secret, signature};
+use super::{renewal, secret, signature};
 use crate::api::ApiClient;
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
@@ -125,11 +126,16 @@ fn deliver(
         ));
     };
     let job = state::find(db, service_id, FIRST_ORDER)?;
-    if job.as_ref().is_some_and(|j| j.state == State::Linked) {
-        return Ok(format!(
-            "Service {service_id}: already linked to HOSTKEY server {}; renewal payments are made at HOSTKEY from the reseller balance (see docs/lifecycle.md).",
-            job.and_then(|j| j.server_id).unwrap_or(0)
-        ));
+    // A linked service, or one the public module ordered (its `Preset ID`
+    // holds the server), is renewed, never ordered again.
+    let adopted = job.is_none()
+        && !custom_fields::get(db, service.product_id, service_id, PRESET_ID)?
+            .trim()
+            .is_empty();
+    if adopted || job.as_ref().is_some_and(|j| j.state == State::Linked) {
+        let stamp = module_log::datetime(now.unix);
+        let mut api = ApiClient::new(http, platform, &settings.api_url, &settings.api_key)?;
+        return renewal::renew(db, &mut api, &service, invoice_id, &stamp);
     }
     let must_send = job
         .as_ref()

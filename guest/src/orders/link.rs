@@ -37,7 +37,7 @@ pub fn link(
         )));
     };
     match job.state {
-        State::Linked => return Ok(Linked::Already(job.server_id.unwrap_or(0))),
+        State::Linked | State::Done => return Ok(Linked::Already(job.server_id.unwrap_or(0))),
         State::Paid => {}
         State::Ordered => {
             return Ok(Linked::Waiting(format!(

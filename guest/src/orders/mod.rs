@@ -8,16 +8,20 @@
 //! `mod_hostkeyresellermod_orders` whose state is written before each call
 //! that spends money. See docs/lifecycle.md.
 
+pub mod cancel;
+pub mod checkout;
 pub mod custom_fields;
 pub mod hostkey;
 pub mod invoice_paid;
 pub mod link;
 pub mod order_request;
 pub mod place;
+pub mod renewal;
 pub mod secret;
 pub mod service;
 pub mod signature;
 pub mod state;
+pub mod welcome;
 
 #[cfg(test)]
 mod tests;

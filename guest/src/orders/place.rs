@@ -50,21 +50,7 @@ impl Step<'_, '_> {
         source: &mut dyn OrderSource,
     ) -> ModuleResult<Placed> {
         let job = state::find(self.db, service.id, FIRST_ORDER)?;
-        let mut job = match job {
-            Some(job) => job,
-            None => Job {
-                id: 0,
-                service_id: service.id,
-                purpose: FIRST_ORDER.into(),
-                state: State::Refused,
-                whmcs_invoice,
-                hostkey_invoice: None,
-                server_id: None,
-                servers_before: 0,
-                detail: String::new(),
-                updated_at: String::new(),
-            },
-        };
+        let mut job = job.unwrap_or_else(|| state::new_job(service.id, FIRST_ORDER, whmcs_invoice));
         loop {
             match job.state {
                 State::Refused => return self.send_order(service, &mut job, source),
@@ -79,7 +65,7 @@ impl Step<'_, '_> {
                         hostkey_invoice: job.hostkey_invoice.unwrap_or(0),
                     });
                 }
-                State::Linked => return Ok(Placed::AlreadyLinked),
+                State::Linked | State::Done => return Ok(Placed::AlreadyLinked),
                 State::NeedsAttention => return Ok(Placed::NeedsAttention(job.detail)),
             }
         }

@@ -10,6 +10,8 @@ pub const ORDERS_TABLE: &str = "mod_hostkeyresellermod_orders";
 
 /// The first order of a service; renewals are `renewal:<WHMCS invoice id>`.
 pub const FIRST_ORDER: &str = "order";
+/// The cancellation request passed on to HOSTKEY.
+pub const CANCELLATION: &str = "cancel";
 
 /// Where a job stands. Each state is written before the next call that
 /// spends money, so a retry knows what already happened.
@@ -28,6 +30,8 @@ pub enum State {
     Linked,
     /// Nothing more happens on its own: the admin must look (see `detail`).
     NeedsAttention,
+    /// A one-step job (a cancellation request) is done.
+    Done,
 }
 
 impl State {
@@ -39,6 +43,7 @@ impl State {
             State::Paid => "paid",
             State::Linked => "linked",
             State::NeedsAttention => "needs-attention",
+            State::Done => "done",
         }
     }
 
@@ -50,6 +55,7 @@ impl State {
             State::Paid,
             State::Linked,
             State::NeedsAttention,
+            State::Done,
         ]
         .into_iter()
         .find(|s| s.key() == key)
@@ -145,12 +151,28 @@ pub fn find(db: &mut dyn Db, service_id: i64, purpose: &str) -> Result<Option<Jo
     }))
 }
 
-/// Every job of a service, for the admin's view and the callback.
+/// The first-order job of a service (its server, once linked).
 pub fn server_of(db: &mut dyn Db, service_id: i64) -> Result<Option<Job>, DbError> {
     find(db, service_id, FIRST_ORDER)
 }
 
 /// Writes a job: a new row, or the existing one's state and facts.
+/// A new, unsaved job of (service, purpose).
+pub fn new_job(service_id: i64, purpose: &str, whmcs_invoice: i64) -> Job {
+    Job {
+        id: 0,
+        service_id,
+        purpose: purpose.to_string(),
+        state: State::Refused,
+        whmcs_invoice,
+        hostkey_invoice: None,
+        server_id: None,
+        servers_before: 0,
+        detail: String::new(),
+        updated_at: String::new(),
+    }
+}
+
 pub fn save(db: &mut dyn Db, job: &mut Job, now: &str) -> Result<(), DbError> {
     job.updated_at = now.to_string();
     let values = vec![

@@ -41,6 +41,7 @@ struct Hostkey {
     calls: Vec<String>,
     orders_sent: u32,
     ordered_params: Vec<BTreeMap<String, String>>,
+    cancellations: Vec<(i64, String)>,
 }
 
 fn form(body: &[u8]) -> BTreeMap<String, String> {
@@ -147,6 +148,15 @@ impl Hostkey {
                 let key = format!("srv-key-{server}");
                 self.keys.insert(server, key.clone());
                 json!({"result": "OK", "data": {"api_key": key}})
+            }
+            "whmcs/request_cancellation" => {
+                let server: i64 = p["id"].parse().unwrap_or(0);
+                if self.cancellations.iter().any(|(s, _)| *s == server) {
+                    return json!({"result": "error", "message": "Existing Cancellation Request Exists"});
+                }
+                self.cancellations
+                    .push((server, p["cancellation_type"].clone()));
+                json!({"result": "OK"})
             }
             other => json!({"result": "error", "message": format!("unknown call {other}")}),
         }
@@ -564,4 +574,120 @@ fn an_invoice_without_our_services_does_nothing() {
         "The invoice holds no service of this module."
     );
     assert!(hk.calls.is_empty());
+}
+
+fn linked_service_77() -> (MemoryDb, Hostkey) {
+    let mut db = whmcs_with_orders();
+    let mut hk = Hostkey::default();
+    deliver(&mut db, &mut hk, &mut RecordingPlatform::default());
+    let service = service::load(&mut db, 77).expect("reads").expect("ours");
+    let mut platform = RecordingPlatform::default();
+    let mut api =
+        ApiClient::new(&mut hk, &mut platform, "https://invapi.hostkey.com/", "k").expect("client");
+    link(
+        &mut db,
+        &mut api,
+        &service,
+        &mut |api| Ok(api.client_info()?.email),
+        "2026-11-29 16:00:00",
+    )
+    .expect("links");
+    (db, hk)
+}
+
+fn renewal_invoice(db: &mut MemoryDb, invoice: i64) {
+    db.seed(
+        "tblinvoiceitems",
+        &["invoiceid", "type", "relid", "amount"],
+        vec![vec![
+            Value::Int(invoice),
+            Value::text("Hosting"),
+            Value::Int(77),
+            Value::text("4.40"),
+        ]],
+    );
+}
+
+#[test]
+fn a_paid_renewal_pays_the_servers_oldest_open_hostkey_invoice_once() {
+    let (mut db, mut hk) = linked_service_77();
+    hk.invoices.insert(9100, (5000, "4.40".into(), false));
+    hk.invoices.insert(9200, (5000, "4.40".into(), false));
+    renewal_invoice(&mut db, 710);
+    let mut platform = RecordingPlatform::default();
+    let first = invoice_paid(&mut db, &mut hk, &mut platform, 710, NOW)
+        .expect("runs")
+        .summary();
+    assert!(
+        first.contains("renewal passed on, HOSTKEY invoice 9100 of server 5000 paid"),
+        "{first}"
+    );
+    let again = invoice_paid(&mut db, &mut hk, &mut platform, 710, NOW)
+        .expect("runs")
+        .summary();
+    assert!(
+        again.contains("already passed on (HOSTKEY invoice 9100)"),
+        "{again}"
+    );
+    assert_eq!(hk.orders_sent, 2, "a renewal never orders");
+    assert_eq!(hk.credit_paid.iter().filter(|i| **i >= 9100).count(), 1);
+    renewal_invoice(&mut db, 711);
+    let next = invoice_paid(&mut db, &mut hk, &mut platform, 711, NOW)
+        .expect("runs")
+        .summary();
+    assert!(
+        next.contains("HOSTKEY invoice 9200 of server 5000 paid"),
+        "{next}"
+    );
+    renewal_invoice(&mut db, 712);
+    let none = invoice_paid(&mut db, &mut hk, &mut platform, 712, NOW)
+        .expect("runs")
+        .summary();
+    assert!(
+        none.contains("HOSTKEY has no open invoice for server 5000 yet"),
+        "{none}"
+    );
+    assert_eq!(hk.credit_paid.iter().filter(|i| **i >= 9100).count(), 2);
+}
+
+#[test]
+fn a_cancellation_is_passed_on_once_and_an_unordered_service_stays_local() {
+    let (mut db, mut hk) = linked_service_77();
+    let service = service::load(&mut db, 77).expect("reads").expect("ours");
+    let cancel = |db: &mut MemoryDb, hk: &mut Hostkey, service: &service::Service| {
+        let mut platform = RecordingPlatform::default();
+        let mut api =
+            ApiClient::new(hk, &mut platform, "https://invapi.hostkey.com/", "k").expect("client");
+        super::cancel::cancel(
+            db,
+            &mut api,
+            service,
+            super::cancel::Kind::Immediate,
+            "Too slow",
+            "2026-11-29 16:00:00",
+        )
+        .expect("cancels")
+    };
+    let first = cancel(&mut db, &mut hk, &service);
+    assert_eq!(
+        first,
+        "Service 77: cancellation (immediate) of HOSTKEY server 5000 requested."
+    );
+    assert_eq!(hk.cancellations, [(5000, "1".to_string())]);
+    assert_eq!(
+        db.column("tblhosting", "domainstatus")[0].as_text(),
+        "Suspended"
+    );
+    let again = cancel(&mut db, &mut hk, &service);
+    assert!(again.contains("already passed on"), "{again}");
+    assert_eq!(hk.count("whmcs/request_cancellation"), 1);
+
+    let mut fresh = whmcs_with_orders();
+    let never = service::load(&mut fresh, 78).expect("reads").expect("ours");
+    let local = cancel(&mut fresh, &mut hk, &never);
+    assert!(
+        local.contains("never got a HOSTKEY server: cancelled in WHMCS only"),
+        "{local}"
+    );
+    assert_eq!(hk.count("whmcs/request_cancellation"), 1);
 }

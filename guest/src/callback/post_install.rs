@@ -1,0 +1,84 @@
+//! A deploy finished: HOSTKEY calls the URL it was given. Only a genuine,
+//! unexpired signature for the service may link it; anything else is 403
+//! and changes nothing. A replay after the link answers 200 and changes
+//! nothing.
+
+use crate::api::ApiClient;
+use crate::capabilities::{Db, Http, Platform};
+use crate::error::ModuleResult;
+use crate::orders::link::Linked;
+use crate::orders::welcome::send_welcome;
+use crate::orders::{link, secret, service, signature};
+use crate::schema::module_log;
+use crate::schema::settings::Settings;
+
+/// The HTTP answer the PHP endpoint sends back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+}
+
+fn json(status: u16, result: &str, message: &str) -> Answer {
+    let body = serde_json::json!({"result": result, "message": message}).to_string();
+    Answer { status, body }
+}
+
+pub fn post_install(
+    db: &mut dyn Db,
+    http: &mut dyn Http,
+    platform: &mut dyn Platform,
+    params: &[(String, String)],
+    now_unix: i64,
+) -> ModuleResult<Answer> {
+    let Some(secret) = secret::load(db)? else {
+        return Ok(json(403, "error", "This install has signed no callback."));
+    };
+    let service_id = match signature::verify(&secret, params, now_unix) {
+        Ok(id) => id,
+        Err(refusal) => return Ok(json(403, "error", &refusal.to_string())),
+    };
+    let Some(service) = service::load(db, service_id)? else {
+        return Ok(json(404, "error", "The service is not one of this module."));
+    };
+    let settings = Settings::load(db)?;
+    let stamp = module_log::datetime(now_unix);
+    let lock = crate::orders::invoice_paid::lock_name(service_id);
+    if !db.lock(&lock, 10_000)? {
+        return Ok(json(409, "error", "The service is busy; call again."));
+    }
+    let linked = {
+        let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
+        link::link(
+            db,
+            &mut api,
+            &service,
+            &mut |api| Ok(api.client_info()?.email),
+            &stamp,
+        )
+    };
+    let _ = db.unlock(&lock);
+    let answer = match linked? {
+        Linked::Now(server) => {
+            let welcome = send_welcome(db, platform, service_id);
+            let line =
+                format!("Service {service_id} is linked to HOSTKEY server {server}. {welcome}");
+            module_log::record(
+                db,
+                platform,
+                &settings,
+                module_log::Entry {
+                    action: "post-install",
+                    params: &format!("service {service_id}"),
+                    outcome: &line,
+                    now_unix,
+                    keep: true,
+                },
+            );
+            json(200, "OK", &format!("linked to server {server}"))
+        }
+        Linked::Already(server) => json(200, "OK", &format!("already linked to server {server}")),
+        Linked::Waiting(why) => json(202, "waiting", &why),
+    };
+    Ok(answer)
+}

@@ -1,0 +1,125 @@
+//! A paid WHMCS renewal invoice of a linked service pays HOSTKEY's open
+//! invoice for that server: the oldest one, one per paid WHMCS renewal (both
+//! bill the same cycle, as the server was ordered with the service's cycle).
+//! The chosen HOSTKEY invoice is recorded before it is paid and HOSTKEY is
+//! asked whether it is paid before paying, so no invoice is paid twice.
+
+use super::cancel::server_id;
+use super::hostkey::{self, ApplyCredit, GetInvoice, ProductInvoices, ShowServer};
+use super::service::Service;
+use super::state::{self, State};
+use crate::api::ApiClient;
+use crate::capabilities::Db;
+use crate::error::{ModuleError, ModuleResult};
+
+pub fn purpose(whmcs_invoice: i64) -> String {
+    format!("renewal:{whmcs_invoice}")
+}
+
+pub fn renew(
+    db: &mut dyn Db,
+    api: &mut ApiClient,
+    service: &Service,
+    whmcs_invoice: i64,
+    now: &str,
+) -> ModuleResult<String> {
+    let id = service.id;
+    let purpose = purpose(whmcs_invoice);
+    let mut job = state::find(db, id, &purpose)?
+        .unwrap_or_else(|| state::new_job(id, &purpose, whmcs_invoice));
+    if job.state == State::Done {
+        return Ok(format!(
+            "Service {id}: the renewal paid by invoice {whmcs_invoice} was already passed on (HOSTKEY invoice {}).",
+            job.hostkey_invoice.unwrap_or(0)
+        ));
+    }
+    let Some(server) = server_id(db, api, service)? else {
+        return Ok(format!(
+            "Service {id} has no HOSTKEY server, so its renewal has nothing to pay at HOSTKEY."
+        ));
+    };
+    job.server_id = Some(server);
+    let invoice_id = match job.hostkey_invoice {
+        Some(chosen) => chosen,
+        None => {
+            let facts = hostkey::send(api, &ShowServer { id: server })?;
+            let account_id = facts
+                .account_id
+                .ok_or_else(|| ApiMissing::account(server))?;
+            let mut open: Vec<i64> = hostkey::send(
+                api,
+                &ProductInvoices {
+                    account_id,
+                    location: facts.type_billing,
+                },
+            )?
+            .invoices
+            .into_iter()
+            .filter(|i| i.status.eq_ignore_ascii_case("unpaid"))
+            .filter_map(|i| i.invoiceid)
+            .collect();
+            open.sort_unstable();
+            let taken = paid_by_other_renewals(db, id, &purpose)?;
+            let Some(oldest) = open.into_iter().find(|i| !taken.contains(i)) else {
+                return Ok(format!(
+                    "Service {id}: HOSTKEY has no open invoice for server {server} yet; nothing was paid (pay it in HOSTKEY's panel when it appears)."
+                ));
+            };
+            job.hostkey_invoice = Some(oldest);
+            job.state = State::Ordered;
+            state::save(db, &mut job, now)?;
+            oldest
+        }
+    };
+    let invoice = hostkey::send(api, &GetInvoice { invoice_id })?;
+    if !invoice.is_paid() {
+        let amount = if invoice.balance.is_empty() {
+            invoice.total
+        } else {
+            invoice.balance
+        };
+        hostkey::send(api, &ApplyCredit { invoice_id, amount })?;
+        if !hostkey::send(api, &GetInvoice { invoice_id })?.is_paid() {
+            return Err(ModuleError::InvalidInput(format!(
+                "HOSTKEY invoice {invoice_id} (renewal of service {id}) is not paid: the reseller balance does not cover it; top it up and pay it in HOSTKEY's panel."
+            )));
+        }
+    }
+    job.state = State::Done;
+    state::save(db, &mut job, now)?;
+    Ok(format!(
+        "Service {id}: renewal passed on, HOSTKEY invoice {invoice_id} of server {server} paid."
+    ))
+}
+
+/// HOSTKEY invoices other renewals of the service already took.
+fn paid_by_other_renewals(
+    db: &mut dyn Db,
+    service_id: i64,
+    purpose: &str,
+) -> ModuleResult<Vec<i64>> {
+    use crate::capabilities::db::{Comparison, Condition, Select, Value};
+    let rows = db.select(
+        &Select::from(state::ORDERS_TABLE, &["hostkey_invoice", "purpose"])
+            .filter(Condition::eq("service_id", Value::Int(service_id)))
+            .filter(Condition {
+                column: "purpose".into(),
+                comparison: Comparison::Ne,
+                values: vec![Value::text(purpose)],
+            }),
+    )?;
+    Ok((0..rows.len())
+        .filter(|i| rows.get(*i, "purpose").as_text().starts_with("renewal:"))
+        .filter_map(|i| rows.get(i, "hostkey_invoice").as_int())
+        .collect())
+}
+
+struct ApiMissing;
+
+impl ApiMissing {
+    fn account(server: i64) -> ModuleError {
+        ModuleError::InvalidInput(format!(
+            "HOSTKEY did not say which billing account server {server} belongs to (eq/show account_id)."
+        ))
+    }
+}
