@@ -310,7 +310,7 @@ impl Grants {
                 value: value.clone(),
             });
         }
-        if s.columns.iter().any(|c| *c == s.key) {
+        if s.columns.contains(&s.key) {
             return Err(PolicyError::ColumnNotAllowed {
                 table: s.table.clone(),
                 column: s.key.clone(),
