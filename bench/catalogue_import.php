@@ -27,7 +27,7 @@ use Illuminate\Database\Events\QueryExecuted;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
-use WHMCS\Module\Addon\HostkeyResellerMod\Capability\TableAllowList;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\Grants;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\WhmcsPlatform;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
@@ -260,7 +260,7 @@ function capabilities(Connection $connection): CapabilityHandler
     return new CapabilityHandler(
         new CapsuleDatabase($connection),
         new WhmcsPlatform($connection),
-        new TableAllowList(),
+        Grants::shipped(),
     );
 }
 

@@ -1,10 +1,11 @@
-//! `db` import: the table allow-list and identifier checks first, then a
+//! `db` import: the grants first (`policy.rs`), then a
 //! backend (the embedder's database, or the in-memory store of the tests).
 
 use crate::bindings::db::{
-    self, Condition, DeleteStatement, Error, InsertStatement, Rows, SelectStatement, TableDef,
+    self, DeleteStatement, Error, InsertStatement, Rows, SelectStatement, TableDef,
     UpdateRowsStatement, UpdateStatement,
 };
+use crate::grants::Grants;
 use crate::policy::{self, PolicyError};
 use crate::state::HostState;
 
@@ -22,23 +23,18 @@ pub trait DbBackend: Send {
     fn create_table(&mut self, definition: TableDef) -> Result<(), Error>;
 }
 
+/// Grants refusals are the contract's `table-not-allowed`; malformed shapes `invalid`.
 fn refused(error: PolicyError) -> Error {
-    match error {
-        PolicyError::TableNotAllowed(_) => Error::TableNotAllowed(error.to_string()),
-        other => Error::Invalid(other.to_string()),
+    if error.is_malformed() {
+        Error::Invalid(error.to_string())
+    } else {
+        Error::TableNotAllowed(error.to_string())
     }
 }
 
-fn check<'a>(table: &str, columns: impl IntoIterator<Item = &'a str>) -> Result<(), Error> {
-    policy::check_table(table).map_err(refused)?;
-    for column in columns {
-        policy::check_identifier(column).map_err(refused)?;
-    }
-    Ok(())
-}
-
-fn condition_columns(conditions: &[Condition]) -> impl Iterator<Item = &str> {
-    conditions.iter().map(|c| c.column.as_str())
+/// The grants check of one request.
+fn allowed(check: impl FnOnce(&Grants) -> Result<(), PolicyError>) -> Result<(), Error> {
+    policy::grants().and_then(check).map_err(refused)
 }
 
 fn same_width(rows: &[Vec<db::Value>], width: usize) -> Result<(), Error> {
@@ -52,57 +48,30 @@ fn same_width(rows: &[Vec<db::Value>], width: usize) -> Result<(), Error> {
 
 impl db::Host for HostState {
     fn select(&mut self, statement: SelectStatement) -> wasmtime::Result<Result<Rows, Error>> {
-        let columns = statement.columns.iter().map(String::as_str);
-        let ordered = statement.order.iter().map(|o| o.column.as_str());
-        Ok(check(
-            &statement.table,
-            columns
-                .chain(ordered)
-                .chain(condition_columns(&statement.conditions)),
-        )
-        .and_then(|()| self.db.select(statement)))
+        Ok(allowed(|g| g.check_select(&statement)).and_then(|()| self.db.select(statement)))
     }
 
     fn insert(&mut self, statement: InsertStatement) -> wasmtime::Result<Result<Vec<i64>, Error>> {
-        Ok(check(
-            &statement.table,
-            statement.columns.iter().map(String::as_str),
-        )
-        .and_then(|()| same_width(&statement.rows, statement.columns.len()))
-        .and_then(|()| self.db.insert(statement)))
+        Ok(allowed(|g| g.check_insert(&statement))
+            .and_then(|()| same_width(&statement.rows, statement.columns.len()))
+            .and_then(|()| self.db.insert(statement)))
     }
 
     fn update(&mut self, statement: UpdateStatement) -> wasmtime::Result<Result<u64, Error>> {
-        let assigned = statement.assignments.iter().map(|(c, _)| c.as_str());
-        Ok(check(
-            &statement.table,
-            assigned.chain(condition_columns(&statement.conditions)),
-        )
-        .and_then(|()| self.db.update(statement)))
+        Ok(allowed(|g| g.check_update(&statement)).and_then(|()| self.db.update(statement)))
     }
 
     fn update_rows(
         &mut self,
         statement: UpdateRowsStatement,
     ) -> wasmtime::Result<Result<u64, Error>> {
-        let columns = statement.columns.iter().map(String::as_str);
-        Ok(
-            check(&statement.table, columns.chain([statement.key.as_str()]))
-                .and_then(|()| same_width(&statement.rows, statement.columns.len() + 1))
-                .and_then(|()| self.db.update_rows(statement)),
-        )
+        Ok(allowed(|g| g.check_update_rows(&statement))
+            .and_then(|()| same_width(&statement.rows, statement.columns.len() + 1))
+            .and_then(|()| self.db.update_rows(statement)))
     }
 
     fn delete(&mut self, statement: DeleteStatement) -> wasmtime::Result<Result<u64, Error>> {
-        if statement.conditions.is_empty() {
-            return Ok(Err(Error::Invalid(
-                "a delete needs at least one condition".into(),
-            )));
-        }
-        Ok(
-            check(&statement.table, condition_columns(&statement.conditions))
-                .and_then(|()| self.db.delete(statement)),
-        )
+        Ok(allowed(|g| g.check_delete(&statement)).and_then(|()| self.db.delete(statement)))
     }
 
     fn begin(&mut self) -> wasmtime::Result<Result<(), Error>> {
@@ -118,18 +87,13 @@ impl db::Host for HostState {
     }
 
     fn table_exists(&mut self, table: String) -> wasmtime::Result<Result<bool, Error>> {
-        Ok(check(&table, []).and_then(|()| self.db.table_exists(table)))
+        Ok(allowed(|g| g.check_table_exists(&table)).and_then(|()| self.db.table_exists(table)))
     }
 
     fn create_table(&mut self, definition: TableDef) -> wasmtime::Result<Result<(), Error>> {
-        let checked = policy::check_own_table(&definition.name)
-            .map_err(refused)
-            .and_then(|()| {
-                check(
-                    &definition.name,
-                    definition.columns.iter().map(|c| c.name.as_str()),
-                )
-            });
-        Ok(checked.and_then(|()| self.db.create_table(definition)))
+        Ok(
+            allowed(|g| g.check_create(&definition))
+                .and_then(|()| self.db.create_table(definition)),
+        )
     }
 }

@@ -5,7 +5,7 @@ use crate::bindings::db::{
     self, Condition, DeleteStatement, InsertStatement, Rows, SelectStatement, TableDef,
     UpdateRowsStatement, UpdateStatement,
 };
-use crate::bindings::platform::{self, ModuleLogEntry};
+use crate::bindings::platform::{self, ModuleLogEntry, SecretRef};
 use crate::db::DbBackend;
 use crate::platform::PlatformBackend;
 use serde::Serialize;
@@ -203,6 +203,16 @@ fn column_kind(kind: db::ColumnKind) -> &'static str {
     }
 }
 
+/// `{"integer": 0}`, `{"decimal": "1.50"}` or `{"short-text": "x"}`, as the
+/// protocol writes a variant with a payload.
+fn column_default(default: &db::ColumnDefault) -> Json {
+    match default {
+        db::ColumnDefault::Integer(i) => json!({ "integer": i }),
+        db::ColumnDefault::Decimal(d) => json!({ "decimal": d }),
+        db::ColumnDefault::ShortText(t) => json!({ "short-text": t }),
+    }
+}
+
 fn count(json: &Json) -> Result<u64, db::Error> {
     json.as_u64().ok_or_else(|| {
         db::Error::Other("the embedder answered a count that is not a number".into())
@@ -326,7 +336,7 @@ impl DbBackend for EmbedderBackend {
             .iter()
             .map(|c| {
                 json!({"name": c.name, "kind": column_kind(c.kind), "nullable": c.nullable,
-                       "default": c.default.as_ref().map(value_to_json)})
+                       "default": c.default.as_ref().map(column_default)})
             })
             .collect();
         unit(self.ask(
@@ -337,9 +347,10 @@ impl DbBackend for EmbedderBackend {
 }
 
 impl PlatformBackend for EmbedderBackend {
-    fn decrypt(&mut self, ciphertext: String) -> Result<String, platform::Error> {
+    fn decrypt(&mut self, s: SecretRef) -> Result<String, platform::Error> {
+        let secret = json!({"table": s.table, "column": s.column, "id": s.id});
         let answer = self
-            .ask("platform.decrypt", json!({"ciphertext": ciphertext}))
+            .ask("platform.decrypt", json!({ "secret": secret }))
             .map_err(platform_error)?;
         answer
             .as_str()

@@ -30,6 +30,8 @@ pub enum LoadError {
     Compile(PathBuf, String),
     #[error("the component {0} does not fit the host's contract: {1}")]
     Link(PathBuf, String),
+    #[error("{0}")]
+    Grants(String),
 }
 
 /// The process's engine; its ticker thread starts with it.

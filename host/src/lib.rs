@@ -7,6 +7,7 @@ pub mod embedder;
 pub mod engine;
 pub mod fakes;
 pub mod ffi;
+pub mod grants;
 pub mod http;
 pub mod json_val;
 pub mod options;

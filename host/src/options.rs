@@ -23,6 +23,10 @@ pub struct RuntimeOptions {
     pub http_timeout_ms: u64,
     #[serde(default = "default_http_max_bytes")]
     pub http_max_bytes: u64,
+    /// The embedder's copy of `grants.json`: the runtime refuses to start when
+    /// it differs from the grants built into this host (docs/security.md).
+    #[serde(default)]
+    pub grants: Option<serde_json::Value>,
 }
 
 fn default_memory_mb() -> u64 {
@@ -74,6 +78,7 @@ impl RuntimeOptions {
             timeout_ms: default_timeout_ms(),
             http_timeout_ms: default_http_timeout_ms(),
             http_max_bytes: default_http_max_bytes(),
+            grants: None,
         }
     }
 }

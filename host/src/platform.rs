@@ -1,10 +1,12 @@
-//! `platform` import: WHMCS's own functions, supplied by the embedder.
+//! `platform` import: WHMCS's own functions, supplied by the embedder, after
+//! the grants' checks (decryptable cells, localAPI commands).
 
-use crate::bindings::platform::{self, Error, ModuleLogEntry};
+use crate::bindings::platform::{self, Error, ModuleLogEntry, SecretRef};
+use crate::policy;
 use crate::state::HostState;
 
 pub trait PlatformBackend: Send {
-    fn decrypt(&mut self, ciphertext: String) -> Result<String, Error>;
+    fn decrypt(&mut self, secret: SecretRef) -> Result<String, Error>;
     fn module_log(&mut self, entry: ModuleLogEntry);
     fn activity_log(&mut self, message: String, client_id: i64);
     fn system_url(&mut self) -> String;
@@ -15,9 +17,16 @@ pub trait PlatformBackend: Send {
     ) -> Result<String, Error>;
 }
 
+fn refused(error: policy::PolicyError) -> Error {
+    Error::Failed(error.to_string())
+}
+
 impl platform::Host for HostState {
-    fn decrypt(&mut self, ciphertext: String) -> wasmtime::Result<Result<String, Error>> {
-        Ok(self.platform.decrypt(ciphertext))
+    fn decrypt(&mut self, secret: SecretRef) -> wasmtime::Result<Result<String, Error>> {
+        let allowed = policy::grants()
+            .and_then(|g| g.check_decrypt(&secret.table, &secret.column))
+            .map_err(refused);
+        Ok(allowed.and_then(|()| self.platform.decrypt(secret)))
     }
 
     fn module_log(&mut self, entry: ModuleLogEntry) -> wasmtime::Result<()> {
@@ -39,6 +48,9 @@ impl platform::Host for HostState {
         command: String,
         params: Vec<(String, String)>,
     ) -> wasmtime::Result<Result<String, Error>> {
-        Ok(self.platform.local_api(command, params))
+        let allowed = policy::grants()
+            .and_then(|g| g.check_local_api(&command))
+            .map_err(refused);
+        Ok(allowed.and_then(|()| self.platform.local_api(command, params)))
     }
 }

@@ -1,60 +1,72 @@
-//! What the component may touch, checked before any backend sees a request.
+//! What the component may touch, checked before any backend sees a request:
+//! the grants (`grants.rs`) per table, operation and column, pinned rows,
+//! typed column defaults, decryptable cells, localAPI commands, HTTP hosts.
+//! PHP's `Capability\Grants` applies the same rules again (docs/security.md).
 
-/// The WHMCS and module tables the component may read and write.
-pub const ALLOWED_TABLES: &[&str] = &[
-    "mod_hostkeyresellermod",
-    "mod_hostkeyresellermod_log",
-    "mod_hostkeyresellermodimportsettings",
-    "tbladdonmodules",
-    "tblcancelrequests",
-    "tblclients",
-    "tblcurrencies",
-    "tblcustomfields",
-    "tblcustomfieldsvalues",
-    "tblemailtemplates",
-    "tblhosting",
-    "tblhostingconfigoptions",
-    "tblinvoiceitems",
-    "tblinvoices",
-    "tblorders",
-    "tblpricing",
-    "tblproductconfiggroups",
-    "tblproductconfiglinks",
-    "tblproductconfigoptions",
-    "tblproductconfigoptionssub",
-    "tblproductgroups",
-    "tblproducts",
-    "tblproducts_slugs",
-];
+use crate::bindings::db::{
+    ColumnDef, ColumnDefault, ColumnKind, Comparison, Condition, DeleteStatement, InsertStatement,
+    SelectStatement, TableDef, UpdateRowsStatement, UpdateStatement, Value,
+};
+use crate::grants::{Grants, TableGrant};
 
 /// Prefix of the tables the module owns and may create.
 pub const OWN_TABLE_PREFIX: &str = "mod_hostkeyresellermod";
+
+/// Longest text default, and the characters it may use.
+pub const DEFAULT_TEXT_MAX: usize = 64;
+fn default_text_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, ' ' | '_' | '.' | ',' | ':' | '%' | '-')
+}
 
 /// A refused request, as one sentence.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PolicyError {
     #[error("the table `{0}` is not one this module may use")]
     TableNotAllowed(String),
+    #[error("this module may not {op} rows of `{table}`")]
+    OperationNotAllowed { table: String, op: &'static str },
+    #[error("this module may not {op} the column `{table}`.`{column}`")]
+    ColumnNotAllowed {
+        table: String,
+        column: String,
+        op: &'static str,
+    },
+    #[error("a select on `{0}` must name the columns it reads")]
+    EveryColumn(String),
+    #[error(
+        "the {op} on `{table}` must pin its rows with an `eq` or a non-empty `in-list` condition"
+    )]
+    Unpinned { table: String, op: &'static str },
+    #[error("statements on `{table}` must carry the condition `{column}` = '{value}'")]
+    PinMissing {
+        table: String,
+        column: String,
+        value: String,
+    },
     #[error("`{0}` is not a valid column or table name")]
     BadIdentifier(String),
+    #[error("the default of the column `{column}` is refused: {reason}")]
+    BadDefault { column: String, reason: String },
+    #[error("this module may not decrypt `{table}`.`{column}`")]
+    DecryptNotAllowed { table: String, column: String },
+    #[error("this module may not call the WHMCS API command `{0}`")]
+    CommandNotAllowed(String),
     #[error("the host `{0}` is not on the HTTP allow-list")]
     HostNotAllowed(String),
+    #[error("{0}")]
+    Grants(String),
 }
 
-pub fn check_table(table: &str) -> Result<(), PolicyError> {
-    if ALLOWED_TABLES.contains(&table) {
-        Ok(())
-    } else {
-        Err(PolicyError::TableNotAllowed(table.to_string()))
-    }
-}
-
-pub fn check_own_table(table: &str) -> Result<(), PolicyError> {
-    check_table(table)?;
-    if table.starts_with(OWN_TABLE_PREFIX) {
-        Ok(())
-    } else {
-        Err(PolicyError::TableNotAllowed(table.to_string()))
+impl PolicyError {
+    /// Shapes that are malformed whatever the grants say (the contract's `invalid`).
+    pub fn is_malformed(&self) -> bool {
+        matches!(
+            self,
+            PolicyError::BadIdentifier(_)
+                | PolicyError::BadDefault { .. }
+                | PolicyError::EveryColumn(_)
+                | PolicyError::Unpinned { .. }
+        )
     }
 }
 
@@ -84,40 +96,302 @@ pub fn check_host(host: &str, allow: &[String]) -> Result<(), PolicyError> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn whmcs_admin_table_is_refused() {
-        assert_eq!(
-            check_table("tbladmins"),
-            Err(PolicyError::TableNotAllowed("tbladmins".into()))
-        );
-        assert!(check_table("tblproducts").is_ok());
-    }
-
-    #[test]
-    fn only_own_tables_may_be_created() {
-        assert!(check_own_table("mod_hostkeyresellermod_log").is_ok());
-        assert!(check_own_table("tblproducts").is_err());
-    }
-
-    #[test]
-    fn identifiers_cannot_carry_sql() {
-        assert!(check_identifier("configoption1").is_ok());
-        assert!(check_identifier("id; DROP TABLE x").is_err());
-        assert!(check_identifier("a`b").is_err());
-        assert!(check_identifier("").is_err());
-        assert!(check_identifier("1abc").is_err());
-    }
-
-    #[test]
-    fn hosts_match_case_insensitively_and_exactly() {
-        let allow = vec!["invapi.hostkey.com".to_string(), "127.0.0.1".to_string()];
-        assert!(check_host("INVAPI.hostkey.com", &allow).is_ok());
-        assert!(check_host("127.0.0.1", &allow).is_ok());
-        assert!(check_host("evil.hostkey.com.example", &allow).is_err());
-        assert!(check_host("hostkey.com", &allow).is_err());
+/// A column default that can go into DDL as is (see the contract's `column-default`).
+pub fn check_default(column: &ColumnDef) -> Result<(), PolicyError> {
+    let refuse = |reason: &str| PolicyError::BadDefault {
+        column: column.name.clone(),
+        reason: reason.to_string(),
+    };
+    let Some(default) = &column.default else {
+        return Ok(());
+    };
+    match (column.kind, default) {
+        (ColumnKind::Integer | ColumnKind::BigInteger, ColumnDefault::Integer(_)) => Ok(()),
+        (ColumnKind::Money, ColumnDefault::Integer(_)) => Ok(()),
+        (ColumnKind::Money, ColumnDefault::Decimal(text)) => {
+            if is_decimal(text) {
+                Ok(())
+            } else {
+                Err(refuse(
+                    "a decimal default is digits with at most 2 decimals",
+                ))
+            }
+        }
+        (ColumnKind::ShortText | ColumnKind::Text, ColumnDefault::ShortText(text)) => {
+            if text.chars().count() <= DEFAULT_TEXT_MAX && text.chars().all(default_text_char) {
+                Ok(())
+            } else {
+                Err(refuse(
+                    "a text default is at most 64 letters, digits, spaces and _ . , : % -",
+                ))
+            }
+        }
+        _ => Err(refuse("the default does not fit the column's kind")),
     }
 }
+
+/// `-?digits(.d{1,2})?`, at most 14 integer digits: fits `decimal(16,2)`.
+fn is_decimal(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (whole, cents) = match unsigned.split_once('.') {
+        Some((w, c)) => (w, Some(c)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    digits(whole) && whole.len() <= 14 && cents.is_none_or(|c| digits(c) && c.len() <= 2)
+}
+
+/// Whether the conditions single out rows: an `eq` with a value or a
+/// non-empty `in-list`. `not-in-list`, ranges and `like` do not.
+fn pins_rows(conditions: &[Condition]) -> bool {
+    conditions.iter().any(|c| match c.comparison {
+        Comparison::Eq => c.values.len() == 1 && !matches!(c.values[0], Value::Null),
+        Comparison::InList => !c.values.is_empty(),
+        _ => false,
+    })
+}
+
+fn identifiers<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<(), PolicyError> {
+    names.into_iter().try_for_each(check_identifier)
+}
+
+impl Grants {
+    fn granted(&self, table: &str) -> Result<&TableGrant, PolicyError> {
+        check_identifier(table).map_err(|_| PolicyError::TableNotAllowed(table.to_string()))?;
+        self.table(table)
+            .ok_or_else(|| PolicyError::TableNotAllowed(table.to_string()))
+    }
+
+    /// Columns named by conditions and orderings must be readable: a
+    /// condition on a secret column would be an oracle for its value.
+    fn readable<'a>(
+        &self,
+        table: &str,
+        grant: &TableGrant,
+        columns: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), PolicyError> {
+        for column in columns {
+            check_identifier(column)?;
+            if !grant.select.as_ref().is_some_and(|c| c.allows(column)) {
+                return Err(PolicyError::ColumnNotAllowed {
+                    table: table.into(),
+                    column: column.into(),
+                    op: "read",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn pinned(
+        &self,
+        table: &str,
+        grant: &TableGrant,
+        conditions: &[Condition],
+    ) -> Result<(), PolicyError> {
+        for (column, value) in &grant.pin {
+            let carried = conditions.iter().any(|c| {
+                c.column == *column
+                    && c.comparison == Comparison::Eq
+                    && matches!(c.values.as_slice(), [Value::Text(v)] if v == value)
+            });
+            if !carried {
+                return Err(PolicyError::PinMissing {
+                    table: table.into(),
+                    column: column.clone(),
+                    value: value.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn writable<'a>(
+        table: &str,
+        grant: Option<&crate::grants::Columns>,
+        op: &'static str,
+        columns: impl IntoIterator<Item = &'a str>,
+    ) -> Result<(), PolicyError> {
+        let Some(allowed) = grant else {
+            return Err(PolicyError::OperationNotAllowed {
+                table: table.into(),
+                op,
+            });
+        };
+        for column in columns {
+            check_identifier(column)?;
+            if !allowed.allows(column) {
+                return Err(PolicyError::ColumnNotAllowed {
+                    table: table.into(),
+                    column: column.into(),
+                    op,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn check_select(&self, s: &SelectStatement) -> Result<(), PolicyError> {
+        let grant = self.granted(&s.table)?;
+        let Some(readable) = &grant.select else {
+            return Err(PolicyError::OperationNotAllowed {
+                table: s.table.clone(),
+                op: "read",
+            });
+        };
+        if s.columns.is_empty() && !readable.is_all() {
+            return Err(PolicyError::EveryColumn(s.table.clone()));
+        }
+        let named = s.columns.iter().map(String::as_str);
+        let ordered = s.order.iter().map(|o| o.column.as_str());
+        let conditions = s.conditions.iter().map(|c| c.column.as_str());
+        self.readable(&s.table, grant, named.chain(ordered).chain(conditions))?;
+        self.pinned(&s.table, grant, &s.conditions)
+    }
+
+    pub fn check_insert(&self, s: &InsertStatement) -> Result<(), PolicyError> {
+        let grant = self.granted(&s.table)?;
+        let columns = s.columns.iter().map(String::as_str);
+        Self::writable(&s.table, grant.insert.as_ref(), "insert", columns)?;
+        for (column, value) in &grant.pin {
+            let index = s.columns.iter().position(|c| c == column);
+            let every_row = index.is_some_and(|i| {
+                s.rows
+                    .iter()
+                    .all(|r| matches!(r.get(i), Some(Value::Text(v)) if v == value))
+            });
+            if !every_row {
+                return Err(PolicyError::PinMissing {
+                    table: s.table.clone(),
+                    column: column.clone(),
+                    value: value.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn check_update(&self, s: &UpdateStatement) -> Result<(), PolicyError> {
+        let grant = self.granted(&s.table)?;
+        let assigned = s.assignments.iter().map(|(c, _)| c.as_str());
+        Self::writable(&s.table, grant.update.as_ref(), "update", assigned)?;
+        if let Some((column, _)) = s
+            .assignments
+            .iter()
+            .find(|(c, _)| grant.pin.contains_key(c))
+        {
+            return Err(PolicyError::ColumnNotAllowed {
+                table: s.table.clone(),
+                column: column.clone(),
+                op: "update",
+            });
+        }
+        let conditions = s.conditions.iter().map(|c| c.column.as_str());
+        self.readable(&s.table, grant, conditions)?;
+        if !pins_rows(&s.conditions) {
+            return Err(PolicyError::Unpinned {
+                table: s.table.clone(),
+                op: "update",
+            });
+        }
+        self.pinned(&s.table, grant, &s.conditions)
+    }
+
+    pub fn check_update_rows(&self, s: &UpdateRowsStatement) -> Result<(), PolicyError> {
+        let grant = self.granted(&s.table)?;
+        let columns = s.columns.iter().map(String::as_str);
+        Self::writable(&s.table, grant.update.as_ref(), "update", columns)?;
+        self.readable(&s.table, grant, [s.key.as_str()])?;
+        if let Some((column, value)) = grant.pin.iter().next() {
+            // Rows picked by key alone cannot carry the table's pinned condition.
+            return Err(PolicyError::PinMissing {
+                table: s.table.clone(),
+                column: column.clone(),
+                value: value.clone(),
+            });
+        }
+        if s.columns.contains(&s.key) {
+            return Err(PolicyError::ColumnNotAllowed {
+                table: s.table.clone(),
+                column: s.key.clone(),
+                op: "update",
+            });
+        }
+        Ok(())
+    }
+
+    pub fn check_delete(&self, s: &DeleteStatement) -> Result<(), PolicyError> {
+        let grant = self.granted(&s.table)?;
+        if !grant.delete {
+            return Err(PolicyError::OperationNotAllowed {
+                table: s.table.clone(),
+                op: "delete",
+            });
+        }
+        let conditions = s.conditions.iter().map(|c| c.column.as_str());
+        self.readable(&s.table, grant, conditions)?;
+        if !pins_rows(&s.conditions) {
+            return Err(PolicyError::Unpinned {
+                table: s.table.clone(),
+                op: "delete",
+            });
+        }
+        self.pinned(&s.table, grant, &s.conditions)
+    }
+
+    pub fn check_table_exists(&self, table: &str) -> Result<(), PolicyError> {
+        self.granted(table).map(|_| ())
+    }
+
+    pub fn check_create(&self, d: &TableDef) -> Result<(), PolicyError> {
+        let grant = self.granted(&d.name)?;
+        if !grant.create || !d.name.starts_with(OWN_TABLE_PREFIX) {
+            return Err(PolicyError::OperationNotAllowed {
+                table: d.name.clone(),
+                op: "create",
+            });
+        }
+        identifiers(d.columns.iter().map(|c| c.name.as_str()))?;
+        for column in &d.columns {
+            check_default(column)?;
+        }
+        for index in &d.indexes {
+            for column in index {
+                check_identifier(column)?;
+                if !d.columns.iter().any(|c| c.name == *column) {
+                    return Err(PolicyError::BadIdentifier(column.clone()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn check_decrypt(&self, table: &str, column: &str) -> Result<(), PolicyError> {
+        if self.may_decrypt(table, column) {
+            Ok(())
+        } else {
+            Err(PolicyError::DecryptNotAllowed {
+                table: table.into(),
+                column: column.into(),
+            })
+        }
+    }
+
+    pub fn check_local_api(&self, command: &str) -> Result<(), PolicyError> {
+        if self.may_call(command) {
+            Ok(())
+        } else {
+            Err(PolicyError::CommandNotAllowed(
+                command.chars().take(64).collect(),
+            ))
+        }
+    }
+}
+
+/// The embedded grants, or the refusal every request gets if they are broken.
+pub fn grants() -> Result<&'static Grants, PolicyError> {
+    Grants::embedded().map_err(PolicyError::Grants)
+}
+
+#[cfg(test)]
+mod tests;

@@ -47,6 +47,9 @@ pub enum Fault {
 
 impl Runtime {
     pub fn new(options: RuntimeOptions) -> Result<Self, LoadError> {
+        if let Some(theirs) = &options.grants {
+            crate::grants::check_same(theirs).map_err(LoadError::Grants)?;
+        }
         let loaded = engine::load(&options.component)?;
         Ok(Self { loaded, options })
     }

@@ -228,11 +228,11 @@ fn the_catalogue_import_runs_in_the_component_and_a_resync_writes_nothing() {
     assert_eq!(report["products-on-sale"], json!(2));
     let products = db.table("tblproducts").expect("products");
     assert_eq!(products.rows.len(), 2, "RU is not imported by default");
-    // 2 products; sub-options: vm.nano 1 OS + "Do not install" + 1 traffic plan,
-    // bm.v2 "Do not install" + WordPress; all in 3 currencies.
+    // 2 products; sub-options: vm.nano 1 OS + 1 traffic plan (no soft, so no
+    // "Do not install"), bm.v2 "Do not install" + WordPress; all in 3 currencies.
     assert_eq!(
         db.table("tblpricing").expect("pricing").rows.len(),
-        (2 + 5) * 3
+        (2 + 4) * 3
     );
 
     let again = Fakes::new(

@@ -140,3 +140,108 @@ fn a_call_can_carry_its_own_limits() {
         json!("the call took longer than its 200 ms limit and was stopped")
     );
 }
+
+/// A request outside the grants, sent by the probes component (`probe:grant`).
+fn grant_probe(name: &str) -> (String, Fakes) {
+    let (outcome, _, fakes) = probe(
+        options(probes()),
+        "probe:grant",
+        name,
+        Duration::from_secs(10),
+    );
+    let answer = outcome.expect("completes");
+    let text = match (&answer["ok"]["summary"], &answer["err"]["database"]) {
+        (serde_json::Value::String(s), _) => format!("allowed: {s}"),
+        (_, serde_json::Value::String(e)) => format!("refused: {e}"),
+        _ => panic!("unexpected answer {answer}"),
+    };
+    (text, fakes)
+}
+
+#[test]
+fn a_column_default_carrying_sql_is_refused_and_no_table_is_created() {
+    let (answer, fakes) = grant_probe("create-table-injection");
+    assert_eq!(
+        answer,
+        "refused: the statement is invalid: the default of the column `module` is refused: \
+         a text default is at most 64 letters, digits, spaces and _ . , : % -"
+    );
+    assert!(fakes.db.table("mod_hostkeyresellermod_log").is_none());
+}
+
+#[test]
+fn requests_outside_the_grants_are_refused() {
+    let cases = [
+        (
+            "clients-password",
+            "refused: the table is not allowed: this module may not read the column `tblclients`.`password`",
+        ),
+        (
+            "clients-every-column",
+            "refused: the statement is invalid: a select on `tblclients` must name the columns it reads",
+        ),
+        (
+            "other-modules-settings",
+            "refused: the table is not allowed: statements on `tbladdonmodules` must carry the condition `module` = 'hostkeyresellermod'",
+        ),
+        (
+            "delete-every-currency",
+            "refused: the table is not allowed: this module may not delete rows of `tblcurrencies`",
+        ),
+        (
+            "delete-products-not-in",
+            "refused: the statement is invalid: the delete on `tblproducts` must pin its rows with an `eq` or a non-empty `in-list` condition",
+        ),
+        (
+            "update-every-service",
+            "refused: the statement is invalid: the update on `tblhosting` must pin its rows with an `eq` or a non-empty `in-list` condition",
+        ),
+        (
+            "sso-token",
+            "refused: this module may not call the WHMCS API command `CreateSsoToken`",
+        ),
+        (
+            "decrypt-server-password",
+            "refused: this module may not decrypt `tblservers`.`password`",
+        ),
+    ];
+    for (name, expected) in cases {
+        let (answer, fakes) = grant_probe(name);
+        assert_eq!(answer, expected, "probe {name}");
+        assert!(fakes.platform.local_api_calls().is_empty(), "probe {name}");
+        assert!(fakes.platform.decrypted().is_empty(), "probe {name}");
+    }
+}
+
+#[test]
+fn granted_platform_requests_reach_whmcs() {
+    let (answer, fakes) = grant_probe("send-email");
+    assert!(answer.starts_with("allowed: "), "{answer}");
+    assert_eq!(fakes.platform.local_api_calls()[0].0, "SendEmail");
+    let (answer, fakes) = grant_probe("decrypt-service-password");
+    assert_eq!(answer, "allowed: decrypted a service password");
+    assert_eq!(
+        fakes.platform.decrypted(),
+        vec![("tblhosting".to_string(), "password".to_string(), 1)]
+    );
+}
+
+#[test]
+fn the_runtime_refuses_an_embedder_whose_grants_differ() {
+    let shipped: serde_json::Value =
+        serde_json::from_str(hostkey_host::grants::GRANTS_JSON).expect("json");
+    let mut opts = options(probes());
+    opts.grants = Some(shipped.clone());
+    assert!(
+        Runtime::new(opts.clone()).is_ok(),
+        "the shipped copy agrees"
+    );
+    let mut widened = shipped;
+    widened["tables"]["tblclients"]["select"] = json!("*");
+    opts.grants = Some(widened);
+    let refused = Runtime::new(opts).err().expect("refused").to_string();
+    assert!(
+        refused.contains("differs from the grants built into this host"),
+        "{refused}"
+    );
+}

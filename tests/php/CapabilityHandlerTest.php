@@ -11,10 +11,12 @@ use PHPUnit\Framework\TestCase;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
-use WHMCS\Module\Addon\HostkeyResellerMod\Capability\TableAllowList;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\Grants;
 
 /**
- * The capability protocol answered over the real MariaDB, request by request.
+ * The capability protocol answered over the real MariaDB, request by request,
+ * under wide test grants (every column of the tables used here); the shipped
+ * grants are GrantsTest's.
  */
 final class CapabilityHandlerTest extends TestCase
 {
@@ -28,9 +30,20 @@ final class CapabilityHandlerTest extends TestCase
         $this->handler = new CapabilityHandler(
             new CapsuleDatabase(Capsule::connection()),
             $this->platform,
-            new TableAllowList(),
+            Grants::fromJson((string) json_encode([
+                'tables' => [
+                    'tblproductgroups' => self::EVERYTHING,
+                    'tblcurrencies' => self::EVERYTHING,
+                    'mod_hostkeyresellermod' => self::EVERYTHING + ['create' => true],
+                    'mod_hostkeyresellermodimportsettings' => self::EVERYTHING + ['create' => true],
+                ],
+                'decrypt' => [['table' => 'tblhosting', 'column' => 'password']],
+                'local-api' => ['SendEmail'],
+            ])),
         );
     }
+
+    private const EVERYTHING = ['select' => '*', 'insert' => '*', 'update' => '*', 'delete' => true];
 
     /**
      * @param array<string, mixed> $args
@@ -245,9 +258,9 @@ final class CapabilityHandlerTest extends TestCase
             'columns' => [
                 ['name' => 'id', 'kind' => 'id', 'nullable' => false, 'default' => null],
                 ['name' => 'group', 'kind' => 'short-text', 'nullable' => false, 'default' => null],
-                ['name' => 'count', 'kind' => 'integer', 'nullable' => false, 'default' => 0],
+                ['name' => 'count', 'kind' => 'integer', 'nullable' => false, 'default' => ['integer' => 0]],
                 ['name' => 'big', 'kind' => 'big-integer', 'nullable' => true, 'default' => null],
-                ['name' => 'amount', 'kind' => 'money', 'nullable' => false, 'default' => 0],
+                ['name' => 'amount', 'kind' => 'money', 'nullable' => false, 'default' => ['integer' => 0]],
                 ['name' => 'notes', 'kind' => 'text', 'nullable' => true, 'default' => null],
             ],
             'indexes' => [],
@@ -281,7 +294,7 @@ final class CapabilityHandlerTest extends TestCase
             'name' => 'mod_hostkeyresellermod',
             'columns' => [
                 ['name' => 'type', 'kind' => 'short-text', 'nullable' => false, 'default' => null],
-                ['name' => 'relid', 'kind' => 'integer', 'nullable' => false, 'default' => 0],
+                ['name' => 'relid', 'kind' => 'integer', 'nullable' => false, 'default' => ['integer' => 0]],
             ],
             'indexes' => [],
         ]]);
@@ -343,10 +356,15 @@ final class CapabilityHandlerTest extends TestCase
         $this->insertGroups([['A', 1, 0], ['B', 2, 0], ['C', 3, 0]]);
         self::assertSame(2, $this->ok('db.delete', ['statement' => [
             'table' => 'tblproductgroups',
-            'conditions' => [['column' => 'order', 'comparison' => 'ge', 'values' => [2]]],
+            'conditions' => [['column' => 'order', 'comparison' => 'in-list', 'values' => [2, 3]]],
         ]]));
         $error = $this->error('db.delete', ['statement' => ['table' => 'tblproductgroups', 'conditions' => []]]);
         self::assertSame('invalid', $error['kind']);
+        $error = $this->error('db.delete', ['statement' => [
+            'table' => 'tblproductgroups',
+            'conditions' => [['column' => 'order', 'comparison' => 'ge', 'values' => [0]]],
+        ]]);
+        self::assertSame('invalid', $error['kind'], 'a range does not pin rows');
         self::assertSame(['A'], Capsule::table('tblproductgroups')->pluck('name')->all());
     }
 
@@ -467,10 +485,10 @@ final class CapabilityHandlerTest extends TestCase
             'columns' => [
                 ['name' => 'id', 'kind' => 'id', 'nullable' => false, 'default' => null],
                 ['name' => 'group', 'kind' => 'short-text', 'nullable' => false, 'default' => null],
-                ['name' => 'count', 'kind' => 'integer', 'nullable' => false, 'default' => 7],
+                ['name' => 'count', 'kind' => 'integer', 'nullable' => false, 'default' => ['integer' => 7]],
                 ['name' => 'big', 'kind' => 'big-integer', 'nullable' => true, 'default' => null],
-                ['name' => 'amount', 'kind' => 'money', 'nullable' => false, 'default' => 0],
-                ['name' => 'notes', 'kind' => 'text', 'nullable' => true, 'default' => null],
+                ['name' => 'amount', 'kind' => 'money', 'nullable' => false, 'default' => ['decimal' => '1.50']],
+                ['name' => 'notes', 'kind' => 'text', 'nullable' => true, 'default' => ['short-text' => 'HKP- 50%']],
                 ['name' => 'date', 'kind' => 'date-time', 'nullable' => true, 'default' => null],
             ],
             'indexes' => [['group']],
@@ -484,8 +502,9 @@ final class CapabilityHandlerTest extends TestCase
         self::assertSame('varchar(255)', $columns['group'][0]);
         self::assertSame(['int(11)', 'NO', '7'], array_slice($columns['count'], 0, 3));
         self::assertSame(['bigint(20)', 'YES'], array_slice($columns['big'], 0, 2));
-        self::assertSame('decimal(16,2)', $columns['amount'][0]);
+        self::assertSame(['decimal(16,2)', 'NO', '1.50'], array_slice($columns['amount'], 0, 3));
         self::assertSame('text', $columns['notes'][0]);
+        self::assertStringContainsString('HKP- 50%', (string) $columns['notes'][2]);
         self::assertSame('datetime', $columns['date'][0]);
         $indexes = array_map(
             static fn (object $index): string => $index->Column_name,
@@ -605,8 +624,13 @@ final class CapabilityHandlerTest extends TestCase
 
     public function testPlatformRequestsReachThePlatform(): void
     {
-        self::assertSame('secret', $this->ok('platform.decrypt', ['ciphertext' => 'enc:secret']));
-        self::assertSame('failed', $this->error('platform.decrypt', ['ciphertext' => 'plain'])['kind']);
+        $cell = ['table' => 'tblhosting', 'column' => 'password', 'id' => 5];
+        self::assertSame('plain:tblhosting.password#5', $this->ok('platform.decrypt', ['secret' => $cell]));
+        $server = ['table' => 'tblservers', 'column' => 'password', 'id' => 1];
+        self::assertSame('failed', $this->error('platform.decrypt', ['secret' => $server])['kind']);
+        $raw = $this->error('platform.decrypt', ['ciphertext' => 'enc:x']);
+        self::assertSame('other', $raw['kind'], 'no raw ciphertext');
+        self::assertSame([['tblhosting', 'password', 5]], $this->platform->decrypted);
         self::assertSame('https://whmcs.example.test/', $this->ok('platform.system-url'));
         self::assertNull($this->ok('platform.module-log', ['entry' => [
             'action' => 'auth/login', 'request' => 'key=k', 'response' => '{}', 'processed' => '', 'mask' => ['k'],

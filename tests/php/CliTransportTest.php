@@ -60,7 +60,8 @@ final class CliTransportTest extends TestCase
     {
         $bridge = $this->bridge();
         $first = $bridge->call('test.two-requests', ['note' => "two\nlines"]);
-        self::assertSame([['ok' => 'https://whmcs.example.test/'], ['ok' => 'pw']], $first['answers']);
+        $decrypted = ['ok' => 'plain:tblhosting.password#7'];
+        self::assertSame([['ok' => 'https://whmcs.example.test/'], $decrypted], $first['answers']);
         self::assertSame(['note' => "two\nlines"], $first['args']);
         self::assertSame(1, $first['call-number']);
         self::assertSame(2, $bridge->call('test.two-requests')['call-number'], 'the same process answered');

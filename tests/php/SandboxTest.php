@@ -7,6 +7,15 @@ namespace HostkeyResellerMod\Tests;
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\EndToEndCase;
 use HostkeyResellerMod\Tests\Support\Host;
+use HostkeyResellerMod\Tests\Support\MemoryPlatform;
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\Grants;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\TransportFactory;
 
 /**
  * The host's limits as WHMCS sees them, with the test-only probes component
@@ -93,5 +102,69 @@ final class SandboxTest extends EndToEndCase
         self::assertStringContainsString('not', $answer['error']);
         self::assertStringNotContainsString('admin@whmcs.example.test', $answer['error']);
         self::assertSame(0, Db::count('tblmodulelog'));
+    }
+
+    /** @return array<string, mixed> a probe that sends one request outside the grants */
+    private static function grantProbe(string $request): array
+    {
+        return ['serverusername' => 'probe:grant', 'serverhostname' => $request] + self::serverParams();
+    }
+
+    /** @dataProvider transports */
+    public function testTheCreateTablePayloadIsRefusedByTheHost(string $transport): void
+    {
+        Host::useTransport($transport);
+        $answer = hostkeyresellermod_TestConnection(self::grantProbe('create-table-injection'));
+        self::assertFalse($answer['success']);
+        self::assertStringContainsString('the default of the column `module` is refused', $answer['error']);
+        self::assertFalse(Db::tableExists('mod_hostkeyresellermod_log'));
+    }
+
+    /** @dataProvider transports */
+    public function testRequestsOutsideTheGrantsAreRefusedByTheHost(string $transport): void
+    {
+        Host::useTransport($transport);
+        Capsule::table('tblhosting')->insert(['userid' => 1, 'domainstatus' => 'Active']);
+        $tables = ['tblclients', 'tblcurrencies', 'tbladdonmodules', 'tblproducts', 'tblhosting'];
+        $before = Db::dump($tables);
+        $refusals = [
+            'clients-password' => 'may not read the column `tblclients`.`password`',
+            'clients-every-column' => 'a select on `tblclients` must name the columns it reads',
+            'other-modules-settings' => 'must carry the condition `module` = \'hostkeyresellermod\'',
+            'delete-every-currency' => 'may not delete rows of `tblcurrencies`',
+            'delete-products-not-in' => 'the delete on `tblproducts` must pin its rows',
+            'update-every-service' => 'the update on `tblhosting` must pin its rows',
+            'sso-token' => 'may not call the WHMCS API command `CreateSsoToken`',
+            'decrypt-server-password' => 'may not decrypt `tblservers`.`password`',
+        ];
+        foreach ($refusals as $probe => $refusal) {
+            $answer = hostkeyresellermod_TestConnection(self::grantProbe($probe));
+            self::assertFalse($answer['success'], $probe);
+            self::assertStringContainsString($refusal, $answer['error'], $probe);
+        }
+        self::assertSame($before, Db::dump($tables));
+    }
+
+    /** @dataProvider transports */
+    public function testTheHostRefusesABridgeWhoseGrantsDiffer(string $transport): void
+    {
+        $declaration = json_decode((string) file_get_contents(Grants::FILE), true, 64, JSON_THROW_ON_ERROR);
+        $declaration['tables']['tblclients']['select'][] = 'password';
+        $edited = Grants::fromJson(json_encode($declaration, JSON_THROW_ON_ERROR));
+        $bridge = static function (Grants $grants) use ($transport): Bridge {
+            $env = ['HOSTKEYRESELLERMOD_TRANSPORT' => $transport, 'HOSTKEYRESELLERMOD_BIN_DIR' => (string) getenv(
+                'HOSTKEYRESELLERMOD_BIN_DIR'
+            )];
+            $options = RuntimeOptions::fromEnvironment('/nowhere', 'http://127.0.0.1:9/', $env, $grants);
+            $handler = new CapabilityHandler(new CapsuleDatabase(Capsule::connection()), new MemoryPlatform(), $grants);
+            return new Bridge((new TransportFactory($options, $transport, $env))->create(), $handler);
+        };
+        self::assertIsArray($bridge(Grants::shipped())->call('addon.config'), 'the shipped copy agrees');
+        try {
+            $bridge($edited)->call('addon.config');
+            self::fail('the host ran with grants that differ from its own');
+        } catch (ComponentFault $fault) {
+            self::assertStringContainsString('differs from the grants built into this host', $fault->getMessage());
+        }
     }
 }

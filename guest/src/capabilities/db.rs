@@ -168,12 +168,23 @@ pub enum ColumnKind {
     DateTime,
 }
 
+/// A column default, typed because it ends up inside DDL (the contract's
+/// `column-default`): the host refuses anything outside these shapes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnDefault {
+    Integer(i64),
+    /// `-?digits(.d{1,2})?`, for money columns.
+    Decimal(String),
+    /// At most 64 of `A-Z a-z 0-9 space _ . , : % -`.
+    ShortText(String),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnDef {
     pub name: String,
     pub kind: ColumnKind,
     pub nullable: bool,
-    pub default: Option<Value>,
+    pub default: Option<ColumnDefault>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

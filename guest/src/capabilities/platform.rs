@@ -14,8 +14,17 @@ pub struct ModuleLogEntry {
 #[error("{0}")]
 pub struct PlatformError(pub String);
 
+/// The cell an encrypted value is stored in (the contract's `secret-ref`):
+/// the host decrypts only cells that `grants.json` lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretRef {
+    pub table: String,
+    pub column: String,
+    pub id: i64,
+}
+
 pub trait Platform {
-    fn decrypt(&mut self, ciphertext: &str) -> Result<String, PlatformError>;
+    fn decrypt(&mut self, secret: &SecretRef) -> Result<String, PlatformError>;
     fn module_log(&mut self, entry: ModuleLogEntry);
     fn activity_log(&mut self, message: &str, client_id: i64);
     fn system_url(&mut self) -> String;

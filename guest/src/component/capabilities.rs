@@ -2,11 +2,11 @@
 
 use super::hostkey::reseller::{db as wdb, http as whttp, platform as wplatform};
 use crate::capabilities::db::{
-    ColumnKind, Comparison, Condition, DbError, Delete, Insert, Rows, Select, TableDef, Update,
-    UpdateRows, Value,
+    ColumnDefault, ColumnKind, Comparison, Condition, DbError, Delete, Insert, Rows, Select,
+    TableDef, Update, UpdateRows, Value,
 };
 use crate::capabilities::http::{HttpError, Method, Request, Response};
-use crate::capabilities::platform::{ModuleLogEntry, PlatformError};
+use crate::capabilities::platform::{ModuleLogEntry, PlatformError, SecretRef};
 use crate::capabilities::{Db, Http, Platform};
 
 pub struct WitDb;
@@ -19,6 +19,14 @@ fn to_wit_value(v: &Value) -> wdb::Value {
         Value::Int(i) => wdb::Value::Int(*i),
         Value::Float(f) => wdb::Value::Float(*f),
         Value::Text(s) => wdb::Value::Text(s.clone()),
+    }
+}
+
+fn to_wit_default(d: &ColumnDefault) -> wdb::ColumnDefault {
+    match d {
+        ColumnDefault::Integer(i) => wdb::ColumnDefault::Integer(*i),
+        ColumnDefault::Decimal(s) => wdb::ColumnDefault::Decimal(s.clone()),
+        ColumnDefault::ShortText(s) => wdb::ColumnDefault::ShortText(s.clone()),
     }
 }
 
@@ -180,7 +188,7 @@ impl Db for WitDb {
                     name: c.name.clone(),
                     kind: kind(c.kind),
                     nullable: c.nullable,
-                    default: c.default.as_ref().map(to_wit_value),
+                    default: c.default.as_ref().map(to_wit_default),
                 })
                 .collect(),
             indexes: d.indexes.clone(),
@@ -223,8 +231,13 @@ fn platform_error(e: wplatform::Error) -> PlatformError {
 }
 
 impl Platform for WitPlatform {
-    fn decrypt(&mut self, ciphertext: &str) -> Result<String, PlatformError> {
-        wplatform::decrypt(ciphertext).map_err(platform_error)
+    fn decrypt(&mut self, secret: &SecretRef) -> Result<String, PlatformError> {
+        let secret = wplatform::SecretRef {
+            table: secret.table.clone(),
+            column: secret.column.clone(),
+            id: secret.id,
+        };
+        wplatform::decrypt(&secret).map_err(platform_error)
     }
 
     fn module_log(&mut self, e: ModuleLogEntry) {

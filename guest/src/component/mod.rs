@@ -3,6 +3,8 @@
 
 mod capabilities;
 mod convert;
+#[cfg(feature = "sandbox-probes")]
+mod grant_probes;
 mod guest_impl;
 #[cfg(feature = "sandbox-probes")]
 mod probes;

@@ -4,7 +4,7 @@
 use super::capabilities::{WitDb, WitHttp};
 use super::exports::hostkey::reseller::provisioning::ConnectionReport;
 use super::hostkey::reseller::types::{Error, Server};
-use crate::capabilities::db::Select;
+use crate::capabilities::db::{Condition, Select, Value};
 use crate::capabilities::http::{Method, Request};
 use crate::capabilities::{Db, Http};
 
@@ -42,13 +42,24 @@ pub fn run(server: &Server) -> Option<Outcome> {
         ),
         // Two database round trips and no HTTP: the transport benchmark's call.
         "probe:db2" => {
-            let first = WitDb.select(&Select::from("tbladdonmodules", &["setting", "value"]));
+            let settings = Select::from("tbladdonmodules", &["setting", "value"]).filter(
+                Condition::eq("module", Value::text(crate::schema::settings::MODULE)),
+            );
+            let first = WitDb.select(&settings);
             let second = WitDb.select(&Select::from("tblcurrencies", &["id", "code"]));
             Some(match (first, second) {
                 (Ok(a), Ok(b)) => report(format!("{} settings, {} currencies", a.len(), b.len())),
                 (Err(e), _) | (_, Err(e)) => Err(Error::Database(e.to_string())),
             })
         }
+        "probe:grant" => Some(match super::grant_probes::run(&server.hostname) {
+            Some(Ok(summary)) => report(summary),
+            Some(Err(refusal)) => Err(Error::Database(refusal)),
+            None => Err(Error::Database(format!(
+                "no grant probe `{}`",
+                server.hostname
+            ))),
+        }),
         "probe:host" => {
             let request = Request {
                 method: Method::Get,

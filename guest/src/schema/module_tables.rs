@@ -1,13 +1,18 @@
 //! The module's own tables, in the original module's layout so a WHMCS that
 //! ran it keeps its data.
 
-use crate::capabilities::db::{ColumnDef, ColumnKind, TableDef, Value};
+use crate::capabilities::db::{ColumnDef, ColumnDefault, ColumnKind, TableDef};
 
 pub const PRODUCTS_TABLE: &str = "mod_hostkeyresellermod";
 pub const LOG_TABLE: &str = "mod_hostkeyresellermod_log";
 pub const IMPORT_SETTINGS_TABLE: &str = "mod_hostkeyresellermodimportsettings";
 
-fn column(name: &str, kind: ColumnKind, nullable: bool, default: Option<Value>) -> ColumnDef {
+fn column(
+    name: &str,
+    kind: ColumnKind,
+    nullable: bool,
+    default: Option<ColumnDefault>,
+) -> ColumnDef {
     ColumnDef {
         name: name.into(),
         kind,
@@ -29,7 +34,7 @@ pub fn definitions() -> Vec<TableDef> {
             columns: vec![
                 id(),
                 column("type", ShortText, false, None),
-                column("relid", Integer, false, Some(Value::Int(0))),
+                column("relid", Integer, false, Some(ColumnDefault::Integer(0))),
                 column("name", Text, true, None),
                 column("server_type", ShortText, true, None),
             ],
@@ -54,8 +59,8 @@ pub fn definitions() -> Vec<TableDef> {
                 column("group", ShortText, false, None),
                 column("name", ShortText, true, None),
                 column("currency", ShortText, true, None),
-                column("amount", Money, false, Some(Value::Int(0))),
-                column("active", Integer, false, Some(Value::Int(1))),
+                column("amount", Money, false, Some(ColumnDefault::Integer(0))),
+                column("active", Integer, false, Some(ColumnDefault::Integer(1))),
             ],
             indexes: vec![vec!["group".into()]],
         },

@@ -1,5 +1,5 @@
 use crate::capabilities::Platform;
-use crate::capabilities::platform::{ModuleLogEntry, PlatformError};
+use crate::capabilities::platform::{ModuleLogEntry, PlatformError, SecretRef};
 
 /// Keeps what the rules log and answers like a WHMCS with defaults.
 #[derive(Debug, Default)]
@@ -26,8 +26,8 @@ impl RecordingPlatform {
 }
 
 impl Platform for RecordingPlatform {
-    fn decrypt(&mut self, ciphertext: &str) -> Result<String, PlatformError> {
-        Ok(ciphertext.to_string())
+    fn decrypt(&mut self, secret: &SecretRef) -> Result<String, PlatformError> {
+        Ok(format!("{}.{}#{}", secret.table, secret.column, secret.id))
     }
 
     fn module_log(&mut self, entry: ModuleLogEntry) {

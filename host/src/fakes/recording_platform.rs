@@ -1,4 +1,4 @@
-use crate::bindings::platform::{Error, ModuleLogEntry};
+use crate::bindings::platform::{Error, ModuleLogEntry, SecretRef};
 use crate::platform::PlatformBackend;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -7,10 +7,12 @@ struct Records {
     module_log: Vec<ModuleLogEntry>,
     activity_log: Vec<(String, i64)>,
     local_api: Vec<(String, Vec<(String, String)>)>,
+    decrypted: Vec<(String, String, i64)>,
 }
 
 /// WHMCS's platform functions as records: logs are kept (masked as WHMCS
-/// masks them), decrypt strips a `enc:` prefix, localAPI answers success.
+/// masks them), decrypt answers `plain:<table>.<column>#<id>` and keeps the
+/// reference, localAPI answers success.
 #[derive(Clone, Default)]
 pub struct RecordingPlatform {
     records: Arc<Mutex<Records>>,
@@ -35,6 +37,11 @@ impl RecordingPlatform {
     pub fn local_api_calls(&self) -> Vec<(String, Vec<(String, String)>)> {
         self.lock().local_api.clone()
     }
+
+    /// The cells decrypted: (table, column, id).
+    pub fn decrypted(&self) -> Vec<(String, String, i64)> {
+        self.lock().decrypted.clone()
+    }
 }
 
 fn masked(text: &str, mask: &[String]) -> String {
@@ -44,11 +51,12 @@ fn masked(text: &str, mask: &[String]) -> String {
 }
 
 impl PlatformBackend for RecordingPlatform {
-    fn decrypt(&mut self, ciphertext: String) -> Result<String, Error> {
-        ciphertext
-            .strip_prefix("enc:")
-            .map(String::from)
-            .ok_or_else(|| Error::Failed("the value is not encrypted".into()))
+    fn decrypt(&mut self, secret: SecretRef) -> Result<String, Error> {
+        let plain = format!("plain:{}.{}#{}", secret.table, secret.column, secret.id);
+        self.lock()
+            .decrypted
+            .push((secret.table, secret.column, secret.id));
+        Ok(plain)
     }
 
     fn module_log(&mut self, entry: ModuleLogEntry) {

@@ -29,7 +29,8 @@ while (($line = fgets(STDIN)) !== false) {
         case 'test.two-requests':
             $answers = [];
             foreach (['platform.system-url', 'platform.decrypt'] as $op) {
-                $send(['op' => $op, 'args' => ['ciphertext' => 'enc:pw']]);
+                $secret = ['table' => 'tblhosting', 'column' => 'password', 'id' => 7];
+                $send(['op' => $op, 'args' => ['secret' => $secret]]);
                 $answers[] = json_decode((string) fgets(STDIN), true);
             }
             $send(['value' => ['answers' => $answers, 'call-number' => $calls, 'args' => $call['args']]]);

@@ -19,12 +19,16 @@ final class MemoryPlatform implements Platform
     /** @var list<array{0: string, 1: array<string, string>}> */
     public array $localApiCalls = [];
 
-    public function decrypt(string $ciphertext): string
+    /** @var list<array{0: string, 1: string, 2: int}> the cells decrypted */
+    public array $decrypted = [];
+
+    public function decrypt(string $table, string $column, int $id): string
     {
-        if (!str_starts_with($ciphertext, 'enc:')) {
-            throw PlatformError::failed('The value is not encrypted.');
+        if ($id <= 0) {
+            throw PlatformError::failed('There is no stored value to decrypt.');
         }
-        return substr($ciphertext, 4);
+        $this->decrypted[] = [$table, $column, $id];
+        return 'plain:' . $table . '.' . $column . '#' . $id;
     }
 
     public function moduleLog(string $action, string $request, string $response, string $processed, array $mask): void

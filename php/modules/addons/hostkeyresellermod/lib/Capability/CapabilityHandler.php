@@ -10,8 +10,9 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
 
 /**
  * Answers the host's `db.*` and `platform.*` requests (docs/architecture.md),
- * the same way for both transports. Tables are checked against the allow-list
- * before the database sees them. Never throws.
+ * the same way for both transports. Every request is checked against the grants
+ * (grants.json, as the host did before) before the database or WHMCS sees it.
+ * Never throws.
  */
 final class CapabilityHandler implements RequestHandler
 {
@@ -40,11 +41,14 @@ final class CapabilityHandler implements RequestHandler
     /** @var list<int> transaction level at the start of each call in progress */
     private array $levels = [];
 
+    private Grants $grants;
+
     public function __construct(
         private Database $database,
         private Platform $platform,
-        private TableAllowList $tables = new TableAllowList(),
+        ?Grants $grants = null,
     ) {
+        $this->grants = $grants ?? Grants::shipped();
     }
 
     public function callStarted(): void
@@ -101,31 +105,41 @@ final class CapabilityHandler implements RequestHandler
     /** @param array<string, mixed> $args */
     private function select(array $args): array
     {
-        return $this->database->select($this->statement($args));
+        $statement = Args::record($args, 'statement');
+        $this->grants->checkSelect($statement);
+        return $this->database->select($statement);
     }
 
     /** @param array<string, mixed> $args */
     private function insert(array $args): array
     {
-        return $this->database->insert($this->statement($args));
+        $statement = Args::record($args, 'statement');
+        $this->grants->checkInsert($statement);
+        return $this->database->insert($statement);
     }
 
     /** @param array<string, mixed> $args */
     private function update(array $args): int
     {
-        return $this->database->update($this->statement($args));
+        $statement = Args::record($args, 'statement');
+        $this->grants->checkUpdate($statement);
+        return $this->database->update($statement);
     }
 
     /** @param array<string, mixed> $args */
     private function updateRows(array $args): int
     {
-        return $this->database->updateRows($this->statement($args));
+        $statement = Args::record($args, 'statement');
+        $this->grants->checkUpdateRows($statement);
+        return $this->database->updateRows($statement);
     }
 
     /** @param array<string, mixed> $args */
     private function delete(array $args): int
     {
-        return $this->database->delete($this->statement($args));
+        $statement = Args::record($args, 'statement');
+        $this->grants->checkDelete($statement);
+        return $this->database->delete($statement);
     }
 
     private function begin(): mixed
@@ -149,14 +163,14 @@ final class CapabilityHandler implements RequestHandler
     /** @param array<string, mixed> $args */
     private function tableExists(array $args): bool
     {
-        return $this->database->tableExists($this->tables->check(Args::string($args, 'table')));
+        return $this->database->tableExists($this->grants->checkTableExists(Args::string($args, 'table')));
     }
 
     /** @param array<string, mixed> $args */
     private function createTable(array $args): mixed
     {
         $definition = Args::record($args, 'definition');
-        $this->tables->checkCreatable($definition['name'] ?? null);
+        $this->grants->checkCreate($definition);
         $this->database->createTable($definition);
         return null;
     }
@@ -164,7 +178,11 @@ final class CapabilityHandler implements RequestHandler
     /** @param array<string, mixed> $args */
     private function decrypt(array $args): string
     {
-        return $this->platform->decrypt(Args::string($args, 'ciphertext'));
+        $secret = Args::record($args, 'secret');
+        $table = Args::string($secret, 'table');
+        $column = Args::string($secret, 'column');
+        $this->grants->checkDecrypt($table, $column);
+        return $this->platform->decrypt($table, $column, Args::int($secret, 'id'));
     }
 
     /** @param array<string, mixed> $args */
@@ -197,20 +215,9 @@ final class CapabilityHandler implements RequestHandler
     /** @param array<string, mixed> $args */
     private function localApi(array $args): object
     {
-        return (object) $this->platform->localApi(Args::string($args, 'command'), self::pairs($args['params'] ?? []));
-    }
-
-    /**
-     * The statement of a db request, after the allow-list check.
-     *
-     * @param array<string, mixed> $args
-     * @return array<string, mixed>
-     */
-    private function statement(array $args): array
-    {
-        $statement = Args::record($args, 'statement');
-        $this->tables->check($statement['table'] ?? null);
-        return $statement;
+        $command = Args::string($args, 'command');
+        $this->grants->checkLocalApi($command);
+        return (object) $this->platform->localApi($command, self::pairs($args['params'] ?? []));
     }
 
     /**

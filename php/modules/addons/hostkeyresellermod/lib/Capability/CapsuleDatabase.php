@@ -225,10 +225,12 @@ final class CapsuleDatabase implements Database
     {
         $table = TableDefinition::fromArray($definition);
         $this->guard(function () use ($table): void {
+            $pdo = $this->pdo();
+            $quote = static fn (string $text): string => (string) $pdo->quote($text);
             $this->connection->getSchemaBuilder()->create(
                 $table->name,
-                static function (Blueprint $blueprint) use ($table): void {
-                    $table->apply($blueprint);
+                static function (Blueprint $blueprint) use ($table, $quote): void {
+                    $table->apply($blueprint, $quote);
                 },
             );
         });

@@ -10,7 +10,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
  */
 interface Platform
 {
-    public function decrypt(string $ciphertext): string;
+    /** Decrypts the value WHMCS stored encrypted in $table.$column of row $id. */
+    public function decrypt(string $table, string $column, int $id): string;
 
     /**
      * @param list<string> $mask secret values to scrub before the entry is stored

@@ -4,17 +4,36 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
+use Illuminate\Database\Query\Expression;
 use Illuminate\Database\Schema\Blueprint;
 
 /**
  * A checked `db.table-def`, applied to a schema Blueprint.
+ *
+ * Blueprint writes a default into the DDL in quotes without escaping it, so a
+ * default is typed (`column-default`), checked here as the host checks it, and
+ * handed to Blueprint as an expression already quoted by the PDO.
  */
 final class TableDefinition
 {
     public const KINDS = ['id', 'integer', 'big-integer', 'money', 'short-text', 'text', 'date-time'];
 
+    /** Which default cases each column kind takes. */
+    private const DEFAULTS = [
+        'id' => [],
+        'integer' => ['integer'],
+        'big-integer' => ['integer'],
+        'money' => ['integer', 'decimal'],
+        'short-text' => ['short-text'],
+        'text' => ['short-text'],
+        'date-time' => [],
+    ];
+    private const DECIMAL = '/^-?[0-9]{1,14}(\.[0-9]{1,2})?$/D';
+    private const SHORT_TEXT = '/^[A-Za-z0-9 _.,:%-]{0,64}$/D';
+
     /**
-     * @param list<array{name: string, kind: string, nullable: bool, default: int|float|string|null}> $columns
+     * @param list<array{name: string, kind: string, nullable: bool,
+     *     default: array{0: string, 1: int|string}|null}> $columns
      * @param list<list<string>> $indexes
      */
     private function __construct(public readonly string $name, private array $columns, private array $indexes)
@@ -45,7 +64,7 @@ final class TableDefinition
                 'name' => $columnName,
                 'kind' => $kind,
                 'nullable' => Args::bool($column, 'nullable'),
-                'default' => Args::value($column['default'] ?? null),
+                'default' => self::default($columnName, $kind, $column['default'] ?? null),
             ];
         }
         if ($columns === []) {
@@ -66,7 +85,42 @@ final class TableDefinition
         return new self($name, array_values($columns), $indexes);
     }
 
-    public function apply(Blueprint $table): void
+    /**
+     * A typed default (`{"integer": 0}`, `{"decimal": "1.50"}`, `{"short-text": "x"}`)
+     * that fits the column's kind, or null.
+     *
+     * @return array{0: string, 1: int|string}|null
+     * @throws DatabaseError (invalid) otherwise
+     */
+    private static function default(string $column, string $kind, mixed $default): ?array
+    {
+        if ($default === null) {
+            return null;
+        }
+        $refused = DatabaseError::invalid('The default of the column ' . $column . ' is refused: a default is '
+            . '{"integer": n}, {"decimal": "d.dd"} or {"short-text": "..."} of at most 64 letters, digits, '
+            . 'spaces and _ . , : % -, fitting the column\'s kind.');
+        if (!is_array($default) || count($default) !== 1) {
+            throw $refused;
+        }
+        $case = (string) array_key_first($default);
+        $value = $default[$case];
+        $fits = in_array($case, self::DEFAULTS[$kind], true) && match ($case) {
+            'integer' => is_int($value),
+            'decimal' => is_string($value) && preg_match(self::DECIMAL, $value) === 1,
+            'short-text' => is_string($value) && preg_match(self::SHORT_TEXT, $value) === 1,
+            default => false,
+        };
+        if (!$fits) {
+            throw $refused;
+        }
+        return [$case, $value];
+    }
+
+    /**
+     * @param callable(string): string $quote the connection's PDO::quote
+     */
+    public function apply(Blueprint $table, callable $quote): void
     {
         foreach ($this->columns as $column) {
             $definition = match ($column['kind']) {
@@ -85,7 +139,10 @@ final class TableDefinition
                 $definition->nullable();
             }
             if ($column['default'] !== null) {
-                $definition->default($column['default']);
+                [$case, $value] = $column['default'];
+                // Checked above; quoted all the same, so this line is safe on its own.
+                $sql = $case === 'integer' ? (string) (int) $value : $quote((string) $value);
+                $definition->default(new Expression($sql));
             }
         }
         foreach ($this->indexes as $index) {

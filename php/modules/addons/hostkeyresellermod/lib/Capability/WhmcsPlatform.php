@@ -17,10 +17,17 @@ final class WhmcsPlatform implements Platform
     {
     }
 
-    public function decrypt(string $ciphertext): string
+    public function decrypt(string $table, string $column, int $id): string
     {
         $this->requireFunction('decrypt');
-        return (string) decrypt($ciphertext);
+        $stored = $this->connection->table(Identifier::check($table, 'table'))
+            ->where('id', $id)
+            ->value(Identifier::check($column));
+        if (!is_string($stored) || $stored === '') {
+            throw PlatformError::failed('There is no stored value to decrypt in ' . $table . '.' . $column
+                . ' of row ' . $id . '.');
+        }
+        return (string) decrypt($stored);
     }
 
     public function moduleLog(string $action, string $request, string $response, string $processed, array $mask): void

@@ -6,8 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\Grants;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
-use WHMCS\Module\Addon\HostkeyResellerMod\Capability\TableAllowList;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\WhmcsPlatform;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
@@ -31,12 +31,14 @@ final class Components
         $connection = Capsule::connection();
         $settings = Settings::load($connection);
         $env = getenv();
-        $options = RuntimeOptions::fromEnvironment(self::addonDir(), $settings->apiUrl(), $env);
+        // One reading of grants.json: PHP enforces it and the host checks it is its own.
+        $grants = Grants::shipped();
+        $options = RuntimeOptions::fromEnvironment(self::addonDir(), $settings->apiUrl(), $env, $grants);
         $transport = (new TransportFactory($options, $settings->transport(), $env))->create();
         $capabilities = new CapabilityHandler(
             new CapsuleDatabase($connection),
             new WhmcsPlatform($connection),
-            new TableAllowList(),
+            $grants,
         );
         return new Bridge($transport, $capabilities, $options->longCallLimits());
     }

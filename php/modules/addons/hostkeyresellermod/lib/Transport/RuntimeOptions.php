@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
 
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\Grants;
+
 /**
  * Where the host's files are and the runtime options JSON both transports pass
  * to the host (docs/architecture.md, "Runtime options").
@@ -48,6 +50,7 @@ final class RuntimeOptions
         private string $binDir,
         private string $apiUrl,
         private array $limits = [],
+        private ?Grants $grants = null,
     ) {
         $this->binDir = rtrim($binDir, '/');
         $this->given = array_intersect_key($limits, self::DEFAULTS);
@@ -69,8 +72,9 @@ final class RuntimeOptions
      * names another folder; limits overridable by HOSTKEYRESELLERMOD_* variables.
      *
      * @param array<string, string> $env usually getenv()
+     * @param Grants|null $grants sent to the host, which refuses to run when they differ from its own
      */
-    public static function fromEnvironment(string $addonDir, string $apiUrl, array $env): self
+    public static function fromEnvironment(string $addonDir, string $apiUrl, array $env, ?Grants $grants = null): self
     {
         $binDir = isset($env['HOSTKEYRESELLERMOD_BIN_DIR']) && $env['HOSTKEYRESELLERMOD_BIN_DIR'] !== ''
             ? $env['HOSTKEYRESELLERMOD_BIN_DIR']
@@ -81,7 +85,7 @@ final class RuntimeOptions
                 $limits[$key] = (int) $env[$variable];
             }
         }
-        return new self($binDir, $apiUrl, $limits);
+        return new self($binDir, $apiUrl, $limits, $grants);
     }
 
     public function componentPath(): string
@@ -127,7 +131,11 @@ final class RuntimeOptions
     /** @return array<string, mixed> */
     public function toArray(): array
     {
-        return ['component' => $this->componentPath(), 'http_allow' => $this->httpAllow()] + $this->limits;
+        $options = ['component' => $this->componentPath(), 'http_allow' => $this->httpAllow()] + $this->limits;
+        if ($this->grants !== null) {
+            $options['grants'] = $this->grants->declaration();
+        }
+        return $options;
     }
 
     public function toJson(): string

@@ -1,0 +1,179 @@
+<?php
+
+declare(strict_types=1);
+
+namespace HostkeyResellerMod\Tests;
+
+use HostkeyResellerMod\Tests\Support\Db;
+use HostkeyResellerMod\Tests\Support\MemoryPlatform;
+use PHPUnit\Framework\TestCase;
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\Grants;
+use WHMCS\Module\Addon\HostkeyResellerMod\Capability\WhmcsPlatform;
+
+/**
+ * The PHP wall on its own: the shipped grants applied by CapabilityHandler over
+ * the real MariaDB, as if a request had got past the host.
+ */
+final class GrantsTest extends TestCase
+{
+    public const INJECTED_DEFAULT = "x') SELECT username AS a, passwordhash AS b FROM tbladmins -- ";
+
+    private CapabilityHandler $handler;
+    private MemoryPlatform $platform;
+
+    protected function setUp(): void
+    {
+        Db::reset();
+        Capsule::table('tblclients')->truncate();
+        Capsule::table('tblclients')->insert([
+            'id' => 1, 'firstname' => 'Ann', 'email' => 'ann@example.test', 'password' => '$2y$10$clienthash',
+            'currency' => 1,
+        ]);
+        Db::setSettings(['apikey' => 'k']);
+        Capsule::table('tbladdonmodules')->insert(['module' => 'stripe', 'setting' => 'secret', 'value' => 'sk_live']);
+        $this->platform = new MemoryPlatform();
+        $this->handler = new CapabilityHandler(new CapsuleDatabase(Capsule::connection()), $this->platform);
+    }
+
+    protected function tearDown(): void
+    {
+        Capsule::table('tbladdonmodules')->where('module', 'stripe')->delete();
+        Capsule::table('tblclients')->truncate();
+    }
+
+    /**
+     * @param array<string, mixed> $args
+     * @return array<string, mixed>
+     */
+    private function ask(string $op, array $args): array
+    {
+        $answer = $this->handler->handle(json_encode(['op' => $op, 'args' => $args], JSON_THROW_ON_ERROR));
+        return json_decode($answer, true, 512, JSON_THROW_ON_ERROR);
+    }
+
+    /** @return array<string, mixed> */
+    private static function logTable(mixed $default): array
+    {
+        return ['definition' => [
+            'name' => 'mod_hostkeyresellermod_log',
+            'columns' => [
+                ['name' => 'id', 'kind' => 'id', 'nullable' => false, 'default' => null],
+                ['name' => 'module', 'kind' => 'short-text', 'nullable' => true, 'default' => $default],
+            ],
+            'indexes' => [],
+        ]];
+    }
+
+    public function testTheCreateTablePayloadIsRefusedEvenWithoutTheHost(): void
+    {
+        // Typed as the contract now sends it, and raw as it was sent before.
+        foreach ([['short-text' => self::INJECTED_DEFAULT], self::INJECTED_DEFAULT] as $default) {
+            $answer = $this->ask('db.create-table', self::logTable($default));
+            self::assertSame('invalid', $answer['error']['kind'] ?? null, json_encode($answer));
+            self::assertStringContainsString('default of the column module', $answer['error']['message']);
+            self::assertFalse(Db::tableExists('mod_hostkeyresellermod_log'));
+        }
+        self::assertArrayHasKey('ok', $this->ask('db.create-table', self::logTable(['short-text' => 'HKP- 1'])));
+        self::assertTrue(Db::tableExists('mod_hostkeyresellermod_log'));
+    }
+
+    /** @return array<string, array{0: string, 1: array<string, mixed>, 2: string}> */
+    public static function holes(): array
+    {
+        $select = static fn (string $table, array $columns, array $conditions = []): array => ['statement' => [
+            'table' => $table, 'columns' => $columns, 'conditions' => $conditions, 'order' => [],
+            'limit' => null, 'for-update' => false,
+        ]];
+        $notIn = [['column' => 'id', 'comparison' => 'not-in-list', 'values' => []]];
+        return [
+            'client password hashes' => ['db.select', $select('tblclients', ['id', 'password']), 'table-not-allowed'],
+            'every client column' => ['db.select', $select('tblclients', []), 'invalid'],
+            'a secret column as an oracle' => ['db.select', $select('tblclients', ['id'], [
+                ['column' => 'password', 'comparison' => 'like', 'values' => ['$2y$%']],
+            ]), 'table-not-allowed'],
+            'other modules\' settings' => ['db.select', $select('tbladdonmodules', ['setting', 'value']),
+                'table-not-allowed'],
+            'another module by name' => ['db.select', $select('tbladdonmodules', ['value'], [
+                ['column' => 'module', 'comparison' => 'eq', 'values' => ['stripe']],
+            ]), 'table-not-allowed'],
+            'every currency deleted' => ['db.delete', ['statement' => [
+                'table' => 'tblcurrencies', 'conditions' => $notIn,
+            ]], 'table-not-allowed'],
+            'every product deleted' => ['db.delete', ['statement' => [
+                'table' => 'tblproducts', 'conditions' => $notIn,
+            ]], 'invalid'],
+            'every client rewritten' => ['db.update', ['statement' => [
+                'table' => 'tblclients', 'assignments' => [['email', 'x@evil.test']], 'conditions' => [],
+            ]], 'table-not-allowed'],
+            'every service rewritten' => ['db.update', ['statement' => [
+                'table' => 'tblhosting', 'assignments' => [['domainstatus', 'Cancelled']], 'conditions' => [],
+            ]], 'invalid'],
+            'email templates rewritten' => ['db.update-rows', ['statement' => [
+                'table' => 'tblemailtemplates', 'key' => 'id', 'columns' => ['message'], 'rows' => [[1, 'x']],
+            ]], 'table-not-allowed'],
+            'an SSO token' => ['platform.local-api', ['command' => 'CreateSsoToken', 'params' => []], 'failed'],
+            'a server password' => ['platform.decrypt', ['secret' => [
+                'table' => 'tblservers', 'column' => 'password', 'id' => 1,
+            ]], 'failed'],
+            'any ciphertext' => ['platform.decrypt', ['ciphertext' => 'enc:x'], 'other'],
+        ];
+    }
+
+    /**
+     * @dataProvider holes
+     * @param array<string, mixed> $args
+     */
+    public function testEachHoleTheReviewFoundIsRefusedEvenWithoutTheHost(string $op, array $args, string $kind): void
+    {
+        $before = Db::dump(['tblclients', 'tblcurrencies', 'tbladdonmodules', 'tblproducts', 'tblhosting']);
+        $answer = $this->ask($op, $args);
+        self::assertSame($kind, $answer['error']['kind'] ?? null, json_encode($answer));
+        self::assertStringNotContainsString('clienthash', json_encode($answer));
+        self::assertStringNotContainsString('sk_live', json_encode($answer));
+        self::assertSame($before, Db::dump(['tblclients', 'tblcurrencies', 'tbladdonmodules', 'tblproducts',
+            'tblhosting']));
+        self::assertSame([], $this->platform->localApiCalls);
+        self::assertSame([], $this->platform->decrypted);
+    }
+
+    public function testTheGrantedRequestsStillWork(): void
+    {
+        $settings = $this->ask('db.select', ['statement' => [
+            'table' => 'tbladdonmodules', 'columns' => ['setting', 'value'],
+            'conditions' => [['column' => 'module', 'comparison' => 'eq', 'values' => ['hostkeyresellermod']]],
+        ]]);
+        self::assertSame([['apikey', 'k']], $settings['ok']['rows']);
+        $client = $this->ask('db.select', ['statement' => [
+            'table' => 'tblclients', 'columns' => ['id', 'email', 'currency'],
+            'conditions' => [['column' => 'id', 'comparison' => 'eq', 'values' => [1]]],
+        ]]);
+        self::assertSame([[1, 'ann@example.test', 1]], $client['ok']['rows']);
+        $this->ask('platform.local-api', ['command' => 'SendEmail', 'params' => [['id', '1']]]);
+        self::assertSame('SendEmail', $this->platform->localApiCalls[0][0]);
+    }
+
+    public function testDecryptReadsTheGrantedCellItself(): void
+    {
+        $id = Capsule::table('tblhosting')->insertGetId(['userid' => 1, 'password' => encrypt('r00t-pass')]);
+        $handler = new CapabilityHandler(
+            new CapsuleDatabase(Capsule::connection()),
+            new WhmcsPlatform(Capsule::connection()),
+        );
+        $ask = static fn (array $secret): array => json_decode($handler->handle(json_encode(
+            ['op' => 'platform.decrypt', 'args' => ['secret' => $secret]],
+            JSON_THROW_ON_ERROR,
+        )), true);
+        self::assertSame(['ok' => 'r00t-pass'], $ask(['table' => 'tblhosting', 'column' => 'password', 'id' => $id]));
+        $missing = $ask(['table' => 'tblhosting', 'column' => 'password', 'id' => $id + 1]);
+        self::assertSame('failed', $missing['error']['kind']);
+    }
+
+    public function testGrantsOfAnotherShapeAreRefusedWhenRead(): void
+    {
+        $this->expectException(\InvalidArgumentException::class);
+        Grants::fromJson('{"tables": {"tblclients": {"select": "everything"}}}');
+    }
+}
