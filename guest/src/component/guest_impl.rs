@@ -58,8 +58,16 @@ impl provisioning::Guest for Component {
         })
     }
 
-    fn create(_: ServiceParams) -> Result<(), Error> {
-        not_implemented("Creating a server")
+    fn create(params: ServiceParams) -> Result<(), Error> {
+        crate::orders::create::create(
+            &mut WitDb,
+            &mut WitHttp,
+            &mut WitPlatform,
+            params.service.id,
+            now_unix(),
+        )
+        .map(|_| ())
+        .map_err(error)
     }
 
     fn suspend(_: ServiceParams) -> Result<(), Error> {
@@ -112,24 +120,53 @@ impl provisioning::Guest for Component {
 }
 
 impl hooks::Guest for Component {
-    fn invoice_paid(_: i64) -> Result<hooks::HookReport, Error> {
-        not_implemented("Ordering servers when an invoice is paid")
+    fn invoice_paid(invoice_id: i64) -> Result<hooks::HookReport, Error> {
+        let now = crate::orders::invoice_paid::Now {
+            unix: now_unix(),
+            random: random_bytes(),
+        };
+        let report = crate::orders::invoice_paid::invoice_paid(
+            &mut WitDb,
+            &mut WitHttp,
+            &mut WitPlatform,
+            invoice_id,
+            now,
+        )
+        .map_err(error)?;
+        Ok(hooks::HookReport {
+            summary: report.summary(),
+            service_ids: report.services,
+        })
     }
 
     fn cancellation_request(
-        _: i64,
-        _: hooks::CancellationKind,
-        _: String,
+        service_id: i64,
+        kind: hooks::CancellationKind,
+        reason: String,
     ) -> Result<hooks::HookReport, Error> {
-        not_implemented("Passing cancellations to HOSTKEY")
+        let kind = match kind {
+            hooks::CancellationKind::Immediate => crate::orders::cancel::Kind::Immediate,
+            hooks::CancellationKind::EndOfBillingPeriod => {
+                crate::orders::cancel::Kind::EndOfBillingPeriod
+            }
+        };
+        cancellation(service_id, kind, &reason)
     }
 
-    fn service_delete(_: i64) -> Result<hooks::HookReport, Error> {
-        not_implemented("Passing service deletions to HOSTKEY")
+    fn service_delete(service_id: i64) -> Result<hooks::HookReport, Error> {
+        cancellation(
+            service_id,
+            crate::orders::cancel::Kind::Immediate,
+            "Due to server deletion",
+        )
     }
 
-    fn validate_checkout(_: Vec<hooks::CartItem>) -> Result<Vec<String>, Error> {
-        not_implemented("Checkout validation")
+    fn validate_checkout(items: Vec<hooks::CartItem>) -> Result<Vec<String>, Error> {
+        let items: Vec<(i64, Option<String>)> = items
+            .into_iter()
+            .map(|i| (i.product_id, i.password))
+            .collect();
+        crate::orders::checkout::validate(&mut WitDb, &items).map_err(|e| error(e.into()))
     }
 }
 
@@ -297,7 +334,52 @@ impl cron::Guest for Component {
 }
 
 impl callback::Guest for Component {
-    fn post_install(_: callback::CallbackRequest) -> Result<callback::CallbackResponse, Error> {
-        not_implemented("The post-install callback")
+    fn post_install(
+        request: callback::CallbackRequest,
+    ) -> Result<callback::CallbackResponse, Error> {
+        let answer = crate::callback::post_install::post_install(
+            &mut WitDb,
+            &mut WitHttp,
+            &mut WitPlatform,
+            &request.params,
+            now_unix(),
+        )
+        .map_err(error)?;
+        Ok(callback::CallbackResponse {
+            status: answer.status,
+            body: answer.body,
+        })
     }
+}
+
+/// Fresh randomness from WASI (the callback secret, created once).
+fn random_bytes() -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    // Without randomness the secret would be predictable: a failure traps.
+    if getrandom::fill(&mut bytes).is_err() {
+        panic!("WASI gave no randomness");
+    }
+    bytes
+}
+
+/// A cancellation passed on for one service of this module (others are ignored).
+fn cancellation(
+    service_id: i64,
+    kind: crate::orders::cancel::Kind,
+    reason: &str,
+) -> Result<hooks::HookReport, Error> {
+    let summary = crate::orders::cancel::on_request(
+        &mut WitDb,
+        &mut WitHttp,
+        &mut WitPlatform,
+        service_id,
+        kind,
+        reason,
+        now_unix(),
+    )
+    .map_err(error)?;
+    Ok(hooks::HookReport {
+        summary,
+        service_ids: vec![service_id],
+    })
 }

@@ -133,3 +133,53 @@ pub fn cancel(
         }
     ))
 }
+
+/// The hooks' entry: a service of this module gets its cancellation passed
+/// on under the service's lock and logged; any other service is ignored.
+pub fn on_request(
+    db: &mut dyn Db,
+    http: &mut dyn crate::capabilities::Http,
+    platform: &mut dyn crate::capabilities::Platform,
+    service_id: i64,
+    kind: Kind,
+    reason: &str,
+    now_unix: i64,
+) -> ModuleResult<String> {
+    use crate::schema::module_log;
+    use crate::schema::settings::Settings;
+    let Some(service) = service::load(db, service_id)? else {
+        return Ok(format!(
+            "Service {service_id} is not a service of this module."
+        ));
+    };
+    let settings = Settings::load(db)?;
+    let lock = super::invoice_paid::lock_name(service_id);
+    if !db.lock(&lock, 10_000)? {
+        return Ok(format!(
+            "Service {service_id}: another delivery is already working on it; nothing was done."
+        ));
+    }
+    let stamp = module_log::datetime(now_unix);
+    let outcome = {
+        let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
+        cancel(db, &mut api, &service, kind, reason, &stamp)
+    };
+    let _ = db.unlock(&lock);
+    let line = match &outcome {
+        Ok(line) => line.clone(),
+        Err(error) => format!("Service {service_id}: the cancellation was not passed on: {error}"),
+    };
+    module_log::record(
+        db,
+        platform,
+        &settings,
+        module_log::Entry {
+            action: "cancellation",
+            params: &format!("service {service_id}"),
+            outcome: &line,
+            now_unix,
+            keep: true,
+        },
+    );
+    outcome
+}

@@ -11,6 +11,7 @@ use super::service::{self, Service};
 use super::state::{self, FIRST_ORDER, State};
 use super::{renewal, secret, signature};
 use crate::api::ApiClient;
+use crate::capabilities::platform::SecretRef;
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
 use crate::schema::module_log;
@@ -147,7 +148,12 @@ fn deliver(
     };
     if must_send {
         let secret = secret::ensure(db, now.random)?;
-        prepared.root_pass = platform.decrypt(&service.encrypted_password).map_err(|e| {
+        let password = SecretRef {
+            table: "tblhosting".into(),
+            column: "password".into(),
+            id: service_id,
+        };
+        prepared.root_pass = platform.decrypt(&password).map_err(|e| {
             ModuleError::Platform(format!("the service password cannot be read ({e})"))
         })?;
         prepared.currency_code = order_request::client_currency(db, service.client_id)?;

@@ -14,8 +14,6 @@ pub struct Service {
     pub product_id: i64,
     /// The hostname the client gave (WHMCS's `domain`).
     pub hostname: String,
-    /// WHMCS's encrypted service password (the root password to set).
-    pub encrypted_password: String,
     pub billing_cycle: String,
     pub status: String,
     /// HOSTKEY's preset: its name (what the public module sends), else its id.
@@ -94,7 +92,6 @@ pub fn load(db: &mut dyn Db, service_id: i64) -> Result<Option<Service>, DbError
                 "userid",
                 "packageid",
                 "domain",
-                "password",
                 "billingcycle",
                 "domainstatus",
             ],
@@ -129,7 +126,6 @@ pub fn load(db: &mut dyn Db, service_id: i64) -> Result<Option<Service>, DbError
         client_id: rows.get(0, "userid").as_int().unwrap_or(0),
         product_id,
         hostname: rows.get(0, "domain").as_text(),
-        encrypted_password: rows.get(0, "password").as_text(),
         billing_cycle: rows.get(0, "billingcycle").as_text(),
         status: rows.get(0, "domainstatus").as_text(),
         preset,

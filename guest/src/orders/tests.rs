@@ -16,7 +16,8 @@ use crate::testing::{MemoryDb, RecordingPlatform};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
-const ROOT_PASS: &str = "Root-Pass42";
+/// What the recording platform "decrypts" service 77's password to.
+const ROOT_PASS: &str = "tblhosting.password#77";
 
 /// What goes wrong with the next call of an action.
 #[derive(Debug, Clone, Copy, PartialEq)]
