@@ -236,6 +236,25 @@ def whmcs_apply_credit(st, p):
             "invoicepaid": "true" if inv["status"] == "Paid" else "false"}
 
 
+def raise_renewal(st, server_id):
+    """HOSTKEY's next invoice of a server (unpaid), as its billing raises it."""
+    server = st.server(server_id)
+    if server is None:
+        return None
+    first = st.invoice(server["invoice_id"])
+    total = first["total"] if first else "0.00"
+    invoice = {
+        "id": st.next_id("invoice"), "client_id": server["client_id"], "date": today(),
+        "duedate": today(7), "datepaid": "", "subtotal": total, "credit": "0.00", "total": total,
+        "balance": total, "status": "Unpaid", "currencycode": first["currencycode"] if first else "EUR",
+        "items": [{"id": st.next_id("invoice_item"), "type": "Hosting", "relid": server["account_id"],
+                   "inv_id": server["id"], "amount": total,
+                   "description": f"{server['preset']} ({server['location']}) renewal"}],
+    }
+    st.data["invoices"].append(invoice)
+    return invoice
+
+
 def whmcs_get_product_invoice(st, p):
     info, _ = session(st, p)
     product = str(p.get("product", ""))

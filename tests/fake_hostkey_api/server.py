@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from handlers import KNOWN_MODULES, dispatch  # noqa: E402
+from handlers import KNOWN_MODULES, dispatch, raise_renewal  # noqa: E402
 from phpform import mask, merge_request, parse_qs_php  # noqa: E402
 from state import State  # noqa: E402
 
@@ -177,6 +177,12 @@ class Handler(BaseHTTPRequestHandler):
             with st.lock:
                 st.data["presets"] = presets
             return self.send(200, {"result": "OK", "count": len(presets)})
+        if name == "renewal" and method == "POST":
+            with st.lock:
+                invoice = raise_renewal(st, data.get("server_id"))
+            if invoice is None:
+                return self.send(404, {"error": "no such server"})
+            return self.send(200, {"result": "OK", "invoice_id": invoice["id"]})
         if name == "expire_tokens" and method == "POST":
             return self.send(200, {"result": "OK", "expired": st.expire_tokens()})
         return self.send(404, {"error": f"unknown control endpoint {method} /_control/{name}"})

@@ -16,6 +16,7 @@ final class Db
         'mod_hostkeyresellermod',
         'mod_hostkeyresellermod_log',
         'mod_hostkeyresellermodimportsettings',
+        'mod_hostkeyresellermod_orders',
     ];
 
     /** Tables a test may fill; emptied before each test. */
@@ -23,7 +24,7 @@ final class Db
         'tbladdonmodules', 'tblmodulelog', 'tblactivitylog', 'tblproductgroups', 'tblproducts',
         'tblpricing', 'tblcustomfields', 'tblcustomfieldsvalues', 'tblhosting', 'tblservers',
         'tblproducts_slugs', 'tblproductconfiggroups', 'tblproductconfiglinks', 'tblproductconfigoptions',
-        'tblproductconfigoptionssub', 'tblhostingconfigoptions',
+        'tblproductconfigoptionssub', 'tblhostingconfigoptions', 'tblinvoices', 'tblinvoiceitems',
     ];
 
     /** The logs: they record every run, so "nothing changed" comparisons leave them out. */

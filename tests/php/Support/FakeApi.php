@@ -62,6 +62,22 @@ final class FakeApi
         return self::request('GET', 'calls', null)['calls'] ?? [];
     }
 
+    /** @return array<string, mixed> everything the fake HOSTKEY holds (orders, invoices, keys, ...) */
+    public static function state(): array
+    {
+        return self::request('GET', 'state', null);
+    }
+
+    /** HOSTKEY raises the next (unpaid) invoice of a server; returns its id. */
+    public static function renewalInvoice(int $serverId): int
+    {
+        $answer = self::post('renewal', ['server_id' => $serverId]);
+        if (!is_int($answer['invoice_id'] ?? null)) {
+            throw new RuntimeException('The fake HOSTKEY API raised no renewal invoice: ' . json_encode($answer));
+        }
+        return $answer['invoice_id'];
+    }
+
     /** @param array<string, mixed> $body */
     private static function post(string $endpoint, array $body): array
     {

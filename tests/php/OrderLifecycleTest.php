@@ -1,0 +1,263 @@
+<?php
+
+declare(strict_types=1);
+
+namespace HostkeyResellerMod\Tests;
+
+use HostkeyResellerMod\Tests\Support\CatalogueCase;
+use HostkeyResellerMod\Tests\Support\Db;
+use HostkeyResellerMod\Tests\Support\FakeApi;
+use WHMCS\Database\Capsule;
+use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
+use WhmcsShim;
+
+/**
+ * Where the money moves, end to end: the real hooks file, the real host
+ * over both transports, MariaDB, and the fake HOSTKEY API, whose state says
+ * what HOSTKEY saw (orders placed, invoices paid, keys, cancellations).
+ */
+final class OrderLifecycleTest extends CatalogueCase
+{
+    private const ROOT_PASS = 'Root-Pass42';
+    private const INVOICE = 700;
+
+    protected function setUp(): void
+    {
+        parent::setUp();
+        require_once ROOTDIR . '/includes/hooks/hostkeyresellermod.php';
+    }
+
+    /** @dataProvider transports */
+    public function testOrderPaidCallbackRenewalAndCancellationEachHappenOnce(string $transport): void
+    {
+        $this->install($transport);
+        $this->import();
+        $service = self::order('HKP-vm.alpha (NL)', 'web-1.example.test', ['OS' => 'Ubuntu 22.04 (#187)',
+            'Soft' => 'Docker CE (#34)', 'Traffic' => '10 TB (#26)']);
+        self::invoice(self::INVOICE, [$service]);
+
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE]);
+        $state = FakeApi::state();
+        self::assertCount(1, $state['orders'], 'one order at HOSTKEY');
+        $order = $state['orders'][0];
+        self::assertSame(['vm.alpha', 'NL'], [$order['preset'], $order['location']]);
+        self::assertSame('Paid', self::hostkeyInvoice($state, $order['invoice_id'])['status']);
+        self::assertSame((string) $order['invoice_id'], self::field($service, 'Invoice ID'));
+        self::assertSame('paid', self::job($service)['state']);
+
+        // The same InvoicePaid again (a gateway retry): nothing more at HOSTKEY.
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE]);
+        self::assertCount(1, FakeApi::state()['orders']);
+
+        // HOSTKEY deployed the server and calls the URL it was given.
+        $answer = self::callback($order['post_install_callback']);
+        self::assertSame(200, $answer['status'], $answer['body']);
+        $state = FakeApi::state();
+        self::assertSame((string) $order['server_id'], self::field($service, 'Preset ID'));
+        $keys = array_values(array_filter($state['api_keys'], static fn (array $k): bool =>
+            (string) $k['server_id'] === (string) $order['server_id']));
+        self::assertCount(1, $keys, 'one per-server key');
+        self::assertNotSame('', self::field($service, 'Api key'));
+        self::assertSame('Active', self::serviceStatus($service));
+        // A replay changes nothing and creates no second key.
+        $before = Db::dump(array_merge(self::TABLES_AFFECTED, ['mod_hostkeyresellermod_orders']));
+        $replay = self::callback($order['post_install_callback']);
+        self::assertSame(200, $replay['status']);
+        self::assertStringContainsString('already linked', $replay['body']);
+        self::assertCount(1, FakeApi::state()['api_keys']);
+        self::assertSame($before, Db::dump(array_merge(self::TABLES_AFFECTED, ['mod_hostkeyresellermod_orders'])));
+
+        // A forged, a tampered and an unsigned call: 403, nothing changes.
+        $url = $order['post_install_callback'];
+        foreach ([
+            preg_replace('/sig=[0-9a-f]+/', 'sig=' . str_repeat('0', 64), $url),
+            preg_replace('/hosting=\d+/', 'hosting=' . ($service + 1), $url),
+            preg_replace('/&sig=[0-9a-f]+/', '', $url),
+        ] as $bad) {
+            self::assertSame(403, self::callback((string) $bad)['status'], (string) $bad);
+        }
+        self::assertSame($before, Db::dump(array_merge(self::TABLES_AFFECTED, ['mod_hostkeyresellermod_orders'])));
+
+        // Renewal: HOSTKEY raised the next invoice; the client paid WHMCS's renewal.
+        $renewal = FakeApi::renewalInvoice((int) $order['server_id']);
+        self::invoice(self::INVOICE + 1, [$service]);
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE + 1]);
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE + 1]);
+        $state = FakeApi::state();
+        self::assertSame('Paid', self::hostkeyInvoice($state, $renewal)['status']);
+        self::assertCount(1, $state['orders'], 'a renewal never orders');
+        $applied = array_filter(FakeApi::calls(), static fn (array $c): bool => $c['action'] === 'apply_credit');
+        self::assertCount(1, $applied, 'the renewal invoice paid once (the order was paid from credit at once)');
+
+        // The client cancels at the end of the period, twice.
+        WhmcsShim::runHook('CancellationRequest', ['relid' => $service, 'type' => 'End of Billing Period',
+            'reason' => 'Moving on']);
+        WhmcsShim::runHook('CancellationRequest', ['relid' => $service, 'type' => 'End of Billing Period',
+            'reason' => 'Moving on']);
+        $cancellations = FakeApi::state()['cancellations'];
+        self::assertCount(1, $cancellations);
+        self::assertSame('End of Billing Period', $cancellations[0]['type']);
+        self::assertSame('Active', self::serviceStatus($service), 'end of period: not suspended now');
+
+        $logs = Db::allLogText();
+        foreach ([FakeApi::VALID_KEY, self::ROOT_PASS, (string) $keys[0]['api_key']] as $secret) {
+            self::assertStringNotContainsString($secret, $logs);
+        }
+    }
+
+    public function testATwoServiceInvoiceOrdersTwoServersEachLinkedToItsService(): void
+    {
+        $this->install('ffi');
+        $this->import();
+        $first = self::order('HKP-vm.alpha (NL)', 'a.example.test', ['OS' => 'Ubuntu 22.04 (#187)']);
+        $second = self::order('HKP-vm.alpha (FI)', 'b.example.test', ['OS' => 'Windows Server 2022 (#243)']);
+        self::invoice(self::INVOICE, [$first, $second], withDomain: true);
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE]);
+        $orders = FakeApi::state()['orders'];
+        self::assertCount(2, $orders);
+        foreach ([$first => $orders[0], $second => $orders[1]] as $service => $order) {
+            self::assertSame((string) $order['invoice_id'], self::field($service, 'Invoice ID'));
+            self::assertSame(200, self::callback($order['post_install_callback'])['status']);
+            self::assertSame((string) $order['server_id'], self::field($service, 'Preset ID'));
+        }
+    }
+
+    public function testAnAnswerLostAfterHostkeyPlacedTheOrderIsFoundAndNotOrderedAgain(): void
+    {
+        $this->install('ffi');
+        $this->import();
+        $service = self::order('HKP-vm.alpha (NL)', 'web-1.example.test', ['OS' => 'Ubuntu 22.04 (#187)']);
+        self::invoice(self::INVOICE, [$service]);
+        FakeApi::fault(['module' => 'eq', 'action' => 'order_instance', 'kind' => 'close', 'when' => 'after']);
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE]);
+        self::assertSame('sending', self::job($service)['state']);
+        self::assertCount(1, FakeApi::state()['orders'], 'HOSTKEY placed it');
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE]);
+        self::assertCount(1, FakeApi::state()['orders'], 'found, never ordered twice');
+        self::assertSame('paid', self::job($service)['state']);
+    }
+
+    /** @dataProvider faults */
+    public function testAFaultAtOrderTimeIsOneSentenceAndTheNextDeliveryCompletes(array $fault): void
+    {
+        $this->install('ffi');
+        $this->import();
+        $service = self::order('HKP-vm.alpha (NL)', 'web-1.example.test', ['OS' => 'Ubuntu 22.04 (#187)']);
+        self::invoice(self::INVOICE, [$service]);
+        FakeApi::fault(['module' => 'eq', 'action' => 'order_instance'] + $fault);
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE]);
+        self::assertCount(0, FakeApi::state()['orders']);
+        $line = (string) Capsule::table('mod_hostkeyresellermod_log')->where('action', 'invoice-paid')
+            ->orderBy('id', 'desc')->value('response');
+        self::assertMatchesRegularExpression('/^Service \d+: [^\n]+\.$/', $line);
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE]);
+        self::assertCount(1, FakeApi::state()['orders']);
+        self::assertSame('paid', self::job($service)['state']);
+    }
+
+    /** @return array<string, array{0: array<string, mixed>}> */
+    public static function faults(): array
+    {
+        return [
+            // No answer within the host's HTTP timeout (20 s), and nothing placed.
+            'timeout' => [['kind' => 'status', 'status' => 504, 'delay_ms' => 25000]],
+            'HTTP 500' => [['kind' => 'status', 'status' => 500]],
+            'malformed JSON' => [['kind' => 'body', 'body' => '{"result":']],
+            'result error' => [['kind' => 'body', 'body' => '{"result":"error","message":"No stock"}']],
+        ];
+    }
+
+    public function testCheckoutRefusesAWeakRootPasswordForOurProductsOnly(): void
+    {
+        $this->install('ffi');
+        $this->import();
+        $errors = Components::hooks()->validateCheckout(['products' => [
+            ['pid' => self::productId('HKP-vm.alpha (NL)'), 'server' => ['rootpw' => 'weak']],
+            ['pid' => self::productId('HKP-vm.alpha (FI)'), 'server' => ['rootpw' => 'Good-Pass1']],
+            ['pid' => 7, 'server' => ['rootpw' => 'x']],
+        ]]);
+        self::assertSame(['HKP-vm.alpha (NL): The root password must be 8 to 30 characters long.'], $errors);
+    }
+
+    private const TABLES_AFFECTED = ['tblhosting', 'tblcustomfieldsvalues', 'tblinvoices', 'tblinvoiceitems'];
+
+    /**
+     * A client's service of a product with chosen options (kind => sub-option name).
+     *
+     * @param array<string, string> $choices
+     */
+    private static function order(string $product, string $hostname, array $choices): int
+    {
+        $service = (int) Capsule::table('tblhosting')->insertGetId([
+            'userid' => 3, 'packageid' => self::productId($product), 'domainstatus' => 'Pending',
+            'regdate' => '2026-11-29', 'billingcycle' => 'Monthly', 'domain' => $hostname,
+            'password' => WhmcsShim::encrypt(self::ROOT_PASS),
+        ]);
+        foreach ($choices as $kind => $sub) {
+            $option = Capsule::table('tblproductconfigoptionssub as s')
+                ->join('tblproductconfigoptions as o', 'o.id', '=', 's.configid')
+                ->join('tblproductconfiglinks as l', 'l.gid', '=', 'o.gid')
+                ->where('l.pid', self::productId($product))->where('o.optionname', 'like', $kind . ' %')
+                ->where('s.optionname', $sub)->first(['o.id as configid', 's.id as optionid']);
+            self::assertNotNull($option, $product . ': ' . $sub);
+            Capsule::table('tblhostingconfigoptions')->insert(['relid' => $service, 'configid' => $option->configid,
+                'optionid' => $option->optionid, 'qty' => 0]);
+        }
+        return $service;
+    }
+
+    /** @param list<int> $services */
+    private static function invoice(int $id, array $services, bool $withDomain = false): void
+    {
+        Capsule::table('tblinvoices')->insert(['id' => $id, 'userid' => 3, 'status' => 'Paid', 'total' => '10.00',
+            'date' => '2026-11-29', 'duedate' => '2026-11-29', 'datepaid' => '2026-11-29 12:00:00']);
+        foreach ($services as $service) {
+            Capsule::table('tblinvoiceitems')->insert(['invoiceid' => $id, 'userid' => 3, 'type' => 'Hosting',
+                'relid' => $service, 'description' => 'Server', 'amount' => '5.00']);
+        }
+        if ($withDomain) {
+            Capsule::table('tblinvoiceitems')->insert(['invoiceid' => $id, 'userid' => 3, 'type' => 'Domain',
+                'relid' => $services[0], 'description' => 'example.test', 'amount' => '9.99']);
+        }
+    }
+
+    /** @return array{status: int, body: string} */
+    private static function callback(string $url): array
+    {
+        parse_str((string) parse_url($url, PHP_URL_QUERY), $query);
+        return Components::callback()->handle($query, []);
+    }
+
+    private static function field(int $service, string $name): string
+    {
+        return (string) Capsule::table('tblcustomfieldsvalues as v')
+            ->join('tblcustomfields as f', 'f.id', '=', 'v.fieldid')
+            ->where('v.relid', $service)->where('f.fieldname', $name)->value('v.value');
+    }
+
+    /** @return array<string, mixed> */
+    private static function job(int $service): array
+    {
+        return (array) Capsule::table('mod_hostkeyresellermod_orders')->where('service_id', $service)
+            ->where('purpose', 'order')->first();
+    }
+
+    private static function serviceStatus(int $service): string
+    {
+        return (string) Capsule::table('tblhosting')->where('id', $service)->value('domainstatus');
+    }
+
+    /**
+     * @param array<string, mixed> $state
+     * @return array<string, mixed>
+     */
+    private static function hostkeyInvoice(array $state, int|string $id): array
+    {
+        foreach ($state['invoices'] as $invoice) {
+            if ((string) $invoice['id'] === (string) $id) {
+                return $invoice;
+            }
+        }
+        self::fail('HOSTKEY has no invoice ' . $id);
+    }
+}
