@@ -140,3 +140,28 @@ fn a_call_can_carry_its_own_limits() {
         json!("the call took longer than its 200 ms limit and was stopped")
     );
 }
+
+#[test]
+fn a_guest_panic_is_named_in_one_short_sentence() {
+    let (outcome, _, _) = probe(
+        options(probes()),
+        "probe:panic",
+        "",
+        Duration::from_secs(20),
+    );
+    let sentence = outcome.expect_err("trapped");
+    assert!(
+        sentence.starts_with("the component failed: wasm trap: wasm `unreachable` instruction executed (panic: Multiplication overflowed at "),
+        "{sentence}"
+    );
+    assert!(
+        sentence.contains("/src/arithmetic_impls.rs:") && !sentence.contains("/root/"),
+        "{sentence}"
+    );
+    assert!(!sentence.contains("backtrace"), "{sentence}");
+    assert!(
+        sentence.len() < 300,
+        "{} characters: {sentence}",
+        sentence.len()
+    );
+}

@@ -71,7 +71,7 @@ final class CronTest extends CatalogueCase
 
         [$status, , $err] = self::cron([], ['--everything']);
         self::assertSame(1, $status);
-        self::assertSame("Unknown option --everything; the only option is --preview. Nothing was done.\n", $err);
+        self::assertSame("Unknown option --everything; the options are --preview and --allow-withdrawal. Nothing was done.\n", $err);
     }
 
     public function testCronPhpRunsWithTheDailySyncSwitchedOff(): void

@@ -8,6 +8,7 @@ use crate::catalog::import::{self, ImportReport, Mode};
 use crate::catalog::outcome;
 use crate::catalog::pricing::Markup;
 use crate::catalog::settings::ImportSettings;
+use crate::catalog::withdrawal;
 use crate::error::ModuleResult;
 use crate::schema::module_tables::LOG_TABLE;
 use crate::schema::settings::Settings;
@@ -78,7 +79,11 @@ pub fn page(
                 "import-full" => Mode::Full,
                 _ => Mode::Preview,
             };
-            let result = import::run(db, http, platform, mode, request.ini);
+            let allow_withdrawal = request
+                .form
+                .iter()
+                .any(|(k, v)| k == withdrawal::CONFIRM_FIELD && v == "yes");
+            let result = import::run(db, http, platform, mode, request.ini, allow_withdrawal);
             outcome::log(db, platform, request.action, &result, now_unix);
             match result {
                 Ok(report) => {
@@ -139,6 +144,16 @@ pub fn page(
     let stored = ImportSettings::load(db, &currencies).unwrap_or_default();
     view.tables
         .push(("form:save-settings".into(), settings_form(&stored)));
+    view.tables.push((
+        "form:import".into(),
+        vec![row(&[
+            withdrawal::CONFIRM_FIELD,
+            "Yes, HOSTKEY really withdrew them: allow this import to take more than the set share of the products off sale",
+            "",
+            "yesno",
+            "",
+        ])],
+    ));
     view.tables.push((
         "form:clear".into(),
         vec![row(&[

@@ -4,6 +4,7 @@
 mod capabilities;
 mod convert;
 mod guest_impl;
+mod panic_hook;
 #[cfg(feature = "sandbox-probes")]
 mod probes;
 
