@@ -62,6 +62,7 @@ pub fn page(
     }
     let currencies = import::currencies(db)?;
     let mut shown: Option<ImportReport> = None;
+    let mut confirm_withdrawal = false;
     match request.action {
         "save-settings" => {
             match ImportSettings::from_form(request.form, &currencies).and_then(|s| s.save(db)) {
@@ -91,9 +92,18 @@ pub fn page(
                     for warning in &report.warnings {
                         notice(&mut view, "warning", warning.clone());
                     }
+                    confirm_withdrawal |= report.warnings.iter().any(|w| withdrawal::is_excess(w));
                     shown = Some(report);
                 }
-                Err(error) => notice(&mut view, "error", format!("Nothing was changed: {error}")),
+                Err(error) => {
+                    let sentence = error.to_string();
+                    confirm_withdrawal |= withdrawal::is_excess(&sentence);
+                    notice(
+                        &mut view,
+                        "error",
+                        format!("Nothing was changed: {sentence}"),
+                    );
+                }
             }
         }
         "clear" => {
@@ -144,16 +154,18 @@ pub fn page(
     let stored = ImportSettings::load(db, &currencies).unwrap_or_default();
     view.tables
         .push(("form:save-settings".into(), settings_form(&stored)));
-    view.tables.push((
-        "form:import".into(),
-        vec![row(&[
-            withdrawal::CONFIRM_FIELD,
-            "Yes, HOSTKEY really withdrew them: allow this import to take more than the set share of the products off sale",
-            "",
-            "yesno",
-            "",
-        ])],
-    ));
+    if confirm_withdrawal {
+        view.tables.push((
+            "form:import".into(),
+            vec![row(&[
+                withdrawal::CONFIRM_FIELD,
+                "Yes, HOSTKEY really withdrew them: allow this import to take more than the set share of the products off sale",
+                "",
+                "yesno",
+                "",
+            ])],
+        ));
+    }
     view.tables.push((
         "form:clear".into(),
         vec![row(&[

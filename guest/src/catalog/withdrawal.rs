@@ -11,6 +11,13 @@ pub const CONFIRM_FIELD: &str = "allow_withdrawal";
 /// The share of the products on sale one run may withdraw, unless confirmed.
 pub const DEFAULT_LIMIT_PERCENT: u32 = 50;
 
+const OPENING: &str = "HOSTKEY's answer would take ";
+
+/// Whether a notice is the guard's sentence (the admin page then offers the confirmation).
+pub fn is_excess(text: &str) -> bool {
+    text.starts_with(OPENING)
+}
+
 /// The sentence that stops a run withdrawing more than `limit_percent` % of
 /// the module products on sale; `None` when the run stays within it.
 pub fn excess(changes: &Changes, limit_percent: u32) -> Option<String> {
@@ -22,7 +29,7 @@ pub fn excess(changes: &Changes, limit_percent: u32) -> Option<String> {
         return None;
     }
     Some(format!(
-        "HOSTKEY's answer would take {withdrawn} of the {on_sale} products on sale off sale \
+        "{OPENING}{withdrawn} of the {on_sale} products on sale off sale \
          ({}%, more than the {limit_percent}% one import may withdraw); if HOSTKEY really \
          withdrew them, confirm with \"Allow a large withdrawal\" on the addon page or \
          `php cron.php --allow-withdrawal`",
