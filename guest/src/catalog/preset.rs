@@ -134,7 +134,7 @@ pub fn money(json: &Json) -> Option<Decimal> {
 /// stored in WHMCS's `decimal(16,2)` whatever the markup.
 fn amount(json: &Json) -> Result<Decimal, String> {
     let shown = || {
-        let text = raw_text(json);
+        let text = storable(&raw_text(json));
         let short: String = text.chars().take(40).collect();
         if short.len() < text.len() {
             format!("\"{short}...\"")
