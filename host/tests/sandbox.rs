@@ -243,6 +243,9 @@ fn the_runtime_refuses_an_embedder_whose_grants_differ() {
     assert!(
         refused.contains("differs from the grants built into this host"),
         "{refused}"
+    );
+}
+
 #[test]
 fn a_guest_panic_is_named_in_one_short_sentence() {
     let (outcome, _, _) = probe(
