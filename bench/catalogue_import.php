@@ -362,7 +362,8 @@ function import(string $label): void
     $report = null;
     $start = hrtime(true);
     try {
-        $report = $bridge->result('addon.import', ['source' => ['ini' => null, 'scheduled' => false]]);
+        $source = ['ini' => null, 'scheduled' => false, 'allow-withdrawal' => false];
+        $report = $bridge->result('addon.import', ['source' => $source]);
     } catch (ComponentError $e) {
         $error = 'component error: ' . $e->getMessage();
     } catch (Throwable $e) {

@@ -180,17 +180,34 @@ fn fault(
     match error.downcast_ref::<Trap>() {
         Some(Trap::OutOfFuel) => Fault::CpuBudget(options.fuel),
         Some(Trap::Interrupt) => Fault::Timeout(options.timeout_ms),
-        _ => {
-            let said = String::from_utf8_lossy(&stderr.contents())
-                .trim()
-                .to_string();
-            let last = said.lines().last().unwrap_or_default();
-            if last.is_empty() {
-                Fault::Trap(format!("{error:#}"))
+        trap => {
+            // The cause, not the wasm backtrace (a thousand characters of
+            // frame addresses that only hid it).
+            let cause = trap.map_or_else(|| error.root_cause().to_string(), Trap::to_string);
+            let said = String::from_utf8_lossy(&stderr.contents()).into_owned();
+            // The guest's panic hook writes one `panic: ...` line; else the last line said.
+            let line = said
+                .lines()
+                .rev()
+                .find(|l| l.starts_with("panic: "))
+                .or_else(|| said.lines().rev().find(|l| !l.trim().is_empty()))
+                .unwrap_or_default();
+            let (cause, line) = (short(&cause), short(line));
+            if line.is_empty() {
+                Fault::Trap(cause)
             } else {
-                Fault::Trap(format!("{error:#} ({last})"))
+                Fault::Trap(format!("{cause} ({line})"))
             }
         }
+    }
+}
+
+/// The first line of `text`, at most 300 characters.
+fn short(text: &str) -> String {
+    let first = text.trim().lines().next().unwrap_or_default().trim();
+    match first.char_indices().nth(300) {
+        Some((at, _)) => format!("{}...", &first[..at]),
+        None => first.to_string(),
     }
 }
 

@@ -220,7 +220,7 @@ fn the_catalogue_import_runs_in_the_component_and_a_resync_writes_nothing() {
         ScriptedHttp::new([login(), client(), presets()]),
     );
     call(&rt, &first, "addon.activate", json!({})).expect("activates");
-    let source = json!({"source": {"ini": null, "scheduled": false}});
+    let source = json!({"source": {"ini": null, "scheduled": false, "allow-withdrawal": false}});
     let report = call(&rt, &first, "addon.import", source.clone()).expect("completes");
     let report = &report["ok"];
     assert_eq!(report["products-created"], json!(2), "{report}");
@@ -266,7 +266,7 @@ fn the_daily_sync_can_be_switched_off() {
         &rt,
         &fakes,
         "cron.sync",
-        json!({"source": {"ini": null, "scheduled": true}}),
+        json!({"source": {"ini": null, "scheduled": true, "allow-withdrawal": false}}),
     )
     .expect("completes");
     assert_eq!(

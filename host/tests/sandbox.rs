@@ -245,3 +245,28 @@ fn the_runtime_refuses_an_embedder_whose_grants_differ() {
         "{refused}"
     );
 }
+
+#[test]
+fn a_guest_panic_is_named_in_one_short_sentence() {
+    let (outcome, _, _) = probe(
+        options(probes()),
+        "probe:panic",
+        "",
+        Duration::from_secs(20),
+    );
+    let sentence = outcome.expect_err("trapped");
+    assert!(
+        sentence.starts_with("the component failed: wasm trap: wasm `unreachable` instruction executed (panic: Multiplication overflowed at "),
+        "{sentence}"
+    );
+    assert!(
+        sentence.contains("/src/arithmetic_impls.rs:") && !sentence.contains("/root/"),
+        "{sentence}"
+    );
+    assert!(!sentence.contains("backtrace"), "{sentence}");
+    assert!(
+        sentence.len() < 300,
+        "{} characters: {sentence}",
+        sentence.len()
+    );
+}

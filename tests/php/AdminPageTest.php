@@ -88,10 +88,8 @@ final class AdminPageTest extends CatalogueCase
         self::assertMatchesRegularExpression('/<td>Products created<\/td>\s+<td>6<\/td>/', $html);
         self::assertMatchesRegularExpression('/<th>Change<\/th>\s+<th>Before<\/th>\s+<th>After<\/th>/', $html);
         self::assertStringContainsString('<td>create product HKP-vm.alpha (NL)</td>', $html);
-        self::assertStringContainsString(
-            '<td>create product HKP-vm.x&quot;&gt;&lt;img src=x onerror=alert(1)&gt; (NL)</td>',
-            $html,
-        );
+        // The component strips the markup from names; the template escapes what is left.
+        self::assertStringContainsString('<td>create product HKP-vm.x&quot; (NL)</td>', $html);
         self::assertStringNotContainsString('<img', $html);
     }
 

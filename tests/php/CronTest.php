@@ -71,7 +71,10 @@ final class CronTest extends CatalogueCase
 
         [$status, , $err] = self::cron([], ['--everything']);
         self::assertSame(1, $status);
-        self::assertSame("Unknown option --everything; the only option is --preview. Nothing was done.\n", $err);
+        self::assertSame(
+            "Unknown option --everything; the options are --preview and --allow-withdrawal. Nothing was done.\n",
+            $err,
+        );
     }
 
     public function testCronPhpRunsWithTheDailySyncSwitchedOff(): void
@@ -198,6 +201,30 @@ final class CronTest extends CatalogueCase
                 ->all(),
         );
         self::assertSame(0, Db::count('tblproducts'));
+    }
+
+    public function testCronPhpStopsALargeWithdrawalUntilAllowedOnTheCommandLine(): void
+    {
+        $this->install('cli');
+        self::cron();
+        FakeApi::catalogue(Catalogue::with(1001, static fn (): ?array => null, Catalogue::with(
+            2001,
+            static fn (): ?array => null,
+        )));
+        $before = Db::dump();
+        [$status, $out, $err] = self::cron();
+        self::assertSame(1, $status, $out);
+        self::assertStringStartsWith('HOSTKEY\'s answer would take 3 of the 4 products on sale off sale', $err);
+        self::assertStringContainsString('`php cron.php --allow-withdrawal`', $err);
+        self::assertSame($before, Db::dump());
+
+        [$status, $out, $err] = self::cron([], ['--preview']);
+        self::assertSame(0, $status, $err);
+        self::assertStringContainsString('Warning: HOSTKEY\'s answer would take 3 of the 4 products', $out);
+
+        [$status, $out, $err] = self::cron([], ['--allow-withdrawal']);
+        self::assertSame(0, $status, $err);
+        self::assertStringContainsString('1 products in 1 groups are now available', $out);
     }
 
     /**

@@ -67,7 +67,11 @@ final class ImportIniTest extends TestCase
             'ini' => "[general]\nround = 1\n",
         ], $request);
         self::assertSame('view', AdminRequest::fromPost(['action' => 'DROP TABLE'])['action']);
-        self::assertSame(['ini' => null, 'scheduled' => true], AddonModule::importSource(null, true));
+        self::assertSame(
+            ['ini' => null, 'scheduled' => true, 'allow-withdrawal' => false],
+            AddonModule::importSource(null, true, true),
+            'the daily cron never confirms a large withdrawal',
+        );
     }
 
     public function testTheCronSummaryLine(): void

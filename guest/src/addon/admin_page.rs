@@ -8,6 +8,7 @@ use crate::catalog::import::{self, ImportReport, Mode};
 use crate::catalog::outcome;
 use crate::catalog::pricing::Markup;
 use crate::catalog::settings::ImportSettings;
+use crate::catalog::withdrawal;
 use crate::error::ModuleResult;
 use crate::schema::module_tables::LOG_TABLE;
 use crate::schema::settings::Settings;
@@ -61,6 +62,7 @@ pub fn page(
     }
     let currencies = import::currencies(db)?;
     let mut shown: Option<ImportReport> = None;
+    let mut confirm_withdrawal = false;
     match request.action {
         "save-settings" => {
             match ImportSettings::from_form(request.form, &currencies).and_then(|s| s.save(db)) {
@@ -78,7 +80,11 @@ pub fn page(
                 "import-full" => Mode::Full,
                 _ => Mode::Preview,
             };
-            let result = import::run(db, http, platform, mode, request.ini);
+            let allow_withdrawal = request
+                .form
+                .iter()
+                .any(|(k, v)| k == withdrawal::CONFIRM_FIELD && v == "yes");
+            let result = import::run(db, http, platform, mode, request.ini, allow_withdrawal);
             outcome::log(db, platform, request.action, &result, now_unix);
             match result {
                 Ok(report) => {
@@ -86,9 +92,18 @@ pub fn page(
                     for warning in &report.warnings {
                         notice(&mut view, "warning", warning.clone());
                     }
+                    confirm_withdrawal |= report.warnings.iter().any(|w| withdrawal::is_excess(w));
                     shown = Some(report);
                 }
-                Err(error) => notice(&mut view, "error", format!("Nothing was changed: {error}")),
+                Err(error) => {
+                    let sentence = error.to_string();
+                    confirm_withdrawal |= withdrawal::is_excess(&sentence);
+                    notice(
+                        &mut view,
+                        "error",
+                        format!("Nothing was changed: {sentence}"),
+                    );
+                }
             }
         }
         "clear" => {
@@ -139,6 +154,18 @@ pub fn page(
     let stored = ImportSettings::load(db, &currencies).unwrap_or_default();
     view.tables
         .push(("form:save-settings".into(), settings_form(&stored)));
+    if confirm_withdrawal {
+        view.tables.push((
+            "form:import".into(),
+            vec![row(&[
+                withdrawal::CONFIRM_FIELD,
+                "Yes, HOSTKEY really withdrew them: allow this import to take more than the set share of the products off sale",
+                "",
+                "yesno",
+                "",
+            ])],
+        ));
+    }
     view.tables.push((
         "form:clear".into(),
         vec![row(&[

@@ -90,6 +90,12 @@ pub fn addon_config() -> AddonConfig {
                 ..field("pricealert", "Price change alert (%)", "text")
             },
             ConfigField {
+                size: Some(5),
+                default: Some("50"),
+                description: "An import that would take more than this share of the products on sale off sale stops until the admin confirms it (100: never stop).",
+                ..field("withdrawlimit", "Largest withdrawal (%)", "text")
+            },
+            ConfigField {
                 default: Some("auto"),
                 description: "How PHP runs the module's engine: in-process (FFI, needs ffi.enable) or a helper process.",
                 options: vec![

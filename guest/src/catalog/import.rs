@@ -2,11 +2,13 @@
 //! target, then one transaction that makes WHMCS match (or, for a preview,
 //! the same computation with nothing written).
 
-use super::preset::parse_presets;
+use super::limits;
+use super::preset::parse_catalogue;
 use super::pricing::Currency;
 use super::settings::ImportSettings;
 use super::sync::{self, Changes};
 use super::target::{self, Inputs};
+use super::withdrawal;
 use crate::api::ApiClient;
 use crate::capabilities::db::{OrderBy, Select, in_transaction};
 use crate::capabilities::{Db, Http, Platform};
@@ -87,16 +89,21 @@ fn import_settings(
     }
 }
 
+/// Runs the import. `allow_withdrawal` is the admin's explicit confirmation
+/// that this run may take more than the set share of the catalogue off sale
+/// (`cron.php --allow-withdrawal`, the addon page's box; never the daily cron).
 pub fn run(
     db: &mut dyn Db,
     http: &mut dyn Http,
     platform: &mut dyn Platform,
     mode: Mode,
     ini: Option<&str>,
+    allow_withdrawal: bool,
 ) -> ModuleResult<ImportReport> {
     let settings = Settings::load(db)?;
     let currencies = currencies(db)?;
     let import = import_settings(db, &settings.import_source, ini, &currencies)?;
+    limits::check_inputs(&import, &currencies)?;
     let mut warnings = Vec::new();
 
     let mut client = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
@@ -117,9 +124,10 @@ pub fn run(
         &[("currencies", reseller_currency.code.as_str())],
     )?;
     drop(client);
-    let presets = parse_presets(&answer).map_err(|e| {
+    let catalogue = parse_catalogue(&answer).map_err(|e| {
         ModuleError::InvalidInput(format!("The HOSTKEY catalogue cannot be used: {e}."))
     })?;
+    warnings.extend(catalogue.warnings);
 
     let inputs = Inputs {
         settings: &import,
@@ -127,14 +135,33 @@ pub fn run(
         reseller_currency: &reseller_currency,
         name_prefix: &settings.preset_name_prefix,
     };
-    let target = target::build(&presets, &inputs);
+    let mut target = target::build(&catalogue.presets, &inputs);
+    limits::enforce(&mut target);
     warnings.extend(target.warnings.iter().cloned());
 
+    let limit = settings.withdrawal_limit_percent;
     let outcome = match mode {
-        Mode::Preview => sync::sync(db, &target, &currencies, true, false)?,
+        Mode::Preview => {
+            let outcome = sync::sync(db, &target, &currencies, true, false)?;
+            if let Some(excess) = withdrawal::excess(&outcome.changes, limit) {
+                let confirmed = if allow_withdrawal {
+                    "confirmed"
+                } else {
+                    "the import stops here unless confirmed"
+                };
+                warnings.push(format!("{excess} ({confirmed})."));
+            }
+            outcome
+        }
+        // The guard runs inside the transaction, so a refused run rolls back whole.
         Mode::Apply | Mode::Full => in_transaction(db, |db| {
-            sync::sync(db, &target, &currencies, false, mode == Mode::Full)
-                .map_err(ModuleError::from)
+            let outcome = sync::sync(db, &target, &currencies, false, mode == Mode::Full)?;
+            match withdrawal::excess(&outcome.changes, limit) {
+                Some(excess) if !allow_withdrawal => {
+                    Err(ModuleError::InvalidInput(format!("{excess}.")))
+                }
+                _ => Ok(outcome),
+            }
         })?,
     };
     let on_sale = target.products.iter().filter(|p| p.active).count() as u32;

@@ -3,7 +3,9 @@
 
 pub mod clear;
 pub mod group;
+pub mod html;
 pub mod import;
+pub mod limits;
 pub mod outcome;
 pub mod preset;
 pub mod price_list;
@@ -13,8 +15,11 @@ pub mod settings;
 pub mod specs;
 pub mod sync;
 pub mod target;
+pub mod withdrawal;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_hostile;
 #[cfg(test)]
 pub mod tests_support;

@@ -1,6 +1,10 @@
 //! `presets/info` as the API sends it; lenient where the API is loose
-//! (numbers that arrive as strings, missing fields), strict on money.
+//! (numbers that arrive as strings, missing fields), strict on money: a
+//! preset with a price that is not a usable amount is left out with a
+//! warning. Text is made storable and names lose their markup here, once.
 
+use super::html::{plain_name, storable};
+use super::limits::MAX_MONTHLY;
 use super::price_list::PriceList;
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -108,10 +112,24 @@ struct RawPreset {
     traffic_plans: Json,
 }
 
-/// Text of a scalar as PHP prints it (the public module stored these
-/// strings): numbers in their shortest form (`2.0` is "2"), `true` is "1",
-/// `false` and null are "".
+/// Text of a scalar as a utf8mb3 column stores it, spelled as PHP prints it
+/// (the public module stored these strings): numbers in their shortest form
+/// (`2.0` is "2"), `true` is "1", `false` and null are "".
 pub fn text(json: &Json) -> String {
+    storable(&raw_text(json))
+}
+
+/// A name or spec value: `text` without markup.
+fn name(json: &Json) -> String {
+    plain_name(&raw_text(json))
+}
+
+/// A spec: `Some(name)` when the field is present and not null (PHP's `isset`).
+fn present(json: &Json) -> Option<String> {
+    (!json.is_null()).then(|| name(json))
+}
+
+fn raw_text(json: &Json) -> String {
     match json {
         Json::String(s) => s.trim().to_string(),
         Json::Number(n) => number_text(n),
@@ -127,11 +145,6 @@ fn number_text(n: &serde_json::Number) -> String {
         return d.normalize().to_string();
     }
     n.to_string()
-}
-
-/// `Some(text)` when the field is present and not null (PHP's `isset`).
-fn present(json: &Json) -> Option<String> {
-    (!json.is_null()).then(|| text(json))
 }
 
 fn integer(json: &Json) -> Option<i64> {
@@ -163,90 +176,149 @@ pub fn money(json: &Json) -> Option<Decimal> {
         .ok()
 }
 
-fn price_map(json: &Json) -> PriceList {
-    json.as_object()
-        .map(|m| {
-            m.iter()
-                .filter_map(|(code, v)| Some((code.trim().to_ascii_uppercase(), money(v)?)))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn choices(json: &Json) -> Vec<Choice> {
-    json.as_array()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| {
-                    Some(Choice {
-                        id: integer(item.get("id")?)?,
-                        name: text(item.get("name").unwrap_or(&Json::Null)),
-                        price: price_map(item.get("price").unwrap_or(&Json::Null)),
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-impl TryFrom<RawPreset> for Preset {
-    type Error = CatalogueError;
-
-    fn try_from(raw: RawPreset) -> Result<Self, Self::Error> {
-        let id = integer(&raw.id)
-            .ok_or_else(|| CatalogueError(format!("a preset has no usable id ({})", raw.id)))?;
-        let mut price: Vec<(String, PriceList)> = Vec::new();
-        for (loc, prices) in raw.price.as_object().into_iter().flatten() {
-            let loc = loc.trim().to_ascii_uppercase();
-            let prices = price_map(prices);
-            if !loc.is_empty() && !prices.is_empty() && !price.iter().any(|(l, _)| *l == loc) {
-                price.push((loc, prices));
-            }
+/// A monthly price HOSTKEY sent, or why it cannot be used: not a number
+/// (`NaN`, `1e300`, text), negative, or so large that its year cannot be
+/// stored in WHMCS's `decimal(16,2)` whatever the markup.
+fn amount(json: &Json) -> Result<Decimal, String> {
+    let shown = || {
+        let text = storable(&raw_text(json));
+        let short: String = text.chars().take(40).collect();
+        if short.len() < text.len() {
+            format!("\"{short}...\"")
+        } else {
+            format!("\"{short}\"")
         }
-        let traffic_plans = raw
-            .traffic_plans
-            .as_object()
-            .map(|m| {
-                m.iter()
-                    .map(|(loc, plans)| (loc.trim().to_ascii_uppercase(), choices(plans)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Ok(Preset {
-            id,
-            name: text(&raw.name),
-            active: truthy(&raw.active),
-            price,
-            cpu: present(&raw.cpu),
-            cpu_name: present(&raw.cpu_name),
-            cpu_ghz: present(&raw.cpu_ghz),
-            ram: present(&raw.ram),
-            hdd: present(&raw.hdd),
-            disk_type: present(&raw.disk_type),
-            gpu: present(&raw.gpu),
-            description: text(&raw.description),
-            server_type: text(&raw.server_type),
-            os: choices(&raw.os),
-            soft: choices(&raw.soft),
-            traffic_plans,
-        })
+    };
+    let value = money(json).ok_or_else(|| format!("{} is not an amount", shown()))?;
+    if value.is_sign_negative() && !value.is_zero() {
+        return Err(format!("{} is negative", shown()));
     }
+    if value > MAX_MONTHLY {
+        return Err(format!(
+            "{} is too large for WHMCS (at most {MAX_MONTHLY} a month)",
+            shown()
+        ));
+    }
+    Ok(value)
 }
 
-/// The `presets` array of a `presets/info` answer (already checked for `result`).
-pub fn parse_presets(answer: &Json) -> Result<Vec<Preset>, CatalogueError> {
+/// Currency code -> price; what cannot be used goes to `problems` as
+/// `<where> <code> <why>`.
+fn price_map(json: &Json, at: &str, problems: &mut Vec<String>) -> PriceList {
+    let mut prices = PriceList::default();
+    for (code, value) in json.as_object().into_iter().flatten() {
+        // No price in a currency is the API being loose, not a bad price.
+        if value.is_null() || value.as_str().is_some_and(|s| s.trim().is_empty()) {
+            continue;
+        }
+        let code = plain_name(code).to_ascii_uppercase();
+        match amount(value) {
+            Ok(value) => prices.push(code, value),
+            Err(why) => problems.push(format!("the {at}{code} price {why}")),
+        }
+    }
+    prices
+}
+
+fn choices(json: &Json, problems: &mut Vec<String>) -> Vec<Choice> {
+    let mut list = Vec::new();
+    for item in json.as_array().into_iter().flatten() {
+        let Some(id) = item.get("id").and_then(integer) else {
+            continue;
+        };
+        let name = name(item.get("name").unwrap_or(&Json::Null));
+        let at = format!("{name} (#{id}) ");
+        let price = price_map(item.get("price").unwrap_or(&Json::Null), &at, problems);
+        list.push(Choice { id, name, price });
+    }
+    list
+}
+
+/// A preset, with the prices of it that cannot be used in `problems`.
+fn preset(raw: RawPreset, problems: &mut Vec<String>) -> Result<Preset, CatalogueError> {
+    let id = integer(&raw.id)
+        .ok_or_else(|| CatalogueError(format!("a preset has no usable id ({})", raw.id)))?;
+    let mut price: Vec<(String, PriceList)> = Vec::new();
+    for (loc, prices) in raw.price.as_object().into_iter().flatten() {
+        let loc = plain_name(loc).to_ascii_uppercase();
+        let prices = price_map(prices, &format!("{loc} "), problems);
+        if !loc.is_empty() && !prices.is_empty() && !price.iter().any(|(l, _)| *l == loc) {
+            price.push((loc, prices));
+        }
+    }
+    let mut traffic_plans = BTreeMap::new();
+    for (loc, plans) in raw.traffic_plans.as_object().into_iter().flatten() {
+        traffic_plans.insert(
+            plain_name(loc).to_ascii_uppercase(),
+            choices(plans, problems),
+        );
+    }
+    Ok(Preset {
+        id,
+        name: name(&raw.name),
+        active: truthy(&raw.active),
+        price,
+        cpu: present(&raw.cpu),
+        cpu_name: present(&raw.cpu_name),
+        cpu_ghz: present(&raw.cpu_ghz),
+        ram: present(&raw.ram),
+        hdd: present(&raw.hdd),
+        disk_type: present(&raw.disk_type),
+        gpu: present(&raw.gpu),
+        description: text(&raw.description),
+        server_type: name(&raw.server_type),
+        os: choices(&raw.os, problems),
+        soft: choices(&raw.soft, problems),
+        traffic_plans,
+    })
+}
+
+/// The presets of a `presets/info` answer that can be used, and a warning
+/// for each one left out because of a price.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Catalogue {
+    pub presets: Vec<Preset>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads a `presets/info` answer (already checked for `result`). An answer
+/// without presets is refused: HOSTKEY always sells something, and taking
+/// it at its word would withdraw the whole catalogue.
+pub fn parse_catalogue(answer: &Json) -> Result<Catalogue, CatalogueError> {
     let list = answer
         .get("presets")
         .and_then(Json::as_array)
         .ok_or_else(|| CatalogueError("the catalogue answer has no list of presets".into()))?;
-    list.iter()
-        .map(|item| {
-            let raw: RawPreset = serde_json::from_value(item.clone())
-                .map_err(|e| CatalogueError(format!("a preset cannot be read: {e}")))?;
-            Preset::try_from(raw)
-        })
-        .collect()
+    if list.is_empty() {
+        return Err(CatalogueError(
+            "the catalogue answer lists no presets at all, which HOSTKEY never sends for a \
+             working account"
+                .into(),
+        ));
+    }
+    let mut catalogue = Catalogue::default();
+    for item in list {
+        let raw: RawPreset = serde_json::from_value(item.clone())
+            .map_err(|e| CatalogueError(format!("a preset cannot be read: {e}")))?;
+        let mut problems = Vec::new();
+        let preset = preset(raw, &mut problems)?;
+        if problems.is_empty() {
+            catalogue.presets.push(preset);
+        } else {
+            catalogue.warnings.push(format!(
+                "The preset {} (#{}) was skipped: {}.",
+                preset.name,
+                preset.id,
+                problems.join("; ")
+            ));
+        }
+    }
+    Ok(catalogue)
+}
+
+/// The usable presets of a `presets/info` answer.
+pub fn parse_presets(answer: &Json) -> Result<Vec<Preset>, CatalogueError> {
+    parse_catalogue(answer).map(|c| c.presets)
 }
 
 #[cfg(test)]

@@ -248,6 +248,8 @@ pub fn build(presets: &[Preset], inputs: &Inputs) -> TargetCatalogue {
         if preset.price.is_empty() {
             continue;
         }
+        // WHMCS prints these as HTML: they read HOSTKEY's values escaped.
+        let shown = super::html::escaped(preset);
         for (location, monthly) in &preset.price {
             if location == "RU" && !settings.include_ru {
                 continue;
@@ -304,9 +306,9 @@ pub fn build(presets: &[Preset], inputs: &Inputs) -> TargetCatalogue {
                     label: label.clone(),
                     server_type: preset.server_type.clone(),
                     name: format!("{}{label}", inputs.name_prefix),
-                    description: description(preset),
-                    tagline: format!("{}{label} tagline", inputs.name_prefix),
-                    short_description: preset.description.clone(),
+                    description: description(&shown),
+                    tagline: format!("{}{} ({location}) tagline", inputs.name_prefix, shown.name),
+                    short_description: shown.description.clone(),
                     active: preset.active,
                     order: 0,
                     welcome_email: settings.welcome_email,

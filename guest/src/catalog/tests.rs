@@ -16,6 +16,7 @@ fn import(db: &mut MemoryDb, catalogue: &Json, mode: Mode) -> super::import::Imp
         &mut RecordingPlatform::default(),
         mode,
         None,
+        false,
     )
     .expect("imports")
 }
@@ -255,7 +256,16 @@ fn withdrawn_presets_are_retired_or_hidden() {
         .expect("prices")
         .remove("FI");
     gone["presets"].as_array_mut().expect("list").remove(1);
-    let report = import(&mut db, &gone, Mode::Apply);
+    // Two of the three products on sale: more than half, so it is confirmed.
+    let report = run(
+        &mut db,
+        &mut api(&gone),
+        &mut RecordingPlatform::default(),
+        Mode::Apply,
+        None,
+        true,
+    )
+    .expect("imports");
     let hidden = rows(&db, "tblproducts", "hidden");
     let retired = rows(&db, "tblproducts", "retired");
     assert_eq!(
@@ -377,6 +387,7 @@ fn an_api_failure_changes_nothing() {
         &mut RecordingPlatform::default(),
         Mode::Apply,
         None,
+        false,
     )
     .expect_err("fails");
     assert_eq!(
@@ -397,6 +408,7 @@ fn a_database_failure_mid_import_rolls_everything_back() {
         &mut RecordingPlatform::default(),
         Mode::Apply,
         None,
+        false,
     )
     .expect_err("fails");
     assert!(

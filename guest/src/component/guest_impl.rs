@@ -290,6 +290,8 @@ fn run_import(
         &mut WitPlatform,
         mode,
         source.ini.as_deref(),
+        // WHMCS's daily cron never confirms a large withdrawal.
+        source.allow_withdrawal && !source.scheduled,
     );
     outcome::log(&mut WitDb, &mut WitPlatform, action, &result, now_unix());
     let report = result.map_err(error)?;

@@ -40,6 +40,12 @@ pub fn run(server: &Server) -> Option<Outcome> {
                 Err(e) => Err(Error::Database(e.to_string())),
             },
         ),
+        // A panic on input, as an unchecked decimal overflow once was.
+        "probe:panic" => {
+            let huge = rust_decimal::Decimal::MAX;
+            let doubled = huge * std::hint::black_box(rust_decimal::Decimal::TWO);
+            Some(report(doubled.to_string()))
+        }
         // Two database round trips and no HTTP: the transport benchmark's call.
         "probe:db2" => {
             let settings = Select::from("tbladdonmodules", &["setting", "value"]).filter(

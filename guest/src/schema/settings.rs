@@ -19,6 +19,8 @@ pub struct Settings {
     pub price_alert_percent: u32,
     /// Re-run the import from WHMCS's daily cron.
     pub daily_sync: bool,
+    /// The share (%) of the products on sale one import may withdraw unless confirmed.
+    pub withdrawal_limit_percent: u32,
 }
 
 impl Default for Settings {
@@ -32,6 +34,7 @@ impl Default for Settings {
             import_source: "auto".into(),
             price_alert_percent: 0,
             daily_sync: true,
+            withdrawal_limit_percent: crate::catalog::withdrawal::DEFAULT_LIMIT_PERCENT,
         }
     }
 }
@@ -70,6 +73,11 @@ impl Settings {
                 "logging" => settings.logging = yes(&value),
                 "importsource" => settings.import_source = value,
                 "pricealert" => settings.price_alert_percent = value.parse().unwrap_or(0),
+                "withdrawlimit" => {
+                    if let Ok(percent) = value.trim_end_matches('%').trim().parse::<u32>() {
+                        settings.withdrawal_limit_percent = percent.min(100);
+                    }
+                }
                 _ => {}
             }
         }

@@ -76,9 +76,9 @@ abstract class CatalogueCase extends EndToEndCase
     }
 
     /** @return array<string, mixed> the import report */
-    protected function import(bool $preview = false): array
+    protected function import(bool $preview = false, bool $allowWithdrawal = false): array
     {
-        return $this->addon()->import($preview);
+        return $this->addon()->import($preview, $allowWithdrawal);
     }
 
     protected static function productId(string $name): int

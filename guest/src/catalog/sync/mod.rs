@@ -29,6 +29,10 @@ pub struct Changes {
     pub options_removed: u32,
     pub options_hidden: u32,
     pub prices_changed: u32,
+    /// Module products on sale before the sync, and how many of them it
+    /// takes off sale (hidden or retired): the withdrawal guard's numbers.
+    pub on_sale_before: u32,
+    pub withdrawn: u32,
     /// (what, old, new) lines for the admin's preview.
     pub lines: Vec<[String; 3]>,
 }

@@ -136,6 +136,7 @@ pub(super) fn sync(
                     ]);
                 }
                 ids.products.insert(p.key.clone(), e.id);
+                count_withdrawal(changes, flags(e), (hidden, retired));
                 after.insert(e.id, (gid, hidden == 0 && retired == 0));
             }
             None => {
@@ -153,6 +154,7 @@ pub(super) fn sync(
     for e in existing.iter().filter(|e| !matched.contains(&e.id)) {
         let (hidden, retired) = sale_state(false, in_use.contains(&e.id), flags(e).1);
         let gid = e.get(&PRODUCTS, "gid").as_int().unwrap_or(0);
+        count_withdrawal(changes, flags(e), (hidden, retired));
         after.insert(e.id, (gid, hidden == 0 && retired == 0));
         if flags(e) != (hidden, retired) {
             let mut values = e.values.clone();
@@ -212,6 +214,16 @@ fn count_state(changes: &mut Changes, before: (i64, i64), after: (i64, i64)) {
         changes.products_retired += 1;
     } else if after.0 == 1 && before.0 != 1 {
         changes.products_hidden += 1;
+    }
+}
+
+/// Counts an existing product on sale before, and whether this sync takes it off sale.
+fn count_withdrawal(changes: &mut Changes, before: (i64, i64), after: (i64, i64)) {
+    if before == (0, 0) {
+        changes.on_sale_before += 1;
+        if after != (0, 0) {
+            changes.withdrawn += 1;
+        }
     }
 }
 

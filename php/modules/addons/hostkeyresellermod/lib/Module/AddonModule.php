@@ -32,26 +32,28 @@ final class AddonModule
     }
 
     /**
-     * The WIT `addon.import-source`: import.ini's content and who started the run.
+     * The WIT `addon.import-source`: import.ini's content, who started the run,
+     * and whether the admin confirmed a large withdrawal.
      *
-     * @return array{ini: ?string, scheduled: bool}
+     * @return array{ini: ?string, scheduled: bool, allow-withdrawal: bool}
      */
-    public static function importSource(?string $ini, bool $scheduled = false): array
+    public static function importSource(?string $ini, bool $scheduled = false, bool $allowWithdrawal = false): array
     {
-        return ['ini' => $ini, 'scheduled' => $scheduled];
+        return ['ini' => $ini, 'scheduled' => $scheduled, 'allow-withdrawal' => $allowWithdrawal && !$scheduled];
     }
 
     /**
      * Runs the catalogue import (or only computes it, for a preview).
      *
+     * @param bool $allowWithdrawal the admin confirmed taking more than the set share off sale
      * @return array<string, mixed> the decoded `import-report`
      * @throws ComponentError with the component's sentence
      */
-    public function import(bool $preview = false): array
+    public function import(bool $preview = false, bool $allowWithdrawal = false): array
     {
         $report = $this->bridge->result(
             $preview ? 'addon.import-preview' : 'addon.import',
-            ['source' => self::importSource($this->ini->content())],
+            ['source' => self::importSource($this->ini->content(), false, $allowWithdrawal)],
         );
         return is_array($report) ? $report : [];
     }

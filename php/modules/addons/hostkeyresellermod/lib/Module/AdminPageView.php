@@ -34,6 +34,7 @@ final class AdminPageView
     /** How known forms look: (heading, submit label, button class, panel class). */
     private const FORMS = [
         'save-settings' => ['Import settings', 'Save settings', 'btn-primary', 'panel-default'],
+        'import' => ['Import with a large withdrawal', 'Import and withdraw', 'btn-warning', 'panel-warning'],
         'clear' => ['Remove the imported catalogue', 'Remove imported products', 'btn-danger', 'panel-danger'],
     ];
 

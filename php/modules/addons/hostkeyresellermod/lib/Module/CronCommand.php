@@ -14,12 +14,15 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
  * import (`cron.sync`, not scheduled, so it runs even with the daily sync
  * off), prints progress and one summary line; exit 0 on success, 1 otherwise.
  * With `--preview` it runs the same computation without writing
- * (`addon.import-preview`) and lists every change it would make.
+ * (`addon.import-preview`) and lists every change it would make. With
+ * `--allow-withdrawal` the admin confirms a run that takes more than the set
+ * share of the products on sale off sale (WHMCS's daily cron never does).
  */
 final class CronCommand
 {
     public const WEB_REFUSAL = 'cron.php only runs from the command line (php cron.php); nothing was done.';
     public const ENV_INIT = 'WHMCS_INIT';
+    public const OPTIONS = ['--preview', '--allow-withdrawal'];
 
     /** @param Closure(): Bridge $bridge built once WHMCS is booted */
     public function __construct(private Closure $bridge, private ImportIni $ini)
@@ -74,12 +77,14 @@ final class CronCommand
     public function run($out, $err, array $arguments = []): int
     {
         $started = hrtime(true);
-        $unknown = array_diff($arguments, ['--preview']);
+        $unknown = array_diff($arguments, self::OPTIONS);
         if ($unknown !== []) {
-            self::say($err, 'Unknown option ' . reset($unknown) . '; the only option is --preview. Nothing was done.');
+            self::say($err, 'Unknown option ' . reset($unknown) . '; the options are '
+                . implode(' and ', self::OPTIONS) . '. Nothing was done.');
             return 1;
         }
         $preview = in_array('--preview', $arguments, true);
+        $allowWithdrawal = in_array('--allow-withdrawal', $arguments, true);
         try {
             self::say($out, $preview ? 'Previewing the HOSTKEY catalogue import (nothing is written)...'
                 : 'Importing the HOSTKEY catalogue...');
@@ -89,7 +94,7 @@ final class CronCommand
             }
             $bridge = ($this->bridge)();
             self::say($out, 'Reading the presets from HOSTKEY and updating the WHMCS catalogue...');
-            $source = ['source' => AddonModule::importSource($ini, false)];
+            $source = ['source' => AddonModule::importSource($ini, false, $allowWithdrawal)];
             $report = $bridge->result($preview ? 'addon.import-preview' : 'cron.sync', $source);
             $report = is_array($report) ? $report : [];
         } catch (Throwable $e) {
