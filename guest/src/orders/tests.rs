@@ -218,6 +218,7 @@ fn whmcs_with_orders() -> MemoryDb {
         &mut RecordingPlatform::default(),
         Mode::Apply,
         None,
+        false,
     )
     .expect("imports");
     db.add_table(
