@@ -39,6 +39,10 @@ pub enum PolicyError {
     BadIdentifier(String),
     #[error("the host `{0}` is not on the HTTP allow-list")]
     HostNotAllowed(String),
+    #[error(
+        "`{0}` is not a lock name of this module (hostkeyresellermod..., at most 40 letters, digits, `_`, `.`, `:` or `-`)"
+    )]
+    BadLockName(String),
 }
 
 pub fn check_table(table: &str) -> Result<(), PolicyError> {
@@ -68,6 +72,25 @@ pub fn check_identifier(name: &str) -> Result<(), PolicyError> {
         Ok(())
     } else {
         Err(PolicyError::BadIdentifier(name.to_string()))
+    }
+}
+
+/// Prefix of every named lock the module may take.
+pub const LOCK_PREFIX: &str = "hostkeyresellermod";
+
+/// Lock names are the module's own: MariaDB's named locks are server-wide, so
+/// a foreign name could block another application. The embedder may qualify
+/// the name (with its database name), hence the length bound below 64.
+pub fn check_lock_name(name: &str) -> Result<(), PolicyError> {
+    let fits = name.starts_with(LOCK_PREFIX)
+        && name.len() <= 40
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
+    if fits {
+        Ok(())
+    } else {
+        Err(PolicyError::BadLockName(name.to_string()))
     }
 }
 
@@ -110,6 +133,14 @@ mod tests {
         assert!(check_identifier("a`b").is_err());
         assert!(check_identifier("").is_err());
         assert!(check_identifier("1abc").is_err());
+    }
+
+    #[test]
+    fn only_the_modules_own_lock_names_are_taken() {
+        assert!(check_lock_name("hostkeyresellermod_catalogue").is_ok());
+        assert!(check_lock_name("other_app_lock").is_err());
+        assert!(check_lock_name("hostkeyresellermod') OR 1").is_err());
+        assert!(check_lock_name(&format!("hostkeyresellermod{}", "x".repeat(40))).is_err());
     }
 
     #[test]
