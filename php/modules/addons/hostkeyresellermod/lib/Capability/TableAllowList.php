@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
+defined('WHMCS') || exit;
+
 /**
  * The second wall (the host checks the same list first): the only tables the
  * component may touch through the bridge.

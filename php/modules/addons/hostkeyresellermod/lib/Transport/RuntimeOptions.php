@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
 
+defined('WHMCS') || exit;
+
 /**
  * Where the host's files are and the runtime options JSON both transports pass
  * to the host (docs/architecture.md, "Runtime options").
