@@ -112,8 +112,12 @@ impl db::Host for HostState {
         if let Err(refusal) = policy::check_lock_name(&name) {
             return Ok(Err(refused(refusal)));
         }
+        // MariaDB's GET_LOCK nests within a session; the contract's locks do not.
+        if self.locks.contains(&name) {
+            return Ok(Ok(false));
+        }
         let taken = self.db.lock(name.clone(), timeout_ms);
-        if matches!(taken, Ok(true)) && !self.locks.contains(&name) {
+        if matches!(taken, Ok(true)) {
             self.locks.push(name);
         }
         Ok(taken)

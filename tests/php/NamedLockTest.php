@@ -60,6 +60,8 @@ final class NamedLockTest extends TestCase
     {
         $this->handler->callStarted();
         self::assertSame(['ok' => true], $this->ask('db.lock', ['name' => self::NAME, 'timeout-ms' => 0]));
+        $again = $this->ask('db.lock', ['name' => self::NAME, 'timeout-ms' => 0]);
+        self::assertSame(['ok' => false], $again, 'locks do not nest');
         self::assertFalse($this->rival->lock(self::NAME, 0), 'the other session waits');
         self::assertSame(['ok' => true], $this->ask('db.unlock', ['name' => self::NAME]));
         self::assertSame(['ok' => false], $this->ask('db.unlock', ['name' => self::NAME]));

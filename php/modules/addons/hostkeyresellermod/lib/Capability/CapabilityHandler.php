@@ -154,9 +154,14 @@ final class CapabilityHandler implements RequestHandler
         if (!is_int($timeout) || $timeout < 0) {
             throw DatabaseError::invalid('The lock timeout must be a non-negative number of milliseconds.');
         }
+        $call = array_key_last($this->locks);
+        // GET_LOCK nests within a session; the contract's locks do not.
+        if ($call !== null && isset($this->locks[$call][$name])) {
+            return false;
+        }
         $taken = $this->database->lock($name, $timeout);
-        if ($taken && $this->locks !== []) {
-            $this->locks[array_key_last($this->locks)][$name] = true;
+        if ($taken && $call !== null) {
+            $this->locks[$call][$name] = true;
         }
         return $taken;
     }
