@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod error;
 pub mod provisioning;
 pub mod schema;
+pub mod secrets;
 
 #[cfg(target_arch = "wasm32")]
 mod component;

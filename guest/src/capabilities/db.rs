@@ -212,6 +212,11 @@ pub trait Db {
     fn update(&mut self, statement: &Update) -> Result<u64, DbError>;
     fn update_rows(&mut self, statement: &UpdateRows) -> Result<u64, DbError>;
     fn delete(&mut self, statement: &Delete) -> Result<u64, DbError>;
+    /// Takes a named lock (`hostkeyresellermod...`), waiting at most
+    /// `timeout_ms`: false when another session holds it. Held until `unlock`
+    /// or the end of the call, outside any transaction.
+    fn lock(&mut self, name: &str, timeout_ms: u32) -> Result<bool, DbError>;
+    fn unlock(&mut self, name: &str) -> Result<bool, DbError>;
     fn begin(&mut self) -> Result<(), DbError>;
     fn commit(&mut self) -> Result<(), DbError>;
     fn rollback(&mut self) -> Result<(), DbError>;

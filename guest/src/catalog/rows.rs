@@ -139,6 +139,12 @@ impl Db for Counting<'_> {
         self.count(n);
         Ok(n)
     }
+    fn lock(&mut self, name: &str, timeout_ms: u32) -> Result<bool, DbError> {
+        self.db.lock(name, timeout_ms)
+    }
+    fn unlock(&mut self, name: &str) -> Result<bool, DbError> {
+        self.db.unlock(name)
+    }
     fn begin(&mut self) -> Result<(), DbError> {
         self.count(0);
         self.db.begin()

@@ -18,6 +18,8 @@ pub struct MemoryDb {
     tables: BTreeMap<String, Table>,
     snapshot: Option<BTreeMap<String, Table>>,
     failing_inserts: Vec<String>,
+    /// Named locks held, by this test's call or (see `hold_lock`) a rival.
+    locks: std::collections::BTreeSet<String>,
 }
 
 fn matches(value: &Value, c: &Condition) -> bool {
@@ -41,6 +43,15 @@ impl MemoryDb {
         let mut db = Self::default();
         db.add_table("tbladdonmodules", &["id", "module", "setting", "value"]);
         db
+    }
+
+    /// Another session holds the named lock (a rival import).
+    pub fn hold_lock(&mut self, name: &str) {
+        self.locks.insert(name.to_string());
+    }
+
+    pub fn is_locked(&self, name: &str) -> bool {
+        self.locks.contains(name)
     }
 
     pub fn add_table(&mut self, name: &str, columns: &[&str]) {
@@ -242,6 +253,14 @@ impl Db for MemoryDb {
         }
         table.rows = kept;
         Ok((before - table.rows.len()) as u64)
+    }
+
+    fn lock(&mut self, name: &str, _timeout_ms: u32) -> Result<bool, DbError> {
+        Ok(self.locks.insert(name.to_string()))
+    }
+
+    fn unlock(&mut self, name: &str) -> Result<bool, DbError> {
+        Ok(self.locks.remove(name))
     }
 
     fn begin(&mut self) -> Result<(), DbError> {
