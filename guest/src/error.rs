@@ -15,6 +15,9 @@ pub enum ModuleError {
     Database(#[from] DbError),
     #[error("WHMCS refused a request: {0}.")]
     Platform(String),
+    /// Another run holds the catalogue lock; the sentence says since when.
+    #[error("{0}")]
+    Busy(String),
 }
 
 pub type ModuleResult<T> = Result<T, ModuleError>;

@@ -11,6 +11,7 @@ pub mod error;
 pub mod orders;
 pub mod provisioning;
 pub mod schema;
+pub mod secrets;
 
 #[cfg(target_arch = "wasm32")]
 mod component;

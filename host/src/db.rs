@@ -16,6 +16,9 @@ pub trait DbBackend: Send {
     fn update(&mut self, statement: UpdateStatement) -> Result<u64, Error>;
     fn update_rows(&mut self, statement: UpdateRowsStatement) -> Result<u64, Error>;
     fn delete(&mut self, statement: DeleteStatement) -> Result<u64, Error>;
+    /// Takes a named lock (see the contract); the name passed the policy.
+    fn lock(&mut self, name: String, timeout_ms: u32) -> Result<bool, Error>;
+    fn unlock(&mut self, name: String) -> Result<bool, Error>;
     fn begin(&mut self) -> Result<(), Error>;
     fn commit(&mut self) -> Result<(), Error>;
     fn rollback(&mut self) -> Result<(), Error>;
@@ -72,6 +75,29 @@ impl db::Host for HostState {
 
     fn delete(&mut self, statement: DeleteStatement) -> wasmtime::Result<Result<u64, Error>> {
         Ok(allowed(|g| g.check_delete(&statement)).and_then(|()| self.db.delete(statement)))
+    }
+
+    fn lock(&mut self, name: String, timeout_ms: u32) -> wasmtime::Result<Result<bool, Error>> {
+        if let Err(refusal) = policy::check_lock_name(&name) {
+            return Ok(Err(refused(refusal)));
+        }
+        // MariaDB's GET_LOCK nests within a session; the contract's locks do not.
+        if self.locks.contains(&name) {
+            return Ok(Ok(false));
+        }
+        let taken = self.db.lock(name.clone(), timeout_ms);
+        if matches!(taken, Ok(true)) {
+            self.locks.push(name);
+        }
+        Ok(taken)
+    }
+
+    fn unlock(&mut self, name: String) -> wasmtime::Result<Result<bool, Error>> {
+        if let Err(refusal) = policy::check_lock_name(&name) {
+            return Ok(Err(refused(refusal)));
+        }
+        self.locks.retain(|held| held != &name);
+        Ok(self.db.unlock(name))
     }
 
     fn begin(&mut self) -> wasmtime::Result<Result<(), Error>> {

@@ -309,6 +309,24 @@ impl DbBackend for EmbedderBackend {
         count(&answer.map_err(db_error)?)
     }
 
+    fn lock(&mut self, name: String, timeout_ms: u32) -> Result<bool, db::Error> {
+        let answer = self
+            .ask("db.lock", json!({"name": name, "timeout-ms": timeout_ms}))
+            .map_err(db_error)?;
+        answer
+            .as_bool()
+            .ok_or_else(|| db::Error::Other("the embedder answered lock without a boolean".into()))
+    }
+
+    fn unlock(&mut self, name: String) -> Result<bool, db::Error> {
+        let answer = self
+            .ask("db.unlock", json!({"name": name}))
+            .map_err(db_error)?;
+        answer.as_bool().ok_or_else(|| {
+            db::Error::Other("the embedder answered unlock without a boolean".into())
+        })
+    }
+
     fn begin(&mut self) -> Result<(), db::Error> {
         unit(self.ask("db.begin", json!({})))
     }

@@ -3,7 +3,7 @@
 use crate::bindings::http::{self, Error, Method, Request, Response};
 use crate::policy;
 use crate::state::HostState;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Sends requests that passed the policy.
 pub trait HttpBackend: Send {
@@ -30,12 +30,26 @@ impl http::Host for HostState {
         if let Err(refused) = policy::check_host(host, &self.limits.http_allow) {
             return Ok(Err(Error::HostNotAllowed(refused.to_string())));
         }
-        let cap = self.limits.http_timeout;
-        let timeout = request
-            .timeout_ms
-            .map_or(cap, |ms| Duration::from_millis(u64::from(ms)).min(cap));
+        let timeout = request_timeout(
+            request.timeout_ms,
+            self.limits.http_timeout,
+            self.limits.deadline,
+        );
+        if timeout.is_zero() {
+            return Ok(Err(Error::Timeout));
+        }
         Ok(self.http.send(request, timeout, self.limits.http_max_bytes))
     }
+}
+
+/// How long one request may wait: what it asks for, capped by the host's
+/// per-request limit and by what remains of the call's wall-clock limit (the
+/// epoch deadline cannot interrupt a host function that waits on a socket).
+fn request_timeout(asked_ms: Option<u32>, cap: Duration, deadline: Instant) -> Duration {
+    let asked = asked_ms.map_or(cap, |ms| Duration::from_millis(u64::from(ms)));
+    asked
+        .min(cap)
+        .min(deadline.saturating_duration_since(Instant::now()))
 }
 
 /// The real client: ureq over rustls, no redirects followed (the API does not
@@ -113,5 +127,28 @@ fn transport_error(error: ureq::Error) -> Error {
         ureq::Error::BodyExceedsLimit(_) => Error::TooLarge,
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => Error::Timeout,
         other => Error::Transport(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_remaining_call_time_caps_the_request_timeout() {
+        let cap = Duration::from_secs(20);
+        let soon = Instant::now() + Duration::from_millis(300);
+        assert!(request_timeout(None, cap, soon) <= Duration::from_millis(300));
+        assert!(request_timeout(Some(10_000), cap, soon) <= Duration::from_millis(300));
+        let later = Instant::now() + Duration::from_secs(600);
+        assert_eq!(
+            request_timeout(Some(1_000), cap, later),
+            Duration::from_secs(1)
+        );
+        assert_eq!(request_timeout(None, cap, later), cap);
+        let past = Instant::now()
+            .checked_sub(Duration::from_millis(1))
+            .unwrap_or_else(Instant::now);
+        assert!(request_timeout(None, cap, past).is_zero());
     }
 }

@@ -55,6 +55,10 @@ pub enum PolicyError {
     HostNotAllowed(String),
     #[error("{0}")]
     Grants(String),
+    #[error(
+        "`{0}` is not a lock name of this module (hostkeyresellermod..., at most 40 letters, digits, `_`, `.`, `:` or `-`)"
+    )]
+    BadLockName(String),
 }
 
 impl PolicyError {
@@ -80,6 +84,25 @@ pub fn check_identifier(name: &str) -> Result<(), PolicyError> {
         Ok(())
     } else {
         Err(PolicyError::BadIdentifier(name.to_string()))
+    }
+}
+
+/// Prefix of every named lock the module may take.
+pub const LOCK_PREFIX: &str = "hostkeyresellermod";
+
+/// Lock names are the module's own: MariaDB's named locks are server-wide, so
+/// a foreign name could block another application. The embedder may qualify
+/// the name (with its database name), hence the length bound below 64.
+pub fn check_lock_name(name: &str) -> Result<(), PolicyError> {
+    let fits = name.starts_with(LOCK_PREFIX)
+        && name.len() <= 40
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
+    if fits {
+        Ok(())
+    } else {
+        Err(PolicyError::BadLockName(name.to_string()))
     }
 }
 

@@ -7,7 +7,7 @@ use crate::options::RuntimeOptions;
 use crate::state::{CallLimits, Capabilities, HostState};
 use serde_json::{Value as Json, json};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use wasmtime::component::Val;
 use wasmtime::{Store, Trap};
 use wasmtime_wasi::WasiCtxBuilder;
@@ -110,6 +110,7 @@ impl Runtime {
         let limits = CallLimits {
             http_allow: options.http_allow.clone(),
             http_timeout: Duration::from_millis(options.http_timeout_ms),
+            deadline: Instant::now() + Duration::from_millis(options.timeout_ms),
             http_max_bytes: options.http_max_bytes,
             memory_bytes: usize::try_from(options.memory_mb.saturating_mul(1024 * 1024))
                 .unwrap_or(usize::MAX),
@@ -142,6 +143,7 @@ impl Runtime {
             Ok::<_, wasmtime::Error>(results.first().map_or(Json::Null, json_val::from_val))
         })();
 
+        store.data_mut().release_locks();
         let memory_refused = store.data().limits.memory_refused;
         outcome.map_err(|error| fault(name, options, error, memory_refused, &stderr))
     }

@@ -3,7 +3,7 @@
 use crate::db::DbBackend;
 use crate::http::HttpBackend;
 use crate::platform::PlatformBackend;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use wasmtime::ResourceLimiter;
 use wasmtime::component::ResourceTable;
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
@@ -19,6 +19,8 @@ pub struct Capabilities {
 pub struct CallLimits {
     pub http_allow: Vec<String>,
     pub http_timeout: Duration,
+    /// When the call's wall-clock limit runs out; no HTTP request waits past it.
+    pub deadline: Instant,
     pub http_max_bytes: u64,
     pub memory_bytes: usize,
     /// Set when the guest asked for more memory than the cap.
@@ -32,6 +34,8 @@ pub struct HostState {
     pub(crate) http: Box<dyn HttpBackend>,
     pub(crate) db: Box<dyn DbBackend>,
     pub(crate) platform: Box<dyn PlatformBackend>,
+    /// Named locks the call took and has not released.
+    pub(crate) locks: Vec<String>,
 }
 
 impl HostState {
@@ -43,6 +47,15 @@ impl HostState {
             http: caps.http,
             db: caps.db,
             platform: caps.platform,
+            locks: Vec::new(),
+        }
+    }
+
+    /// Releases the locks the call left held (it ended early, trapped or
+    /// forgot): a lock never outlives its call.
+    pub fn release_locks(&mut self) {
+        for name in std::mem::take(&mut self.locks) {
+            let _ = self.db.unlock(name);
         }
     }
 }

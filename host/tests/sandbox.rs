@@ -49,6 +49,21 @@ fn a_runaway_loop_is_stopped_by_the_wall_clock_limit() {
 }
 
 #[test]
+fn a_lock_taken_by_a_call_that_is_stopped_is_released() {
+    let mut opts = options(probes());
+    opts.timeout_ms = 300;
+    let (outcome, _, fakes) = probe(opts, "probe:lock-loop", "", Duration::from_secs(10));
+    assert_eq!(
+        outcome.expect_err("stopped"),
+        "the call took longer than its 300 ms limit and was stopped"
+    );
+    assert!(
+        !fakes.db.is_locked("hostkeyresellermod_catalogue"),
+        "the lock outlived its call"
+    );
+}
+
+#[test]
 fn a_runaway_loop_is_stopped_by_the_cpu_budget() {
     let mut opts = options(probes());
     opts.fuel = 50_000_000;

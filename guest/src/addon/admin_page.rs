@@ -4,12 +4,13 @@
 use crate::capabilities::db::{Condition, OrderBy, Select, Value};
 use crate::capabilities::{Db, Http, Platform};
 use crate::catalog::clear;
+use crate::catalog::exclusive::exclusive;
 use crate::catalog::import::{self, ImportReport, Mode};
 use crate::catalog::outcome;
 use crate::catalog::pricing::Markup;
 use crate::catalog::settings::ImportSettings;
 use crate::catalog::withdrawal;
-use crate::error::ModuleResult;
+use crate::error::{ModuleError, ModuleResult};
 use crate::schema::module_tables::LOG_TABLE;
 use crate::schema::settings::Settings;
 
@@ -84,8 +85,17 @@ pub fn page(
                 .form
                 .iter()
                 .any(|(k, v)| k == withdrawal::CONFIRM_FIELD && v == "yes");
-            let result = import::run(db, http, platform, mode, request.ini, allow_withdrawal);
-            outcome::log(db, platform, request.action, &result, now_unix);
+            let ini = request.ini;
+            let result = if mode == Mode::Preview {
+                import::run(db, http, &mut *platform, mode, ini, allow_withdrawal)
+            } else {
+                exclusive(db, request.action, now_unix, |db| {
+                    import::run(db, http, &mut *platform, mode, ini, allow_withdrawal)
+                })
+            };
+            if !matches!(result, Err(ModuleError::Busy(_))) {
+                outcome::log(db, platform, request.action, &result, now_unix);
+            }
             match result {
                 Ok(report) => {
                     notice(&mut view, "success", report.summary.clone());
@@ -112,7 +122,7 @@ pub fn page(
                 .iter()
                 .any(|(k, v)| k == "confirm" && v == "yes")
             {
-                match clear::clear(db) {
+                match exclusive(db, "clear", now_unix, clear::clear) {
                     Ok(report) => notice(&mut view, "success", report.summary),
                     Err(error) => {
                         notice(&mut view, "error", format!("Nothing was removed: {error}"))

@@ -3,6 +3,7 @@ use super::{ApiBase, ApiError, ClientInfo, envelope, form};
 use crate::capabilities::http::{HttpError, Method, Request};
 use crate::capabilities::platform::ModuleLogEntry;
 use crate::capabilities::{Http, Platform};
+use crate::secrets;
 use serde_json::Value as Json;
 
 /// Actions that create something at HOSTKEY (and may spend money): never
@@ -169,10 +170,7 @@ impl<'a> ApiClient<'a> {
     }
 
     fn mask(&self, text: &str) -> String {
-        self.secrets()
-            .iter()
-            .filter(|s| !s.is_empty())
-            .fold(text.to_string(), |acc, s| acc.replace(s.as_str(), "***"))
+        secrets::mask(text, &self.secrets())
     }
 
     fn post(
@@ -271,7 +269,7 @@ impl<'a> ApiClient<'a> {
             request: self.mask(request),
             response: self.mask(&clip(response)),
             processed: self.mask(&processed),
-            mask: self.secrets(),
+            mask: secrets::mask_list(&self.secrets()),
         };
         self.platform.module_log(entry);
     }

@@ -2,6 +2,7 @@
 //! products, configurable options and prices; `clear` removes them again.
 
 pub mod clear;
+pub mod exclusive;
 pub mod group;
 pub mod html;
 pub mod import;

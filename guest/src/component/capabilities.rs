@@ -162,6 +162,14 @@ impl Db for WitDb {
         wdb::delete(&statement).map_err(db_error)
     }
 
+    fn lock(&mut self, name: &str, timeout_ms: u32) -> Result<bool, DbError> {
+        wdb::lock(name, timeout_ms).map_err(db_error)
+    }
+
+    fn unlock(&mut self, name: &str) -> Result<bool, DbError> {
+        wdb::unlock(name).map_err(db_error)
+    }
+
     fn begin(&mut self) -> Result<(), DbError> {
         wdb::begin().map_err(db_error)
     }

@@ -8,7 +8,9 @@ pub fn error(e: ModuleError) -> wtypes::Error {
     let sentence = e.to_string();
     match e {
         ModuleError::NotImplemented(_) => wtypes::Error::NotImplemented(sentence),
-        ModuleError::InvalidInput(_) => wtypes::Error::InvalidInput(sentence),
+        ModuleError::InvalidInput(_) | ModuleError::Busy(_) => {
+            wtypes::Error::InvalidInput(sentence)
+        }
         ModuleError::Api(crate::api::ApiError::BadUrl(_) | crate::api::ApiError::NoKey) => {
             wtypes::Error::InvalidInput(sentence)
         }

@@ -7,8 +7,10 @@ use super::exports::hostkey::reseller::{addon, callback, cron, hooks, provisioni
 use super::hostkey::reseller::types::{
     Button, ConfigField, Error, Field, Notice, Server, ServiceParams,
 };
+use crate::catalog::exclusive::exclusive;
 use crate::catalog::import::{self, Mode};
 use crate::catalog::outcome;
+use crate::error::ModuleError;
 use crate::provisioning::test_connection::ServerParams;
 use crate::{addon as rules_addon, provisioning as rules_provisioning};
 
@@ -239,7 +241,13 @@ impl addon::Guest for Component {
     }
 
     fn clear() -> Result<addon::ClearReport, Error> {
-        let report = crate::catalog::clear::clear(&mut WitDb).map_err(error)?;
+        let report = exclusive(
+            &mut WitDb,
+            "clear",
+            now_unix(),
+            crate::catalog::clear::clear,
+        )
+        .map_err(error)?;
         Ok(addon::ClearReport {
             products_deleted: report.products_deleted,
             products_retired: report.products_retired,
@@ -284,16 +292,27 @@ fn run_import(
     source: addon::ImportSource,
 ) -> Result<addon::ImportReport, Error> {
     let started = std::time::Instant::now();
-    let result = import::run(
-        &mut WitDb,
-        &mut WitHttp,
-        &mut WitPlatform,
-        mode,
-        source.ini.as_deref(),
-        // WHMCS's daily cron never confirms a large withdrawal.
-        source.allow_withdrawal && !source.scheduled,
-    );
-    outcome::log(&mut WitDb, &mut WitPlatform, action, &result, now_unix());
+    let ini = source.ini.as_deref();
+    // WHMCS's daily cron never confirms a large withdrawal.
+    let allow_withdrawal = source.allow_withdrawal && !source.scheduled;
+    let run = |db: &mut dyn crate::capabilities::Db| {
+        import::run(
+            db,
+            &mut WitHttp,
+            &mut WitPlatform,
+            mode,
+            ini,
+            allow_withdrawal,
+        )
+    };
+    let result = match mode {
+        Mode::Preview => run(&mut WitDb),
+        Mode::Apply | Mode::Full => exclusive(&mut WitDb, action, now_unix(), run),
+    };
+    // A run refused because another one holds the lock writes nothing, not even a log row.
+    if !matches!(result, Err(ModuleError::Busy(_))) {
+        outcome::log(&mut WitDb, &mut WitPlatform, action, &result, now_unix());
+    }
     let report = result.map_err(error)?;
     let changes = report.changes;
     Ok(addon::ImportReport {

@@ -27,6 +27,19 @@ pub fn run(server: &Server) -> Option<Outcome> {
                 n = std::hint::black_box(n.wrapping_add(1));
             }
         }
+        // Takes the catalogue lock and never lets go: the host must release it.
+        "probe:lock-loop" => {
+            if !matches!(
+                WitDb.lock(crate::catalog::exclusive::CATALOGUE_LOCK, 0),
+                Ok(true)
+            ) {
+                return Some(report("the lock was not taken".into()));
+            }
+            let mut n: u64 = 0;
+            loop {
+                n = std::hint::black_box(n.wrapping_add(1));
+            }
+        }
         "probe:alloc" => {
             let mut hoard: Vec<Vec<u8>> = Vec::new();
             loop {

@@ -139,6 +139,54 @@ mod tests {
     }
 
     #[test]
+    fn a_key_and_token_that_url_encoding_changes_are_masked_in_every_form() {
+        const ODD_KEY: &str = "Sk/3cr3t+K3y=Qz 7";
+        const ODD_TOKEN: &str = "t0k/en+=";
+        let mut db = MemoryDb::whmcs();
+        db.settings(&[
+            ("apiurl", "http://127.0.0.1:8099/api/"),
+            ("apikey", ODD_KEY),
+        ]);
+        let login = serde_json::json!({"result": {"token": ODD_TOKEN}}).to_string();
+        // The API echoes what it was sent, form-encoded and JSON-escaped.
+        let echo = r#"{"result":"success","client":{"email":"r@example.test","currency_code":"EUR"},"debug":"key=Sk%2f3cr3t%2bK3y%3dQz%207 token=t0k%2Fen%2B%3D json=Sk\/3cr3t+K3y=Qz 7"}"#;
+        let mut http = ScriptedHttp::default().json(&login).json(echo);
+        let mut platform = RecordingPlatform::default();
+        test_connection(&mut db, &mut http, &mut platform, None).expect("connects");
+        assert!(http.bodies()[0].contains("key=Sk%2F3cr3t%2BK3y%3DQz+7"));
+        let logged = platform.all_logged_text();
+        for leak in [
+            ODD_KEY,
+            "Sk%2F3cr3t%2BK3y%3DQz+7",
+            "Sk%2f3cr3t%2bK3y%3dQz%207",
+            "Sk\\/3cr3t",
+            ODD_TOKEN,
+            "t0k%2Fen%2B%3D",
+            "t0k\\/en",
+        ] {
+            assert!(!logged.contains(leak), "{leak} in the log: {logged}");
+        }
+        for entry in &platform.module_log {
+            for form in [
+                "Sk%2F3cr3t%2BK3y%3DQz+7",
+                "Sk%2F3cr3t%2BK3y%3DQz%207",
+                "Sk\\/3cr3t+K3y=Qz 7",
+            ] {
+                assert!(
+                    entry.mask.iter().any(|m| m == form),
+                    "{form} not in WHMCS's mask list"
+                );
+            }
+        }
+        assert!(
+            platform.module_log[1]
+                .mask
+                .iter()
+                .any(|m| m == "t0k%2Fen%2B%3D")
+        );
+    }
+
+    #[test]
     fn a_bad_key_is_one_sentence_without_the_key() {
         let mut db = configured_db();
         let refusal =

@@ -7,6 +7,7 @@ use crate::capabilities::platform::ModuleLogEntry;
 use crate::capabilities::{Db, Platform};
 use crate::schema::module_tables::LOG_TABLE;
 use crate::schema::settings::{MODULE, Settings};
+use crate::secrets::{mask, mask_list};
 
 /// `YYYY-MM-DD HH:MM:SS` (UTC) of a Unix time.
 pub fn datetime(unix: i64) -> String {
@@ -30,13 +31,6 @@ pub fn datetime(unix: i64) -> String {
     )
 }
 
-fn mask(text: &str, secrets: &[String]) -> String {
-    secrets
-        .iter()
-        .filter(|s| !s.is_empty())
-        .fold(text.to_string(), |acc, s| acc.replace(s.as_str(), "***"))
-}
-
 /// One action's outcome.
 pub struct Entry<'a> {
     pub action: &'a str,
@@ -58,6 +52,7 @@ pub fn record(db: &mut dyn Db, platform: &mut dyn Platform, settings: &Settings,
     } = entry;
     let secrets = vec![settings.api_key.clone()];
     let (params, outcome) = (mask(params, &secrets), mask(outcome, &secrets));
+    let secrets = mask_list(&secrets);
     platform.module_log(ModuleLogEntry {
         action: action.to_string(),
         request: params.clone(),

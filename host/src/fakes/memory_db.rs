@@ -4,7 +4,7 @@ use crate::bindings::db::{
 };
 use crate::db::DbBackend;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 #[derive(Debug, Clone, Default)]
@@ -19,6 +19,8 @@ struct Store {
     tables: BTreeMap<String, Table>,
     snapshot: Option<BTreeMap<String, Table>>,
     statements: u64,
+    /// Named locks held; every clone (a "session") sees them.
+    locks: BTreeSet<String>,
 }
 
 /// A small relational store: enough of SQL's semantics for the component's
@@ -33,7 +35,7 @@ impl MemoryDb {
         Self::default()
     }
 
-    fn lock(&self) -> MutexGuard<'_, Store> {
+    fn store(&self) -> MutexGuard<'_, Store> {
         self.store
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -41,7 +43,7 @@ impl MemoryDb {
 
     /// Adds a WHMCS table; an `id` column, if listed, is auto-increment.
     pub fn with_table(self, name: &str, columns: &[&str]) -> Self {
-        self.lock().tables.insert(
+        self.store().tables.insert(
             name.to_string(),
             Table {
                 columns: columns.iter().map(|c| c.to_string()).collect(),
@@ -53,16 +55,26 @@ impl MemoryDb {
     }
 
     pub fn table(&self, name: &str) -> Option<Table> {
-        self.lock().tables.get(name).cloned()
+        self.store().tables.get(name).cloned()
     }
 
     pub fn table_names(&self) -> Vec<String> {
-        self.lock().tables.keys().cloned().collect()
+        self.store().tables.keys().cloned().collect()
     }
 
     /// Statements executed so far (transactions included).
+    /// Whether a named lock is held (by any clone).
+    pub fn is_locked(&self, name: &str) -> bool {
+        self.store().locks.contains(name)
+    }
+
+    /// Takes a named lock as another session would (a test's rival import).
+    pub fn hold_lock(&self, name: &str) {
+        self.store().locks.insert(name.to_string());
+    }
+
     pub fn statements(&self) -> u64 {
-        self.lock().statements
+        self.store().statements
     }
 }
 
@@ -161,7 +173,7 @@ impl Store {
 
 impl DbBackend for MemoryDb {
     fn select(&mut self, s: SelectStatement) -> Result<Rows, Error> {
-        let mut store = self.lock();
+        let mut store = self.store();
         let table = store.table(&s.table)?;
         let columns = if s.columns.is_empty() {
             table.columns.clone()
@@ -196,7 +208,7 @@ impl DbBackend for MemoryDb {
     }
 
     fn insert(&mut self, s: InsertStatement) -> Result<Vec<i64>, Error> {
-        let mut store = self.lock();
+        let mut store = self.store();
         let table = store.table(&s.table)?;
         let picks = s
             .columns
@@ -228,7 +240,7 @@ impl DbBackend for MemoryDb {
     }
 
     fn update(&mut self, s: UpdateStatement) -> Result<u64, Error> {
-        let mut store = self.lock();
+        let mut store = self.store();
         let table = store.table(&s.table)?;
         let sets = s
             .assignments
@@ -248,7 +260,7 @@ impl DbBackend for MemoryDb {
     }
 
     fn update_rows(&mut self, s: UpdateRowsStatement) -> Result<u64, Error> {
-        let mut store = self.lock();
+        let mut store = self.store();
         let table = store.table(&s.table)?;
         let key = column_index(table, &s.key)?;
         let picks = s
@@ -274,7 +286,7 @@ impl DbBackend for MemoryDb {
     }
 
     fn delete(&mut self, s: DeleteStatement) -> Result<u64, Error> {
-        let mut store = self.lock();
+        let mut store = self.store();
         let table = store.table(&s.table)?;
         let before = table.rows.len();
         let mut kept = Vec::with_capacity(before);
@@ -287,8 +299,17 @@ impl DbBackend for MemoryDb {
         Ok((before - table.rows.len()) as u64)
     }
 
+    /// Never waits: a held lock is reported at once (the tests run one call at a time).
+    fn lock(&mut self, name: String, _timeout_ms: u32) -> Result<bool, Error> {
+        Ok(self.store().locks.insert(name))
+    }
+
+    fn unlock(&mut self, name: String) -> Result<bool, Error> {
+        Ok(self.store().locks.remove(&name))
+    }
+
     fn begin(&mut self) -> Result<(), Error> {
-        let mut store = self.lock();
+        let mut store = self.store();
         if store.snapshot.is_some() {
             return Err(Error::Invalid("a transaction is already open".into()));
         }
@@ -298,7 +319,7 @@ impl DbBackend for MemoryDb {
     }
 
     fn commit(&mut self) -> Result<(), Error> {
-        let mut store = self.lock();
+        let mut store = self.store();
         store.statements += 1;
         store
             .snapshot
@@ -308,7 +329,7 @@ impl DbBackend for MemoryDb {
     }
 
     fn rollback(&mut self) -> Result<(), Error> {
-        let mut store = self.lock();
+        let mut store = self.store();
         store.statements += 1;
         let snapshot = store
             .snapshot
@@ -319,13 +340,13 @@ impl DbBackend for MemoryDb {
     }
 
     fn table_exists(&mut self, table: String) -> Result<bool, Error> {
-        let mut store = self.lock();
+        let mut store = self.store();
         store.statements += 1;
         Ok(store.tables.contains_key(&table))
     }
 
     fn create_table(&mut self, d: TableDef) -> Result<(), Error> {
-        let mut store = self.lock();
+        let mut store = self.store();
         store.statements += 1;
         if store.tables.contains_key(&d.name) {
             return Err(Error::Constraint(format!(

@@ -292,3 +292,11 @@ fn hosts_match_case_insensitively_and_exactly() {
     assert!(check_host("evil.hostkey.com.example", &allow).is_err());
     assert!(check_host("hostkey.com", &allow).is_err());
 }
+
+#[test]
+fn only_the_modules_own_lock_names_are_taken() {
+    assert!(check_lock_name("hostkeyresellermod_catalogue").is_ok());
+    assert!(check_lock_name("other_app_lock").is_err());
+    assert!(check_lock_name("hostkeyresellermod') OR 1").is_err());
+    assert!(check_lock_name(&format!("hostkeyresellermod{}", "x".repeat(40))).is_err());
+}

@@ -37,6 +37,20 @@ final class FakeApi
         self::post('fault', ['clear' => true]);
     }
 
+    /** Adds an account like the valid key's under another key (reset() removes it). */
+    public static function addAccount(string $key): void
+    {
+        // Decoded as objects: an empty JSON object must stay one when posted back.
+        $raw = @file_get_contents(self::url() . '_control/state');
+        $state = is_string($raw) ? json_decode($raw) : null;
+        if (!is_object($state) || !isset($state->accounts->{self::VALID_KEY})) {
+            throw new RuntimeException('The fake HOSTKEY API did not give its state.');
+        }
+        unset($state->calls, $state->faults);
+        $state->accounts->{$key} = $state->accounts->{self::VALID_KEY};
+        self::post('reset', ['state' => $state]);
+    }
+
     /** @param array<string, mixed> $fault module, action, kind (delay|status|body|close), ... */
     public static function fault(array $fault): void
     {

@@ -8,6 +8,8 @@
 
 declare(strict_types=1);
 
+defined('WHMCS') || defined('HOSTKEYRESELLERMOD_CRON') || exit;
+
 spl_autoload_register(static function (string $class): void {
     $prefix = 'WHMCS\\Module\\Addon\\HostkeyResellerMod\\';
     if (strncasecmp($class, $prefix, strlen($prefix)) !== 0) {

@@ -11,6 +11,11 @@ declare(strict_types=1);
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\CronCommand;
 
+// The guard of a file that runs from the command line before WHMCS is booted:
+// autoload.php and CronCommand.php accept this constant instead of WHMCS, and a
+// web request gets only the refusal below (PHP_SAPI is not `cli`).
+define('HOSTKEYRESELLERMOD_CRON', true);
+
 require_once __DIR__ . '/autoload.php';
 
 if (($refusal = CronCommand::refusal(PHP_SAPI)) !== null) {

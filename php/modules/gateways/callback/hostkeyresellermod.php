@@ -12,7 +12,15 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\PostInstallCallback;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
+// A web entry point: its guard boots WHMCS, and says nothing about paths when
+// WHMCS is not where it should be.
 if (!defined('WHMCS')) {
+    if (!is_file(__DIR__ . '/../../../init.php')) {
+        http_response_code(500);
+        header('Content-Type: application/json; charset=utf-8');
+        echo '{"result":"error","message":"WHMCS is not installed here."}';
+        exit;
+    }
     require_once __DIR__ . '/../../../init.php';
 }
 

@@ -10,6 +10,8 @@
 
 declare(strict_types=1);
 
+defined('WHMCS') || exit;
+
 ?>
 <div class="hostkeyresellermod-admin">
     <h2><?= $e($view['title']) ?></h2>

@@ -9,6 +9,8 @@
 
 declare(strict_types=1);
 
+defined('WHMCS') || exit;
+
 ?>
 <span class="header"><?= $e($view['title']) ?></span>
 <ul class="menu">

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
+defined('WHMCS') || exit;
+
 /**
  * Reads fields of decoded JSON arguments, refusing wrong shapes with `invalid`.
  */

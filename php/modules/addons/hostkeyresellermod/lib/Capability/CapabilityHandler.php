@@ -8,6 +8,8 @@ use JsonException;
 use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
 
+defined('WHMCS') || exit;
+
 /**
  * Answers the host's `db.*` and `platform.*` requests (docs/architecture.md),
  * the same way for both transports. Every request is checked against the grants
@@ -23,6 +25,8 @@ final class CapabilityHandler implements RequestHandler
         'db.update' => 'update',
         'db.update-rows' => 'updateRows',
         'db.delete' => 'delete',
+        'db.lock' => 'lock',
+        'db.unlock' => 'unlock',
         'db.begin' => 'begin',
         'db.commit' => 'commit',
         'db.rollback' => 'rollback',
@@ -38,8 +42,13 @@ final class CapabilityHandler implements RequestHandler
     private const JSON_FLAGS = JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
         | JSON_INVALID_UTF8_SUBSTITUTE | JSON_PRESERVE_ZERO_FRACTION;
 
+    /** Named locks must carry the module's prefix (the host checks the same). */
+    public const LOCK_NAME = '/^hostkeyresellermod[A-Za-z0-9_.:-]{0,22}$/';
+
     /** @var list<int> transaction level at the start of each call in progress */
     private array $levels = [];
+    /** @var list<array<string, true>> named locks taken by each call in progress */
+    private array $locks = [];
 
     private Grants $grants;
 
@@ -54,6 +63,7 @@ final class CapabilityHandler implements RequestHandler
     public function callStarted(): void
     {
         $this->levels[] = $this->safeLevel();
+        $this->locks[] = [];
     }
 
     /**
@@ -69,6 +79,14 @@ final class CapabilityHandler implements RequestHandler
             }
         } catch (Throwable) {
             // The connection is unusable; WHMCS will report its own error.
+        }
+        // A lock never outlives its call, however the call ended (trap, limit).
+        foreach (array_keys(array_pop($this->locks) ?? []) as $name) {
+            try {
+                $this->database->unlock($name);
+            } catch (Throwable) {
+                // A broken connection has lost its locks with its session.
+            }
         }
     }
 
@@ -140,6 +158,46 @@ final class CapabilityHandler implements RequestHandler
         $statement = Args::record($args, 'statement');
         $this->grants->checkDelete($statement);
         return $this->database->delete($statement);
+    }
+
+    /** @param array<string, mixed> $args */
+    private function lock(array $args): bool
+    {
+        $name = self::lockName($args);
+        $timeout = $args['timeout-ms'] ?? 0;
+        if (!is_int($timeout) || $timeout < 0) {
+            throw DatabaseError::invalid('The lock timeout must be a non-negative number of milliseconds.');
+        }
+        $call = array_key_last($this->locks);
+        // GET_LOCK nests within a session; the contract's locks do not.
+        if ($call !== null && isset($this->locks[$call][$name])) {
+            return false;
+        }
+        $taken = $this->database->lock($name, $timeout);
+        if ($taken && $call !== null) {
+            $this->locks[$call][$name] = true;
+        }
+        return $taken;
+    }
+
+    /** @param array<string, mixed> $args */
+    private function unlock(array $args): bool
+    {
+        $name = self::lockName($args);
+        if ($this->locks !== []) {
+            unset($this->locks[array_key_last($this->locks)][$name]);
+        }
+        return $this->database->unlock($name);
+    }
+
+    /** @param array<string, mixed> $args */
+    private static function lockName(array $args): string
+    {
+        $name = Args::string($args, 'name');
+        if (preg_match(self::LOCK_NAME, $name) !== 1) {
+            throw DatabaseError::invalid('The lock name ' . mb_substr($name, 0, 60) . ' is not one of this module.');
+        }
+        return $name;
     }
 
     private function begin(): mixed

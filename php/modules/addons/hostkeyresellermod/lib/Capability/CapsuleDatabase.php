@@ -12,6 +12,8 @@ use PDOException;
 use PDOStatement;
 use Throwable;
 
+defined('WHMCS') || exit;
+
 /**
  * The `db` interface over WHMCS's Capsule connection.
  *
@@ -191,6 +193,43 @@ final class CapsuleDatabase implements Database
             }
             return Conditions::apply($this->connection->table($table), $conditions)->delete();
         });
+    }
+
+    /**
+     * MariaDB's GET_LOCK on Capsule's connection (its session holds the lock).
+     * Named locks are server-wide, so the name carries a hash of the database
+     * name: two WHMCS installations on one server do not block each other.
+     */
+    public function lock(string $name, int $timeoutMs): bool
+    {
+        $seconds = max(0, $timeoutMs) / 1000;
+        return $this->guard(function () use ($name, $seconds): bool {
+            $taken = $this->connection->selectOne(
+                'SELECT GET_LOCK(?, ?) AS taken',
+                [$this->serverLockName($name), $seconds],
+            );
+            $value = is_object($taken) ? ($taken->taken ?? null) : null;
+            if ($value === null) {
+                throw new DatabaseError('other', 'MariaDB could not take the lock ' . $name . '.');
+            }
+            return (int) $value === 1;
+        });
+    }
+
+    public function unlock(string $name): bool
+    {
+        return $this->guard(function () use ($name): bool {
+            $released = $this->connection->selectOne(
+                'SELECT RELEASE_LOCK(?) AS released',
+                [$this->serverLockName($name)],
+            );
+            return is_object($released) && (int) ($released->released ?? 0) === 1;
+        });
+    }
+
+    private function serverLockName(string $name): string
+    {
+        return $name . '@' . substr(sha1((string) $this->connection->getDatabaseName()), 0, 12);
     }
 
     public function begin(): void

@@ -6,6 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
 use Illuminate\Database\Query\Builder;
 
+defined('WHMCS') || exit;
+
 /**
  * Applies `db.condition` lists to a query builder (all joined with AND).
  *

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
+defined('WHMCS') || exit;
+
 /**
  * The `db` interface of the contract, with statements as decoded JSON arrays
  * (docs/architecture.md). Implementations throw DatabaseError.
@@ -30,6 +32,15 @@ interface Database
 
     /** @param array<string, mixed> $statement rows deleted */
     public function delete(array $statement): int;
+
+    /**
+     * Takes a named lock (server-wide, outside transactions), waiting at most
+     * $timeoutMs; false when another session holds it.
+     */
+    public function lock(string $name, int $timeoutMs): bool;
+
+    /** Releases a named lock; false when this session did not hold it. */
+    public function unlock(string $name): bool;
 
     public function begin(): void;
 

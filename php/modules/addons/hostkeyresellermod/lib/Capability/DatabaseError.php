@@ -7,6 +7,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 use RuntimeException;
 use Throwable;
 
+defined('WHMCS') || exit;
+
 /**
  * A `db.error` case: table-not-allowed, invalid, constraint or other.
  */

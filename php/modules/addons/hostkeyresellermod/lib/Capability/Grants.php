@@ -6,6 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
 use JsonException;
 
+defined('WHMCS') || exit;
+
 /**
  * The second wall: the grants of `grants.json` (per table, operation and
  * column; pinned rows; decryptable cells; localAPI commands), applied to every

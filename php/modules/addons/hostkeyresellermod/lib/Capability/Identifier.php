@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
+defined('WHMCS') || exit;
+
 /**
  * Table and column names: plain identifiers only, quoted with backticks.
  */

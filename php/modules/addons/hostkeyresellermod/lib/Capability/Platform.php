@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
+defined('WHMCS') || exit;
+
 /**
  * The `platform` interface of the contract: what only WHMCS can do.
  * Implementations throw PlatformError.

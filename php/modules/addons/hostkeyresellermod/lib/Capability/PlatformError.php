@@ -6,6 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
 use RuntimeException;
 
+defined('WHMCS') || exit;
+
 /**
  * A `platform.error` case: failed (WHMCS refused or failed) or other.
  */

@@ -6,6 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
 use PDOStatement;
 
+defined('WHMCS') || exit;
+
 /**
  * A prepared statement kept for reuse, with its SQL (for Capsule's query events).
  *

@@ -7,6 +7,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 use Illuminate\Database\Query\Expression;
 use Illuminate\Database\Schema\Blueprint;
 
+defined('WHMCS') || exit;
+
 /**
  * A checked `db.table-def`, applied to a schema Blueprint.
  *

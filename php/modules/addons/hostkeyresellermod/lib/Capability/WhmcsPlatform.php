@@ -6,6 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
 use Illuminate\Database\Connection;
 
+defined('WHMCS') || exit;
+
 /**
  * The `platform` interface over WHMCS's global helpers and its configuration table.
  */

@@ -8,6 +8,8 @@ use JsonException;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\Transport;
 
+defined('WHMCS') || exit;
+
 /**
  * Calls the component's exports (`interface.function`) and decodes their answers.
  * The long jobs (import, preview, cron sync, remove all, the admin page that runs

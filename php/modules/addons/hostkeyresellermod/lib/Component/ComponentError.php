@@ -6,6 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Component;
 
 use RuntimeException;
 
+defined('WHMCS') || exit;
+
 /**
  * The component answered `{"err": {"<case>": "sentence"}}`: a business failure
  * with one sentence for the admin (a case of `types.error`).

@@ -6,6 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Component;
 
 use RuntimeException;
 
+defined('WHMCS') || exit;
+
 /**
  * The call could not complete: the host answered `{"fault": "..."}` (trap,
  * limit hit, unknown export) or the transport itself failed.

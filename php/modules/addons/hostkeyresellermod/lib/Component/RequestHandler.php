@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Component;
 
+defined('WHMCS') || exit;
+
 /**
  * Answers the host's capability requests (`db.*`, `platform.*`) during a call.
  */

@@ -8,6 +8,8 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\CsrfGuard;
 
+defined('WHMCS') || exit;
+
 /**
  * The addon module's WHMCS functions, mapped to the component's `addon` exports.
  */

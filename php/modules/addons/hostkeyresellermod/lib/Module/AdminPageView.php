@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
+defined('WHMCS') || exit;
+
 /**
  * Renders the `addon.admin-view` model with the escaped PHP template
  * templates/admin.php (every value goes through htmlspecialchars).

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
+defined('WHMCS') || exit;
+
 /**
  * What the admin asked on the addon page, as the WIT `addon.admin-request`:
  * a CSRF-checked POST (or a plain view) and the content of `import.ini`.

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
+defined('WHMCS') || exit;
+
 /**
  * The `provisioning.client-area-view` as WHMCS's ClientArea answer
  * (templates/clientarea.tpl or templates/error.tpl of the server module).

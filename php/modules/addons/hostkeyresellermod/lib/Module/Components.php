@@ -14,6 +14,8 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\TransportFactory;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\Settings;
 
+defined('WHMCS') || exit;
+
 /**
  * The composition root: builds the objects an entry point needs from WHMCS's
  * runtime (Capsule, settings, environment). Everything else gets them passed in.

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
+defined('WHMCS') || exit;
+
 /**
  * `types.config-field` records as WHMCS's field schema (addon `_config` fields
  * and product `ConfigOptions`).

@@ -9,6 +9,8 @@ use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
+defined('WHMCS') || defined('HOSTKEYRESELLERMOD_CRON') || exit;
+
 /**
  * `php modules/addons/hostkeyresellermod/cron.php`: re-runs the catalogue
  * import (`cron.sync`, not scheduled, so it runs even with the daily sync

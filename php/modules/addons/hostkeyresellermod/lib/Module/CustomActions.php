@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
+defined('WHMCS') || exit;
+
 /**
  * The custom button actions the server module defines PHP functions for
  * (`hostkeyresellermod_<Action>` in modules/servers/hostkeyresellermod).

@@ -9,6 +9,8 @@ use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
+defined('WHMCS') || exit;
+
 /**
  * The WHMCS hooks, routed to the `hooks` exports. A failure is logged and
  * never thrown into WHMCS's page.

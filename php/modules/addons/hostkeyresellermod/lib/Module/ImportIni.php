@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
+defined('WHMCS') || exit;
+
 /**
  * The addon's `import.ini` (import settings as a file, as in the original
  * module): its content when the file exists and is readable, else null. The

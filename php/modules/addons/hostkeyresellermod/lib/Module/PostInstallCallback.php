@@ -7,6 +7,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
 
+defined('WHMCS') || exit;
+
 /**
  * HOSTKEY's post-install callback (modules/gateways/callback/hostkeyresellermod.php).
  */

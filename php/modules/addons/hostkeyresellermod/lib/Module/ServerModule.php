@@ -9,6 +9,8 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ServerParams;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ServiceParams;
 
+defined('WHMCS') || exit;
+
 /**
  * The server module's WHMCS functions, mapped to the `provisioning` exports.
  */

@@ -8,6 +8,8 @@ use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
 
+defined('WHMCS') || exit;
+
 /**
  * Out-of-process transport: `hostkey-host serve --options '<json>'`, JSON lines
  * on stdin/stdout. One process per transport object, reused for its calls.

@@ -10,6 +10,8 @@ use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
 
+defined('WHMCS') || exit;
+
 /**
  * One `hk_runtime` of libhostkey_host.so per PHP process and options.
  *
@@ -21,6 +23,7 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
 final class FfiRuntime
 {
     private const ERROR_ANSWER = '{"error":{"kind":"other","message":"The PHP bridge failed to answer the request."}}';
+    private const JSON_FLAGS = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE;
 
     /** @var array<string, self> */
     private static array $cache = [];
@@ -33,8 +36,16 @@ final class FfiRuntime
     private function __construct(private FFI $ffi, string $options)
     {
         $this->callback = $ffi->new('struct { hk_capability_fn fn; }');
+        // A PHP exception must never unwind through the host's Rust frames (PHP
+        // FFI would longjmp over them): the callback catches every Throwable.
+        // A PHP fatal error (memory_limit, max_execution_time) inside it cannot
+        // be caught and ends the process (docs/architecture.md).
         $this->callback->fn = function ($request, $length, $reply): void {
-            $this->reply($request, (int) $length, $reply);
+            try {
+                $this->reply($request, (int) $length, $reply);
+            } catch (Throwable) {
+                // reply() catches everything itself; this is the last line of defence.
+            }
         };
         $runtime = $ffi->new('hk_runtime *');
         $error = $ffi->hk_runtime_new($options, strlen($options), $this->callback->fn, FFI::addr($runtime));
@@ -113,14 +124,22 @@ final class FfiRuntime
             $answer = $this->handler !== null
                 ? $this->handler->handle($text)
                 : '{"error":{"kind":"other","message":"No call is in progress."}}';
-        } catch (Throwable) {
-            $answer = self::ERROR_ANSWER;
+        } catch (Throwable $e) {
+            $answer = self::errorAnswer($e);
         }
         try {
             $this->ffi->hk_reply($reply, $answer, strlen($answer));
         } catch (Throwable) {
             // Nothing can be reported from inside the callback; the host sees no reply.
         }
+    }
+
+    /** The error answer for a handler that threw (its contract says it never does). */
+    private static function errorAnswer(Throwable $e): string
+    {
+        $message = 'The PHP bridge failed to answer the request: ' . rtrim($e->getMessage(), '.');
+        $answer = json_encode(['error' => ['kind' => 'other', 'message' => $message]], self::JSON_FLAGS);
+        return is_string($answer) ? $answer : self::ERROR_ANSWER;
     }
 
     /**

@@ -6,6 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
 
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
 
+defined('WHMCS') || exit;
+
 /**
  * In-process transport: libhostkey_host.so through PHP FFI.
  */

@@ -6,6 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
 
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\Grants;
 
+defined('WHMCS') || exit;
+
 /**
  * Where the host's files are and the runtime options JSON both transports pass
  * to the host (docs/architecture.md, "Runtime options").

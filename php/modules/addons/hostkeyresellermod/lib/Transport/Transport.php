@@ -7,6 +7,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
 
+defined('WHMCS') || exit;
+
 /**
  * Carries one call to the host and its capability requests back
  * (docs/architecture.md, "The message protocol").

@@ -6,6 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
 
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
 
+defined('WHMCS') || exit;
+
 /**
  * Picks the transport: FFI when PHP allows it here, the CLI otherwise.
  *

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Whmcs;
 
+defined('WHMCS') || exit;
+
 /**
  * The admin page's CSRF check: a POST must carry the session's token.
  */

@@ -8,6 +8,8 @@ use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
 
+defined('WHMCS') || exit;
+
 /**
  * What an entry point does with an exception: log it to WHMCS's module log and
  * return one sentence for the page.

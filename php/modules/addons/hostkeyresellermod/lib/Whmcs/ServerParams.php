@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Whmcs;
 
+defined('WHMCS') || exit;
+
 /**
  * WHMCS's server `$params` (TestConnection, or the server of a service) as the
  * WIT `types.server` record.

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Whmcs;
 
+defined('WHMCS') || exit;
+
 /**
  * WHMCS's `$params` of a server-module call as the WIT `types.service-params`
  * record. Reads only what WHMCS passed (no queries behind the scenes); values

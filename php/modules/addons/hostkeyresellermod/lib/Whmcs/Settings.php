@@ -6,6 +6,8 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Whmcs;
 
 use Illuminate\Database\Connection;
 
+defined('WHMCS') || exit;
+
 /**
  * This module's rows of tbladdonmodules, as far as the PHP bridge needs them.
  */
