@@ -50,18 +50,19 @@ final class OrderLifecycleTest extends CatalogueCase
         self::assertCount(1, FakeApi::state()['orders']);
 
         // HOSTKEY deployed the server and calls the URL it was given.
-        $answer = self::callback($order['post_install_callback']);
+        $answer = self::postInstall($order['post_install_callback']);
         self::assertSame(200, $answer['status'], $answer['body']);
         $state = FakeApi::state();
         self::assertSame((string) $order['server_id'], self::field($service, 'Preset ID'));
         $keys = array_values(array_filter($state['api_keys'], static fn (array $k): bool =>
             (string) $k['server_id'] === (string) $order['server_id']));
         self::assertCount(1, $keys, 'one per-server key');
-        self::assertNotSame('', self::field($service, 'Api key'));
+        $serverKey = self::field($service, 'Api key');
+        self::assertNotSame('', $serverKey);
         self::assertSame('Active', self::serviceStatus($service));
         // A replay changes nothing and creates no second key.
         $before = Db::dump(array_merge(self::TABLES_AFFECTED, ['mod_hostkeyresellermod_orders']));
-        $replay = self::callback($order['post_install_callback']);
+        $replay = self::postInstall($order['post_install_callback']);
         self::assertSame(200, $replay['status']);
         self::assertStringContainsString('already linked', $replay['body']);
         self::assertCount(1, FakeApi::state()['api_keys']);
@@ -69,12 +70,14 @@ final class OrderLifecycleTest extends CatalogueCase
 
         // A forged, a tampered and an unsigned call: 403, nothing changes.
         $url = $order['post_install_callback'];
-        foreach ([
+        foreach (
+            [
             preg_replace('/sig=[0-9a-f]+/', 'sig=' . str_repeat('0', 64), $url),
             preg_replace('/hosting=\d+/', 'hosting=' . ($service + 1), $url),
             preg_replace('/&sig=[0-9a-f]+/', '', $url),
-        ] as $bad) {
-            self::assertSame(403, self::callback((string) $bad)['status'], (string) $bad);
+            ] as $bad
+        ) {
+            self::assertSame(403, self::postInstall((string) $bad)['status'], (string) $bad);
         }
         self::assertSame($before, Db::dump(array_merge(self::TABLES_AFFECTED, ['mod_hostkeyresellermod_orders'])));
 
@@ -100,7 +103,7 @@ final class OrderLifecycleTest extends CatalogueCase
         self::assertSame('Active', self::serviceStatus($service), 'end of period: not suspended now');
 
         $logs = Db::allLogText();
-        foreach ([FakeApi::VALID_KEY, self::ROOT_PASS, (string) $keys[0]['api_key']] as $secret) {
+        foreach ([FakeApi::VALID_KEY, self::ROOT_PASS, $serverKey] as $secret) {
             self::assertStringNotContainsString($secret, $logs);
         }
     }
@@ -117,7 +120,7 @@ final class OrderLifecycleTest extends CatalogueCase
         self::assertCount(2, $orders);
         foreach ([$first => $orders[0], $second => $orders[1]] as $service => $order) {
             self::assertSame((string) $order['invoice_id'], self::field($service, 'Invoice ID'));
-            self::assertSame(200, self::callback($order['post_install_callback'])['status']);
+            self::assertSame(200, self::postInstall($order['post_install_callback'])['status']);
             self::assertSame((string) $order['server_id'], self::field($service, 'Preset ID'));
         }
     }
@@ -222,7 +225,7 @@ final class OrderLifecycleTest extends CatalogueCase
     }
 
     /** @return array{status: int, body: string} */
-    private static function callback(string $url): array
+    private static function postInstall(string $url): array
     {
         parse_str((string) parse_url($url, PHP_URL_QUERY), $query);
         return Components::callback()->handle($query, []);

@@ -212,6 +212,17 @@ impl<'a> ApiClient<'a> {
         if token.is_some() {
             self.token = token;
         }
+        // So is a new per-server API key (`api_keys/add` answers it once).
+        let new_key = outcome.as_ref().ok().and_then(|answer| {
+            answer
+                .get("data")?
+                .get("api_key")?
+                .as_str()
+                .map(String::from)
+        });
+        if let Some(key) = new_key {
+            self.add_secret(&key);
+        }
         self.log(&call, &body, &response_text, &outcome);
         outcome.map_err(|e| self.scrub(e))
     }
