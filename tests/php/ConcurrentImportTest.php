@@ -84,7 +84,7 @@ final class ConcurrentImportTest extends CatalogueCase
 
         [$status, $out, $err] = self::finish($first);
         self::assertSame(0, $status, $err);
-        self::assertStringContainsString('(5 created, 0 updated, 72 prices changed, 156 rows written)', $out);
+        self::assertStringContainsString('(5 created, 0 updated, 63 prices changed, 144 rows written)', $out);
         self::assertSame(5, Db::count('tblproducts'));
         self::assertSame(4, Capsule::table('tblproducts')->where('hidden', 0)->count());
         self::assertSame(1, Capsule::table('mod_hostkeyresellermod_log')->where('action', 'cron-sync')->count());

@@ -12,7 +12,6 @@ use PHPUnit\Framework\TestCase;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
-use WHMCS\Module\Addon\HostkeyResellerMod\Capability\TableAllowList;
 
 /**
  * `db.lock` / `db.unlock` over MariaDB's GET_LOCK: another session sees the
@@ -31,7 +30,6 @@ final class NamedLockTest extends TestCase
         $this->handler = new CapabilityHandler(
             new CapsuleDatabase(Capsule::connection()),
             new MemoryPlatform(),
-            new TableAllowList(),
         );
         $this->rival = self::otherSession();
     }
