@@ -157,9 +157,20 @@ fn a_slow_api_is_cut_off_by_the_http_timeout() {
 }
 
 #[test]
-fn exports_not_yet_built_say_so() {
+fn a_hook_for_a_service_of_another_module_does_nothing() {
     let rt = runtime();
-    let fakes = Fakes::new(whmcs_db(KEY), ScriptedHttp::default());
+    let db = whmcs_db(KEY).with_table(
+        "tblhosting",
+        &[
+            "id",
+            "userid",
+            "packageid",
+            "domain",
+            "billingcycle",
+            "domainstatus",
+        ],
+    );
+    let fakes = Fakes::new(db, ScriptedHttp::default());
     let answer = call(
         &rt,
         &fakes,
@@ -169,7 +180,11 @@ fn exports_not_yet_built_say_so() {
     .expect("completes");
     assert_eq!(
         answer,
-        json!({"err": {"not-implemented": "Passing service deletions to HOSTKEY is not implemented yet in this version of the module."}})
+        json!({"ok": {"summary": "Service 7 is not a service of this module.", "service-ids": [7]}})
+    );
+    assert!(
+        fakes.platform.module_log().is_empty(),
+        "nothing logged for others"
     );
 }
 

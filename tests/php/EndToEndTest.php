@@ -140,15 +140,14 @@ final class EndToEndTest extends EndToEndCase
     }
 
     /** @dataProvider transports */
-    public function testANotImplementedExportPassesItsSentenceThrough(string $transport): void
+    public function testTheComponentsSentencePassesThrough(string $transport): void
     {
         Host::useTransport($transport);
         $answer = hostkeyresellermod_CreateAccount(self::serviceParams());
-        self::assertNotSame('success', $answer);
-        self::assertStringContainsString('not implemented', $answer);
+        self::assertSame('Service 12 is not a service of a HOSTKEY product.', $answer);
         $page = hostkeyresellermod_ClientArea(self::serviceParams());
         self::assertSame('templates/error', $page['templatefile']);
-        self::assertStringContainsString('not implemented', $page['vars']['errorMessage']);
+        self::assertSame('This service is not a HOSTKEY server.', $page['vars']['errorMessage']);
     }
 
     /** @return array<string, list<array<string, mixed>>> */

@@ -7,6 +7,7 @@ namespace HostkeyResellerMod\Tests;
 use HostkeyResellerMod\Tests\Support\CatalogueCase;
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\FakeApi;
+use HostkeyResellerMod\Tests\Support\Host;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
 use WhmcsShim;
@@ -60,6 +61,18 @@ final class OrderLifecycleTest extends CatalogueCase
         $serverKey = self::field($service, 'Api key');
         self::assertNotSame('', $serverKey);
         self::assertSame('Active', self::serviceStatus($service));
+        // The client area: HOSTKEY's live state, the server's facts, its panel.
+        $page = hostkeyresellermod_ClientArea(['serviceid' => $service] + self::serviceParams());
+        self::assertSame('templates/clientarea', $page['templatefile'], json_encode($page));
+        self::assertSame('Active', $page['vars']['status']);
+        self::assertSame(
+            'https://panel.hostkey.com/controlpanel.html?base=127.0.0.1&key=' . $serverKey,
+            $page['vars']['panelUrl']
+        );
+        $facts = array_column($page['vars']['fields'], 'value', 'label');
+        self::assertSame('#' . $order['server_id'], $facts['Server']);
+        self::assertSame('NL', $facts['Location']);
+        self::assertMatchesRegularExpression('/^203\.0\.113\.\d+$/', $facts['IP addresses']);
         // A replay changes nothing and creates no second key.
         $before = Db::dump(array_merge(self::TABLES_AFFECTED, ['mod_hostkeyresellermod_orders']));
         $replay = self::postInstall($order['post_install_callback']);
@@ -144,6 +157,7 @@ final class OrderLifecycleTest extends CatalogueCase
     public function testAFaultAtOrderTimeIsOneSentenceAndTheNextDeliveryCompletes(array $fault): void
     {
         $this->install('ffi');
+        Host::useTransport('ffi', ['HOSTKEYRESELLERMOD_HTTP_TIMEOUT_MS' => '2000']);
         $this->import();
         $service = self::order('HKP-vm.alpha (NL)', 'web-1.example.test', ['OS' => 'Ubuntu 22.04 (#187)']);
         self::invoice(self::INVOICE, [$service]);
@@ -162,12 +176,30 @@ final class OrderLifecycleTest extends CatalogueCase
     public static function faults(): array
     {
         return [
-            // No answer within the host's HTTP timeout (20 s), and nothing placed.
-            'timeout' => [['kind' => 'status', 'status' => 504, 'delay_ms' => 25000]],
+            // No answer within the HTTP timeout (2 s here), and nothing placed.
+            'timeout' => [['kind' => 'status', 'status' => 504, 'delay_ms' => 4000]],
             'HTTP 500' => [['kind' => 'status', 'status' => 500]],
             'malformed JSON' => [['kind' => 'body', 'body' => '{"result":']],
             'result error' => [['kind' => 'body', 'body' => '{"result":"error","message":"No stock"}']],
         ];
+    }
+
+    public function testAHookFailureIsLoggedInOneSentenceAndNeverThrown(): void
+    {
+        $this->install('ffi');
+        $this->import();
+        $service = self::order('HKP-vm.alpha (NL)', 'web-1.example.test', ['OS' => 'Ubuntu 22.04 (#187)']);
+        self::invoice(self::INVOICE, [$service]);
+        Capsule::schema()->drop('mod_hostkeyresellermod_orders');
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE]);
+        WhmcsShim::runHook('CancellationRequest', ['relid' => $service, 'type' => 'Immediate', 'reason' => 'x']);
+        self::assertSame([], FakeApi::state()['orders']);
+        $lines = Capsule::table('mod_hostkeyresellermod_log')->whereIn('action', ['invoice-paid', 'cancellation'])
+            ->orderBy('id')->pluck('response')->all();
+        self::assertCount(2, $lines);
+        foreach ($lines as $line) {
+            self::assertMatchesRegularExpression('/^Service \d+: .*database refused.*\.$/', $line);
+        }
     }
 
     public function testCheckoutRefusesAWeakRootPasswordForOurProductsOnly(): void

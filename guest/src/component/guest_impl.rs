@@ -92,8 +92,25 @@ impl provisioning::Guest for Component {
         not_implemented("Changing a server's password")
     }
 
-    fn client_area(_: ServiceParams) -> Result<provisioning::ClientAreaView, Error> {
-        not_implemented("The client area")
+    fn client_area(params: ServiceParams) -> Result<provisioning::ClientAreaView, Error> {
+        let view = crate::orders::client_area::client_area(
+            &mut WitDb,
+            &mut WitHttp,
+            &mut WitPlatform,
+            params.service.id,
+        )
+        .map_err(error)?;
+        Ok(provisioning::ClientAreaView {
+            template: view.template.into(),
+            status: view.status,
+            panel_url: view.panel_url,
+            fields: view
+                .fields
+                .into_iter()
+                .map(|(label, value)| Field { label, value })
+                .collect(),
+            error: view.error,
+        })
     }
 
     fn admin_buttons() -> Vec<Button> {

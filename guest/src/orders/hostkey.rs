@@ -259,6 +259,28 @@ pub struct ServerFacts {
     pub account_id: Option<i64>,
     #[serde(default)]
     pub type_billing: String,
+    #[serde(default)]
+    pub server_data: ServerData,
+    #[serde(default, rename = "IP")]
+    pub ips: Vec<Address>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ServerData {
+    #[serde(default, rename = "Condition_Component")]
+    pub condition: String,
+    #[serde(default)]
+    pub hostname: String,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub os_name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Address {
+    #[serde(default)]
+    pub ip: String,
 }
 
 impl Call for ShowServer {

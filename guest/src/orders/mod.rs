@@ -10,6 +10,7 @@
 
 pub mod cancel;
 pub mod checkout;
+pub mod client_area;
 pub mod create;
 pub mod custom_fields;
 pub mod hostkey;

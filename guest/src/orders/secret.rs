@@ -53,7 +53,11 @@ pub fn ensure(db: &mut dyn Db, random: [u8; 32]) -> Result<Vec<u8>, DbError> {
     result
 }
 
-/// The secret for checking a callback; none means no URL was ever signed.
+/// The secret for checking a callback; none means no URL was ever signed
+/// (or the module was never activated).
 pub fn load(db: &mut dyn Db) -> Result<Option<Vec<u8>>, DbError> {
+    if !db.table_exists(MODULE_RECORDS.table)? {
+        return Ok(None);
+    }
     stored(db)
 }

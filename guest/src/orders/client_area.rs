@@ -1,0 +1,179 @@
+//! The client area of a service: the server's live state from `eq/show`
+//! (written back to the service's status), its facts, and HOSTKEY's panel
+//! for that server. The panel URL carries the per-server API key, as the
+//! public module's does: it opens only that server's panel (docs/lifecycle.md).
+
+use super::cancel::server_id;
+use super::custom_fields::{self, API_KEY};
+use super::hostkey::{self, ShowServer};
+use super::service;
+use super::state::{self, FIRST_ORDER, State};
+use crate::api::{ApiBase, ApiClient};
+use crate::capabilities::{Db, Http, Platform};
+use crate::error::ModuleResult;
+use crate::schema::settings::Settings;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct View {
+    /// `clientarea` or `error`.
+    pub template: &'static str,
+    pub status: String,
+    pub panel_url: Option<String>,
+    pub fields: Vec<(String, String)>,
+    pub error: Option<String>,
+}
+
+fn error(message: &str) -> View {
+    View {
+        template: "error",
+        error: Some(message.to_string()),
+        ..View::default()
+    }
+}
+
+/// WHMCS's status for HOSTKEY's rental state (the public module's mapping);
+/// other states leave the service as it is.
+pub fn status_of(condition: &str) -> Option<&'static str> {
+    match condition.trim().to_ascii_lowercase().as_str() {
+        "rent" => Some("Active"),
+        "power_off" | "presale" => Some("Suspended"),
+        "tt" => Some("Pending"),
+        _ => None,
+    }
+}
+
+/// `https://panel.hostkey.<tld>/controlpanel.html?base=<api host>&key=<key>`:
+/// the TLD of the API host (`.com`, `.ru`); an address or a test host gets `.com`.
+pub fn panel_url(base: &ApiBase, key: &str) -> String {
+    let host = base.host();
+    let tld = host
+        .rsplit('.')
+        .next()
+        .filter(|label| label.chars().all(|c| c.is_ascii_alphabetic()) && host.contains('.'))
+        .unwrap_or("com");
+    let encode = |text: &str| -> String {
+        text.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    format!(
+        "https://panel.hostkey.{tld}/controlpanel.html?base={}&key={}",
+        encode(host),
+        encode(key)
+    )
+}
+
+pub fn client_area(
+    db: &mut dyn Db,
+    http: &mut dyn Http,
+    platform: &mut dyn Platform,
+    service_id: i64,
+) -> ModuleResult<View> {
+    let Some(service) = service::load(db, service_id)? else {
+        return Ok(error("This service is not a HOSTKEY server."));
+    };
+    let job = state::find(db, service_id, FIRST_ORDER)?;
+    let settings = Settings::load(db)?;
+    let mut api = ApiClient::new(http, platform, &settings.api_url, &settings.api_key)?;
+    let Some(server) = server_id(db, &mut api, &service)? else {
+        return Ok(match job.map(|j| j.state) {
+            Some(State::NeedsAttention) => {
+                error("Your server's setup needs our attention; we are on it.")
+            }
+            Some(_) => View {
+                template: "clientarea",
+                status: "Being set up".into(),
+                error: Some(
+                    "Your server is being set up; this page shows it once it is ready.".into(),
+                ),
+                ..View::default()
+            },
+            None => error(
+                "This server has not been ordered yet: that happens when its invoice is paid.",
+            ),
+        });
+    };
+    let facts = hostkey::send(&mut api, &ShowServer { id: server })?;
+    let key = custom_fields::get(db, service.product_id, service_id, API_KEY)?;
+    let panel = (!key.is_empty()).then(|| panel_url(api.base(), &key));
+    let data = &facts.server_data;
+    let status = status_of(&data.condition)
+        .unwrap_or(service.status.as_str())
+        .to_string();
+    if status != service.status {
+        service::set_status(db, service_id, &status)?;
+    }
+    let ips: Vec<&str> = facts
+        .ips
+        .iter()
+        .map(|a| a.ip.as_str())
+        .filter(|ip| !ip.is_empty())
+        .collect();
+    let mut fields = vec![
+        ("Server".to_string(), format!("#{server}")),
+        (
+            "Hostname".to_string(),
+            if data.hostname.is_empty() {
+                service.hostname.clone()
+            } else {
+                data.hostname.clone()
+            },
+        ),
+        (
+            "Location".to_string(),
+            if data.location.is_empty() {
+                service.location.clone()
+            } else {
+                data.location.clone()
+            },
+        ),
+        ("IP addresses".to_string(), ips.join(", ")),
+    ];
+    if !data.os_name.is_empty() {
+        fields.push(("Operating system".into(), data.os_name.clone()));
+    }
+    Ok(View {
+        template: "clientarea",
+        status,
+        error: panel
+            .is_none()
+            .then(|| "The control panel opens once the server's access key is set up.".to_string()),
+        panel_url: panel,
+        fields,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_panel_is_on_the_api_hosts_tld_and_the_key_is_encoded() {
+        let com = ApiBase::parse("https://invapi.hostkey.com/").expect("url");
+        assert_eq!(
+            panel_url(&com, "ab/c+d"),
+            "https://panel.hostkey.com/controlpanel.html?base=invapi.hostkey.com&key=ab%2Fc%2Bd"
+        );
+        let ru = ApiBase::parse("https://invapi.hostkey.ru/").expect("url");
+        assert!(panel_url(&ru, "k").starts_with("https://panel.hostkey.ru/"));
+        let ip = ApiBase::parse("http://127.0.0.1:8080/").expect("url");
+        assert!(
+            panel_url(&ip, "k")
+                .starts_with("https://panel.hostkey.com/controlpanel.html?base=127.0.0.1&")
+        );
+    }
+
+    #[test]
+    fn rental_states_map_to_whmcs_statuses() {
+        assert_eq!(status_of("rent"), Some("Active"));
+        assert_eq!(status_of("power_off"), Some("Suspended"));
+        assert_eq!(status_of("presale"), Some("Suspended"));
+        assert_eq!(status_of("TT"), Some("Pending"));
+        assert_eq!(status_of("something else"), None);
+    }
+}
