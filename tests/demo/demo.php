@@ -78,6 +78,7 @@ foreach (['apiurl' => $apiUrl, 'apikey' => $apiKey] as $setting => $value) {
 
 require_once ROOTDIR . '/modules/addons/hostkeyresellermod/hostkeyresellermod.php';
 require_once ROOTDIR . '/modules/servers/hostkeyresellermod/hostkeyresellermod.php';
+require_once ROOTDIR . '/includes/hooks/hostkeyresellermod.php';
 
 $transports = ['ffi', 'cli'];
 if (!extension_loaded('ffi')) {
@@ -194,13 +195,106 @@ $say();
 $say('  The right key appears in the logs: ' . (str_contains($everything, $apiKey) ? 'YES (bad)' : 'no'));
 $say('  The wrong key appears in the logs: ' . (str_contains($everything, $badKey) ? 'YES (bad)' : 'no'));
 
-$heading('6. A function whose rules have not landed yet');
+$hostkey = static function (string $method, string $endpoint, ?array $body = null) use ($apiUrl): array {
+    $context = stream_context_create(['http' => [
+        'method' => $method, 'header' => "Content-Type: application/json\r\n", 'ignore_errors' => true,
+        'content' => $body === null ? '' : (string) json_encode((object) $body),
+    ]]);
+    $answer = json_decode((string) file_get_contents($apiUrl . '_control/' . $endpoint, false, $context), true);
+    return is_array($answer) ? $answer : [];
+};
+$field = static function (int $service, string $name): string {
+    return (string) Capsule::table('tblcustomfieldsvalues as v')->join('tblcustomfields as f', 'f.id', '=', 'v.fieldid')
+        ->where('v.relid', $service)->where('f.fieldname', $name)->value('v.value');
+};
+$masked = static fn (string $secret): string => $secret === '' ? '(none)' : substr($secret, 0, 4) . '...';
+$journal = static function () use ($say): void {
+    $line = Capsule::table('mod_hostkeyresellermod_log')->orderBy('id', 'desc')->value('response');
+    $say('  module log: ' . $line);
+};
+
+$heading('6. A client orders a server and pays the invoice');
 putenv('HOSTKEYRESELLERMOD_TRANSPORT=' . $transports[0]);
-$say('  hostkeyresellermod_CreateAccount() -> ' . hostkeyresellermod_CreateAccount(['serviceid' => 1]));
+$product = Capsule::table('tblproducts')->where('servertype', 'hostkeyresellermod')->where('hidden', 0)
+    ->orderBy('id')->first(['id', 'name']);
+$os = Capsule::table('tblproductconfigoptionssub as s')
+    ->join('tblproductconfigoptions as o', 'o.id', '=', 's.configid')
+    ->join('tblproductconfiglinks as l', 'l.gid', '=', 'o.gid')->where('l.pid', $product->id)
+    ->where('o.optionname', 'like', 'OS %')->orderBy('s.sortorder')
+    ->first(['o.id as configid', 's.id', 's.optionname']);
+$service = (int) Capsule::table('tblhosting')->insertGetId([
+    'userid' => 1, 'packageid' => $product->id, 'domainstatus' => 'Pending', 'regdate' => date('Y-m-d'),
+    'billingcycle' => 'Monthly', 'domain' => 'demo1.example.test', 'password' => encrypt('Demo-Pass42'),
+]);
+Capsule::table('tblhostingconfigoptions')->insert(['relid' => $service, 'configid' => $os->configid,
+    'optionid' => $os->id, 'qty' => 0]);
+Capsule::table('tblinvoices')->insert(['id' => 9001, 'userid' => 1, 'status' => 'Paid', 'total' => '10.00',
+    'date' => date('Y-m-d'), 'duedate' => date('Y-m-d')]);
+Capsule::table('tblinvoiceitems')->insert(['invoiceid' => 9001, 'userid' => 1, 'type' => 'Hosting',
+    'relid' => $service, 'description' => $product->name, 'amount' => '10.00']);
+$say("  Service $service: {$product->name}, {$os->optionname}, hostname demo1.example.test; invoice 9001 paid.");
+run_hook('InvoicePaid', ['invoiceid' => 9001]);
+$journal();
+run_hook('InvoicePaid', ['invoiceid' => 9001]);
+$state = $hostkey('GET', 'state');
+$order = $state['orders'][0] ?? null;
+$say('  InvoicePaid delivered twice; HOSTKEY saw ' . count($state['orders']) . ' order(s).');
+if ($order !== null) {
+    $invoice = current(array_filter(
+        $state['invoices'],
+        static fn (array $i): bool => $i['id'] == $order['invoice_id'],
+    ));
+    $say(sprintf(
+        '  HOSTKEY: server %s (%s %s), invoice %s %s; WHMCS Invoice ID field: %s',
+        $order['server_id'],
+        $order['preset'],
+        $order['location'],
+        $order['invoice_id'],
+        $invoice['status'] ?? '?',
+        $field($service, 'Invoice ID')
+    ));
+
+    $heading('7. HOSTKEY deployed the server and calls the signed URL it was given');
+    parse_str((string) parse_url($order['post_install_callback'], PHP_URL_QUERY), $query);
+    $answer = Components::callback()->handle($query, []);
+    $say('  callback -> HTTP ' . $answer['status'] . ' ' . $answer['body']);
+    $forged = ['sig' => str_repeat('0', 64)] + $query;
+    $say('  the same URL with a forged signature -> HTTP ' . Components::callback()->handle($forged, [])['status']);
+    $say(sprintf('  service status %s, Preset ID %s, Api key %s', Capsule::table('tblhosting')->where('id', $service)
+        ->value('domainstatus'), $field($service, 'Preset ID'), $masked($field($service, 'Api key'))));
+
+    $heading('8. The client opens the service');
+    $page = hostkeyresellermod_ClientArea(['serviceid' => $service]);
+    $say('  template ' . $page['templatefile'] . ', status ' . $page['vars']['status']);
+    foreach ($page['vars']['fields'] as $fact) {
+        $say('  ' . $fact['label'] . ': ' . $fact['value']);
+    }
+    $say('  panel: ' . preg_replace('/key=.*/', 'key=...', $page['vars']['panelUrl']));
+
+    $heading('9. A month later: HOSTKEY raises its invoice, the client pays WHMCS\'s renewal');
+    $renewal = $hostkey('POST', 'renewal', ['server_id' => (int) $order['server_id']])['invoice_id'] ?? 0;
+    Capsule::table('tblinvoices')->insert(['id' => 9002, 'userid' => 1, 'status' => 'Paid', 'total' => '10.00',
+        'date' => date('Y-m-d'), 'duedate' => date('Y-m-d')]);
+    Capsule::table('tblinvoiceitems')->insert(['invoiceid' => 9002, 'userid' => 1, 'type' => 'Hosting',
+        'relid' => $service, 'description' => $product->name, 'amount' => '10.00']);
+    run_hook('InvoicePaid', ['invoiceid' => 9002]);
+    $journal();
+    $state = $hostkey('GET', 'state');
+    $paid = current(array_filter($state['invoices'], static fn (array $i): bool => $i['id'] == $renewal));
+    $say("  HOSTKEY renewal invoice $renewal: " . ($paid['status'] ?? '?') . '; orders at HOSTKEY: '
+        . count($state['orders']));
+
+    $heading('10. The client cancels at the end of the billing period');
+    run_hook('CancellationRequest', ['relid' => $service, 'type' => 'End of Billing Period', 'reason' => 'Demo']);
+    $journal();
+    $cancellations = $hostkey('GET', 'state')['cancellations'];
+    $say('  HOSTKEY cancellations: ' . count($cancellations) . ' (' . ($cancellations[0]['type'] ?? '-') . ')');
+}
 
 $heading('Result');
 $created = array_values(array_filter(
-    ['mod_hostkeyresellermod', 'mod_hostkeyresellermod_log', 'mod_hostkeyresellermodimportsettings'],
+    ['mod_hostkeyresellermod', 'mod_hostkeyresellermod_log', 'mod_hostkeyresellermodimportsettings',
+        'mod_hostkeyresellermod_orders'],
     static fn (string $table): bool => Capsule::schema()->hasTable($table),
 ));
 $say('  Tables created      : ' . implode(', ', $created));
