@@ -153,6 +153,82 @@ final class OrderLifecycleTest extends CatalogueCase
         self::assertSame('paid', self::job($service)['state']);
     }
 
+    public function testTwoProcessesDeliveringTheSameInvoiceAtOnceOrderOnce(): void
+    {
+        $this->install('ffi');
+        $this->import();
+        $service = self::order('HKP-vm.alpha (NL)', 'web-1.example.test', ['OS' => 'Ubuntu 22.04 (#187)']);
+        self::invoice(self::INVOICE, [$service]);
+        FakeApi::fault(['module' => 'eq', 'action' => 'order_instance', 'kind' => 'delay', 'delay_ms' => 3000]);
+        $first = self::deliverInAnotherProcess();
+        self::waitFor(static fn (): bool => (self::job($service)['state'] ?? '') === 'sending');
+        [$status, $second] = self::finish(self::deliverInAnotherProcess());
+        self::assertSame(0, $status, $second);
+        self::assertStringContainsString('another delivery is already working on it; nothing was done', $second);
+        [$status, $out] = self::finish($first);
+        self::assertSame(0, $status, $out);
+        self::assertStringContainsString('ordered at HOSTKEY and HOSTKEY invoice', $out);
+        self::assertCount(1, FakeApi::state()['orders']);
+        self::assertSame('paid', self::job($service)['state']);
+    }
+
+    public function testAProcessKilledAfterSendingTheOrderIsNotOrderedAgain(): void
+    {
+        $this->install('ffi');
+        $this->import();
+        $service = self::order('HKP-vm.alpha (NL)', 'web-1.example.test', ['OS' => 'Ubuntu 22.04 (#187)']);
+        self::invoice(self::INVOICE, [$service]);
+        FakeApi::fault(['module' => 'eq', 'action' => 'order_instance', 'kind' => 'delay', 'delay_ms' => 2000]);
+        $killed = self::deliverInAnotherProcess();
+        self::waitFor(static fn (): bool => (self::job($service)['state'] ?? '') === 'sending');
+        proc_terminate($killed[0], 9);
+        self::finish($killed);
+        // HOSTKEY still places the order it received.
+        self::waitFor(static fn (): bool => count(FakeApi::state()['orders']) === 1);
+        self::assertSame('sending', self::job($service)['state']);
+        [$status, $out] = self::finish(self::deliverInAnotherProcess());
+        self::assertSame(0, $status, $out);
+        self::assertStringContainsString('ordered at HOSTKEY and HOSTKEY invoice', $out);
+        self::assertCount(1, FakeApi::state()['orders'], 'found again, not ordered twice');
+        self::assertSame('paid', self::job($service)['state']);
+    }
+
+    /** @return array{0: resource, 1: array<int, resource>} */
+    private static function deliverInAnotherProcess(): array
+    {
+        $process = proc_open(
+            [PHP_BINARY, '-d', 'ffi.enable=true', __DIR__ . '/Fixtures/invoice-paid.php', (string) self::INVOICE],
+            [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
+            $pipes,
+            null,
+            array_filter(getenv(), 'is_string'),
+        );
+        self::assertIsResource($process);
+        return [$process, $pipes];
+    }
+
+    /**
+     * @param array{0: resource, 1: array<int, resource>} $started
+     * @return array{0: int, 1: string} exit status, output
+     */
+    private static function finish(array $started): array
+    {
+        [$process, $pipes] = $started;
+        $out = (string) stream_get_contents($pipes[1]) . (string) stream_get_contents($pipes[2]);
+        fclose($pipes[1]);
+        fclose($pipes[2]);
+        return [proc_close($process), $out];
+    }
+
+    private static function waitFor(callable $condition): void
+    {
+        $until = microtime(true) + 20;
+        while (!$condition()) {
+            self::assertLessThan($until, microtime(true), 'waited 20 s in vain');
+            usleep(20_000);
+        }
+    }
+
     /** @dataProvider faults */
     public function testAFaultAtOrderTimeIsOneSentenceAndTheNextDeliveryCompletes(array $fault): void
     {
