@@ -74,25 +74,30 @@ final class OrderLifecycleTest extends CatalogueCase
         self::assertSame('NL', $facts['Location']);
         self::assertMatchesRegularExpression('/^203\.0\.113\.\d+$/', $facts['IP addresses']);
         // A replay changes nothing and creates no second key.
-        $before = Db::dump(array_merge(self::TABLES_AFFECTED, ['mod_hostkeyresellermod_orders']));
+        $before = Db::dump();
         $replay = self::postInstall($order['post_install_callback']);
         self::assertSame(200, $replay['status']);
         self::assertStringContainsString('already linked', $replay['body']);
         self::assertCount(1, FakeApi::state()['api_keys']);
-        self::assertSame($before, Db::dump(array_merge(self::TABLES_AFFECTED, ['mod_hostkeyresellermod_orders'])));
+        self::assertSame($before, Db::dump());
 
-        // A forged, a tampered and an unsigned call: 403, nothing changes.
+        // Forged, tampered, unsigned and expired calls: 403, nothing changes.
         $url = $order['post_install_callback'];
-        foreach (
-            [
+        $secret = (string) Capsule::table('mod_hostkeyresellermod')->where('type', 'callback-secret')->value('name');
+        $expired = time() - 60;
+        $signature = hash_hmac('sha256', 'hosting=' . $service . '&expires=' . $expired, (string) hex2bin($secret));
+        $refusals = [
             preg_replace('/sig=[0-9a-f]+/', 'sig=' . str_repeat('0', 64), $url),
             preg_replace('/hosting=\d+/', 'hosting=' . ($service + 1), $url),
             preg_replace('/&sig=[0-9a-f]+/', '', $url),
-            ] as $bad
-        ) {
-            self::assertSame(403, self::postInstall((string) $bad)['status'], (string) $bad);
+            'https://w/?hosting=' . $service . '&expires=' . $expired . '&sig=' . $signature,
+        ];
+        foreach ($refusals as $bad) {
+            $refused = self::postInstall((string) $bad);
+            self::assertSame(403, $refused['status'], (string) $bad);
         }
-        self::assertSame($before, Db::dump(array_merge(self::TABLES_AFFECTED, ['mod_hostkeyresellermod_orders'])));
+        self::assertStringContainsString('expired', $refused['body'], 'the genuine but expired one');
+        self::assertSame($before, Db::dump());
 
         // Renewal: HOSTKEY raised the next invoice; the client paid WHMCS's renewal.
         $renewal = FakeApi::renewalInvoice((int) $order['server_id']);
@@ -115,9 +120,17 @@ final class OrderLifecycleTest extends CatalogueCase
         self::assertSame('End of Billing Period', $cancellations[0]['type']);
         self::assertSame('Active', self::serviceStatus($service), 'end of period: not suspended now');
 
+        // Each money-moving call happened exactly once at HOSTKEY.
+        $calls = array_count_values(array_map(
+            static fn (array $c): string => $c['module'] . '/' . $c['action'],
+            FakeApi::calls(),
+        ));
+        foreach (['eq/order_instance', 'api_keys/add', 'whmcs/apply_credit', 'whmcs/request_cancellation'] as $once) {
+            self::assertSame(1, $calls[$once] ?? 0, $once);
+        }
         $logs = Db::allLogText();
-        foreach ([FakeApi::VALID_KEY, self::ROOT_PASS, $serverKey] as $secret) {
-            self::assertStringNotContainsString($secret, $logs);
+        foreach ([FakeApi::VALID_KEY, self::ROOT_PASS, $serverKey, $secret, $signature] as $hidden) {
+            self::assertStringNotContainsString($hidden, $logs);
         }
     }
 
@@ -289,8 +302,6 @@ final class OrderLifecycleTest extends CatalogueCase
         ]]);
         self::assertSame(['HKP-vm.alpha (NL): The root password must be 8 to 30 characters long.'], $errors);
     }
-
-    private const TABLES_AFFECTED = ['tblhosting', 'tblcustomfieldsvalues', 'tblinvoices', 'tblinvoiceitems'];
 
     /**
      * A client's service of a product with chosen options (kind => sub-option name).
