@@ -392,3 +392,97 @@ impl Call for AddServerKey {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::capabilities::http::HttpError;
+    use crate::testing::{RecordingPlatform, ScriptedHttp};
+
+    const LOGIN: &str = r#"{"result":{"token":"tok-0123456789abcdef"}}"#;
+    const STALE: &str = r#"{"result":"error","message":"Invalid token","code":-2}"#;
+
+    fn order() -> OrderInstance {
+        OrderInstance {
+            preset: "vm.nano".into(),
+            location: "NL".into(),
+            os_id: 187,
+            os_name: "Ubuntu".into(),
+            soft: None,
+            traffic_plan: None,
+            root_pass: "Root-Pass42".into(),
+            hostname: "a.example.test".into(),
+            deploy_period: "monthly".into(),
+            email: "r@example.test".into(),
+            currency_code: "EUR".into(),
+            post_install_callback: "https://w/cb".into(),
+        }
+    }
+
+    #[test]
+    fn what_creates_or_pays_is_never_retried_and_reads_are() {
+        assert_eq!(OrderInstance::RETRY, Retry::Never);
+        assert_eq!(ApplyCredit::RETRY, Retry::Never);
+        assert_eq!(AddServerKey::RETRY, Retry::Never);
+        assert_eq!(GetInvoice::RETRY, Retry::AfterRelogin);
+        assert_eq!(UpdateServers::RETRY, Retry::AfterRelogin);
+    }
+
+    #[test]
+    fn an_order_that_times_out_is_sent_once() {
+        let mut http = ScriptedHttp::default().json(LOGIN).fail(HttpError::Timeout);
+        let mut platform = RecordingPlatform::default();
+        let mut api = ApiClient::new(
+            &mut http,
+            &mut platform,
+            "https://invapi.hostkey.com/",
+            "key-0123456789",
+        )
+        .expect("client");
+        let error = send(&mut api, &order()).expect_err("times out");
+        assert_eq!(
+            error,
+            ApiError::Timeout {
+                call: "eq/order_instance".into()
+            }
+        );
+        drop(api);
+        let orders = http
+            .bodies()
+            .iter()
+            .filter(|b| b.contains("action=order_instance"))
+            .count();
+        assert_eq!(orders, 1, "sent once, never again");
+    }
+
+    #[test]
+    fn a_stale_session_renews_a_read_but_not_an_order() {
+        let mut http = ScriptedHttp::default()
+            .json(LOGIN)
+            .json(STALE)
+            .json(LOGIN)
+            .json(r#"{"result":"OK","status":"Paid","total":"1.00","items":{"item":[]}}"#)
+            .json(STALE);
+        let mut platform = RecordingPlatform::default();
+        let mut api = ApiClient::new(
+            &mut http,
+            &mut platform,
+            "https://invapi.hostkey.com/",
+            "key-0123456789",
+        )
+        .expect("client");
+        let invoice = send(&mut api, &GetInvoice { invoice_id: 7 }).expect("renewed and read");
+        assert!(invoice.is_paid());
+        assert!(
+            send(&mut api, &order()).is_err(),
+            "an order is not sent a second time"
+        );
+        drop(api);
+        let orders = http
+            .bodies()
+            .iter()
+            .filter(|b| b.contains("action=order_instance"))
+            .count();
+        assert_eq!(orders, 1);
+    }
+}
