@@ -261,6 +261,34 @@ final class OrderLifecycleTest extends CatalogueCase
         self::assertSame('paid', self::job($service)['state']);
     }
 
+    /** @dataProvider faults */
+    public function testAFaultWhenPayingOrLinkingIsOneSentenceAndTheNextTryCompletes(array $fault): void
+    {
+        $this->install('ffi');
+        Host::useTransport('ffi', ['HOSTKEYRESELLERMOD_HTTP_TIMEOUT_MS' => '2000']);
+        $this->import();
+        $service = self::order('HKP-vm.alpha (NL)', 'web-1.example.test', ['OS' => 'Ubuntu 22.04 (#187)']);
+        self::invoice(self::INVOICE, [$service]);
+        // Paying: HOSTKEY's invoice cannot be read; the order stays recorded, nothing is re-ordered.
+        FakeApi::fault(['module' => 'whmcs', 'action' => 'get_invoice'] + $fault);
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE]);
+        self::assertSame('ordered', self::job($service)['state']);
+        $line = (string) Capsule::table('mod_hostkeyresellermod_log')->where('action', 'invoice-paid')
+            ->orderBy('id', 'desc')->value('response');
+        self::assertMatchesRegularExpression('/^Service \d+: [^\n]+\.$/', $line);
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE]);
+        self::assertSame('paid', self::job($service)['state']);
+        self::assertCount(1, FakeApi::state()['orders']);
+        // Linking: the key cannot be created; the callback answers an error and HOSTKEY's retry links.
+        FakeApi::fault(['module' => 'api_keys', 'action' => 'add'] + $fault);
+        $url = FakeApi::state()['orders'][0]['post_install_callback'];
+        self::assertNotSame(200, self::postInstall($url)['status']);
+        self::assertSame('paid', self::job($service)['state']);
+        self::assertSame(200, self::postInstall($url)['status']);
+        self::assertSame('linked', self::job($service)['state']);
+        self::assertSame('Active', self::serviceStatus($service));
+    }
+
     /** @return array<string, array{0: array<string, mixed>}> */
     public static function faults(): array
     {
