@@ -39,7 +39,8 @@ fn activation_creates_tables_once() {
         json!([
             "mod_hostkeyresellermod",
             "mod_hostkeyresellermod_log",
-            "mod_hostkeyresellermodimportsettings"
+            "mod_hostkeyresellermodimportsettings",
+            "mod_hostkeyresellermod_orders"
         ])
     );
     assert_eq!(first["ok"]["rows-seeded"], json!(6));

@@ -57,7 +57,11 @@ final class DropInParityTest extends CatalogueCase
 
         $activation = hostkeyresellermod_activate();
         self::assertSame('success', $activation['status'], $activation['description']);
-        self::assertSame('The module was already set up; nothing changed.', $activation['description']);
+        // The public module's tables are adopted; only the orders table is new.
+        self::assertSame(
+            'The module is set up: 1 tables created, 0 default settings added.',
+            $activation['description'],
+        );
 
         $report = $this->import();
         self::assertSame([], $report['warnings']);

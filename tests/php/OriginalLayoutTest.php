@@ -28,7 +28,11 @@ final class OriginalLayoutTest extends CatalogueCase
         $this->configure(FakeApi::VALID_KEY);
         $activation = hostkeyresellermod_activate();
         self::assertSame('success', $activation['status'], $activation['description']);
-        self::assertSame('The module was already set up; nothing changed.', $activation['description']);
+        // The public module's tables are adopted; only the orders table is new.
+        self::assertSame(
+            'The module is set up: 1 tables created, 0 default settings added.',
+            $activation['description'],
+        );
         FakeApi::catalogue(Catalogue::presets());
         $ownProduct = Db::dump(['tblproducts_slugs']);
         $pricingIds = Capsule::table('tblpricing')->pluck('id')->map(static fn ($id): int => (int) $id)->all();
