@@ -8,4 +8,3 @@ wasmtime::component::bindgen!({
 });
 
 pub use hostkey::reseller::{db, http, platform};
-
