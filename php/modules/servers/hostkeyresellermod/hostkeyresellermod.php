@@ -73,6 +73,3 @@ function hostkeyresellermod_ClientArea(array $params): array
         return ClientAreaView::error(ErrorReport::sentence('ClientArea', $e));
     }
 }
-
-/** A custom button: WHMCS calls `hostkeyresellermod_<Action>` from the admin or client area. */
-// One function per CustomActions::NAMES entry.
