@@ -11,7 +11,7 @@ export HOSTKEYRESELLERMOD_BIN_DIR := $(BIN_DIR)
 export HOSTKEY_GUEST_WASM := $(BIN_DIR)/hostkey_guest.wasm
 export HOSTKEY_PROBES_WASM := $(CURDIR)/build/hostkey_guest_probes.wasm
 
-.PHONY: all deps build test test-rust test-python test-php lint demo bench dist clean
+.PHONY: all deps build test test-rust test-python test-php test-node node-deps lint demo bench dist clean
 
 all: build
 
@@ -32,6 +32,7 @@ build: deps
 
 lint: deps
 	$(CARGO) fmt --all --check
+	python3 scripts/check-use-cycles.py host/src
 	$(CARGO) clippy --release -p hostkey-host --all-targets -- -D warnings
 	$(CARGO) clippy -p hostkey-guest --all-targets -- -D warnings
 	$(CARGO) clippy -p hostkey-guest --target wasm32-wasip2 --profile guest -- -D warnings
@@ -45,12 +46,25 @@ test-python: deps
 test-php: build
 	bash tests/run-php-tests.sh
 
-test: lint test-rust test-python test-php
+# The second engine: jco transpiles the same build/bin/hostkey_guest.wasm and
+# Node runs the shared component cases on it (hosts/node). The packages come
+# from the lockfile; `npm ci` runs again only when the lockfile changed.
+NODE_DIR := hosts/node
+
+node-deps: deps
+	@if ! cmp -s $(NODE_DIR)/package-lock.json $(NODE_DIR)/node_modules/.installed-lock.json; then \
+		cd $(NODE_DIR) && npm ci --no-audit --no-fund --prefer-offline && cp package-lock.json node_modules/.installed-lock.json; \
+	fi
+
+test-node: build node-deps
+	cd $(NODE_DIR) && npm test
+
+test: lint test-rust test-python test-php test-node
 
 demo: build
 	bash tests/demo/run.sh
 
-bench: build
+bench: build node-deps
 	bash bench/run.sh
 
 dist: build

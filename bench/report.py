@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes docs/benchmarks.md from the benchmark JSON files.
 
-    report.py first_call.json transport.json [catalogue_import.json]
+    report.py first_call.json transport.json [catalogue_import.json [engines.json]]
 """
 import json
 import os
@@ -75,6 +75,9 @@ def main():
     if len(sys.argv) > 3:
         import report_import
         out.append(report_import.section(json.load(open(sys.argv[3])), f"{os.cpu_count()} cores, {cpu_model()}; PHP {php}"))
+    if len(sys.argv) > 4:
+        import report_engines
+        out.append(report_engines.section(json.load(open(sys.argv[4])), f"{os.cpu_count()} cores, {cpu_model()}"))
     print("\n".join(out))
 
 

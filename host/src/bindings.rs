@@ -8,6 +8,3 @@ wasmtime::component::bindgen!({
 });
 
 pub use hostkey::reseller::{db, http, platform};
-
-// The shared `types` interface has no functions; the world still imports it.
-impl hostkey::reseller::types::Host for crate::state::HostState {}

@@ -1,6 +1,7 @@
 //! `db` import: the grants first (`policy.rs`), then a
 //! backend (the embedder's database, or the in-memory store of the tests).
 
+pub use crate::backends::DbBackend;
 use crate::bindings::db::{
     self, DeleteStatement, Error, InsertStatement, Rows, SelectStatement, TableDef,
     UpdateRowsStatement, UpdateStatement,
@@ -8,23 +9,6 @@ use crate::bindings::db::{
 use crate::grants::Grants;
 use crate::policy::{self, PolicyError};
 use crate::state::HostState;
-
-/// A store that executes statements that passed the policy.
-pub trait DbBackend: Send {
-    fn select(&mut self, statement: SelectStatement) -> Result<Rows, Error>;
-    fn insert(&mut self, statement: InsertStatement) -> Result<Vec<i64>, Error>;
-    fn update(&mut self, statement: UpdateStatement) -> Result<u64, Error>;
-    fn update_rows(&mut self, statement: UpdateRowsStatement) -> Result<u64, Error>;
-    fn delete(&mut self, statement: DeleteStatement) -> Result<u64, Error>;
-    /// Takes a named lock (see the contract); the name passed the policy.
-    fn lock(&mut self, name: String, timeout_ms: u32) -> Result<bool, Error>;
-    fn unlock(&mut self, name: String) -> Result<bool, Error>;
-    fn begin(&mut self) -> Result<(), Error>;
-    fn commit(&mut self) -> Result<(), Error>;
-    fn rollback(&mut self) -> Result<(), Error>;
-    fn table_exists(&mut self, table: String) -> Result<bool, Error>;
-    fn create_table(&mut self, definition: TableDef) -> Result<(), Error>;
-}
 
 /// Grants refusals are the contract's `table-not-allowed`; malformed shapes `invalid`.
 fn refused(error: PolicyError) -> Error {

@@ -1,19 +1,10 @@
 //! `http` import: policy (scheme, allow-list, caps) first, then a backend.
 
+pub use crate::backends::HttpBackend;
 use crate::bindings::http::{self, Error, Method, Request, Response};
 use crate::policy;
 use crate::state::HostState;
 use std::time::{Duration, Instant};
-
-/// Sends requests that passed the policy.
-pub trait HttpBackend: Send {
-    fn send(
-        &mut self,
-        request: Request,
-        timeout: Duration,
-        max_bytes: u64,
-    ) -> Result<Response, Error>;
-}
 
 impl http::Host for HostState {
     fn send(&mut self, request: Request) -> wasmtime::Result<Result<Response, Error>> {

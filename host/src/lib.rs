@@ -1,6 +1,7 @@
 //! The wasmtime host of hostkeyresellermod: loads the component, limits each
 //! call, supplies `http` natively and forwards `db`/`platform` to the embedder.
 
+pub mod backends;
 mod bindings;
 pub mod db;
 pub mod embedder;

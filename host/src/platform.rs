@@ -1,21 +1,10 @@
 //! `platform` import: WHMCS's own functions, supplied by the embedder, after
 //! the grants' checks (decryptable cells, localAPI commands).
 
+pub use crate::backends::PlatformBackend;
 use crate::bindings::platform::{self, Error, ModuleLogEntry, SecretRef};
 use crate::policy;
 use crate::state::HostState;
-
-pub trait PlatformBackend: Send {
-    fn decrypt(&mut self, secret: SecretRef) -> Result<String, Error>;
-    fn module_log(&mut self, entry: ModuleLogEntry);
-    fn activity_log(&mut self, message: String, client_id: i64);
-    fn system_url(&mut self) -> String;
-    fn local_api(
-        &mut self,
-        command: String,
-        params: Vec<(String, String)>,
-    ) -> Result<String, Error>;
-}
 
 fn refused(error: policy::PolicyError) -> Error {
     Error::Failed(error.to_string())

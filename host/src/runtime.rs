@@ -15,11 +15,48 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 
 /// The contract's package; exports are `hostkey:reseller/<interface>@<version>`.
 pub const PACKAGE_NAMESPACE: &str = "hostkey:reseller";
-pub const PACKAGE_VERSION: &str = "0.1.0";
+
+/// The contract this host was built from (its imports are typed from it).
+const HOST_CONTRACT: &str = include_str!("../../wit/capabilities.wit");
+
+/// `x.y.z` of a `package hostkey:reseller@x.y.z;` line.
+pub fn host_contract_version() -> &'static str {
+    HOST_CONTRACT
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("package hostkey:reseller@"))
+        .map(|v| v.trim_end_matches(';').trim())
+        .unwrap_or("")
+}
+
+/// Semver compatibility: the same major, or for 0.x the same minor.
+fn compatible(a: &str, b: &str) -> bool {
+    let parts = |v: &str| -> Vec<u64> { v.split('.').filter_map(|p| p.parse().ok()).collect() };
+    let (a, b) = (parts(a), parts(b));
+    match (a.as_slice(), b.as_slice()) {
+        ([0, x, ..], [0, y, ..]) => x == y,
+        ([x, ..], [y, ..]) => x == y,
+        _ => false,
+    }
+}
+
+/// The contract version the component exports, read from its export names.
+pub fn component_contract_version(component: &wasmtime::component::Component) -> Option<String> {
+    let prefix = format!("{PACKAGE_NAMESPACE}/");
+    component
+        .component_type()
+        .exports(engine::engine())
+        .find_map(|(name, _)| {
+            name.strip_prefix(&prefix)?
+                .split_once('@')
+                .map(|(_, version)| version.to_string())
+        })
+}
 
 pub struct Runtime {
     loaded: Arc<Loaded>,
     options: RuntimeOptions,
+    /// The contract version of the component's exports.
+    version: String,
 }
 
 /// Why a call could not complete; becomes `{"fault": "..."}`.
@@ -51,7 +88,24 @@ impl Runtime {
             crate::grants::check_same(theirs).map_err(LoadError::Grants)?;
         }
         let loaded = engine::load(&options.component)?;
-        Ok(Self { loaded, options })
+        let version = component_contract_version(&loaded.component).ok_or_else(|| {
+            LoadError::Link(
+                options.component.clone(),
+                format!("it exports no {PACKAGE_NAMESPACE} interface"),
+            )
+        })?;
+        let ours = host_contract_version();
+        if !compatible(&version, ours) {
+            return Err(LoadError::Link(
+                options.component.clone(),
+                format!("it speaks {PACKAGE_NAMESPACE}@{version}, this host {ours}"),
+            ));
+        }
+        Ok(Self {
+            loaded,
+            options,
+            version,
+        })
     }
 
     pub fn options(&self) -> &RuntimeOptions {
@@ -152,7 +206,7 @@ impl Runtime {
         let (interface, function) = name
             .split_once('.')
             .ok_or_else(|| Fault::UnknownExport(name.to_string()))?;
-        let qualified = format!("{PACKAGE_NAMESPACE}/{interface}@{PACKAGE_VERSION}");
+        let qualified = format!("{PACKAGE_NAMESPACE}/{interface}@{}", self.version);
         let component = &self.loaded.component;
         let parent = component
             .get_export_index(None, &qualified)
@@ -223,3 +277,17 @@ impl std::fmt::Display for BadArgs {
 }
 
 impl std::error::Error for BadArgs {}
+
+#[cfg(test)]
+mod version_tests {
+    use super::{compatible, host_contract_version};
+
+    #[test]
+    fn the_host_knows_its_contract_and_semver_decides_compatibility() {
+        assert_eq!(host_contract_version(), "0.1.0");
+        assert!(compatible("0.1.0", "0.1.3"));
+        assert!(!compatible("0.2.0", "0.1.0"));
+        assert!(compatible("1.2.0", "1.0.0"));
+        assert!(!compatible("2.0.0", "1.9.0"));
+    }
+}

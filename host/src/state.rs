@@ -1,8 +1,6 @@
 //! What one call's `Store` holds: WASI context, limits and the backends.
 
-use crate::db::DbBackend;
-use crate::http::HttpBackend;
-use crate::platform::PlatformBackend;
+use crate::backends::{DbBackend, HttpBackend, PlatformBackend};
 use std::time::{Duration, Instant};
 use wasmtime::ResourceLimiter;
 use wasmtime::component::ResourceTable;
@@ -92,3 +90,6 @@ impl ResourceLimiter for HostState {
         Ok(desired <= 100_000)
     }
 }
+
+/// The contract's `types` interface has no functions to supply.
+impl crate::bindings::hostkey::reseller::types::Host for HostState {}

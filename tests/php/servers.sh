@@ -20,8 +20,8 @@ start_servers() {
     port_file=$run_dir/fake-api.port
     rm -f "$port_file"
     if [ ! -f "$root/tests/fake_hostkey_api/server.py" ]; then
-        echo "tests/fake_hostkey_api/server.py is missing: tests against the API will be skipped" >&2
-        return 0
+        echo "tests/fake_hostkey_api/server.py is missing: the tests need the fake HOSTKEY API" >&2
+        return 1
     fi
     python3 "$root/tests/fake_hostkey_api/server.py" --port 0 --port-file "$port_file" 2>"$run_dir/fake-api.log" &
     fake_api_pid=$!

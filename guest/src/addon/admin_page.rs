@@ -277,19 +277,17 @@ fn settings_form(s: &ImportSettings) -> Vec<Vec<String>> {
             String::new(),
         ]);
     }
-    let round = match s.rounding.setting() {
-        10 => "0.1",
-        4 => "0.25",
-        2 => "0.5",
-        1 => "1",
-        _ => "0",
-    };
+    let choices = crate::catalog::pricing::ROUNDING_CHOICES
+        .iter()
+        .map(|(_, step, label)| format!("{step}={label}"))
+        .collect::<Vec<_>>()
+        .join("|");
     rows.push(row(&[
         "round",
         "Round prices to",
-        round,
+        s.rounding.step(),
         "select",
-        "0=No rounding|0.1=0.10|0.25=0.25|0.5=0.50|1=1.00",
+        &choices,
     ]));
     rows.push(vec![
         "template".into(),

@@ -31,14 +31,44 @@ pub enum Rounding {
     Steps(u32),
 }
 
+/// The one table of rounding choices: the public module's stored factor k,
+/// the step it means, and the admin page's label.
+pub const ROUNDING_CHOICES: [(i64, &str, &str); 5] = [
+    (0, "0", "No rounding"),
+    (10, "0.1", "0.10"),
+    (4, "0.25", "0.25"),
+    (2, "0.5", "0.50"),
+    (1, "1", "1.00"),
+];
+
 impl Rounding {
     /// From the original's stored number: 0, 10, 4, 2 or 1.
     pub fn from_setting(value: i64) -> Option<Self> {
         match value {
             0 => Some(Rounding::None),
-            1 | 2 | 4 | 10 => u32::try_from(value).ok().map(Rounding::Steps),
+            k if ROUNDING_CHOICES.iter().any(|(c, _, _)| *c == k) => {
+                u32::try_from(k).ok().map(Rounding::Steps)
+            }
             _ => None,
         }
+    }
+
+    /// From k (`4`) or the step (`0.25`), as written in a form or import.ini.
+    pub fn parse(text: &str) -> Option<Self> {
+        let normal = Decimal::from_str(text.trim()).ok()?.normalize().to_string();
+        ROUNDING_CHOICES
+            .iter()
+            .find(|(k, step, _)| k.to_string() == normal || *step == normal)
+            .and_then(|(k, _, _)| Self::from_setting(*k))
+    }
+
+    /// The step as the admin page shows it ("0.25"; "0" for none).
+    pub fn step(self) -> &'static str {
+        let k = self.setting();
+        ROUNDING_CHOICES
+            .iter()
+            .find(|(c, _, _)| *c == k)
+            .map_or("0", |(_, step, _)| step)
     }
 
     pub fn setting(self) -> i64 {
@@ -329,6 +359,18 @@ mod tests {
             with_markup(dec("1"), &fixed, &eur(), &[eur()]),
             Some(dec("6"))
         );
+    }
+
+    #[test]
+    fn one_table_reads_k_and_steps_alike() {
+        for (k, step, _) in ROUNDING_CHOICES {
+            let rounding = Rounding::from_setting(k).expect("a choice");
+            assert_eq!(Rounding::parse(&k.to_string()), Some(rounding), "k {k}");
+            assert_eq!(Rounding::parse(step), Some(rounding), "step {step}");
+            assert_eq!(rounding.step(), step);
+        }
+        assert_eq!(Rounding::parse("0.3"), None);
+        assert_eq!(Rounding::parse("3"), None);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::capabilities::Db;
 use crate::capabilities::db::{Select, Value};
 use crate::error::{ModuleError, ModuleResult};
 use crate::schema::module_tables::IMPORT_SETTINGS_TABLE;
+use crate::schema::settings::yes as flag;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -183,13 +184,6 @@ fn decimal(field: &str, text: &str) -> ModuleResult<Decimal> {
     Decimal::from_str(text).map_err(|_| invalid(field, format!("must be a number, not \"{text}\"")))
 }
 
-fn flag(text: &str) -> bool {
-    matches!(
-        text.trim().to_ascii_lowercase().as_str(),
-        "1" | "on" | "yes" | "true"
-    )
-}
-
 impl ImportSettings {
     /// Validates raw settings against WHMCS's currencies.
     fn from_raw(raw: &RawSettings, currencies: &[Currency]) -> ModuleResult<Self> {
@@ -235,22 +229,15 @@ impl ImportSettings {
         }
         if let Some(round) = get("general", "round") {
             let step = decimal("\"rounding\"", &round)?;
-            let setting = match step.normalize().to_string().as_str() {
-                "0" => 0,
-                "0.1" | "10" => 10,
-                "0.25" | "4" => 4,
-                "0.5" | "2" => 2,
-                "1" => 1,
-                other => {
-                    return Err(invalid(
-                        "\"rounding\"",
-                        format!(
-                            "must be 0 (none), 10 or 0.1, 4 or 0.25, 2 or 0.5, or 1, not {other}"
-                        ),
-                    ));
-                }
-            };
-            settings.rounding = Rounding::from_setting(setting).unwrap_or(Rounding::None);
+            settings.rounding = Rounding::parse(&step.to_string()).ok_or_else(|| {
+                invalid(
+                    "\"rounding\"",
+                    format!(
+                        "must be 0 (none), 10 or 0.1, 4 or 0.25, 2 or 0.5, or 1, not {}",
+                        step.normalize()
+                    ),
+                )
+            })?;
         }
         if let Some(template) = get("general", "template") {
             let t = template.trim();

@@ -3,7 +3,7 @@
 use crate::capabilities::Db;
 use crate::capabilities::db::{Condition, DbError, Select, Value};
 
-pub const MODULE: &str = "hostkeyresellermod";
+pub use crate::catalog::specs::MODULE_NAME as MODULE;
 pub const DEFAULT_API_URL: &str = "https://invapi.hostkey.com/";
 
 /// The settings the rules use; secrets are only ever passed on, never shown.
@@ -39,7 +39,9 @@ impl Default for Settings {
     }
 }
 
-fn yes(value: &str) -> bool {
+/// WHMCS's ways of saying yes (a ticked checkbox is "on"): the one reading
+/// of a yes/no value in the module.
+pub fn yes(value: &str) -> bool {
     matches!(
         value.trim().to_ascii_lowercase().as_str(),
         "on" | "yes" | "1" | "true"

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod cases;
+
 use hostkey_host::fakes::{MemoryDb, RecordingPlatform, ScriptedHttp};
 use hostkey_host::{Capabilities, Runtime, RuntimeOptions};
 use serde_json::{Value as Json, json};
