@@ -119,6 +119,19 @@ final class DropInParityTest extends CatalogueCase
         ], $rows, 'the public module reads them back: sort index 2 = name_asc, round k = 1');
     }
 
+    public function testWhmcsUpgradingFromThePublicModuleSetsUpOnlyWhatIsMissing(): void
+    {
+        self::publicModuleInstalled();
+        $this->configure(FakeApi::VALID_KEY);
+        $settings = Db::dump(['mod_hostkeyresellermodimportsettings']);
+        $catalogue = self::catalogueDump();
+        hostkeyresellermod_upgrade(['version' => '1.0.27']);
+        self::assertTrue(Capsule::schema()->hasTable('mod_hostkeyresellermod_orders'));
+        self::assertSame($settings, Db::dump(['mod_hostkeyresellermodimportsettings']));
+        self::assertSame($catalogue, self::catalogueDump());
+        self::assertSame(0, Db::count('tblmodulelog'), 'no failure logged');
+    }
+
     public function testAFreshImportProducesTheNamesAndPricesTheAdoptionExpects(): void
     {
         self::publicModuleInstalled();

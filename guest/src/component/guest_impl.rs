@@ -214,8 +214,20 @@ impl addon::Guest for Component {
         Ok(rules_addon::activate::deactivate())
     }
 
-    fn upgrade(_: String) -> Result<String, Error> {
-        not_implemented("Upgrading from an earlier version")
+    /// An upgrade (from the public module's 1.0.x or an earlier release of
+    /// ours) sets up what is missing, exactly as activation does: the
+    /// existing tables and rows are adopted as they are.
+    fn upgrade(from_version: String) -> Result<String, Error> {
+        let report = rules_addon::activate::activate(&mut WitDb).map_err(error)?;
+        Ok(format!(
+            "Upgraded from {}: {}",
+            if from_version.is_empty() {
+                "an earlier version"
+            } else {
+                from_version.as_str()
+            },
+            report.summary
+        ))
     }
 
     fn admin_page(request: addon::AdminRequest) -> Result<addon::AdminView, Error> {

@@ -22,19 +22,71 @@ pub struct MemoryDb {
     locks: std::collections::BTreeSet<String>,
 }
 
-fn matches(value: &Value, c: &Condition) -> bool {
-    let equal = |v: &Value| value.as_text() == v.as_text() && !matches!(value, Value::Null);
-    match c.comparison {
-        Comparison::Eq => c.values.first().is_some_and(equal),
-        Comparison::Ne => c.values.first().is_some_and(|v| !equal(v)),
-        Comparison::InList => c.values.iter().any(equal),
-        Comparison::NotInList => !c.values.iter().any(equal),
-        Comparison::IsNull => matches!(value, Value::Null),
-        Comparison::NotNull => !matches!(value, Value::Null),
-        Comparison::Lt | Comparison::Le | Comparison::Gt | Comparison::Ge | Comparison::Like => {
-            unimplemented!("the rules under test do not use {:?}", c.comparison)
+/// Numbers compare as numbers, text as text; NULL compares with nothing.
+fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    let number = |v: &Value| match v {
+        Value::Int(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Text(t) => t.trim().parse::<f64>().ok(),
+        Value::Null => None,
+    };
+    match (a, b) {
+        (Value::Null, _) | (_, Value::Null) => None,
+        (Value::Text(x), Value::Text(y)) => Some(x.cmp(y)),
+        _ => number(a)?.partial_cmp(&number(b)?),
+    }
+}
+
+fn like(value: &Value, pattern: &str) -> bool {
+    fn go(v: &[char], p: &[char]) -> bool {
+        match p.split_first() {
+            None => v.is_empty(),
+            Some(('%', rest)) => (0..=v.len()).any(|i| go(&v[i..], rest)),
+            Some(('_', rest)) => !v.is_empty() && go(&v[1..], rest),
+            Some((c, rest)) => {
+                v.first().is_some_and(|x| x.eq_ignore_ascii_case(c)) && go(&v[1..], rest)
+            }
         }
     }
+    if matches!(value, Value::Null) {
+        return false;
+    }
+    let v: Vec<char> = value.as_text().chars().collect();
+    let p: Vec<char> = pattern.chars().collect();
+    go(&v, &p)
+}
+
+/// The contract's meaning (tests/db-conformance/cases.json): a NULL column
+/// matches no comparison; comparing with null is refused.
+fn matches(value: &Value, c: &Condition) -> Result<bool, DbError> {
+    use std::cmp::Ordering::{Equal, Greater, Less};
+    let operand = || match c.values.first() {
+        None => Err(DbError::Invalid(format!(
+            "condition on `{}` needs a value",
+            c.column
+        ))),
+        Some(Value::Null) => Err(DbError::Invalid(format!(
+            "condition on `{}` compares with null: use is-null or not-null",
+            c.column
+        ))),
+        Some(v) => Ok(v),
+    };
+    let equal = |v: &Value| compare(value, v) == Some(Equal);
+    Ok(match c.comparison {
+        Comparison::Eq => compare(value, operand()?) == Some(Equal),
+        Comparison::Ne => matches!(compare(value, operand()?), Some(Less | Greater)),
+        Comparison::Lt => compare(value, operand()?) == Some(Less),
+        Comparison::Le => matches!(compare(value, operand()?), Some(Less | Equal)),
+        Comparison::Gt => compare(value, operand()?) == Some(Greater),
+        Comparison::Ge => matches!(compare(value, operand()?), Some(Greater | Equal)),
+        Comparison::Like => like(value, &operand()?.as_text()),
+        Comparison::InList => c.values.iter().any(equal),
+        Comparison::NotInList => {
+            c.values.is_empty() || (!matches!(value, Value::Null) && !c.values.iter().any(equal))
+        }
+        Comparison::IsNull => matches!(value, Value::Null),
+        Comparison::NotNull => !matches!(value, Value::Null),
+    })
 }
 
 impl MemoryDb {
@@ -143,7 +195,7 @@ fn index(table: &Table, column: &str) -> Result<usize, DbError> {
 
 fn holds(table: &Table, row: &[Value], conditions: &[Condition]) -> Result<bool, DbError> {
     for c in conditions {
-        if !matches(&row[index(table, &c.column)?], c) {
+        if !matches(&row[index(table, &c.column)?], c)? {
             return Ok(false);
         }
     }
@@ -162,13 +214,30 @@ impl Db for MemoryDb {
             .iter()
             .map(|c| index(table, c))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut rows = Vec::new();
+        let mut matched = Vec::new();
         for row in &table.rows {
             if holds(table, row, &s.conditions)? {
-                rows.push(picks.iter().map(|&i| row[i].clone()).collect());
+                matched.push(row.clone());
             }
         }
-        rows.truncate(s.limit.map_or(usize::MAX, |l| l as usize));
+        // Stable sorts, last key first; NULL first ascending, last descending.
+        for order in s.order.iter().rev() {
+            let i = index(table, &order.column)?;
+            matched.sort_by(|a: &Vec<Value>, b: &Vec<Value>| {
+                let o = match (&a[i], &b[i]) {
+                    (Value::Null, Value::Null) => std::cmp::Ordering::Equal,
+                    (Value::Null, _) => std::cmp::Ordering::Less,
+                    (_, Value::Null) => std::cmp::Ordering::Greater,
+                    (x, y) => compare(x, y).unwrap_or(std::cmp::Ordering::Equal),
+                };
+                if order.descending { o.reverse() } else { o }
+            });
+        }
+        matched.truncate(s.limit.map_or(usize::MAX, |l| l as usize));
+        let rows = matched
+            .iter()
+            .map(|row| picks.iter().map(|&i| row[i].clone()).collect())
+            .collect();
         Ok(Rows { columns, rows })
     }
 

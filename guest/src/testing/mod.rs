@@ -7,3 +7,6 @@ mod scripted_http;
 pub use memory_db::MemoryDb;
 pub use recording_platform::RecordingPlatform;
 pub use scripted_http::ScriptedHttp;
+
+#[cfg(test)]
+mod conformance;

@@ -126,9 +126,17 @@ fn holds(table: &Table, row: &[Value], conditions: &[Condition]) -> Result<bool,
     for c in conditions {
         let value = &row[column_index(table, &c.column)?];
         let first = c.values.first();
-        let operand = || {
-            first
-                .ok_or_else(|| Error::Invalid(format!("condition on `{}` needs a value", c.column)))
+        // Comparing with NULL is refused, as in the contract: is-null says it.
+        let operand = || match first {
+            None => Err(Error::Invalid(format!(
+                "condition on `{}` needs a value",
+                c.column
+            ))),
+            Some(Value::Null) => Err(Error::Invalid(format!(
+                "condition on `{}` compares with null: use is-null or not-null",
+                c.column
+            ))),
+            Some(v) => Ok(v),
         };
         let ok = match c.comparison {
             Comparison::Eq => compare(value, operand()?) == Some(Ordering::Equal),
@@ -148,10 +156,15 @@ fn holds(table: &Table, row: &[Value], conditions: &[Condition]) -> Result<bool,
                 .values
                 .iter()
                 .any(|v| compare(value, v) == Some(Ordering::Equal)),
-            Comparison::NotInList => !c
-                .values
-                .iter()
-                .any(|v| compare(value, v) == Some(Ordering::Equal)),
+            // An empty list excludes nothing; otherwise NULL matches no comparison.
+            Comparison::NotInList => {
+                c.values.is_empty()
+                    || (!matches!(value, Value::Null)
+                        && !c
+                            .values
+                            .iter()
+                            .any(|v| compare(value, v) == Some(Ordering::Equal)))
+            }
             Comparison::IsNull => matches!(value, Value::Null),
             Comparison::NotNull => !matches!(value, Value::Null),
         };
@@ -193,7 +206,13 @@ impl DbBackend for MemoryDb {
         for order in s.order.iter().rev() {
             let i = column_index(table, &order.column)?;
             matched.sort_by(|a, b| {
-                let o = compare(&a[i], &b[i]).unwrap_or(Ordering::Equal);
+                // NULL first ascending (MariaDB's order), last descending.
+                let o = match (&a[i], &b[i]) {
+                    (Value::Null, Value::Null) => Ordering::Equal,
+                    (Value::Null, _) => Ordering::Less,
+                    (_, Value::Null) => Ordering::Greater,
+                    (x, y) => compare(x, y).unwrap_or(Ordering::Equal),
+                };
                 if order.descending { o.reverse() } else { o }
             });
         }

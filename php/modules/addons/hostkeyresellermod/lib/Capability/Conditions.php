@@ -11,8 +11,9 @@ defined('WHMCS') || exit;
 /**
  * Applies `db.condition` lists to a query builder (all joined with AND).
  *
- * `eq` with a null value means IS NULL and `ne` with null IS NOT NULL, as in
- * Capsule's own `where()`.
+ * One meaning with the contract and the fakes (tests/db-conformance/cases.json):
+ * comparing with null is refused (is-null / not-null say it), a NULL column
+ * matches no comparison, an empty not-in-list excludes nothing.
  */
 final class Conditions
 {
@@ -46,10 +47,9 @@ final class Conditions
             case 'gt':
             case 'ge':
                 $value = self::single($values, $comparison);
-                if ($value === null && ($comparison === 'eq' || $comparison === 'ne')) {
-                    $comparison === 'eq' ? $query->whereNull($column) : $query->whereNotNull($column);
-                } elseif ($value === null) {
-                    throw DatabaseError::invalid('The comparison ' . $comparison . ' cannot compare with null.');
+                if ($value === null) {
+                    throw DatabaseError::invalid('The comparison ' . $comparison
+                        . ' cannot compare with null: use is-null or not-null.');
                 } else {
                     $query->where($column, self::OPERATORS[$comparison], $value);
                 }
