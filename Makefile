@@ -33,6 +33,7 @@ build: deps
 lint: deps
 	$(CARGO) fmt --all --check
 	python3 scripts/check-use-cycles.py host/src
+	python3 scripts/check-wit-docs.py wit/*.wit
 	$(CARGO) clippy --release -p hostkey-host --all-targets -- -D warnings
 	$(CARGO) clippy -p hostkey-guest --all-targets -- -D warnings
 	$(CARGO) clippy -p hostkey-guest --target wasm32-wasip2 --profile guest -- -D warnings
