@@ -11,7 +11,7 @@ export HOSTKEYRESELLERMOD_BIN_DIR := $(BIN_DIR)
 export HOSTKEY_GUEST_WASM := $(BIN_DIR)/hostkey_guest.wasm
 export HOSTKEY_PROBES_WASM := $(CURDIR)/build/hostkey_guest_probes.wasm
 
-.PHONY: all deps build test test-rust test-python test-php lint demo bench dist clean
+.PHONY: all deps build test test-rust test-python test-php test-php-floor lint demo bench dist clean
 
 all: build
 
@@ -45,7 +45,11 @@ test-python: deps
 test-php: build
 	bash tests/run-php-tests.sh
 
-test: lint test-rust test-python test-php
+# The files WHMCS loads by itself, under PHP 7.4 (unpacked from Debian 11's packages).
+test-php-floor:
+	bash tests/php-floor/run.sh
+
+test: lint test-rust test-python test-php-floor test-php
 
 demo: build
 	bash tests/demo/run.sh

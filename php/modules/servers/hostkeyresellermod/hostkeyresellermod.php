@@ -19,10 +19,15 @@ if (!defined('WHMCS')) {
     die('This file cannot be accessed directly');
 }
 
+// Each function answers with the floor's sentence on an older PHP (floor.php).
+require_once __DIR__ . '/../../addons/hostkeyresellermod/floor.php';
 require_once __DIR__ . '/../../addons/hostkeyresellermod/autoload.php';
 
 function hostkeyresellermod_MetaData(): array
 {
+    if (hostkeyresellermod_below_php_floor() !== null) {
+        return ['DisplayName' => 'HOSTKEY Reseller', 'APIVersion' => '1.1', 'RequiresServer' => false];
+    }
     try {
         return Components::server()->metaData();
     } catch (Throwable $e) {
@@ -33,6 +38,9 @@ function hostkeyresellermod_MetaData(): array
 
 function hostkeyresellermod_ConfigOptions(): array
 {
+    if (hostkeyresellermod_below_php_floor() !== null) {
+        return [];
+    }
     try {
         return Components::server()->configOptions();
     } catch (Throwable $e) {
@@ -43,6 +51,9 @@ function hostkeyresellermod_ConfigOptions(): array
 
 function hostkeyresellermod_TestConnection(array $params): array
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        return ['success' => false, 'error' => $floor];
+    }
     try {
         return Components::server()->testConnection($params);
     } catch (Throwable $e) {
@@ -53,6 +64,9 @@ function hostkeyresellermod_TestConnection(array $params): array
 /** create, suspend, ...: 'success' or the sentence WHMCS shows. */
 function hostkeyresellermod_service_action(string $action, array $params): string
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        return $floor;
+    }
     try {
         return Components::server()->serviceAction($action, $params);
     } catch (Throwable $e) {
@@ -92,6 +106,10 @@ function hostkeyresellermod_ChangePassword(array $params): string
 
 function hostkeyresellermod_ClientArea(array $params): array
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        $vars = ['status' => '', 'panelUrl' => '', 'fields' => [], 'errorMessage' => $floor];
+        return ['templatefile' => 'templates/error', 'vars' => $vars];
+    }
     try {
         return Components::server()->clientArea($params);
     } catch (Throwable $e) {
@@ -101,6 +119,9 @@ function hostkeyresellermod_ClientArea(array $params): array
 
 function hostkeyresellermod_AdminCustomButtonArray(): array
 {
+    if (hostkeyresellermod_below_php_floor() !== null) {
+        return [];
+    }
     try {
         return Components::server()->buttons(true);
     } catch (Throwable $e) {
@@ -111,6 +132,9 @@ function hostkeyresellermod_AdminCustomButtonArray(): array
 
 function hostkeyresellermod_ClientAreaCustomButtonArray(): array
 {
+    if (hostkeyresellermod_below_php_floor() !== null) {
+        return [];
+    }
     try {
         return Components::server()->buttons(false);
     } catch (Throwable $e) {
@@ -126,6 +150,9 @@ function hostkeyresellermod_ClientAreaAllowedFunctions(): array
 
 function hostkeyresellermod_AdminServicesTabFields(array $params): array
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        return ['HOSTKEY' => htmlspecialchars($floor, ENT_QUOTES, 'UTF-8')];
+    }
     try {
         return Components::server()->serviceTabFields($params);
     } catch (Throwable $e) {
@@ -136,6 +163,9 @@ function hostkeyresellermod_AdminServicesTabFields(array $params): array
 
 function hostkeyresellermod_ServiceSingleSignOn(array $params): array
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        return ['success' => false, 'errorMsg' => $floor];
+    }
     try {
         return Components::server()->singleSignOn($params);
     } catch (Throwable $e) {
@@ -146,6 +176,9 @@ function hostkeyresellermod_ServiceSingleSignOn(array $params): array
 /** A custom button: WHMCS calls `hostkeyresellermod_<Action>` from the admin or client area. */
 function hostkeyresellermod_custom_action(string $action, array $params): string
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        return $floor;
+    }
     try {
         return Components::server()->customAction($action, $params, defined('ADMINAREA'));
     } catch (Throwable $e) {
