@@ -62,6 +62,16 @@ impl Runtime {
         self.loaded.from_cache
     }
 
+    /// The `.cwasm` cache file of this component and engine.
+    pub fn cache_file(&self) -> &std::path::Path {
+        &self.loaded.cwasm
+    }
+
+    /// Why this process's compile could not be cached, if it could not.
+    pub fn cache_error(&self) -> Option<&str> {
+        self.loaded.cache_error.as_deref()
+    }
+
     /// Runs one call request and returns the answer envelope as JSON bytes.
     pub fn call_json(&self, request: &[u8], caps: Capabilities) -> Vec<u8> {
         let envelope = match self.call(request, caps) {
