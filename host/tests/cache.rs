@@ -34,7 +34,10 @@ fn stdout(output: &Output) -> String {
 fn the_key_follows_the_content_not_the_modification_time() {
     let (dir, wasm) = folder_with_component("key");
     let key = cwasm_path(engine(), &wasm).expect("key");
-    let file = std::fs::File::options().write(true).open(&wasm).expect("open");
+    let file = std::fs::File::options()
+        .write(true)
+        .open(&wasm)
+        .expect("open");
     file.set_modified(SystemTime::now() + Duration::from_secs(3600))
         .expect("touch");
     drop(file);

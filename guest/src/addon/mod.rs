@@ -15,7 +15,11 @@ mod tests {
 
     #[test]
     fn the_version_is_above_the_public_modules_so_whmcs_upgrades_it() {
-        let major: u32 = VERSION.split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
+        let major: u32 = VERSION
+            .split('.')
+            .next()
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(0);
         assert!(major >= 2, "version {VERSION} must be above 1.0.x");
     }
 }
