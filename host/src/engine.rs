@@ -64,14 +64,15 @@ pub fn engine() -> &'static Engine {
     })
 }
 
-/// The component at `path`, compiled at most once per process.
-pub fn load(path: &Path) -> Result<Arc<Loaded>, LoadError> {
+/// The component at `path`, compiled at most once per process; its `.cwasm`
+/// cache beside it, or in `cache_dir` when given.
+pub fn load(path: &Path, cache_dir: Option<&Path>) -> Result<Arc<Loaded>, LoadError> {
     static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<Loaded>>>> = OnceLock::new();
     let cache = LOADED.get_or_init(Default::default);
     if let Some(found) = cache.lock().ok().and_then(|map| map.get(path).cloned()) {
         return Ok(found);
     }
-    let loaded = Arc::new(load_uncached(path)?);
+    let loaded = Arc::new(load_uncached(path, cache_dir)?);
     if let Ok(mut map) = cache.lock() {
         map.insert(path.to_path_buf(), loaded.clone());
     }
@@ -79,12 +80,13 @@ pub fn load(path: &Path) -> Result<Arc<Loaded>, LoadError> {
 }
 
 /// Loads without the process cache (benchmarks measure this).
-pub fn load_uncached(path: &Path) -> Result<Loaded, LoadError> {
+pub fn load_uncached(path: &Path, cache_dir: Option<&Path>) -> Result<Loaded, LoadError> {
     let engine = engine();
-    let cwasm = cwasm_path(engine, path)?;
+    let cwasm = cwasm_path(engine, path, cache_dir)?;
     // SAFETY: the `.cwasm` sits next to the `.wasm` in the module's own
-    // folder, written by this host from that `.wasm`; deserialize checks the
-    // engine's version and settings and fails on a mismatch.
+    // folder, or in the private cache folder the embedder made for its user,
+    // written by this host from that `.wasm`; deserialize checks the engine's
+    // version and settings and fails on a mismatch.
     let cached = cwasm
         .exists()
         .then(|| unsafe { Component::deserialize_file(engine, &cwasm) }.ok())
@@ -121,7 +123,11 @@ pub fn load_uncached(path: &Path) -> Result<Loaded, LoadError> {
 /// settings) and the `.wasm` file's content: an unzip or a copy that changes
 /// the modification time keeps a shipped `.cwasm` valid, a changed component
 /// never meets an old one.
-pub fn cwasm_path(engine: &Engine, wasm: &Path) -> Result<PathBuf, LoadError> {
+pub fn cwasm_path(
+    engine: &Engine,
+    wasm: &Path,
+    cache_dir: Option<&Path>,
+) -> Result<PathBuf, LoadError> {
     let bytes = std::fs::read(wasm).map_err(|e| LoadError::Unreadable(wasm.to_path_buf(), e))?;
     let mut hasher = DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
@@ -130,7 +136,11 @@ pub fn cwasm_path(engine: &Engine, wasm: &Path) -> Result<PathBuf, LoadError> {
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("component");
-    Ok(wasm.with_file_name(format!("{stem}.{:016x}.cwasm", hasher.finish())))
+    let name = format!("{stem}.{:016x}.cwasm", hasher.finish());
+    Ok(match cache_dir {
+        Some(dir) => dir.join(name),
+        None => wasm.with_file_name(name),
+    })
 }
 
 /// Writes the cache atomically and removes stale ones; a read-only folder

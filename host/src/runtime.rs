@@ -50,7 +50,7 @@ impl Runtime {
         if let Some(theirs) = &options.grants {
             crate::grants::check_same(theirs).map_err(LoadError::Grants)?;
         }
-        let loaded = engine::load(&options.component)?;
+        let loaded = engine::load(&options.component, options.cache_dir.as_deref())?;
         Ok(Self { loaded, options })
     }
 

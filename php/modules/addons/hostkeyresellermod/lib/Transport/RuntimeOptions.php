@@ -58,6 +58,7 @@ final class RuntimeOptions
     /**
      * @param array<string, int> $limits memory_mb, fuel, timeout_ms, http_timeout_ms
      * @param string|null $arch the folder of bin/ with the native files; null: beside the component
+     * @param string|null $cacheDir where the host keeps the compiled component; null: beside it
      */
     public function __construct(
         private string $binDir,
@@ -65,6 +66,7 @@ final class RuntimeOptions
         private array $limits = [],
         private ?Grants $grants = null,
         ?string $arch = null,
+        private ?string $cacheDir = null,
     ) {
         $this->binDir = rtrim($binDir, '/');
         $this->nativeDir = $arch === null ? $this->binDir : $this->binDir . '/' . $arch;
@@ -113,7 +115,8 @@ final class RuntimeOptions
                 $limits[$key] = (int) $env[$variable];
             }
         }
-        return new self($binDir, $apiUrl, $limits, $grants, $arch);
+        $cacheDir = CacheDir::forThisProcess()->choose($binDir);
+        return new self($binDir, $apiUrl, $limits, $grants, $arch, $cacheDir);
     }
 
     /** The `bin/` folder for a processor, or the sentence that it has none. */
@@ -176,6 +179,9 @@ final class RuntimeOptions
         $options = ['component' => $this->componentPath(), 'http_allow' => $this->httpAllow()] + $this->limits;
         if ($this->grants !== null) {
             $options['grants'] = $this->grants->declaration();
+        }
+        if ($this->cacheDir !== null) {
+            $options['cache_dir'] = $this->cacheDir;
         }
         return $options;
     }
