@@ -153,6 +153,12 @@ final class RuntimeOptions
         return $this->nativeDir . '/hostkey-host';
     }
 
+    /** Where the host keeps the compiled component when not beside it. */
+    public function cacheDir(): ?string
+    {
+        return $this->cacheDir;
+    }
+
     public function timeoutMs(): int
     {
         return $this->limits['timeout_ms'];
