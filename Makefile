@@ -10,8 +10,15 @@ GUEST_WASM := $(TARGET_DIR)/wasm32-wasip2/guest/hostkey_guest.wasm
 export HOSTKEYRESELLERMOD_BIN_DIR := $(BIN_DIR)
 export HOSTKEY_GUEST_WASM := $(BIN_DIR)/hostkey_guest.wasm
 export HOSTKEY_PROBES_WASM := $(CURDIR)/build/hostkey_guest_probes.wasm
+# The shipped host: linked by zig (cargo-zigbuild, from scripts/install-deps.sh)
+# against glibc 2.17, so it loads on CentOS 7 / RHEL 8 and newer. The PHP tests
+# run these same files.
+ZIG_TOOLS := $(or $(HOSTKEYRESELLERMOD_TOOLS),$(HOME)/.cache/hostkeyresellermod/zigbuild)
+GLIBC_FLOOR := 2.17
+HOST_TRIPLE := x86_64-unknown-linux-gnu
+HOST_RELEASE := $(TARGET_DIR)/$(HOST_TRIPLE)/release
 
-.PHONY: all deps build test test-rust test-python test-php test-node node-deps lint demo bench dist clean
+.PHONY: all deps build test test-rust test-python test-php test-php-floor test-dist test-node node-deps lint demo bench dist clean
 
 all: build
 
@@ -21,13 +28,13 @@ deps:
 # The host (library + CLI), the shipped component, and the probes component
 # the sandbox tests use; staged where the PHP bridge looks for them.
 build: deps
-	$(CARGO) build --release -p hostkey-host
+	PATH="$(ZIG_TOOLS)/bin:$$PATH" $(CARGO) zigbuild --release -p hostkey-host --target $(HOST_TRIPLE).$(GLIBC_FLOOR)
 	$(CARGO) build -p hostkey-guest --target wasm32-wasip2 --profile guest --features sandbox-probes
 	mkdir -p $(BIN_DIR)
 	cp $(GUEST_WASM) $(HOSTKEY_PROBES_WASM)
 	$(CARGO) build -p hostkey-guest --target wasm32-wasip2 --profile guest
 	cp $(GUEST_WASM) $(BIN_DIR)/hostkey_guest.wasm
-	cp $(TARGET_DIR)/release/hostkey-host $(TARGET_DIR)/release/libhostkey_host.so host/include/hostkey_host.h $(BIN_DIR)/
+	cp $(HOST_RELEASE)/hostkey-host $(HOST_RELEASE)/libhostkey_host.so host/include/hostkey_host.h $(BIN_DIR)/
 	$(BIN_DIR)/hostkey-host precompile $(BIN_DIR)/hostkey_guest.wasm
 
 lint: deps
@@ -60,7 +67,15 @@ node-deps: deps
 test-node: build node-deps
 	cd $(NODE_DIR) && npm test
 
-test: lint test-rust test-python test-php test-node
+# The files WHMCS loads by itself, under PHP 7.4 (unpacked from Debian 11's packages).
+test-php-floor:
+	bash tests/php-floor/run.sh
+
+# The zip: its files, one version everywhere, no binary above glibc $(GLIBC_FLOOR).
+test-dist: dist
+	python3 -m unittest discover -s tests/dist -v
+
+test: lint test-rust test-python test-php-floor test-php test-node test-dist
 
 demo: build
 	bash tests/demo/run.sh

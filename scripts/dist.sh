@@ -1,15 +1,40 @@
 #!/usr/bin/env bash
-# Builds build/hostkeyresellermod.zip: the WHMCS tree with the host and the
-# component in the addon's bin/ folder, ready to extract over a WHMCS root.
+# Builds build/hostkeyresellermod-<version>.zip: the WHMCS tree with the
+# component in the addon's bin/ folder and the host in bin/<arch>/, ready to
+# extract over a WHMCS root. The version is the Cargo workspace version, written
+# into whmcs.json here (the addon's _config has it from the component).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+version=$(bash scripts/version.sh)
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 cp -r php/. "$stage/"
-bin="$stage/modules/addons/hostkeyresellermod/bin"
-mkdir -p "$bin"
-cp build/bin/hostkey_guest.wasm build/bin/libhostkey_host.so build/bin/hostkey-host build/bin/hostkey_host.h "$bin/"
-strip "$bin/libhostkey_host.so" "$bin/hostkey-host" 2>/dev/null || true
-rm -f build/hostkeyresellermod.zip
-(cd "$stage" && zip -qr "$OLDPWD/build/hostkeyresellermod.zip" .)
-echo "build/hostkeyresellermod.zip"
+addon="$stage/modules/addons/hostkeyresellermod"
+bin="$addon/bin"
+# The component and the FFI header serve every processor; the host is per
+# processor, in the folder named as php_uname('m') names it (RuntimeOptions::MACHINES).
+mkdir -p "$bin/x86_64"
+cp build/bin/hostkey_guest.wasm build/bin/hostkey_host.h "$bin/"
+cp build/bin/libhostkey_host.so build/bin/hostkey-host "$bin/x86_64/"
+strip "$bin/x86_64/libhostkey_host.so" "$bin/x86_64/hostkey-host"
+chmod 755 "$bin/x86_64/hostkey-host"
+# The admin's papers stay in the addon folder, not in the WHMCS root.
+mkdir -p "$addon/docs"
+cp LICENSE CHANGELOG.md "$addon/"
+cp docs/install.md "$addon/docs/"
+for json in "$addon/whmcs.json" "$stage/modules/servers/hostkeyresellermod/whmcs.json"; do
+    python3 - "$json" "$version" <<'PY'
+import json, sys
+path, version = sys.argv[1], sys.argv[2]
+with open(path) as f:
+    meta = json.load(f)
+meta["version"] = version
+with open(path, "w") as f:
+    json.dump(meta, f, indent=4)
+    f.write("\n")
+PY
+done
+zip="build/hostkeyresellermod-$version.zip"
+rm -f build/hostkeyresellermod-*.zip
+(cd "$stage" && zip -qr "$OLDPWD/$zip" .)
+echo "$zip"

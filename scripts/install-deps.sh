@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(php8.2-cli php8.2-mysql php8.2-sqlite3 php8.2-mbstring phpunit php-illuminate-database
-          smarty3 mariadb-server mariadb-client php-codesniffer python3 zip)
+          smarty3 mariadb-server mariadb-client php-codesniffer python3 python3-venv zip binutils)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -35,3 +35,15 @@ if ! rustup target list --installed | grep -qx wasm32-wasip2; then
     rustup target add wasm32-wasip2
 fi
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+
+# The shipped host is linked by zig against glibc 2.17 (cargo-zigbuild), both
+# from PyPI, pinned, in a venv of their own that the Makefile puts on PATH.
+zig_tools="${HOSTKEYRESELLERMOD_TOOLS:-$HOME/.cache/hostkeyresellermod/zigbuild}"
+zig_pins=(cargo-zigbuild==0.24.1 ziglang==0.14.1)
+if [ "$(cat "$zig_tools/pins" 2>/dev/null)" != "${zig_pins[*]}" ]; then
+    echo "installing into $zig_tools: ${zig_pins[*]}"
+    rm -rf "$zig_tools"
+    python3 -m venv "$zig_tools"
+    "$zig_tools/bin/pip" install -q --disable-pip-version-check "${zig_pins[@]}"
+    echo "${zig_pins[*]}" > "$zig_tools/pins"
+fi

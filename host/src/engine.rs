@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::Duration;
 use wasmtime::component::{Component, HasSelf, InstancePre, Linker};
 use wasmtime::{Config, Engine};
 
@@ -20,6 +20,11 @@ pub struct Loaded {
     pub instance_pre: InstancePre<HostState>,
     /// Whether it came from the `.cwasm` cache (for benchmarks and logs).
     pub from_cache: bool,
+    /// The cache file for this component and engine.
+    pub cwasm: PathBuf,
+    /// Why a fresh compile could not be kept in the cache (every process then
+    /// compiles again); `None` when it came from the cache or was written.
+    pub cache_error: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,14 +64,15 @@ pub fn engine() -> &'static Engine {
     })
 }
 
-/// The component at `path`, compiled at most once per process.
-pub fn load(path: &Path) -> Result<Arc<Loaded>, LoadError> {
+/// The component at `path`, compiled at most once per process; its `.cwasm`
+/// cache beside it, or in `cache_dir` when given.
+pub fn load(path: &Path, cache_dir: Option<&Path>) -> Result<Arc<Loaded>, LoadError> {
     static LOADED: OnceLock<Mutex<HashMap<PathBuf, Arc<Loaded>>>> = OnceLock::new();
     let cache = LOADED.get_or_init(Default::default);
     if let Some(found) = cache.lock().ok().and_then(|map| map.get(path).cloned()) {
         return Ok(found);
     }
-    let loaded = Arc::new(load_uncached(path)?);
+    let loaded = Arc::new(load_uncached(path, cache_dir)?);
     if let Ok(mut map) = cache.lock() {
         map.insert(path.to_path_buf(), loaded.clone());
     }
@@ -74,23 +80,25 @@ pub fn load(path: &Path) -> Result<Arc<Loaded>, LoadError> {
 }
 
 /// Loads without the process cache (benchmarks measure this).
-pub fn load_uncached(path: &Path) -> Result<Loaded, LoadError> {
+pub fn load_uncached(path: &Path, cache_dir: Option<&Path>) -> Result<Loaded, LoadError> {
     let engine = engine();
-    let cwasm = cwasm_path(engine, path)?;
+    let cwasm = cwasm_path(engine, path, cache_dir)?;
     // SAFETY: the `.cwasm` sits next to the `.wasm` in the module's own
-    // folder, written by this host from that `.wasm`; deserialize checks the
-    // engine's version and settings and fails on a mismatch.
+    // folder, or in the private cache folder the embedder made for its user,
+    // written by this host from that `.wasm`; deserialize checks the engine's
+    // version and settings and fails on a mismatch.
     let cached = cwasm
         .exists()
         .then(|| unsafe { Component::deserialize_file(engine, &cwasm) }.ok())
         .flatten();
     let from_cache = cached.is_some();
+    let mut cache_error = None;
     let component = match cached {
         Some(component) => component,
         None => {
             let component = Component::from_file(engine, path)
                 .map_err(|e| LoadError::Compile(path.to_path_buf(), e.to_string()))?;
-            store_cwasm(&component, &cwasm);
+            cache_error = store_cwasm(&component, &cwasm).err();
             component
         }
     };
@@ -106,40 +114,49 @@ pub fn load_uncached(path: &Path) -> Result<Loaded, LoadError> {
         component,
         instance_pre,
         from_cache,
+        cwasm,
+        cache_error,
     })
 }
 
 /// `x.wasm` -> `x.<key>.cwasm`, the key covering the engine (version and
-/// settings) and the `.wasm` file's size and modification time.
-pub fn cwasm_path(engine: &Engine, wasm: &Path) -> Result<PathBuf, LoadError> {
-    let meta = std::fs::metadata(wasm).map_err(|e| LoadError::Unreadable(wasm.to_path_buf(), e))?;
+/// settings) and the `.wasm` file's content: an unzip or a copy that changes
+/// the modification time keeps a shipped `.cwasm` valid, a changed component
+/// never meets an old one.
+pub fn cwasm_path(
+    engine: &Engine,
+    wasm: &Path,
+    cache_dir: Option<&Path>,
+) -> Result<PathBuf, LoadError> {
+    let bytes = std::fs::read(wasm).map_err(|e| LoadError::Unreadable(wasm.to_path_buf(), e))?;
     let mut hasher = DefaultHasher::new();
     engine.precompile_compatibility_hash().hash(&mut hasher);
-    meta.len().hash(&mut hasher);
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map(|d| d.as_nanos())
-        .hash(&mut hasher);
+    bytes.hash(&mut hasher);
     let stem = wasm
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("component");
-    Ok(wasm.with_file_name(format!("{stem}.{:016x}.cwasm", hasher.finish())))
+    let name = format!("{stem}.{:016x}.cwasm", hasher.finish());
+    Ok(match cache_dir {
+        Some(dir) => dir.join(name),
+        None => wasm.with_file_name(name),
+    })
 }
 
 /// Writes the cache atomically and removes stale ones; a read-only folder
-/// only costs the next process a compile.
-fn store_cwasm(component: &Component, cwasm: &Path) {
-    let Ok(bytes) = component.serialize() else {
-        return;
-    };
+/// only costs the next process a compile, and the caller is told why.
+fn store_cwasm(component: &Component, cwasm: &Path) -> Result<(), String> {
+    let bytes = component
+        .serialize()
+        .map_err(|e| format!("the compiled component cannot be serialized: {e}"))?;
     let temp = cwasm.with_extension(format!("tmp{}", std::process::id()));
-    if std::fs::write(&temp, &bytes).is_err() || std::fs::rename(&temp, cwasm).is_err() {
+    let written = std::fs::write(&temp, &bytes).and_then(|()| std::fs::rename(&temp, cwasm));
+    if let Err(e) = written {
         let _ = std::fs::remove_file(&temp);
-        return;
+        return Err(format!("{} cannot be written: {e}", cwasm.display()));
     }
     remove_stale(cwasm);
+    Ok(())
 }
 
 fn remove_stale(current: &Path) {

@@ -72,12 +72,18 @@ fn run(args: &[String]) -> Result<(), String> {
         [command, path] if command == "precompile" => {
             let runtime =
                 Runtime::new(RuntimeOptions::for_component(path)).map_err(|e| e.to_string())?;
-            let state = if runtime.loaded_from_cache() {
-                "was already"
+            let cache = runtime.cache_file().display();
+            if let Some(problem) = runtime.cache_error() {
+                return Err(format!(
+                    "{path} compiles, but {problem}; every process will compile it again"
+                ));
+            }
+            // A cache file is only used after wasmtime accepted it for this engine.
+            if runtime.loaded_from_cache() {
+                println!("{cache} is a valid precompiled {path}");
             } else {
-                "is now"
-            };
-            println!("{path} {state} precompiled");
+                println!("{path} is now precompiled to {cache}");
+            }
             Ok(())
         }
         _ => Err(USAGE.into()),

@@ -5,8 +5,13 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct RuntimeOptions {
-    /// Path of the component's `.wasm`; the `.cwasm` cache lives beside it.
+    /// Path of the component's `.wasm`; the `.cwasm` cache lives beside it
+    /// unless `cache_dir` names another folder.
     pub component: PathBuf,
+    /// Folder for the `.cwasm` cache when the component's own is read-only
+    /// (the embedder creates it, private to its user).
+    #[serde(default)]
+    pub cache_dir: Option<PathBuf>,
     /// Hosts the component may reach over HTTP.
     #[serde(default)]
     pub http_allow: Vec<String>,
@@ -72,6 +77,7 @@ impl RuntimeOptions {
     pub fn for_component(component: impl Into<PathBuf>) -> Self {
         Self {
             component: component.into(),
+            cache_dir: None,
             http_allow: Vec::new(),
             memory_mb: default_memory_mb(),
             fuel: default_fuel(),

@@ -87,7 +87,7 @@ impl Runtime {
         if let Some(theirs) = &options.grants {
             crate::grants::check_same(theirs).map_err(LoadError::Grants)?;
         }
-        let loaded = engine::load(&options.component)?;
+        let loaded = engine::load(&options.component, options.cache_dir.as_deref())?;
         let version = component_contract_version(&loaded.component).ok_or_else(|| {
             LoadError::Link(
                 options.component.clone(),
@@ -114,6 +114,16 @@ impl Runtime {
 
     pub fn loaded_from_cache(&self) -> bool {
         self.loaded.from_cache
+    }
+
+    /// The `.cwasm` cache file of this component and engine.
+    pub fn cache_file(&self) -> &std::path::Path {
+        &self.loaded.cwasm
+    }
+
+    /// Why this process's compile could not be cached, if it could not.
+    pub fn cache_error(&self) -> Option<&str> {
+        self.loaded.cache_error.as_deref()
     }
 
     /// Runs one call request and returns the answer envelope as JSON bytes.

@@ -71,6 +71,24 @@ final class AdminPageTest extends CatalogueCase
     }
 
     /** @dataProvider transports */
+    public function testThePageShowsTheSystemCheckOfThisServer(string $transport): void
+    {
+        $this->install($transport);
+        $html = self::output('GET');
+        self::assertStringContainsString('<h3 class="panel-title">System check</h3>', $html);
+        $php = preg_quote(PHP_VERSION, '/');
+        self::assertMatchesRegularExpression('/<td>PHP<\/td>\s+<td>' . $php . ' \(needs 8\.1/', $html);
+        $mode = $transport === 'ffi' ? 'in-process (FFI)' : 'helper process';
+        self::assertMatchesRegularExpression('/<td>Transport<\/td>\s+<td>' . preg_quote($mode, '/') . '<\/td>/', $html);
+        $bin = (string) getenv('HOSTKEYRESELLERMOD_BIN_DIR');
+        self::assertMatchesRegularExpression(
+            '/<td>Compile cache<\/td>\s+<td>' . preg_quote($bin, '/') . ': warm<\/td>/',
+            $html,
+            'make build precompiles the component beside it',
+        );
+    }
+
+    /** @dataProvider transports */
     public function testAPreviewShowsItsCountsAndChangesEscaped(string $transport): void
     {
         $presets = Catalogue::presets();

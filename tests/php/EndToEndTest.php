@@ -111,7 +111,9 @@ final class EndToEndTest extends EndToEndCase
         Host::useTransport($transport);
         $config = hostkeyresellermod_config();
         self::assertSame('HOSTKEY Reseller', $config['name']);
-        self::assertMatchesRegularExpression('/^\d+\.\d+\.\d+$/', $config['version']);
+        $cargo = (string) file_get_contents(dirname(ROOTDIR) . '/Cargo.toml');
+        self::assertSame(1, preg_match('/^\[workspace\.package\]\nversion = "([^"]+)"/m', $cargo, $workspace));
+        self::assertSame($workspace[1], $config['version'], 'the version is the Cargo workspace version');
         self::assertSame('password', $config['fields']['apikey']['Type']);
         self::assertSame('API key', $config['fields']['apikey']['FriendlyName']);
         self::assertSame('https://invapi.hostkey.com/', $config['fields']['apiurl']['Default']);

@@ -33,6 +33,25 @@ final class TemplatesTest extends TestCase
         rmdir($this->compileDir);
     }
 
+    /** The PHP templates print their own texts from lang/english.php, each one defined there. */
+    public function testEveryTextOfTheTemplatesIsInTheLanguageFile(): void
+    {
+        $addon = ROOTDIR . '/modules/addons/hostkeyresellermod';
+        $lang = (new AdminPageView($addon . '/templates'))->lang();
+        $used = [];
+        foreach (glob($addon . '/templates/*.php') ?: [] as $template) {
+            preg_match_all('/\$view\[.lang.\]\[.([a-z_]+).\]/', (string) file_get_contents($template), $m);
+            $used = array_merge($used, $m[1]);
+        }
+        self::assertGreaterThanOrEqual(3, count($used));
+        foreach ($used as $key) {
+            self::assertArrayHasKey($key, $lang);
+            self::assertNotSame('', trim($lang[$key]));
+        }
+        $sidebar = (new AdminPageView($addon . '/templates'))->sidebar('addonmodules.php?module=hostkeyresellermod');
+        self::assertStringContainsString('>' . $lang['sidebar_link'] . '</a>', $sidebar);
+    }
+
     /** Renders a server-module template as WHMCS would, from a ClientArea answer. */
     private function renderClientArea(array $answer): string
     {

@@ -91,9 +91,11 @@ final class TransportSelectionTest extends TestCase
     public function testOptionsNameTheFilesAndAllowTheConfiguredApiHost(): void
     {
         $addon = '/var/www/whmcs/modules/addons/hostkeyresellermod';
-        $options = RuntimeOptions::fromEnvironment($addon, 'http://127.0.0.1:8099/api/', []);
+        $options = RuntimeOptions::fromEnvironment($addon, 'http://127.0.0.1:8099/api/', [], null, 'x86_64');
         self::assertSame($addon . '/bin/hostkey_guest.wasm', $options->componentPath());
-        self::assertSame($addon . '/bin/hostkey-host', $options->cliPath());
+        self::assertSame($addon . '/bin/x86_64/hostkey-host', $options->cliPath());
+        self::assertSame($addon . '/bin/x86_64/libhostkey_host.so', $options->libraryPath());
+        self::assertSame($addon . '/bin/hostkey_host.h', $options->headerPath());
         $json = json_decode($options->toJson(), true);
         self::assertSame(['127.0.0.1', 'invapi.hostkey.com', 'invapi.hostkey.ru'], $json['http_allow']);
         self::assertSame(
@@ -101,6 +103,22 @@ final class TransportSelectionTest extends TestCase
             array_keys($json),
         );
         self::assertSame(30000, $json['timeout_ms']);
+    }
+
+    public function testTheHostIsPickedByWhatPhpUnameSays(): void
+    {
+        $options = RuntimeOptions::fromEnvironment('/addon', 'https://invapi.hostkey.com/', [], null, 'AMD64');
+        self::assertSame('/addon/bin/x86_64/hostkey-host', $options->cliPath());
+        self::assertSame('x86_64', RuntimeOptions::arch(php_uname('m')), 'this machine is one the zip serves');
+    }
+
+    public function testAProcessorWithoutAHostGetsOneSentence(): void
+    {
+        $this->expectException(ComponentFault::class);
+        $this->expectExceptionMessage(
+            "hostkeyresellermod has no engine for this server's processor (sparc64); it runs on x86_64."
+        );
+        RuntimeOptions::fromEnvironment('/addon', 'https://invapi.hostkey.com/', [], null, 'sparc64');
     }
 
     public function testTheEnvironmentOverridesTheBinDirAndLimits(): void

@@ -15,6 +15,11 @@ if (!defined('WHMCS')) {
     die('This file cannot be accessed directly');
 }
 
+require_once __DIR__ . '/../../modules/addons/hostkeyresellermod/floor.php';
+// Below the PHP floor WHMCS runs on without this module's hooks.
+if (hostkeyresellermod_below_php_floor() !== null) {
+    return;
+}
 require_once __DIR__ . '/../../modules/addons/hostkeyresellermod/autoload.php';
 
 add_hook('InvoicePaid', 1, static function (array $vars): void {

@@ -16,6 +16,15 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Module\CronCommand;
 // web request gets only the refusal below (PHP_SAPI is not `cli`).
 define('HOSTKEYRESELLERMOD_CRON', true);
 
+require_once __DIR__ . '/floor.php';
+if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+    if (PHP_SAPI === 'cli') {
+        fwrite(STDERR, $floor . "\n");
+    } else {
+        http_response_code(403);
+    }
+    exit(1);
+}
 require_once __DIR__ . '/autoload.php';
 
 if (($refusal = CronCommand::refusal(PHP_SAPI)) !== null) {

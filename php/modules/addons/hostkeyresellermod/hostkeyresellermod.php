@@ -18,10 +18,15 @@ if (!defined('WHMCS')) {
     die('This file cannot be accessed directly');
 }
 
+// Each function answers with the floor's sentence on an older PHP (floor.php).
+require_once __DIR__ . '/floor.php';
 require_once __DIR__ . '/autoload.php';
 
 function hostkeyresellermod_config(): array
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        return ['name' => 'HOSTKEY Reseller', 'description' => $floor, 'version' => '0', 'fields' => []];
+    }
     try {
         return Components::addon()->config();
     } catch (Throwable $e) {
@@ -31,6 +36,9 @@ function hostkeyresellermod_config(): array
 
 function hostkeyresellermod_activate(): array
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        return ['status' => 'error', 'description' => $floor];
+    }
     try {
         return Components::addon()->activate();
     } catch (Throwable $e) {
@@ -40,6 +48,9 @@ function hostkeyresellermod_activate(): array
 
 function hostkeyresellermod_deactivate(): array
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        return ['status' => 'error', 'description' => $floor];
+    }
     try {
         return Components::addon()->deactivate();
     } catch (Throwable $e) {
@@ -49,6 +60,9 @@ function hostkeyresellermod_deactivate(): array
 
 function hostkeyresellermod_upgrade(array $vars): void
 {
+    if (hostkeyresellermod_below_php_floor() !== null) {
+        return;
+    }
     try {
         Components::addon()->upgrade($vars);
     } catch (Throwable $e) {
@@ -58,6 +72,10 @@ function hostkeyresellermod_upgrade(array $vars): void
 
 function hostkeyresellermod_output(array $vars): void
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        echo '<div class="alert alert-danger">' . htmlspecialchars($floor, ENT_QUOTES, 'UTF-8') . '</div>';
+        return;
+    }
     try {
         echo Components::addon()->output($vars, $_SERVER['REQUEST_METHOD'] ?? 'GET', $_POST, CsrfGuard::fromWhmcs());
     } catch (Throwable $e) {
@@ -69,6 +87,9 @@ function hostkeyresellermod_output(array $vars): void
 
 function hostkeyresellermod_sidebar(array $vars): string
 {
+    if (hostkeyresellermod_below_php_floor() !== null) {
+        return '';
+    }
     try {
         return Components::addon()->sidebar($vars);
     } catch (Throwable $e) {

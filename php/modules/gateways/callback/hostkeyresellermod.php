@@ -24,6 +24,14 @@ if (!defined('WHMCS')) {
     require_once __DIR__ . '/../../../init.php';
 }
 
+require_once __DIR__ . '/../../addons/hostkeyresellermod/floor.php';
+// A public URL: the floor's sentence without the server's PHP version.
+if (hostkeyresellermod_below_php_floor() !== null) {
+    http_response_code(503);
+    header('Content-Type: application/json; charset=utf-8');
+    echo '{"result":"error","message":"hostkeyresellermod needs PHP 8.1 or newer."}';
+    return;
+}
 require_once __DIR__ . '/../../addons/hostkeyresellermod/autoload.php';
 
 try {

@@ -19,10 +19,15 @@ if (!defined('WHMCS')) {
     die('This file cannot be accessed directly');
 }
 
+// Each function answers with the floor's sentence on an older PHP (floor.php).
+require_once __DIR__ . '/../../addons/hostkeyresellermod/floor.php';
 require_once __DIR__ . '/../../addons/hostkeyresellermod/autoload.php';
 
 function hostkeyresellermod_MetaData(): array
 {
+    if (hostkeyresellermod_below_php_floor() !== null) {
+        return ['DisplayName' => 'HOSTKEY Reseller', 'APIVersion' => '1.1', 'RequiresServer' => false];
+    }
     try {
         return Components::server()->metaData();
     } catch (Throwable $e) {
@@ -33,6 +38,9 @@ function hostkeyresellermod_MetaData(): array
 
 function hostkeyresellermod_ConfigOptions(): array
 {
+    if (hostkeyresellermod_below_php_floor() !== null) {
+        return [];
+    }
     try {
         return Components::server()->configOptions();
     } catch (Throwable $e) {
@@ -43,6 +51,9 @@ function hostkeyresellermod_ConfigOptions(): array
 
 function hostkeyresellermod_TestConnection(array $params): array
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        return ['success' => false, 'error' => $floor];
+    }
     try {
         return Components::server()->testConnection($params);
     } catch (Throwable $e) {
@@ -53,6 +64,9 @@ function hostkeyresellermod_TestConnection(array $params): array
 /** create, suspend, ...: 'success' or the sentence WHMCS shows. */
 function hostkeyresellermod_service_action(string $action, array $params): string
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        return $floor;
+    }
     try {
         return Components::server()->serviceAction($action, $params);
     } catch (Throwable $e) {
@@ -67,6 +81,10 @@ function hostkeyresellermod_CreateAccount(array $params): string
 
 function hostkeyresellermod_ClientArea(array $params): array
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        $vars = ['status' => '', 'panelUrl' => '', 'fields' => [], 'errorMessage' => $floor];
+        return ['templatefile' => 'templates/error', 'vars' => $vars];
+    }
     try {
         return Components::server()->clientArea($params);
     } catch (Throwable $e) {

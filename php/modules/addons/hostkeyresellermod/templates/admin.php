@@ -26,9 +26,9 @@ defined('WHMCS') || exit;
     </table>
 <?php endif; ?>
     <div class="panel panel-default hostkeyresellermod-catalogue">
-        <div class="panel-heading"><h3 class="panel-title">HOSTKEY catalogue</h3></div>
+        <div class="panel-heading"><h3 class="panel-title"><?= $e($view['lang']['catalogue_heading']) ?></h3></div>
         <div class="panel-body">
-            <p class="help-block">The preview lists what an import would change and writes nothing.</p>
+            <p class="help-block"><?= $e($view['lang']['preview_help']) ?></p>
             <form method="post" action="<?= $e($view['moduleLink']) ?>" class="form-inline hostkeyresellermod-actions">
                 <input type="hidden" name="token" value="<?= $e($view['token']) ?>">
 <?php foreach ($view['actions'] as [$action, $label, $confirm]) : ?>

@@ -14,5 +14,5 @@ defined('WHMCS') || exit;
 ?>
 <span class="header"><?= $e($view['title']) ?></span>
 <ul class="menu">
-    <li><a href="<?= $e($view['moduleLink']) ?>">Catalogue and settings</a></li>
+    <li><a href="<?= $e($view['moduleLink']) ?>"><?= $e($view['lang']['sidebar_link']) ?></a></li>
 </ul>

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
+use Closure;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\CsrfGuard;
@@ -28,9 +29,18 @@ final class AddonModule
 
     private ImportIni $ini;
 
-    public function __construct(private Bridge $bridge, private AdminPageView $view, ?ImportIni $ini = null)
-    {
+    /** @var (Closure(): SystemCheck)|null built only for the admin page */
+    private ?Closure $check;
+
+    /** @param (Closure(): SystemCheck)|null $check the admin page's System check */
+    public function __construct(
+        private Bridge $bridge,
+        private AdminPageView $view,
+        ?ImportIni $ini = null,
+        ?Closure $check = null,
+    ) {
         $this->ini = $ini ?? ImportIni::forAddon();
+        $this->check = $check;
     }
 
     /**
@@ -168,6 +178,12 @@ final class AddonModule
             $page = ['notices' => [['level' => 'error', 'text' => $e->getMessage()]]];
         }
         $page['notices'] = array_merge($notices, is_array($page['notices'] ?? null) ? $page['notices'] : []);
+        if ($this->check !== null) {
+            $page['tables'] = array_merge(
+                is_array($page['tables'] ?? null) ? $page['tables'] : [],
+                [($this->check)()->table()],
+            );
+        }
         return $this->view->render($page, (string) ($vars['modulelink'] ?? ''), $csrf->token());
     }
 

@@ -154,9 +154,25 @@ final class AdminPageView
         return $choices;
     }
 
+    /**
+     * The texts of lang/english.php (`$_ADDONLANG`), for the templates as `$view['lang']`.
+     *
+     * @return array<string, string>
+     */
+    public function lang(): array
+    {
+        $load = static function (string $file): array {
+            $_ADDONLANG = [];
+            require $file;
+            return $_ADDONLANG;
+        };
+        return $load(dirname($this->templateDir) . '/lang/english.php');
+    }
+
     /** @param array<string, mixed> $view */
     private function include(string $template, array $view): string
     {
+        $view['lang'] = $this->lang();
         $e = static fn (mixed $value): string => htmlspecialchars(
             is_scalar($value) ? (string) $value : '',
             ENT_QUOTES | ENT_SUBSTITUTE | ENT_HTML5,

@@ -51,7 +51,17 @@ final class Components
             self::bridge(),
             new AdminPageView(self::addonDir() . '/templates'),
             ImportIni::forAddon(),
+            static fn (): SystemCheck => self::systemCheck(),
         );
+    }
+
+    /** What the admin page reports about this server (settings read once more). */
+    public static function systemCheck(): SystemCheck
+    {
+        $settings = Settings::load(Capsule::connection());
+        $env = getenv();
+        $options = RuntimeOptions::fromEnvironment(self::addonDir(), $settings->apiUrl(), $env);
+        return new SystemCheck($options, new TransportFactory($options, $settings->transport(), $env));
     }
 
     public static function server(): ServerModule

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
 
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\Grants;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
 
 defined('WHMCS') || exit;
 
@@ -42,19 +43,33 @@ final class RuntimeOptions
         'HOSTKEYRESELLERMOD_FUEL' => 'fuel',
     ];
 
+    /**
+     * The processors the zip has a host for (`bin/<arch>/`), by what php_uname('m') says.
+     * aarch64 is not built yet (docs/decisions.md, "Host binaries").
+     */
+    public const MACHINES = ['x86_64' => 'x86_64', 'amd64' => 'x86_64'];
+
     /** @var array<string, int> the limits set explicitly (environment) */
     private array $given;
 
+    /** Where the native host files (library, CLI) are: the bin dir itself or its `<arch>/` folder. */
+    private string $nativeDir;
+
     /**
      * @param array<string, int> $limits memory_mb, fuel, timeout_ms, http_timeout_ms
+     * @param string|null $arch the folder of bin/ with the native files; null: beside the component
+     * @param string|null $cacheDir where the host keeps the compiled component; null: beside it
      */
     public function __construct(
         private string $binDir,
         private string $apiUrl,
         private array $limits = [],
         private ?Grants $grants = null,
+        ?string $arch = null,
+        private ?string $cacheDir = null,
     ) {
         $this->binDir = rtrim($binDir, '/');
+        $this->nativeDir = $arch === null ? $this->binDir : $this->binDir . '/' . $arch;
         $this->given = array_intersect_key($limits, self::DEFAULTS);
         $this->limits = array_replace(self::DEFAULTS, $this->given);
     }
@@ -70,24 +85,52 @@ final class RuntimeOptions
     }
 
     /**
-     * Options for this install: files in `<addon>/bin` unless HOSTKEYRESELLERMOD_BIN_DIR
-     * names another folder; limits overridable by HOSTKEYRESELLERMOD_* variables.
+     * Options for this install: the component in `<addon>/bin`, the host for this
+     * processor in `<addon>/bin/<arch>`, unless HOSTKEYRESELLERMOD_BIN_DIR names a
+     * folder that holds one build side by side; limits overridable by
+     * HOSTKEYRESELLERMOD_* variables.
      *
      * @param array<string, string> $env usually getenv()
      * @param Grants|null $grants sent to the host, which refuses to run when they differ from its own
+     * @param string|null $machine what php_uname('m') says (the default)
+     * @throws ComponentFault on a processor the zip has no host for
      */
-    public static function fromEnvironment(string $addonDir, string $apiUrl, array $env, ?Grants $grants = null): self
-    {
-        $binDir = isset($env['HOSTKEYRESELLERMOD_BIN_DIR']) && $env['HOSTKEYRESELLERMOD_BIN_DIR'] !== ''
-            ? $env['HOSTKEYRESELLERMOD_BIN_DIR']
-            : $addonDir . '/bin';
+    public static function fromEnvironment(
+        string $addonDir,
+        string $apiUrl,
+        array $env,
+        ?Grants $grants = null,
+        ?string $machine = null,
+    ): self {
+        $arch = null;
+        if (isset($env['HOSTKEYRESELLERMOD_BIN_DIR']) && $env['HOSTKEYRESELLERMOD_BIN_DIR'] !== '') {
+            $binDir = $env['HOSTKEYRESELLERMOD_BIN_DIR'];
+        } else {
+            $binDir = $addonDir . '/bin';
+            $arch = self::arch($machine ?? php_uname('m'));
+        }
         $limits = [];
         foreach (self::ENV_LIMITS as $variable => $key) {
             if (isset($env[$variable]) && ctype_digit($env[$variable]) && (int) $env[$variable] > 0) {
                 $limits[$key] = (int) $env[$variable];
             }
         }
-        return new self($binDir, $apiUrl, $limits, $grants);
+        $cacheDir = CacheDir::forThisProcess()->choose($binDir);
+        return new self($binDir, $apiUrl, $limits, $grants, $arch, $cacheDir);
+    }
+
+    /** The `bin/` folder for a processor, or the sentence that it has none. */
+    public static function arch(string $machine): string
+    {
+        $arch = self::MACHINES[strtolower(trim($machine))] ?? null;
+        if ($arch === null) {
+            throw new ComponentFault(sprintf(
+                'hostkeyresellermod has no engine for this server\'s processor (%s); it runs on %s.',
+                $machine,
+                implode(', ', array_unique(self::MACHINES)),
+            ));
+        }
+        return $arch;
     }
 
     public function componentPath(): string
@@ -97,7 +140,7 @@ final class RuntimeOptions
 
     public function libraryPath(): string
     {
-        return $this->binDir . '/libhostkey_host.so';
+        return $this->nativeDir . '/libhostkey_host.so';
     }
 
     public function headerPath(): string
@@ -107,7 +150,13 @@ final class RuntimeOptions
 
     public function cliPath(): string
     {
-        return $this->binDir . '/hostkey-host';
+        return $this->nativeDir . '/hostkey-host';
+    }
+
+    /** Where the host keeps the compiled component when not beside it. */
+    public function cacheDir(): ?string
+    {
+        return $this->cacheDir;
     }
 
     public function timeoutMs(): int
@@ -136,6 +185,9 @@ final class RuntimeOptions
         $options = ['component' => $this->componentPath(), 'http_allow' => $this->httpAllow()] + $this->limits;
         if ($this->grants !== null) {
             $options['grants'] = $this->grants->declaration();
+        }
+        if ($this->cacheDir !== null) {
+            $options['cache_dir'] = $this->cacheDir;
         }
         return $options;
     }

@@ -1,0 +1,65 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
+
+defined('WHMCS') || defined('HOSTKEYRESELLERMOD_CRON') || exit;
+
+/**
+ * Where the host keeps the compiled component (`.cwasm`) when the module's
+ * bin/ folder is read-only for PHP's user, as on a server where the files
+ * belong to the uploader: a folder of the temp dir private to this user.
+ * A `.cwasm` is native code, so a folder someone else could write is refused.
+ */
+final class CacheDir
+{
+    /** @var callable(string): bool */
+    private $writable;
+
+    /**
+     * @param int $uid the user PHP runs as
+     * @param callable(string): bool|null $writable defaults to is_writable
+     */
+    public function __construct(private string $tempDir, private int $uid, ?callable $writable = null)
+    {
+        $this->writable = $writable ?? 'is_writable';
+    }
+
+    public static function forThisProcess(): self
+    {
+        $uid = function_exists('posix_geteuid') ? posix_geteuid() : (int) getmyuid();
+        return new self(sys_get_temp_dir(), $uid);
+    }
+
+    /**
+     * The cache folder for a component in $binDir: null to keep it beside the
+     * component (bin/ is writable, or missing), or a private folder; null too
+     * when no safe folder can be had (each process then compiles).
+     */
+    public function choose(string $binDir): ?string
+    {
+        if (!is_dir($binDir) || ($this->writable)($binDir)) {
+            return null;
+        }
+        $dir = rtrim($this->tempDir, '/') . '/hostkeyresellermod-' . $this->uid;
+        if (!file_exists($dir) && !is_link($dir)) {
+            $old = umask(0077);
+            @mkdir($dir, 0700);
+            umask($old);
+        }
+        return $this->isPrivate($dir) ? $dir : null;
+    }
+
+    /** A real folder of this user that nobody else may write. */
+    private function isPrivate(string $dir): bool
+    {
+        clearstatcache(true, $dir);
+        if (is_link($dir) || !is_dir($dir)) {
+            return false;
+        }
+        $owner = @fileowner($dir);
+        $perms = @fileperms($dir);
+        return $owner === $this->uid && $perms !== false && ($perms & 0o077) === 0;
+    }
+}

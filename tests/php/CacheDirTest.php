@@ -1,0 +1,122 @@
+<?php
+
+declare(strict_types=1);
+
+namespace HostkeyResellerMod\Tests;
+
+use PHPUnit\Framework\TestCase;
+use HostkeyResellerMod\Tests\Support\Host;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\CacheDir;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\CliTransport;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
+
+/**
+ * Where the compiled component is kept when bin/ is read-only for PHP's user.
+ */
+final class CacheDirTest extends TestCase
+{
+    private string $root;
+    private string $bin;
+
+    protected function setUp(): void
+    {
+        $this->root = sys_get_temp_dir() . '/hkrm-cache-' . bin2hex(random_bytes(4));
+        $this->bin = $this->root . '/bin';
+        mkdir($this->bin, 0755, true);
+        mkdir($this->root . '/tmp');
+    }
+
+    protected function tearDown(): void
+    {
+        exec('rm -rf ' . escapeshellarg($this->root));
+    }
+
+    private function readOnlyBin(): CacheDir
+    {
+        $bin = $this->bin;
+        $writable = static fn (string $dir): bool => $dir !== $bin;
+        return new CacheDir($this->root . '/tmp', (int) fileowner($this->bin), $writable);
+    }
+
+    public function testAWritableBinKeepsTheCacheBesideTheComponent(): void
+    {
+        $dir = new CacheDir($this->root . '/tmp', (int) fileowner($this->bin), static fn (): bool => true);
+        self::assertNull($dir->choose($this->bin));
+        self::assertSame([], glob($this->root . '/tmp/*'));
+    }
+
+    public function testAReadOnlyBinGetsAFolderPrivateToThisUser(): void
+    {
+        $chosen = $this->readOnlyBin()->choose($this->bin);
+        $uid = (int) fileowner($this->bin);
+        self::assertSame($this->root . '/tmp/hostkeyresellermod-' . $uid, $chosen);
+        self::assertDirectoryExists((string) $chosen);
+        self::assertSame(0700, fileperms((string) $chosen) & 0777);
+        self::assertSame($chosen, $this->readOnlyBin()->choose($this->bin), 'the same folder next time');
+    }
+
+    public function testAFolderOthersCanWriteIsRefused(): void
+    {
+        $planted = $this->root . '/tmp/hostkeyresellermod-' . (int) fileowner($this->bin);
+        mkdir($planted);
+        chmod($planted, 0777);
+        self::assertNull($this->readOnlyBin()->choose($this->bin));
+    }
+
+    public function testAFolderOfAnotherUserIsRefused(): void
+    {
+        $dir = new CacheDir($this->root . '/tmp', 4242, static fn (): bool => false);
+        mkdir($this->root . '/tmp/hostkeyresellermod-4242', 0700);
+        self::assertNull($dir->choose($this->bin), 'owned by root, not by user 4242');
+    }
+
+    public function testASymlinkIsRefused(): void
+    {
+        $uid = (int) fileowner($this->bin);
+        mkdir($this->root . '/elsewhere', 0700);
+        symlink($this->root . '/elsewhere', $this->root . '/tmp/hostkeyresellermod-' . $uid);
+        self::assertNull($this->readOnlyBin()->choose($this->bin));
+    }
+
+    public function testTheOptionsCarryTheFolderToTheHost(): void
+    {
+        $options = new RuntimeOptions($this->bin, 'https://invapi.hostkey.com/', [], null, null, '/var/cache/hk');
+        self::assertSame('/var/cache/hk', json_decode($options->toJson(), true)['cache_dir']);
+        $options = new RuntimeOptions($this->bin, 'https://invapi.hostkey.com/');
+        self::assertArrayNotHasKey('cache_dir', json_decode($options->toJson(), true));
+    }
+
+    /** The real host (process transport) compiles into the chosen folder and nothing into bin/. */
+    public function testTheHostKeepsItsCompiledComponentInTheChosenFolder(): void
+    {
+        $reason = Host::unavailableReason();
+        self::assertNull($reason, (string) $reason);
+        $built = (string) getenv('HOSTKEYRESELLERMOD_BIN_DIR');
+        foreach (Host::FILES as $file) {
+            copy($built . '/' . $file, $this->bin . '/' . $file);
+        }
+        chmod($this->bin . '/hostkey-host', 0755);
+        $cache = $this->readOnlyBin()->choose($this->bin);
+        self::assertNotNull($cache);
+        $options = new RuntimeOptions($this->bin, 'https://invapi.hostkey.com/', [], null, null, $cache);
+        $none = new class implements RequestHandler {
+            public function callStarted(): void
+            {
+            }
+
+            public function handle(string $request): string
+            {
+                return '{"err":"no capability in this test"}';
+            }
+
+            public function callFinished(): void
+            {
+            }
+        };
+        $answer = (new CliTransport($options))->call('{"call":"addon.config","args":{}}', $none);
+        self::assertStringContainsString('HOSTKEY Reseller', $answer);
+        self::assertCount(1, glob($cache . '/hostkey_guest.*.cwasm') ?: []);
+        self::assertSame([], glob($this->bin . '/*.cwasm') ?: []);
+    }
+}
