@@ -57,7 +57,12 @@ if ($mode === 'callback') {
     $functions = array_filter(get_defined_functions()['user'], function ($name) {
         return strpos($name, 'hostkeyresellermod_') === 0;
     });
-    check(count($functions) >= 25, 'only ' . count($functions) . ' entry points found');
+    // The entry files really loaded: the addon's and the server module's functions are there.
+    $required = ['hostkeyresellermod_config', 'hostkeyresellermod_activate', 'hostkeyresellermod_output',
+        'hostkeyresellermod_metadata', 'hostkeyresellermod_createaccount', 'hostkeyresellermod_clientarea',
+        'hostkeyresellermod_testconnection'];
+    $missing = array_diff($required, array_map('strtolower', $functions));
+    check($missing === [], 'entry points missing: ' . implode(', ', $missing));
     foreach ($functions as $function) {
         $reflection = new ReflectionFunction($function);
         $args = [];
