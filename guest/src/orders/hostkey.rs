@@ -206,6 +206,24 @@ impl Call for ApplyCredit {
     }
 }
 
+/// Pays a HOSTKEY invoice from the reseller's balance unless HOSTKEY says it
+/// is paid; asks again after paying, so a lost answer is never paid twice.
+/// Returns the invoice as first read and whether it is paid now.
+pub fn pay_once(api: &mut ApiClient, invoice_id: i64) -> Result<(Invoice, bool), ApiError> {
+    let invoice = send(api, &GetInvoice { invoice_id })?;
+    if invoice.is_paid() {
+        return Ok((invoice, true));
+    }
+    let amount = if invoice.balance.is_empty() {
+        invoice.total.clone()
+    } else {
+        invoice.balance.clone()
+    };
+    send(api, &ApplyCredit { invoice_id, amount })?;
+    let paid = send(api, &GetInvoice { invoice_id })?.is_paid();
+    Ok((invoice, paid))
+}
+
 /// `eq/update_servers`: the account's servers as of now (a token's list is
 /// frozen at login).
 #[derive(Debug, Clone, PartialEq)]

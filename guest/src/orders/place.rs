@@ -9,9 +9,7 @@
 //!   none --> order again; exactly ours --> `ordered`; unclear --> `needs-attention`
 
 use super::custom_fields::{self, INVOICE_ID};
-use super::hostkey::{
-    self, ApplyCredit, GetInvoice, OrderInstance, ProductInvoices, ShowServer, UpdateServers,
-};
+use super::hostkey::{self, OrderInstance, ProductInvoices, ShowServer, UpdateServers};
 use super::service::Service;
 use super::state::{self, FIRST_ORDER, Job, State};
 use crate::api::{ApiClient, ApiError};
@@ -225,25 +223,16 @@ impl Step<'_, '_> {
     /// lost answer is safe: the next delivery asks again first.
     fn pay(&mut self, job: &mut Job) -> ModuleResult<Placed> {
         let invoice_id = job.hostkey_invoice.unwrap_or(0);
-        let invoice = hostkey::send(self.api, &GetInvoice { invoice_id })?;
-        if !invoice.is_paid() {
-            let amount = if invoice.balance.is_empty() {
-                invoice.total.clone()
-            } else {
-                invoice.balance.clone()
-            };
-            hostkey::send(self.api, &ApplyCredit { invoice_id, amount })?;
-            let after = hostkey::send(self.api, &GetInvoice { invoice_id })?;
-            if !after.is_paid() {
-                job.detail = format!(
-                    "HOSTKEY invoice {invoice_id} is not paid: the reseller balance does not cover it."
-                );
-                state::save(self.db, job, self.now)?;
-                return Err(ModuleError::InvalidInput(format!(
-                    "HOSTKEY invoice {invoice_id} of service {} is not paid: the reseller balance does not cover it; top it up and the next delivery pays it.",
-                    job.service_id
-                )));
-            }
+        let (invoice, paid) = hostkey::pay_once(self.api, invoice_id)?;
+        if !paid {
+            job.detail = format!(
+                "HOSTKEY invoice {invoice_id} is not paid: the reseller balance does not cover it."
+            );
+            state::save(self.db, job, self.now)?;
+            return Err(ModuleError::InvalidInput(format!(
+                "HOSTKEY invoice {invoice_id} of service {} is not paid: the reseller balance does not cover it; top it up and the next delivery pays it.",
+                job.service_id
+            )));
         }
         if job.server_id.is_none() {
             job.server_id = server_on_invoice(&invoice, job.service_id);

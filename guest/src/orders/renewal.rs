@@ -5,7 +5,7 @@
 //! asked whether it is paid before paying, so no invoice is paid twice.
 
 use super::cancel::server_id;
-use super::hostkey::{self, ApplyCredit, GetInvoice, ProductInvoices, ShowServer};
+use super::hostkey::{self, ProductInvoices, ShowServer};
 use super::service::Service;
 use super::state::{self, State};
 use crate::api::ApiClient;
@@ -43,9 +43,11 @@ pub fn renew(
         Some(chosen) => chosen,
         None => {
             let facts = hostkey::send(api, &ShowServer { id: server })?;
-            let account_id = facts
-                .account_id
-                .ok_or_else(|| ApiMissing::account(server))?;
+            let account_id = facts.account_id.ok_or_else(|| {
+                ModuleError::InvalidInput(format!(
+                    "HOSTKEY did not say which billing account server {server} belongs to (eq/show account_id)."
+                ))
+            })?;
             let mut open: Vec<i64> = hostkey::send(
                 api,
                 &ProductInvoices {
@@ -71,19 +73,10 @@ pub fn renew(
             oldest
         }
     };
-    let invoice = hostkey::send(api, &GetInvoice { invoice_id })?;
-    if !invoice.is_paid() {
-        let amount = if invoice.balance.is_empty() {
-            invoice.total
-        } else {
-            invoice.balance
-        };
-        hostkey::send(api, &ApplyCredit { invoice_id, amount })?;
-        if !hostkey::send(api, &GetInvoice { invoice_id })?.is_paid() {
-            return Err(ModuleError::InvalidInput(format!(
-                "HOSTKEY invoice {invoice_id} (renewal of service {id}) is not paid: the reseller balance does not cover it; top it up and pay it in HOSTKEY's panel."
-            )));
-        }
+    if !hostkey::pay_once(api, invoice_id)?.1 {
+        return Err(ModuleError::InvalidInput(format!(
+            "HOSTKEY invoice {invoice_id} (renewal of service {id}) is not paid: the reseller balance does not cover it; top it up and pay it in HOSTKEY's panel."
+        )));
     }
     job.state = State::Done;
     state::save(db, &mut job, now)?;
@@ -112,14 +105,4 @@ fn paid_by_other_renewals(
         .filter(|i| rows.get(*i, "purpose").as_text().starts_with("renewal:"))
         .filter_map(|i| rows.get(i, "hostkey_invoice").as_int())
         .collect())
-}
-
-struct ApiMissing;
-
-impl ApiMissing {
-    fn account(server: i64) -> ModuleError {
-        ModuleError::InvalidInput(format!(
-            "HOSTKEY did not say which billing account server {server} belongs to (eq/show account_id)."
-        ))
-    }
 }
