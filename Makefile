@@ -71,9 +71,11 @@ test-node: build node-deps
 test-php-floor:
 	bash tests/php-floor/run.sh
 
-# The zip: its files, one version everywhere, no binary above glibc $(GLIBC_FLOOR).
+# The zip: its files, one version everywhere, no binary above glibc $(GLIBC_FLOOR);
+# then unpacked as an admin installs it (read-only bin/, calls as nobody).
 test-dist: dist
 	python3 -m unittest discover -s tests/dist -v
+	bash tests/dist/unpacked.sh
 
 test: lint test-rust test-python test-php-floor test-php test-node test-dist
 

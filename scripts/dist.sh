@@ -15,13 +15,24 @@ bin="$addon/bin"
 # processor, in the folder named as php_uname('m') names it (RuntimeOptions::MACHINES).
 mkdir -p "$bin/x86_64"
 cp build/bin/hostkey_guest.wasm build/bin/hostkey_host.h "$bin/"
+# The component precompiled for the architecture's baseline processor (the
+# host's engine targets it, engine.rs) with its release digest: a server whose
+# bin/ is read-only still pays no compile (docs/decisions.md, "Shipped .cwasm").
+cp build/bin/hostkey_guest.*.cwasm build/bin/hostkey_guest.*.cwasm.sha256 "$bin/"
+chmod 644 "$bin"/hostkey_guest.*.cwasm "$bin"/hostkey_guest.*.cwasm.sha256
 cp build/bin/libhostkey_host.so build/bin/hostkey-host "$bin/x86_64/"
 strip "$bin/x86_64/libhostkey_host.so" "$bin/x86_64/hostkey-host"
 chmod 755 "$bin/x86_64/hostkey-host"
+# The shipped host must accept the shipped .cwasm as it is.
+verdict=$("$bin/x86_64/hostkey-host" precompile "$bin/hostkey_guest.wasm")
+case $verdict in
+    *"is a valid precompiled"*) ;;
+    *) echo "the shipped .cwasm does not fit the shipped host: $verdict" >&2; exit 1 ;;
+esac
 # The admin's papers stay in the addon folder, not in the WHMCS root.
 mkdir -p "$addon/docs"
 cp LICENSE CHANGELOG.md "$addon/"
-cp docs/install.md "$addon/docs/"
+cp docs/install.md docs/admin-guide.md "$addon/docs/"
 for json in "$addon/whmcs.json" "$stage/modules/servers/hostkeyresellermod/whmcs.json"; do
     python3 - "$json" "$version" <<'PY'
 import json, sys

@@ -73,6 +73,11 @@ fn run(args: &[String]) -> Result<(), String> {
             let runtime =
                 Runtime::new(RuntimeOptions::for_component(path)).map_err(|e| e.to_string())?;
             let cache = runtime.cache_file().display();
+            for refusal in &runtime.status()["refused"].as_array().cloned().unwrap_or_default() {
+                if let Some(refusal) = refusal.as_str() {
+                    println!("{refusal}; compiled again");
+                }
+            }
             if let Some(problem) = runtime.cache_error() {
                 return Err(format!(
                     "{path} compiles, but {problem}; every process will compile it again"

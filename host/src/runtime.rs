@@ -16,6 +16,15 @@ use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 /// The contract's package; exports are `hostkey:reseller/<interface>@<version>`.
 pub const PACKAGE_NAMESPACE: &str = "hostkey:reseller";
 
+/// A call name no export can have (exports are `interface.function`): the
+/// host answers it itself with how this process got its component.
+pub const HOST_STATUS_CALL: &str = "@host.status";
+
+/// When set, names a file the host appends one JSON line to per call: the
+/// call's name, the process and `status()` (how `make test-dist` shows that
+/// no call after the first pays a compile, across processes and transports).
+pub const STATUS_LOG_ENV: &str = "HOSTKEYRESELLERMOD_HOST_STATUS_LOG";
+
 /// The contract this host was built from (its imports are typed from it).
 const HOST_CONTRACT: &str = include_str!("../../wit/capabilities.wit");
 
@@ -126,8 +135,43 @@ impl Runtime {
         self.loaded.cache_error.as_deref()
     }
 
+    /// The host's own counters for this process: whether the component came
+    /// from a sealed `.cwasm` or was compiled, how long that took, where the
+    /// cache is, and why a cache file was refused or could not be written.
+    pub fn status(&self) -> Json {
+        json!({
+            "loaded_from_cache": self.loaded.from_cache,
+            "compiles": engine::compiles(),
+            "compile_ms": self.loaded.compile_ms,
+            "cache_file": self.loaded.cwasm.display().to_string(),
+            "cache_error": self.loaded.cache_error,
+            "refused": self.loaded.refused,
+        })
+    }
+
+    fn log_status(&self, request: &[u8]) {
+        use std::io::Write;
+        let Some(path) = std::env::var_os(STATUS_LOG_ENV) else {
+            return;
+        };
+        let name = serde_json::from_slice::<Json>(request)
+            .ok()
+            .and_then(|r| r.get("call").and_then(Json::as_str).map(str::to_string));
+        let mut line = self.status();
+        line["call"] = json!(name);
+        line["pid"] = json!(std::process::id());
+        if let Ok(mut file) = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+        {
+            let _ = writeln!(file, "{line}");
+        }
+    }
+
     /// Runs one call request and returns the answer envelope as JSON bytes.
     pub fn call_json(&self, request: &[u8], caps: Capabilities) -> Vec<u8> {
+        self.log_status(request);
         let envelope = match self.call(request, caps) {
             Ok(value) => json!({ "value": value }),
             Err(fault) => json!({ "fault": fault.to_string() }),
@@ -144,6 +188,9 @@ impl Runtime {
             .get("call")
             .and_then(Json::as_str)
             .ok_or_else(|| Fault::BadRequest("`call` is missing".into()))?;
+        if name == HOST_STATUS_CALL {
+            return Ok(self.status());
+        }
         let empty = json!({});
         let args = request.get("args").unwrap_or(&empty);
         let options = match request.get("limits") {

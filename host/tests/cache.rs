@@ -3,7 +3,7 @@
 
 mod support;
 
-use hostkey_host::engine::{cwasm_path, engine};
+use hostkey_host::engine::{KEY_FILE, Seal, cwasm_path, engine, load_uncached};
 use hostkey_host::{Runtime, RuntimeOptions};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -100,5 +100,98 @@ fn a_cache_folder_given_by_the_embedder_holds_the_cache() {
     assert_eq!(None, runtime.cache_error());
     let beside = cwasm_path(engine(), &wasm, None).expect("key");
     assert!(!beside.exists(), "nothing is written beside the component");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Flips one byte in the middle of a file.
+fn flip_a_byte(file: &Path) {
+    let mut bytes = std::fs::read(file).expect("read");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    std::fs::write(file, bytes).expect("write");
+}
+
+fn private_folder(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let cache = dir.join("private");
+    std::fs::create_dir(&cache).expect("cache folder");
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).expect("0700");
+    cache
+}
+
+#[test]
+fn a_shipped_cwasm_with_a_flipped_byte_is_refused_and_compiled_again() {
+    let (dir, wasm) = folder_with_component("flipped");
+    assert!(precompile(&wasm).status.success());
+    let shipped = cwasm_path(engine(), &wasm, None).expect("key");
+    assert!(Seal::Release.digest_path(&shipped).is_file(), "precompile records the digest");
+    let trusted = load_uncached(&wasm, None).expect("load");
+    assert!(trusted.from_cache && trusted.refused.is_empty(), "{:?}", trusted.refused);
+
+    flip_a_byte(&shipped);
+    let fresh = load_uncached(&wasm, None).expect("load");
+    assert!(!fresh.from_cache);
+    assert!(fresh.compile_ms > 0);
+    assert_eq!(1, fresh.refused.len(), "{:?}", fresh.refused);
+    assert!(fresh.refused[0].contains("does not match its digest"), "{:?}", fresh.refused);
+    // The compile replaced it, sealed again: the next process loads it.
+    let again = load_uncached(&wasm, None).expect("load");
+    assert!(again.from_cache && again.refused.is_empty(), "{:?}", again.refused);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_cwasm_without_its_digest_is_not_loaded() {
+    let (dir, wasm) = folder_with_component("undigested");
+    assert!(precompile(&wasm).status.success());
+    let shipped = cwasm_path(engine(), &wasm, None).expect("key");
+    std::fs::remove_file(Seal::Release.digest_path(&shipped)).expect("remove digest");
+    let loaded = load_uncached(&wasm, None).expect("load");
+    assert!(!loaded.from_cache);
+    assert!(loaded.refused[0].contains("has no digest"), "{:?}", loaded.refused);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_cwasm_planted_in_the_cache_folder_is_refused_and_compiled_again() {
+    let (dir, wasm) = folder_with_component("planted");
+    let cache = private_folder(&dir);
+    let first = load_uncached(&wasm, Some(&cache)).expect("load");
+    assert!(!first.from_cache && first.cache_error.is_none(), "{:?}", first.cache_error);
+    let key = std::fs::metadata(cache.join(KEY_FILE)).expect("the secret was made");
+    assert_eq!(0o600, std::os::unix::fs::PermissionsExt::mode(&key.permissions()) & 0o777);
+    let cwasm = cwasm_path(engine(), &wasm, Some(&cache)).expect("key");
+    assert!(load_uncached(&wasm, Some(&cache)).expect("load").from_cache);
+
+    // Someone else's file under the same name, with a digest made without the secret.
+    let sealed = std::fs::read(&cwasm).expect("read");
+    let mut planted = sealed.clone();
+    let middle = planted.len() / 2;
+    planted[middle] ^= 0x40;
+    std::fs::write(&cwasm, &planted).expect("plant");
+    let release = Seal::Release.digest_path(&cwasm);
+    Seal::Release.record(&cwasm, &planted).expect("a public digest");
+    std::fs::rename(&release, Seal::Keyed(Vec::new()).digest_path(&cwasm)).expect("as hmac");
+    let refused = load_uncached(&wasm, Some(&cache)).expect("load");
+    assert!(!refused.from_cache);
+    assert!(refused.refused[0].contains("changed or planted"), "{:?}", refused.refused);
+    assert_eq!(sealed.len(), std::fs::read(&cwasm).expect("read").len());
+    assert!(load_uncached(&wasm, Some(&cache)).expect("load").from_cache);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_secret_others_can_read_turns_the_cache_off_with_a_reason() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, wasm) = folder_with_component("shared-key");
+    let cache = private_folder(&dir);
+    std::fs::write(cache.join(KEY_FILE), [7u8; 32]).expect("key");
+    std::fs::set_permissions(cache.join(KEY_FILE), std::fs::Permissions::from_mode(0o644))
+        .expect("chmod");
+    let loaded = load_uncached(&wasm, Some(&cache)).expect("load");
+    assert!(!loaded.from_cache);
+    let problem = loaded.cache_error.expect("a reason");
+    assert!(problem.contains("is not a private file"), "{problem}");
+    assert!(!cwasm_path(engine(), &wasm, Some(&cache)).expect("key").exists());
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -4,6 +4,7 @@ everywhere, and host binaries that need no glibc newer than 2.17.
 Run after `make dist`: python3 -m unittest discover -s tests/dist
 """
 
+import hashlib
 import json
 import pathlib
 import stat
@@ -42,7 +43,8 @@ class ZipTest(unittest.TestCase):
     def test_the_zip_holds_what_an_admin_expects(self):
         expected = [
             ADDON + "whmcs.json", ADDON + "logo.png", ADDON + "lang/english.php",
-            ADDON + "docs/install.md", ADDON + "LICENSE", ADDON + "CHANGELOG.md",
+            ADDON + "docs/install.md", ADDON + "docs/admin-guide.md", ADDON + "import.ini.example",
+            ADDON + "LICENSE", ADDON + "CHANGELOG.md",
             ADDON + "hostkeyresellermod.php", ADDON + "cron.php", ADDON + "floor.php",
             ADDON + "bin/hostkey_guest.wasm", ADDON + "bin/hostkey_host.h",
             ADDON + "bin/x86_64/hostkey-host", ADDON + "bin/x86_64/libhostkey_host.so",
@@ -76,6 +78,18 @@ class ZipTest(unittest.TestCase):
             self.assertIn(folder + meta["logo"]["filename"], self.names)
         changelog = self.zip.read(ADDON + "CHANGELOG.md").decode()
         self.assertIn(f"## {self.version}", changelog)
+
+    def test_the_admin_guide_covers_settings_pricing_and_troubleshooting(self):
+        guide = self.zip.read(ADDON + "docs/admin-guide.md").decode()
+        for topic in ("## Settings", "## Preview and import", "## Pricing rules", "Worked example",
+                      "## import.ini", "## Troubleshooting", "chmod 755", "needs PHP 8.1 or newer"):
+            self.assertIn(topic, guide)
+
+    def test_the_import_ini_example_is_not_active_and_uses_the_public_layout(self):
+        self.assertNotIn(ADDON + "import.ini", self.names, "an import.ini would override the admin's settings")
+        example = self.zip.read(ADDON + "import.ini.example").decode()
+        for line in ("[general]", "[markup]", "round = 0.25", "vps = 15 %"):
+            self.assertIn(line, example)
 
     def test_the_logo_is_a_png_at_most_500_pixels_wide(self):
         logo = self.zip.read(ADDON + "logo.png")
@@ -113,8 +127,15 @@ class ZipTest(unittest.TestCase):
                 capture_output=True, text=True, check=False,
             )
             self.assertEqual(0, run.returncode, run.stderr)
-            self.assertIn("is now precompiled to", run.stdout)
+            self.assertIn("is a valid precompiled", run.stdout)
             self.assertEqual(1, len(list((addon / "bin").glob("hostkey_guest.*.cwasm"))))
+
+    def test_the_precompiled_component_ships_with_its_release_digest(self):
+        cwasm = [n for n in self.names if n.startswith(ADDON + "bin/") and n.endswith(".cwasm")]
+        self.assertEqual(1, len(cwasm), cwasm)
+        self.assertRegex(cwasm[0], r"bin/hostkey_guest\.[0-9a-f]{16}\.cwasm$")
+        recorded = self.zip.read(cwasm[0] + ".sha256").decode().split()[0]
+        self.assertEqual(hashlib.sha256(self.zip.read(cwasm[0])).hexdigest(), recorded)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,28 @@ final class CacheDirTest extends TestCase
         self::assertSame($chosen, $this->readOnlyBin()->choose($this->bin), 'the same folder next time');
     }
 
+    public function testWhmcsTemplatesCComesBeforeTheTempDir(): void
+    {
+        $uid = (int) fileowner($this->bin);
+        mkdir($this->root . '/templates_c');
+        $bin = $this->bin;
+        $writable = static fn (string $dir): bool => $dir !== $bin;
+        $dir = new CacheDir($this->root . '/tmp', $uid, $writable, [$this->root . '/templates_c']);
+        self::assertSame($this->root . '/templates_c/hostkeyresellermod-' . $uid, $dir->choose($this->bin));
+        self::assertSame(0700, fileperms($this->root . '/templates_c/hostkeyresellermod-' . $uid) & 0777);
+    }
+
+    public function testAnUnsafeTemplatesCFolderFallsBackToTheTempDir(): void
+    {
+        $uid = (int) fileowner($this->bin);
+        mkdir($this->root . '/templates_c/hostkeyresellermod-' . $uid, 0777, true);
+        chmod($this->root . '/templates_c/hostkeyresellermod-' . $uid, 0777);
+        $bin = $this->bin;
+        $writable = static fn (string $dir): bool => $dir !== $bin;
+        $dir = new CacheDir($this->root . '/tmp', $uid, $writable, [$this->root . '/templates_c']);
+        self::assertSame($this->root . '/tmp/hostkeyresellermod-' . $uid, $dir->choose($this->bin));
+    }
+
     public function testAFolderOthersCanWriteIsRefused(): void
     {
         $planted = $this->root . '/tmp/hostkeyresellermod-' . (int) fileowner($this->bin);

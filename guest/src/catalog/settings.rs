@@ -549,6 +549,26 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_example_ini_reads_as_it_says() {
+        let ini = include_str!("../../../php/modules/addons/hostkeyresellermod/import.ini.example");
+        let s = ImportSettings::from_ini(ini, &currencies()).expect("valid");
+        assert_eq!(s.rounding, Rounding::Steps(4));
+        assert_eq!(s.sort, SortOrder::PriceAsc);
+        assert_eq!(
+            s.groups[&ServerGroup::Vps].markup,
+            Markup::Percent(Decimal::from(15))
+        );
+        assert_eq!(
+            s.groups[&ServerGroup::Bm].markup,
+            Markup::Fixed {
+                amount: Decimal::from(5),
+                currency: "USD".into()
+            }
+        );
+        assert!(s.groups[&ServerGroup::Gpu].import);
+    }
+
+    #[test]
     fn sort_index_as_the_public_module_reads_it() {
         let read: Vec<&str> = (-1..=6).map(|i| SortOrder::from_index(i).key()).collect();
         assert_eq!(

@@ -90,12 +90,26 @@ final class SystemCheck
         return basename($path) . ' ready in ' . dirname($path);
     }
 
+    /**
+     * Where the compiled engine is kept, and whether a call will find one:
+     * the `.cwasm` shipped (or written) in bin/, or the private folder used
+     * when bin/ is read-only for PHP's user.
+     */
     private function cache(): string
     {
         $component = $this->options->componentPath();
-        $dir = $this->options->cacheDir() ?? dirname($component);
+        $bin = dirname($component);
         $stem = pathinfo($component, PATHINFO_FILENAME);
-        $warm = glob($dir . '/' . $stem . '.*.cwasm') ?: [];
-        return $dir . ($warm === [] ? ': cold, the next call compiles the engine (about a second)' : ': warm');
+        $dir = $this->options->cacheDir();
+        $where = $dir === null ? $bin : $dir . ' (bin/ is read-only for PHP\'s user)';
+        $kept = $dir === null ? [] : (glob($dir . '/' . $stem . '.*.cwasm') ?: []);
+        $shipped = glob($bin . '/' . $stem . '.*.cwasm') ?: [];
+        if ($kept !== []) {
+            return $where . ': warm';
+        }
+        if ($shipped !== []) {
+            return $where . ($dir === null ? ': warm' : ': warm (the engine precompiled in bin/)');
+        }
+        return $where . ': cold, the next call compiles the engine (about a second)';
     }
 }

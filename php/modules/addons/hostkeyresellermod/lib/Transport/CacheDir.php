@@ -9,8 +9,11 @@ defined('WHMCS') || defined('HOSTKEYRESELLERMOD_CRON') || exit;
 /**
  * Where the host keeps the compiled component (`.cwasm`) when the module's
  * bin/ folder is read-only for PHP's user, as on a server where the files
- * belong to the uploader: a folder of the temp dir private to this user.
- * A `.cwasm` is native code, so a folder someone else could write is refused.
+ * belong to the uploader: a folder `hostkeyresellermod-<uid>` private to this
+ * user (0700) in the first place that allows one among WHMCS's templates_c,
+ * WHMCS's attachments and the temp dir. A `.cwasm` is native code, so a
+ * folder someone else could write is refused; the host seals each file with
+ * a secret kept in that folder (docs/security.md).
  */
 final class CacheDir
 {
@@ -21,15 +24,41 @@ final class CacheDir
      * @param int $uid the user PHP runs as
      * @param callable(string): bool|null $writable defaults to is_writable
      */
-    public function __construct(private string $tempDir, private int $uid, ?callable $writable = null)
-    {
+    /**
+     * @param int $uid the user PHP runs as
+     * @param callable(string): bool|null $writable defaults to is_writable
+     * @param list<string> $whmcsDirs WHMCS's own writable folders, tried before $tempDir
+     */
+    public function __construct(
+        private string $tempDir,
+        private int $uid,
+        ?callable $writable = null,
+        private array $whmcsDirs = [],
+    ) {
         $this->writable = $writable ?? 'is_writable';
     }
 
     public static function forThisProcess(): self
     {
         $uid = function_exists('posix_geteuid') ? posix_geteuid() : (int) getmyuid();
-        return new self(sys_get_temp_dir(), $uid);
+        return new self(sys_get_temp_dir(), $uid, null, self::whmcsDirs());
+    }
+
+    /**
+     * templates_c and attachments as configuration.php sets them.
+     *
+     * @return list<string>
+     */
+    private static function whmcsDirs(): array
+    {
+        $dirs = [];
+        foreach (['templates_compiledir', 'attachments_dir'] as $name) {
+            $dir = $GLOBALS[$name] ?? null;
+            if (is_string($dir) && $dir !== '' && is_dir($dir)) {
+                $dirs[] = $dir;
+            }
+        }
+        return $dirs;
     }
 
     /**
@@ -42,13 +71,18 @@ final class CacheDir
         if (!is_dir($binDir) || ($this->writable)($binDir)) {
             return null;
         }
-        $dir = rtrim($this->tempDir, '/') . '/hostkeyresellermod-' . $this->uid;
-        if (!file_exists($dir) && !is_link($dir)) {
-            $old = umask(0077);
-            @mkdir($dir, 0700);
-            umask($old);
+        foreach ([...$this->whmcsDirs, $this->tempDir] as $base) {
+            $dir = rtrim($base, '/') . '/hostkeyresellermod-' . $this->uid;
+            if (!file_exists($dir) && !is_link($dir)) {
+                $old = umask(0077);
+                @mkdir($dir, 0700);
+                umask($old);
+            }
+            if ($this->isPrivate($dir)) {
+                return $dir;
+            }
         }
-        return $this->isPrivate($dir) ? $dir : null;
+        return null;
     }
 
     /** A real folder of this user that nobody else may write. */
