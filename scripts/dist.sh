@@ -17,7 +17,7 @@ mkdir -p "$bin/x86_64"
 cp build/bin/hostkey_guest.wasm build/bin/hostkey_host.h "$bin/"
 # The component precompiled for the architecture's baseline processor (the
 # host's engine targets it, engine.rs) with its release digest: a server whose
-# bin/ is read-only still pays no compile (docs/decisions.md, "Shipped .cwasm").
+# bin/ is read-only still pays no compile (docs/decisions.md, "Compile cache").
 cp build/bin/hostkey_guest.*.cwasm build/bin/hostkey_guest.*.cwasm.sha256 "$bin/"
 chmod 644 "$bin"/hostkey_guest.*.cwasm "$bin"/hostkey_guest.*.cwasm.sha256
 cp build/bin/libhostkey_host.so build/bin/hostkey-host "$bin/x86_64/"
