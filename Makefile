@@ -82,7 +82,7 @@ test: lint test-rust test-python test-php-floor test-php test-node test-dist
 demo: build
 	bash tests/demo/run.sh
 
-bench: build node-deps
+bench: dist node-deps
 	bash bench/run.sh
 
 dist: build

@@ -75,6 +75,9 @@ def main():
     if len(sys.argv) > 3:
         import report_import
         out.append(report_import.section(json.load(open(sys.argv[3])), f"{os.cpu_count()} cores, {cpu_model()}; PHP {php}"))
+    if len(sys.argv) > 5:
+        import report_zip
+        out.append(report_zip.section(json.load(open(sys.argv[5])), f"{os.cpu_count()} cores, {cpu_model()}"))
     if len(sys.argv) > 4:
         import report_engines
         out.append(report_engines.section(json.load(open(sys.argv[4])), f"{os.cpu_count()} cores, {cpu_model()}"))

@@ -19,7 +19,9 @@ echo "== transports and memory (100,000 FFI calls; takes a while)" >&2
 php -d ffi.enable=true -d memory_limit=512M bench/transport.php "$work/probes-bin" > "$work/transport.json"
 echo "== catalogue import: 400 presets through the real bridge into MariaDB, and the floor" >&2
 bash bench/catalogue_import.sh "$work/catalogue_import.json"
+echo "== the first cron.php of a freshly unpacked zip, and the floor" >&2
+bash bench/zip_cron.sh "$work/zip_cron.json"
 echo "== the shared import cases under wasmtime and under jco/Node" >&2
 python3 bench/engines.py 30 > "$work/engines.json"
-python3 bench/report.py "$work/first_call.json" "$work/transport.json" "$work/catalogue_import.json" "$work/engines.json" > docs/benchmarks.md
+python3 bench/report.py "$work/first_call.json" "$work/transport.json" "$work/catalogue_import.json" "$work/engines.json" "$work/zip_cron.json" > docs/benchmarks.md
 cat docs/benchmarks.md

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# What an admin gets: the release zip freshly unpacked (bin/ read-only, PHP as
+# nobody, no HOSTKEYRESELLERMOD_* limits, PHP's own ffi.enable default), the
+# 400-preset catalogue of bench/catalogue.py in the fake HOSTKEY API, activation,
+# then the first `php cron.php` of that tree, timed from outside (process start
+# to exit: PHP, the WHMCS boot, loading the engine, the import). Then the floor
+# of bench/catalogue_import.php (the same rows as multi-row INSERTs via PDO,
+# median of 3) in the same run. Needs `make dist`.
+#   bash bench/zip_cron.sh <output.json>
+# Not a test: it measures.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+out=${1:?usage: zip_cron.sh <output.json>}
+seed=20261124
+version=$(bash scripts/version.sh)
+zip=$root/build/hostkeyresellermod-$version.zip
+[ -f "$zip" ] || { echo "$zip is missing: run make dist" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/hk-zip-bench.XXXXXX)
+chmod 755 "$work"
+export HOSTKEYRESELLERMOD_RUN_DIR=$work/run
+# shellcheck source=../tests/php/servers.sh
+. "$root/tests/php/servers.sh"
+cleanup() { stop_servers; rm -rf "$work"; }
+trap cleanup EXIT
+start_servers >/dev/null
+chmod 755 "$HOSTKEYRESELLERMOD_RUN_DIR"
+api="http://127.0.0.1:$HOSTKEYRESELLERMOD_FAKE_API_PORT/"
+python3 bench/catalogue.py --seed "$seed" > "$work/catalogue.json"
+python3 -c 'import sys, urllib.request
+req = urllib.request.Request(sys.argv[2] + "_control/catalogue", data=open(sys.argv[1], "rb").read(),
+                             headers={"Content-Type": "application/json"}, method="POST")
+urllib.request.urlopen(req, timeout=120).read()' "$work/catalogue.json" "$api"
+
+whmcs=$work/whmcs
+mkdir -p "$whmcs" "$work/tmp"
+(cd "$whmcs" && unzip -q "$zip")
+chmod -R a+rX,go-w "$whmcs"
+chmod -R a-w "$whmcs/modules/addons/hostkeyresellermod/bin"
+mkdir -p "$whmcs/templates_c"
+as_php=()
+if [ "$(id -u)" = 0 ]; then
+    as_php=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+    chown nobody "$whmcs/templates_c" "$work/tmp"
+fi
+env=(env -i PATH=/usr/bin:/bin TMPDIR="$work/tmp" HOSTKEYRESELLERMOD_UNPACKED="$whmcs"
+    HOSTKEYRESELLERMOD_DB_SOCKET="$HOSTKEYRESELLERMOD_DB_SOCKET"
+    HOSTKEYRESELLERMOD_FAKE_API_PORT="$HOSTKEYRESELLERMOD_FAKE_API_PORT"
+    WHMCS_INIT="$root/tests/dist/whmcs-init.php")
+"${as_php[@]}" "${env[@]}" php tests/dist/unpacked-call.php activate > "$work/activate.json"
+
+echo "   the first cron.php of the unpacked zip" >&2
+python3 - "$work/cron.json" "${as_php[@]}" "${env[@]}" php "$whmcs/modules/addons/hostkeyresellermod/cron.php" <<'PY'
+import json, subprocess, sys, time
+start = time.perf_counter()
+run = subprocess.run(sys.argv[2:], capture_output=True, text=True)
+wall = time.perf_counter() - start
+json.dump({"wall_s": wall, "status": run.returncode, "stdout": run.stdout, "stderr": run.stderr},
+          open(sys.argv[1], "w"))
+PY
+echo "   floor: the same rows as multi-row INSERTs through PDO (3 times, median)" >&2
+export HOSTKEY_BENCH_DB=whmcs
+php bench/catalogue_import.php dump "$work/rows.ser" > "$work/dump.json"
+php -d memory_limit=2048M bench/catalogue_import.php floor "$work/rows.ser" 3 > "$work/floor.json"
+php_version=$(php -r 'echo PHP_VERSION;')
+python3 - "$work" "$php_version" > "$out" <<'PY'
+import json, sys
+d = sys.argv[1]
+load = lambda name: json.load(open(f"{d}/{name}.json"))
+json.dump({"php": sys.argv[2], "activate": load("activate"), "cron": load("cron"),
+           "dump": load("dump"), "floor": load("floor"),
+           "presets": len(load("catalogue")["presets"])}, sys.stdout, indent=1)
+PY
+echo "   written to $out" >&2
