@@ -77,7 +77,18 @@ final class CliTransport implements Transport
         }
         $binary = $this->options->cliPath();
         if (!is_file($binary) || !is_executable($binary)) {
-            throw new ComponentFault('The component host program ' . $binary . ' is missing or not executable.');
+            throw RuntimeFailure::fault(
+                RuntimeFailure::EXEC_BIT,
+                'The component host program ' . $binary . ' is missing or not executable; '
+                . 'upload bin/ again or run chmod 755 ' . $binary . '.',
+            );
+        }
+        if (!function_exists('proc_open')) {
+            throw RuntimeFailure::fault(
+                RuntimeFailure::PROC_OPEN,
+                'PHP\'s disable_functions blocks proc_open, which the helper-process transport needs; '
+                . 'allow proc_open, or set ffi.enable=true for the in-process transport.',
+            );
         }
         $stderr = tmpfile();
         if ($stderr === false) {

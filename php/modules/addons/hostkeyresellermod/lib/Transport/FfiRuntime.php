@@ -50,7 +50,10 @@ final class FfiRuntime
         $runtime = $ffi->new('hk_runtime *');
         $error = $ffi->hk_runtime_new($options, strlen($options), $this->callback->fn, FFI::addr($runtime));
         if ($error !== null) {
-            throw new ComponentFault('The component could not be loaded: ' . $this->takeError($error));
+            throw RuntimeFailure::fault(
+                RuntimeFailure::LOADER,
+                'The component could not be loaded: ' . $this->takeError($error),
+            );
         }
         if (FFI::isNull($runtime)) {
             throw new ComponentFault('The component host returned no runtime.');
@@ -72,7 +75,12 @@ final class FfiRuntime
             try {
                 $ffi = FFI::cdef($declarations, $library);
             } catch (Throwable $e) {
-                throw new ComponentFault('PHP FFI cannot load ' . $library . ': ' . $e->getMessage(), 0, $e);
+                throw RuntimeFailure::fault(
+                    RuntimeFailure::LOADER,
+                    'PHP FFI cannot load ' . $library . ': ' . $e->getMessage()
+                    . '; upload bin/ again in binary mode, and compare the System check\'s glibc row.',
+                    $e,
+                );
             }
             self::$cache[$key] = new self($ffi, $options);
         }

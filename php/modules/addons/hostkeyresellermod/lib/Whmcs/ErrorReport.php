@@ -7,12 +7,14 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Whmcs;
 use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeFailure;
 
 defined('WHMCS') || exit;
 
 /**
  * What an entry point does with an exception: log it to WHMCS's module log and
- * return one sentence for the page.
+ * return one sentence for the page; a failure of the engine itself also goes
+ * to the activity log (RuntimeFailure, at most once an hour per cause).
  */
 final class ErrorReport
 {
@@ -37,6 +39,10 @@ final class ErrorReport
             } catch (Throwable) {
                 // Logging must never hide the original failure.
             }
+        }
+        $cause = RuntimeFailure::causeOf($error);
+        if ($cause !== null) {
+            RuntimeFailure::alarm($cause, $sentence);
         }
         return $sentence;
     }
