@@ -79,6 +79,9 @@ def main():
         check(len(list(private.glob("hostkey_guest.*.cwasm.hmac"))) == 1, f"no sealed .cwasm in {private}")
         check(f"{private}" in findings.get("Compile cache", ""), f"System check: {findings}")
     check(findings.get("Compile cache", "").find("warm") >= 0, f"System check: {findings}")
+    check(re.match(r"^\d+\.\d+ \(the engine needs 2\.17 or newer\)$", findings.get("glibc", "")),
+          f"System check glibc: {findings}")
+    check(" reachable (" in findings.get("HOSTKEY API", ""), f"System check API: {findings}")
     print(f"{name}: {len(lines)} calls in {len({l['pid'] for l in lines})} processes, "
           f"compiles paid per call {paid}; System check: Compile cache = {findings.get('Compile cache')}")
 

@@ -39,7 +39,64 @@ final class SystemCheckTest extends TestCase
         $iniGet = static fn (string $name): string => $ini[$name] ?? '';
         $options = new RuntimeOptions($this->bin, 'https://invapi.hostkey.com/');
         $factory = new TransportFactory($options, $setting, [], 'fpm-fcgi', true, $iniGet);
-        return (new SystemCheck($options, $factory, $iniGet))->findings();
+        $glibc = static fn (): ?string => '2.28';
+        $connect = static fn (): ?string => null;
+        return (new SystemCheck($options, $factory, $iniGet, $glibc, $connect))->findings();
+    }
+
+    public function testGlibcIsComparedWithTheFloorTheZipDeclares(): void
+    {
+        $meta = json_decode(
+            (string) file_get_contents(ROOTDIR . '/modules/addons/hostkeyresellermod/whmcs.json'),
+            true,
+        );
+        self::assertSame('>=' . SystemCheck::GLIBC_FLOOR, $meta['requirements']['glibc']);
+        $options = new RuntimeOptions($this->bin, 'https://invapi.hostkey.com/');
+        $factory = new TransportFactory($options, 'auto', [], 'fpm-fcgi', false);
+        $check = static fn (?string $glibc): string => (new SystemCheck(
+            $options,
+            $factory,
+            null,
+            static fn (): ?string => $glibc,
+            static fn (): ?string => null,
+        ))->findings()['glibc'];
+        self::assertSame('2.28 (the engine needs 2.17 or newer)', $check('2.28'));
+        self::assertSame(
+            '2.12: too old, the engine needs 2.17 or newer; the engine cannot load on this server',
+            $check('2.12'),
+        );
+        self::assertSame('unknown (the engine needs 2.17 or newer; FFI or getconf would tell)', $check(null));
+        $real = (new SystemCheck($options, $factory))->findings()['glibc'];
+        self::assertMatchesRegularExpression('/^\d+\.\d+ \(the engine needs 2\.17 or newer\)$/', $real);
+    }
+
+    public function testTheApiHostIsReachedOrTheAdminIsToldWhy(): void
+    {
+        $options = new RuntimeOptions($this->bin, 'https://invapi.hostkey.com/');
+        $factory = new TransportFactory($options, 'auto', [], 'fpm-fcgi', false);
+        $asked = [];
+        $refused = static function (string $host, int $port) use (&$asked): ?string {
+            $asked[] = $host . ':' . $port;
+            return 'Connection refused';
+        };
+        $finding = (new SystemCheck($options, $factory, null, null, $refused))->findings()['HOSTKEY API'];
+        self::assertSame(['invapi.hostkey.com:443'], $asked);
+        self::assertSame(
+            'invapi.hostkey.com:443 cannot be reached (Connection refused); '
+            . 'allow outbound connections to it from this server',
+            $finding,
+        );
+        // A real connection: a listening socket on 127.0.0.1.
+        $server = stream_socket_server('tcp://127.0.0.1:0');
+        self::assertNotFalse($server);
+        $port = (int) substr((string) strrchr((string) stream_socket_get_name($server, false), ':'), 1);
+        $local = new RuntimeOptions($this->bin, 'http://127.0.0.1:' . $port . '/');
+        $finding = (new SystemCheck($local, $factory))->findings()['HOSTKEY API'];
+        self::assertMatchesRegularExpression(
+            '/^127\.0\.0\.1:' . $port . ' reachable \(\d+ ms\); Test Connection on a server checks the API key$/',
+            $finding,
+        );
+        fclose($server);
     }
 
     public function testAnFpmServerWithoutFfiAndALostExecBitIsToldWhatToDo(): void

@@ -18,16 +18,34 @@ final class SystemCheck
 {
     public const HEADING = 'System check';
 
+    /** The oldest glibc the shipped host binaries load on (whmcs.json's requirements). */
+    public const GLIBC_FLOOR = '2.17';
+
+    private const CONNECT_TIMEOUT_S = 3.0;
+
     /** @var callable(string): (string|false) */
     private $iniGet;
+    /** @var callable(): ?string */
+    private $glibc;
+    /** @var callable(string, int, float): ?string */
+    private $connect;
 
-    /** @param callable(string): (string|false)|null $iniGet defaults to ini_get */
+    /**
+     * @param callable(string): (string|false)|null $iniGet defaults to ini_get
+     * @param callable(): ?string|null $glibc this machine's glibc version, null when unknown
+     * @param callable(string, int, float): ?string|null $connect opens a TCP connection to
+     *        host:port; null when it answered, else why not
+     */
     public function __construct(
         private RuntimeOptions $options,
         private TransportFactory $factory,
         ?callable $iniGet = null,
+        ?callable $glibc = null,
+        ?callable $connect = null,
     ) {
         $this->iniGet = $iniGet ?? 'ini_get';
+        $this->glibc = $glibc ?? fn (): ?string => $this->machineGlibc();
+        $this->connect = $connect ?? [self::class, 'tcpConnect'];
     }
 
     /**
@@ -64,7 +82,78 @@ final class SystemCheck
             ? self::file($this->options->libraryPath(), false)
             : self::file($this->options->cliPath(), true);
         $findings['Compile cache'] = $this->cache();
+        $findings['glibc'] = $this->glibcFinding();
+        $findings['HOSTKEY API'] = $this->apiFinding();
         return $findings;
+    }
+
+    private function glibcFinding(): string
+    {
+        $floor = 'the engine needs ' . self::GLIBC_FLOOR . ' or newer';
+        $version = ($this->glibc)();
+        if ($version === null) {
+            return 'unknown (' . $floor . '; FFI or getconf would tell)';
+        }
+        return version_compare($version, self::GLIBC_FLOOR, '>=')
+            ? $version . ' (' . $floor . ')'
+            : $version . ': too old, ' . $floor . '; the engine cannot load on this server';
+    }
+
+    /** This machine's glibc: from libc itself through FFI, else getconf. */
+    private function machineGlibc(): ?string
+    {
+        if ($this->factory->ffiUsable() && class_exists(\FFI::class)) {
+            try {
+                $libc = \FFI::cdef('const char *gnu_get_libc_version(void);', 'libc.so.6');
+                $version = $libc->gnu_get_libc_version();
+                if (is_string($version) && preg_match('/^\d+\.\d+/', $version) === 1) {
+                    return $version;
+                }
+            } catch (\Throwable) {
+                // Not glibc (musl), or FFI refused: try getconf.
+            }
+        }
+        $disabled = array_map('trim', explode(',', strtolower($this->ini('disable_functions'))));
+        if (function_exists('shell_exec') && !in_array('shell_exec', $disabled, true)) {
+            $out = @shell_exec('getconf GNU_LIBC_VERSION 2>/dev/null');
+            if (is_string($out) && preg_match('/glibc\s+(\d+\.\d+)/', $out, $m) === 1) {
+                return $m[1];
+            }
+        }
+        return null;
+    }
+
+    /** Whether the API's host answers a TCP connection (the key is checked by Test Connection). */
+    private function apiFinding(): string
+    {
+        $url = $this->options->apiUrl();
+        $host = parse_url($url, PHP_URL_HOST);
+        if (!is_string($host) || $host === '') {
+            return 'the API URL ' . $url . ' names no host; fix it in the module settings';
+        }
+        $port = parse_url($url, PHP_URL_PORT);
+        $port = is_int($port) ? $port : (parse_url($url, PHP_URL_SCHEME) === 'http' ? 80 : 443);
+        $where = $host . ':' . $port;
+        $started = hrtime(true);
+        $problem = ($this->connect)($host, $port, self::CONNECT_TIMEOUT_S);
+        if ($problem !== null) {
+            return $where . ' cannot be reached (' . $problem . '); allow outbound connections to it from this server';
+        }
+        $ms = (int) round((hrtime(true) - $started) / 1e6);
+        return $where . ' reachable (' . $ms . ' ms); Test Connection on a server checks the API key';
+    }
+
+    /** Opens and closes a TCP connection; null on success, else the reason. */
+    public static function tcpConnect(string $host, int $port, float $timeout): ?string
+    {
+        $errno = 0;
+        $errstr = '';
+        $socket = @fsockopen($host, $port, $errno, $errstr, $timeout);
+        if ($socket === false) {
+            return $errstr !== '' ? $errstr : 'error ' . $errno;
+        }
+        fclose($socket);
+        return null;
     }
 
     private function ini(string $name): string

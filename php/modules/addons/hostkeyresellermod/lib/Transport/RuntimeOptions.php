@@ -141,6 +141,12 @@ final class RuntimeOptions
         return $arch;
     }
 
+    /** The HOSTKEY API's base URL from the settings. */
+    public function apiUrl(): string
+    {
+        return $this->apiUrl;
+    }
+
     public function componentPath(): string
     {
         return $this->binDir . '/hostkey_guest.wasm';
