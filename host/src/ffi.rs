@@ -11,6 +11,8 @@ use crate::state::Capabilities;
 use std::ffi::{CString, c_char, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+mod cli;
+
 /// The embedder's answer function: gets one request and must call
 /// `hk_reply(reply, ...)` once before returning.
 pub type CapabilityFn =

@@ -1,104 +1,75 @@
-//! `hostkey-host`: the process transport (JSON lines on stdin/stdout) and a
-//! precompile command for installs.
+//! `hostkey-host`: a small launcher. The program itself (the process
+//! transport and `precompile`, `ffi/cli.rs`) lives in `libhostkey_host.so`
+//! beside this file, so the zip carries wasmtime once (docs/decisions.md,
+//! "One wasmtime in the zip").
 
-use hostkey_host::embedder::{Embedder, EmbedderBackend};
-use hostkey_host::http::UreqBackend;
-use hostkey_host::{Capabilities, Runtime, RuntimeOptions};
-use std::io::{BufRead, Write};
+use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::process::ExitCode;
 
-const USAGE: &str =
-    "usage: hostkey-host serve --options '<json>' | hostkey-host precompile <component.wasm>";
+const LIBRARY: &str = "libhostkey_host.so";
+const ENTRY: &CStr = c"hk_cli_main";
+const RTLD_NOW: c_int = 2;
 
-/// Capability requests go out on stdout, answers come back on stdin.
-struct StdioEmbedder;
+type CliMain = unsafe extern "C" fn(*const *const c_char, usize) -> i32;
 
-impl Embedder for StdioEmbedder {
-    fn exchange(&mut self, request: &[u8]) -> Result<Vec<u8>, String> {
-        write_line(request).map_err(|e| format!("cannot write to the embedder: {e}"))?;
-        let mut answer = String::new();
-        let read = std::io::stdin()
-            .lock()
-            .read_line(&mut answer)
-            .map_err(|e| format!("cannot read the embedder's answer: {e}"))?;
-        if read == 0 {
-            return Err("the embedder closed stdin before answering".into());
-        }
-        Ok(answer.trim_end().as_bytes().to_vec())
+#[link(name = "dl")]
+unsafe extern "C" {
+    fn dlopen(filename: *const c_char, flag: c_int) -> *mut c_void;
+    fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+    fn dlerror() -> *const c_char;
+}
+
+fn last_dl_error() -> String {
+    // SAFETY: dlerror returns NULL or a NUL-terminated string owned by libdl.
+    let message = unsafe { dlerror() };
+    if message.is_null() {
+        "unknown error".into()
+    } else {
+        // SAFETY: see above.
+        unsafe { CStr::from_ptr(message) }
+            .to_string_lossy()
+            .into_owned()
     }
 }
 
-fn write_line(bytes: &[u8]) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
-    out.write_all(bytes)?;
-    out.write_all(b"\n")?;
-    out.flush()
-}
-
-fn serve(options: RuntimeOptions) -> Result<(), String> {
-    let runtime = Runtime::new(options).map_err(|e| e.to_string())?;
-    let http = UreqBackend::default();
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let read = std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| format!("cannot read a call: {e}"))?;
-        if read == 0 {
-            return Ok(());
-        }
-        if line.trim().is_empty() {
-            continue;
-        }
-        let backend = EmbedderBackend::new(Box::new(StdioEmbedder));
-        let caps = Capabilities {
-            http: Box::new(http.clone()),
-            db: Box::new(backend.clone()),
-            platform: Box::new(backend),
-        };
-        let answer = runtime.call_json(line.trim().as_bytes(), caps);
-        write_line(&answer).map_err(|e| format!("cannot write the answer: {e}"))?;
+fn launch() -> Result<i32, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find itself: {e}"))?;
+    let library = exe.with_file_name(LIBRARY);
+    let path = CString::new(library.as_os_str().as_encoded_bytes())
+        .map_err(|_| format!("{} is not a usable path", library.display()))?;
+    // SAFETY: a NUL-terminated path; the library's initialisers are Rust's own.
+    let handle = unsafe { dlopen(path.as_ptr(), RTLD_NOW) };
+    if handle.is_null() {
+        return Err(format!(
+            "{} cannot be loaded ({}); upload bin/ again",
+            library.display(),
+            last_dl_error()
+        ));
     }
-}
-
-fn run(args: &[String]) -> Result<(), String> {
-    match args {
-        [command, flag, json] if command == "serve" && flag == "--options" => {
-            let options: RuntimeOptions = serde_json::from_str(json)
-                .map_err(|e| format!("the runtime options are not valid: {e}"))?;
-            serve(options)
-        }
-        [command, path] if command == "precompile" => {
-            let runtime =
-                Runtime::new(RuntimeOptions::for_component(path)).map_err(|e| e.to_string())?;
-            let cache = runtime.cache_file().display();
-            for refusal in &runtime.status()["refused"].as_array().cloned().unwrap_or_default() {
-                if let Some(refusal) = refusal.as_str() {
-                    println!("{refusal}; compiled again");
-                }
-            }
-            if let Some(problem) = runtime.cache_error() {
-                return Err(format!(
-                    "{path} compiles, but {problem}; every process will compile it again"
-                ));
-            }
-            // A cache file is only used after wasmtime accepted it for this engine.
-            if runtime.loaded_from_cache() {
-                println!("{cache} is a valid precompiled {path}");
-            } else {
-                println!("{path} is now precompiled to {cache}");
-            }
-            Ok(())
-        }
-        _ => Err(USAGE.into()),
+    // SAFETY: a valid handle and a NUL-terminated name.
+    let entry = unsafe { dlsym(handle, ENTRY.as_ptr()) };
+    if entry.is_null() {
+        return Err(format!(
+            "{} has no {}: it belongs to another version",
+            library.display(),
+            ENTRY.to_string_lossy()
+        ));
     }
+    // SAFETY: hk_cli_main has this signature (ffi/cli.rs).
+    let entry: CliMain = unsafe { std::mem::transmute::<*mut c_void, CliMain>(entry) };
+    let args: Vec<CString> = std::env::args_os()
+        .skip(1)
+        .map(|a| CString::new(a.as_encoded_bytes()).unwrap_or_default())
+        .collect();
+    let pointers: Vec<*const c_char> = args.iter().map(|a| a.as_ptr()).collect();
+    // SAFETY: `pointers` holds `len` NUL-terminated strings that outlive the call.
+    Ok(unsafe { entry(pointers.as_ptr(), pointers.len()) })
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+    match launch() {
+        Ok(0) => ExitCode::SUCCESS,
+        Ok(status) => ExitCode::from(u8::try_from(status).unwrap_or(1)),
         Err(message) => {
             eprintln!("hostkey-host: {message}");
             ExitCode::FAILURE

@@ -59,6 +59,12 @@ class ZipTest(unittest.TestCase):
         self.assertNotIn(ADDON + "bin/hostkey-host", self.names)
         self.assertNotIn(ADDON + "bin/libhostkey_host.so", self.names)
 
+    def test_wasmtime_is_shipped_once_the_cli_is_a_launcher(self):
+        cli = self.zip.getinfo(ADDON + "bin/x86_64/hostkey-host").file_size
+        library = self.zip.getinfo(ADDON + "bin/x86_64/libhostkey_host.so").file_size
+        self.assertLess(cli, 1024 * 1024, "the CLI loads libhostkey_host.so instead of carrying wasmtime")
+        self.assertGreater(library, 10 * 1024 * 1024)
+
     def test_the_cli_keeps_its_exec_bit(self):
         mode = self.zip.getinfo(ADDON + "bin/x86_64/hostkey-host").external_attr >> 16
         self.assertTrue(mode & stat.S_IXUSR, oct(mode))
