@@ -124,19 +124,34 @@ fn a_shipped_cwasm_with_a_flipped_byte_is_refused_and_compiled_again() {
     let (dir, wasm) = folder_with_component("flipped");
     assert!(precompile(&wasm).status.success());
     let shipped = cwasm_path(engine(), &wasm, None).expect("key");
-    assert!(Seal::Release.digest_path(&shipped).is_file(), "precompile records the digest");
+    assert!(
+        Seal::Release.digest_path(&shipped).is_file(),
+        "precompile records the digest"
+    );
     let trusted = load_uncached(&wasm, None).expect("load");
-    assert!(trusted.from_cache && trusted.refused.is_empty(), "{:?}", trusted.refused);
+    assert!(
+        trusted.from_cache && trusted.refused.is_empty(),
+        "{:?}",
+        trusted.refused
+    );
 
     flip_a_byte(&shipped);
     let fresh = load_uncached(&wasm, None).expect("load");
     assert!(!fresh.from_cache);
     assert!(fresh.compile_ms > 0);
     assert_eq!(1, fresh.refused.len(), "{:?}", fresh.refused);
-    assert!(fresh.refused[0].contains("does not match its digest"), "{:?}", fresh.refused);
+    assert!(
+        fresh.refused[0].contains("does not match its digest"),
+        "{:?}",
+        fresh.refused
+    );
     // The compile replaced it, sealed again: the next process loads it.
     let again = load_uncached(&wasm, None).expect("load");
-    assert!(again.from_cache && again.refused.is_empty(), "{:?}", again.refused);
+    assert!(
+        again.from_cache && again.refused.is_empty(),
+        "{:?}",
+        again.refused
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -148,7 +163,11 @@ fn a_cwasm_without_its_digest_is_not_loaded() {
     std::fs::remove_file(Seal::Release.digest_path(&shipped)).expect("remove digest");
     let loaded = load_uncached(&wasm, None).expect("load");
     assert!(!loaded.from_cache);
-    assert!(loaded.refused[0].contains("has no digest"), "{:?}", loaded.refused);
+    assert!(
+        loaded.refused[0].contains("has no digest"),
+        "{:?}",
+        loaded.refused
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -157,9 +176,16 @@ fn a_cwasm_planted_in_the_cache_folder_is_refused_and_compiled_again() {
     let (dir, wasm) = folder_with_component("planted");
     let cache = private_folder(&dir);
     let first = load_uncached(&wasm, Some(&cache)).expect("load");
-    assert!(!first.from_cache && first.cache_error.is_none(), "{:?}", first.cache_error);
+    assert!(
+        !first.from_cache && first.cache_error.is_none(),
+        "{:?}",
+        first.cache_error
+    );
     let key = std::fs::metadata(cache.join(KEY_FILE)).expect("the secret was made");
-    assert_eq!(0o600, std::os::unix::fs::PermissionsExt::mode(&key.permissions()) & 0o777);
+    assert_eq!(
+        0o600,
+        std::os::unix::fs::PermissionsExt::mode(&key.permissions()) & 0o777
+    );
     let cwasm = cwasm_path(engine(), &wasm, Some(&cache)).expect("key");
     assert!(load_uncached(&wasm, Some(&cache)).expect("load").from_cache);
 
@@ -170,11 +196,17 @@ fn a_cwasm_planted_in_the_cache_folder_is_refused_and_compiled_again() {
     planted[middle] ^= 0x40;
     std::fs::write(&cwasm, &planted).expect("plant");
     let release = Seal::Release.digest_path(&cwasm);
-    Seal::Release.record(&cwasm, &planted).expect("a public digest");
+    Seal::Release
+        .record(&cwasm, &planted)
+        .expect("a public digest");
     std::fs::rename(&release, Seal::Keyed(Vec::new()).digest_path(&cwasm)).expect("as hmac");
     let refused = load_uncached(&wasm, Some(&cache)).expect("load");
     assert!(!refused.from_cache);
-    assert!(refused.refused[0].contains("changed or planted"), "{:?}", refused.refused);
+    assert!(
+        refused.refused[0].contains("changed or planted"),
+        "{:?}",
+        refused.refused
+    );
     assert_eq!(sealed.len(), std::fs::read(&cwasm).expect("read").len());
     assert!(load_uncached(&wasm, Some(&cache)).expect("load").from_cache);
     let _ = std::fs::remove_dir_all(dir);
@@ -192,6 +224,10 @@ fn a_secret_others_can_read_turns_the_cache_off_with_a_reason() {
     assert!(!loaded.from_cache);
     let problem = loaded.cache_error.expect("a reason");
     assert!(problem.contains("is not a private file"), "{problem}");
-    assert!(!cwasm_path(engine(), &wasm, Some(&cache)).expect("key").exists());
+    assert!(
+        !cwasm_path(engine(), &wasm, Some(&cache))
+            .expect("key")
+            .exists()
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

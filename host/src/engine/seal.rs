@@ -152,7 +152,8 @@ pub fn key(dir: &Path) -> Result<Vec<u8>, String> {
             meta.mode() & 0o7777
         ));
     }
-    let key = std::fs::read(&path).map_err(|e| format!("{} cannot be read: {e}", path.display()))?;
+    let key =
+        std::fs::read(&path).map_err(|e| format!("{} cannot be read: {e}", path.display()))?;
     if key.len() < KEY_LEN {
         return Err(format!(
             "{} is shorter than a secret, so the compile cache is not used",

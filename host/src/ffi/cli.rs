@@ -76,7 +76,11 @@ fn run(args: &[String]) -> Result<(), String> {
             let runtime =
                 Runtime::new(RuntimeOptions::for_component(path)).map_err(|e| e.to_string())?;
             let cache = runtime.cache_file().display();
-            for refusal in &runtime.status()["refused"].as_array().cloned().unwrap_or_default() {
+            for refusal in &runtime.status()["refused"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+            {
                 if let Some(refusal) = refusal.as_str() {
                     println!("{refusal}; compiled again");
                 }
@@ -113,7 +117,11 @@ pub unsafe extern "C" fn hk_cli_main(args: *const *const c_char, count: usize) -
             break;
         }
         // SAFETY: a NUL-terminated string, per this function's contract.
-        list.push(unsafe { CStr::from_ptr(arg) }.to_string_lossy().into_owned());
+        list.push(
+            unsafe { CStr::from_ptr(arg) }
+                .to_string_lossy()
+                .into_owned(),
+        );
     }
     match catch_unwind(AssertUnwindSafe(|| run(&list))) {
         Ok(Ok(())) => 0,
