@@ -33,6 +33,14 @@ req = urllib.request.Request(sys.argv[2] + "_control/catalogue", data=open(sys.a
                              headers={"Content-Type": "application/json"}, method="POST")
 urllib.request.urlopen(req, timeout=120).read()' "$work/catalogue.json" "$api"
 
+# The harness (WHMCS shim, init file, request script) is copied out of the
+# checkout: PHP's user may not be able to enter it (a clone under /root).
+harness=$work/harness
+mkdir -p "$harness/dist" "$harness/php"
+cp "$root/tests/dist/whmcs-init.php" "$root/tests/dist/unpacked-call.php" "$harness/dist/"
+cp -r "$root/tests/php/whmcs-shim.php" "$root/tests/php/Shim" "$harness/php/"
+chmod -R a+rX "$harness"
+
 whmcs=$work/whmcs
 mkdir -p "$whmcs" "$work/tmp"
 (cd "$whmcs" && unzip -q "$zip")
@@ -47,8 +55,8 @@ fi
 env=(env -i PATH=/usr/bin:/bin TMPDIR="$work/tmp" HOSTKEYRESELLERMOD_UNPACKED="$whmcs"
     HOSTKEYRESELLERMOD_DB_SOCKET="$HOSTKEYRESELLERMOD_DB_SOCKET"
     HOSTKEYRESELLERMOD_FAKE_API_PORT="$HOSTKEYRESELLERMOD_FAKE_API_PORT"
-    WHMCS_INIT="$root/tests/dist/whmcs-init.php")
-"${as_php[@]}" "${env[@]}" php tests/dist/unpacked-call.php activate > "$work/activate.json"
+    WHMCS_INIT="$harness/dist/whmcs-init.php")
+"${as_php[@]}" "${env[@]}" php "$harness/dist/unpacked-call.php" activate > "$work/activate.json"
 
 echo "   the first cron.php of the unpacked zip" >&2
 python3 - "$work/cron.json" "${as_php[@]}" "${env[@]}" php "$whmcs/modules/addons/hostkeyresellermod/cron.php" <<'PY'

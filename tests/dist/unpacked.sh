@@ -38,6 +38,14 @@ else
     php_user=$(id -un)
 fi
 
+# The harness (WHMCS shim, init file, request script) is copied out of the
+# checkout: PHP's user may not be able to enter it (a clone under /root).
+harness=$work/harness
+mkdir -p "$harness/dist" "$harness/php"
+cp "$root/tests/dist/whmcs-init.php" "$root/tests/dist/unpacked-call.php" "$harness/dist/"
+cp -r "$root/tests/php/whmcs-shim.php" "$root/tests/php/Shim" "$harness/php/"
+chmod -R a+rX "$harness"
+
 run_install() {
     local name=$1 transport=$2 whmcs=$work/$1 tmp=$work/$1-tmp log=$work/$1-status.log
     mkdir -p "$whmcs" "$tmp"
@@ -68,17 +76,17 @@ PY
         HOSTKEYRESELLERMOD_FAKE_API_PORT="$HOSTKEYRESELLERMOD_FAKE_API_PORT"
         HOSTKEYRESELLERMOD_TRANSPORT="$transport"
         HOSTKEYRESELLERMOD_HOST_STATUS_LOG="$log"
-        WHMCS_INIT="$root/tests/dist/whmcs-init.php")
+        WHMCS_INIT="$harness/dist/whmcs-init.php")
     local php=(php -d ffi.enable=true)
     touch "$log" && chown "$php_user" "$log"
     echo "== $name ($transport transport, as $php_user)"
     for step in activate test-connection; do
-        "${as_php[@]}" "${env[@]}" "${php[@]}" "$root/tests/dist/unpacked-call.php" "$step" \
+        "${as_php[@]}" "${env[@]}" "${php[@]}" "$harness/dist/unpacked-call.php" "$step" \
             > "$work/$name-$step.json"
     done
     "${as_php[@]}" "${env[@]}" "${php[@]}" "$whmcs/modules/addons/hostkeyresellermod/cron.php" \
         > "$work/$name-cron.out"
-    "${as_php[@]}" "${env[@]}" "${php[@]}" "$root/tests/dist/unpacked-call.php" system-check \
+    "${as_php[@]}" "${env[@]}" "${php[@]}" "$harness/dist/unpacked-call.php" system-check \
         > "$work/$name-system-check.json"
     python3 "$root/tests/dist/check_unpacked.py" "$name" "$work" "$whmcs" "$tmp" "$php_user"
 }
