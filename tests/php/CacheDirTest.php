@@ -78,6 +78,26 @@ final class CacheDirTest extends TestCase
         self::assertSame($this->root . '/tmp/hostkeyresellermod-' . $uid, $dir->choose($this->bin));
     }
 
+    public function testNowhereToKeepACompileIsTheAdminsToFix(): void
+    {
+        $bin = $this->bin;
+        $readOnly = static fn (string $dir): bool => $dir !== $bin;
+        $nowhere = new CacheDir($this->root . '/no-such-temp-dir', (int) fileowner($this->bin), $readOnly);
+        self::assertNull($nowhere->choose($this->bin));
+        self::assertSame(
+            'The compiled engine cannot be kept: ' . $this->bin . ' is read-only for PHP\'s user and no private '
+            . 'folder could be made in templates_c or the temp dir, so every request compiles it (about a '
+            . 'second); make templates_c writable for PHP\'s user, or upload bin/ with its .cwasm again.',
+            $nowhere->uncachedWarning($this->bin),
+        );
+        touch($this->bin . '/hostkey_guest.0123456789abcdef.cwasm');
+        self::assertNull($nowhere->uncachedWarning($this->bin), 'the shipped .cwasm serves');
+        unlink($this->bin . '/hostkey_guest.0123456789abcdef.cwasm');
+        self::assertNull($this->readOnlyBin()->uncachedWarning($this->bin), 'a private folder was made');
+        $writable = new CacheDir($this->root . '/no-such-temp-dir', 0, static fn (): bool => true);
+        self::assertNull($writable->uncachedWarning($this->bin), 'bin/ itself keeps it');
+    }
+
     public function testAFolderOthersCanWriteIsRefused(): void
     {
         $planted = $this->root . '/tmp/hostkeyresellermod-' . (int) fileowner($this->bin);

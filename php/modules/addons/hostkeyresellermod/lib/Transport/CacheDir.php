@@ -85,6 +85,24 @@ final class CacheDir
         return null;
     }
 
+    /**
+     * The sentence for the admin when no compile can be kept for $binDir:
+     * bin/ is read-only, no private folder can be had, and no precompiled
+     * `.cwasm` is shipped there; null otherwise.
+     */
+    public function uncachedWarning(string $binDir): ?string
+    {
+        if (!is_dir($binDir) || ($this->writable)($binDir) || $this->choose($binDir) !== null) {
+            return null;
+        }
+        if ((glob(rtrim($binDir, '/') . '/*.cwasm') ?: []) !== []) {
+            return null;
+        }
+        return 'The compiled engine cannot be kept: ' . $binDir . ' is read-only for PHP\'s user and no private '
+            . 'folder could be made in templates_c or the temp dir, so every request compiles it (about a '
+            . 'second); make templates_c writable for PHP\'s user, or upload bin/ with its .cwasm again.';
+    }
+
     /** A real folder of this user that nobody else may write. */
     private function isPrivate(string $dir): bool
     {

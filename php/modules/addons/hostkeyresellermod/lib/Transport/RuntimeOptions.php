@@ -115,14 +115,11 @@ final class RuntimeOptions
                 $limits[$key] = (int) $env[$variable];
             }
         }
-        $cacheDir = CacheDir::forThisProcess()->choose($binDir);
-        if ($cacheDir === null && is_dir($binDir) && !is_writable($binDir) && glob($binDir . '/*.cwasm') === []) {
-            RuntimeFailure::alarm(
-                RuntimeFailure::CACHE,
-                'The compiled engine cannot be kept: ' . $binDir . ' is read-only for PHP\'s user and no private '
-                . 'folder could be made in templates_c or the temp dir, so every request compiles it (about a '
-                . 'second); make templates_c writable for PHP\'s user, or upload bin/ with its .cwasm again.',
-            );
+        $cache = CacheDir::forThisProcess();
+        $cacheDir = $cache->choose($binDir);
+        $warning = $cacheDir === null ? $cache->uncachedWarning($binDir) : null;
+        if ($warning !== null) {
+            RuntimeFailure::alarm(RuntimeFailure::CACHE, $warning);
         }
         return new self($binDir, $apiUrl, $limits, $grants, $arch, $cacheDir);
     }
