@@ -3,13 +3,13 @@
 //! the same computation with nothing written).
 
 use super::limits;
-use super::preset::parse_catalogue;
+use super::preset::parse_preset_list;
 use super::pricing::Currency;
 use super::settings::ImportSettings;
 use super::sync::{self, Changes};
 use super::target::{self, Inputs};
 use super::withdrawal;
-use crate::api::ApiClient;
+use crate::api::{ApiClient, PresetsInfo, send};
 use crate::capabilities::db::{OrderBy, Select, in_transaction};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
@@ -118,13 +118,14 @@ pub fn run(
         }
     };
     let reseller_currency = wanted.unwrap_or_else(|| currencies[0].clone());
-    let answer = client.call_public(
-        "presets",
-        "info",
-        &[("currencies", reseller_currency.code.as_str())],
+    let answer = send(
+        &mut client,
+        &PresetsInfo {
+            currency: reseller_currency.code.clone(),
+        },
     )?;
     drop(client);
-    let catalogue = parse_catalogue(&answer).map_err(|e| {
+    let catalogue = parse_preset_list(&answer.presets).map_err(|e| {
         ModuleError::InvalidInput(format!("The HOSTKEY catalogue cannot be used: {e}."))
     })?;
     warnings.extend(catalogue.warnings);
