@@ -43,7 +43,8 @@ final class HookHandlers
             $sentence = ErrorReport::sentence('DailyCronJob', $e);
             if (function_exists('logActivity')) {
                 try {
-                    logActivity('HOSTKEY daily catalogue sync failed: ' . $sentence);
+                    logActivity('HOSTKEY daily catalogue sync failed: ' . $sentence
+                        . ErrorReport::advice($e, 'the next daily run will retry it'));
                 } catch (Throwable) {
                     // The module log already has it.
                 }

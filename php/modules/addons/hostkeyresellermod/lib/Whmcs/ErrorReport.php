@@ -18,6 +18,21 @@ final class ErrorReport
 {
     public const MODULE = 'hostkeyresellermod';
 
+    /**
+     * What retrying does, after the sentence: `$retry` (what will retry, e.g.
+     * "the next daily run will retry it") only for a passing fault; a permanent
+     * one says a retry does not help; an unexpected failure says nothing more.
+     */
+    public static function advice(Throwable $error, string $retry): string
+    {
+        if (!$error instanceof ComponentError) {
+            return '';
+        }
+        return $error->retryable()
+            ? ' This is a passing fault: ' . $retry . '.'
+            : ' Retrying will not help until this is fixed.';
+    }
+
     public static function sentence(string $action, Throwable $error): string
     {
         $known = $error instanceof ComponentError || $error instanceof ComponentFault;
