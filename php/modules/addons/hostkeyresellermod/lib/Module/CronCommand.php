@@ -100,8 +100,7 @@ final class CronCommand
             $report = $bridge->result($preview ? 'addon.import-preview' : 'cron.sync', $source);
             $report = is_array($report) ? $report : [];
         } catch (Throwable $e) {
-            self::say($err, ErrorReport::sentence('cron', $e)
-                . ErrorReport::advice($e, 'running cron.php again later will retry it'));
+            self::say($err, ErrorReport::sentence('cron', $e, 'running cron.php again later will retry it'));
             return 1;
         }
         foreach (is_array($report['warnings'] ?? null) ? $report['warnings'] : [] as $warning) {

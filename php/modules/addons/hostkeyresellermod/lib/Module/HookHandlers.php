@@ -40,11 +40,10 @@ final class HookHandlers
             ]);
             return is_array($report) ? $report : [];
         } catch (Throwable $e) {
-            $sentence = ErrorReport::sentence('DailyCronJob', $e);
+            $sentence = ErrorReport::sentence('DailyCronJob', $e, 'the next daily run will retry it');
             if (function_exists('logActivity')) {
                 try {
-                    logActivity('HOSTKEY daily catalogue sync failed: ' . $sentence
-                        . ErrorReport::advice($e, 'the next daily run will retry it'));
+                    logActivity('HOSTKEY daily catalogue sync failed: ' . $sentence);
                 } catch (Throwable) {
                     // The module log already has it.
                 }
@@ -106,7 +105,7 @@ final class HookHandlers
         try {
             return ($this->bridge)()->result($function, $args);
         } catch (Throwable $e) {
-            ErrorReport::sentence($hook, $e);
+            ErrorReport::sentence($hook, $e, 'trying again later can help');
             return null;
         }
     }

@@ -33,11 +33,16 @@ final class ErrorReport
             : ' Retrying will not help until this is fixed.';
     }
 
-    public static function sentence(string $action, Throwable $error): string
+    /**
+     * Logs the failure and returns its sentence; with `$retry`, the sentence and
+     * the log say whether retrying helps (see `advice`).
+     */
+    public static function sentence(string $action, Throwable $error, ?string $retry = null): string
     {
         $known = $error instanceof ComponentError || $error instanceof ComponentFault;
+        $advice = $retry === null ? '' : self::advice($error, $retry);
         $sentence = $known
-            ? $error->getMessage()
+            ? $error->getMessage() . $advice
             : 'The HOSTKEY module failed unexpectedly; the module log has the details.';
         if (function_exists('logModuleCall')) {
             try {
@@ -45,7 +50,7 @@ final class ErrorReport
                     self::MODULE,
                     $action,
                     '',
-                    $error::class . ': ' . $error->getMessage(),
+                    $error::class . ': ' . $error->getMessage() . $advice,
                     $known ? '' : $error->getFile() . ':' . $error->getLine(),
                     [],
                 );
