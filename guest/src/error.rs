@@ -18,6 +18,10 @@ pub enum ModuleError {
     /// Another run holds the catalogue lock; the sentence says since when.
     #[error("{0}")]
     Busy(String),
+    /// The run would take more than the set share of the products on sale
+    /// off sale and was not confirmed; nothing was written.
+    #[error("{0}")]
+    Withdrawal(String),
     /// Work left half-way for a passing reason (an order's answer was lost);
     /// the next try picks it up.
     #[error("{0}")]

@@ -12,7 +12,7 @@ use crate::catalog::pricing::{Currency, Markup, ROUNDING_CHOICES};
 use crate::catalog::run::{self, Kind, Trigger};
 use crate::catalog::settings::ImportSettings;
 use crate::catalog::withdrawal;
-use crate::error::ModuleResult;
+use crate::error::{ModuleError, ModuleResult};
 use crate::schema::module_tables::LOG_TABLE;
 use crate::schema::settings::{Settings, yes};
 
@@ -138,15 +138,14 @@ fn run_import(
                 view.notice(Level::Warning, warning.clone());
             }
             Shown {
-                confirm_withdrawal: report.warnings.iter().any(|w| withdrawal::is_excess(w)),
+                confirm_withdrawal: report.large_withdrawal,
                 report: Some(report),
             }
         }
         Err(error) => {
-            let sentence = error.to_string();
-            view.notice(Level::Error, format!("Nothing was changed: {sentence}"));
+            view.notice(Level::Error, format!("Nothing was changed: {error}"));
             Shown {
-                confirm_withdrawal: withdrawal::is_excess(&sentence),
+                confirm_withdrawal: matches!(error, ModuleError::Withdrawal(_)),
                 report: None,
             }
         }

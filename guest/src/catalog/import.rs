@@ -37,6 +37,9 @@ pub struct ImportReport {
     pub statements: u32,
     pub rows_written: u32,
     pub warnings: Vec<String>,
+    /// A preview found that the run would take more than the set share of the
+    /// products on sale off sale: the admin page offers the confirmation.
+    pub large_withdrawal: bool,
     pub summary: String,
 }
 
@@ -141,10 +144,12 @@ pub fn run(
     warnings.extend(target.warnings.iter().cloned());
 
     let limit = settings.withdrawal_limit_percent;
+    let mut large_withdrawal = false;
     let outcome = match mode {
         Mode::Preview => {
             let outcome = sync::sync(db, &target, &currencies, true, false)?;
             if let Some(excess) = withdrawal::excess(&outcome.changes, limit) {
+                large_withdrawal = true;
                 let confirmed = if allow_withdrawal {
                     "confirmed"
                 } else {
@@ -159,7 +164,7 @@ pub fn run(
             let outcome = sync::sync(db, &target, &currencies, false, mode == Mode::Full)?;
             match withdrawal::excess(&outcome.changes, limit) {
                 Some(excess) if !allow_withdrawal => {
-                    Err(ModuleError::InvalidInput(format!("{excess}.")))
+                    Err(ModuleError::Withdrawal(format!("{excess}.")))
                 }
                 _ => Ok(outcome),
             }
@@ -194,6 +199,7 @@ pub fn run(
         statements: outcome.statements,
         rows_written: outcome.rows_written,
         warnings,
+        large_withdrawal,
         summary,
     })
 }

@@ -16,9 +16,10 @@ pub fn error(e: ModuleError) -> wtypes::Error {
     }
     match e {
         ModuleError::NotImplemented(_) => wtypes::Error::NotImplemented(sentence),
-        ModuleError::InvalidInput(_) | ModuleError::Busy(_) | ModuleError::Unfinished(_) => {
-            wtypes::Error::InvalidInput(sentence)
-        }
+        ModuleError::InvalidInput(_)
+        | ModuleError::Withdrawal(_)
+        | ModuleError::Busy(_)
+        | ModuleError::Unfinished(_) => wtypes::Error::InvalidInput(sentence),
         ModuleError::Api(crate::api::ApiError::BadUrl(_) | crate::api::ApiError::NoKey) => {
             wtypes::Error::InvalidInput(sentence)
         }
