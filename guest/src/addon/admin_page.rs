@@ -5,8 +5,6 @@
 use super::view::{Action, AdminView, Form, FormField, Level, Table};
 use crate::capabilities::db::{Condition, OrderBy, Select, Value};
 use crate::capabilities::{Db, Http, Platform};
-use crate::catalog::clear;
-use crate::catalog::exclusive::exclusive;
 use crate::catalog::import::{self, ImportReport};
 use crate::catalog::pricing::{Currency, Markup, ROUNDING_CHOICES};
 use crate::catalog::run::{self, Kind, Trigger};
@@ -160,7 +158,7 @@ fn remove_all(db: &mut dyn Db, request: &AdminRequest, now_unix: i64, view: &mut
         );
         return;
     }
-    match exclusive(db, "clear", now_unix, clear::clear) {
+    match run::remove_all(db, now_unix) {
         Ok(report) => view.notice(Level::Success, report.summary),
         Err(error) => view.notice(Level::Error, format!("Nothing was removed: {error}")),
     }

@@ -2,6 +2,7 @@
 //! it: the daily-sync switch, the catalogue lock, the withdrawal consent and
 //! the log row, in one place whoever started it.
 
+use super::clear::{self, ClearReport};
 use super::exclusive::exclusive;
 use super::import::{self, ImportReport, Mode};
 use super::outcome;
@@ -53,6 +54,12 @@ pub enum Trigger {
     /// A person who confirmed that this run may take more than the set share
     /// of the products on sale off sale.
     ManualAllowingWithdrawal,
+}
+
+/// Removes the imported catalogue under the catalogue lock (the `clear`
+/// export and the admin page's form alike).
+pub fn remove_all(db: &mut dyn Db, now_unix: i64) -> ModuleResult<ClearReport> {
+    exclusive(db, "clear", now_unix, clear::clear)
 }
 
 /// The summary of a scheduled run while the admin switched the daily sync off.

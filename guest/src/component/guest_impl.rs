@@ -5,7 +5,6 @@ use super::capabilities::{WitDb, WitHttp, WitPlatform};
 use super::convert::{self, config_field, error, not_implemented};
 use super::exports::hostkey::reseller::{addon, callback, cron, hooks, provisioning};
 use super::hostkey::reseller::types::{Button, ConfigField, Error, Field, Server, ServiceParams};
-use crate::catalog::exclusive::exclusive;
 use crate::catalog::run::Kind;
 use crate::provisioning::test_connection::ServerParams;
 use crate::{addon as rules_addon, provisioning as rules_provisioning};
@@ -210,20 +209,8 @@ impl addon::Guest for Component {
         Ok(rules_addon::activate::deactivate())
     }
 
-    /// An upgrade (from the public module's 1.0.x or an earlier release of
-    /// ours) sets up what is missing, exactly as activation does: the
-    /// existing tables and rows are adopted as they are.
     fn upgrade(from_version: String) -> Result<String, Error> {
-        let report = rules_addon::activate::activate(&mut WitDb).map_err(error)?;
-        Ok(format!(
-            "Upgraded from {}: {}",
-            if from_version.is_empty() {
-                "an earlier version"
-            } else {
-                from_version.as_str()
-            },
-            report.summary
-        ))
+        rules_addon::activate::upgrade(&mut WitDb, &from_version).map_err(error)
     }
 
     fn admin_page(request: addon::AdminRequest) -> Result<addon::AdminView, Error> {
@@ -252,13 +239,7 @@ impl addon::Guest for Component {
     }
 
     fn clear() -> Result<addon::ClearReport, Error> {
-        let report = exclusive(
-            &mut WitDb,
-            "clear",
-            now_unix(),
-            crate::catalog::clear::clear,
-        )
-        .map_err(error)?;
+        let report = crate::catalog::run::remove_all(&mut WitDb, now_unix()).map_err(error)?;
         Ok(addon::ClearReport {
             products_deleted: report.products_deleted,
             products_retired: report.products_retired,
