@@ -362,7 +362,7 @@ function import(string $label): void
     $report = null;
     $start = hrtime(true);
     try {
-        $source = ['ini' => null, 'scheduled' => false, 'allow-withdrawal' => false];
+        $source = ['ini' => null, 'trigger' => 'manual'];
         $report = $bridge->result('addon.import', ['source' => $source]);
     } catch (ComponentError $e) {
         $error = 'component error: ' . $e->getMessage();

@@ -103,7 +103,7 @@ def section(data, cpu_line):
                f"{cat['traffic_per_location']} traffic plans per location, EUR ({cat['with_usd']} presets also USD); "
                f"{cat['json_bytes'] / 1e6:.1f} MB of JSON in the fake HOSTKEY API (`POST /_control/catalogue`). "
                "WHMCS has 3 currencies (EUR default, USD, GBP: tests/db/whmcs-seed.sql).")
-    out.append("- each run: the real `addon.import` (`{\"source\": {\"ini\": null, \"scheduled\": false, \"allow-withdrawal\": false}}`) through "
+    out.append("- each run: the real `addon.import` (`{\"source\": {\"ini\": null, \"trigger\": \"manual\"}}`) through "
                "`Bridge` with the FFI transport and the module's `CapabilityHandler` on Capsule, into a private MariaDB "
                "(database `whmcs_bench`), in a fresh PHP process, after `addon.activate`; limits "
                "HOSTKEYRESELLERMOD_TIMEOUT_MS=600000, _FUEL=500000000000, _MEMORY_MB=1024, _HTTP_TIMEOUT_MS=120000 "

@@ -2,14 +2,15 @@
 //! message protocol; the transport (FFI callback or JSON lines) is an `Embedder`.
 
 use crate::bindings::db::{
-    self, Condition, DeleteStatement, InsertStatement, Rows, SelectStatement, TableDef,
-    UpdateRowsStatement, UpdateStatement,
+    self, DeleteStatement, InsertStatement, Rows, SelectStatement, TableDef, UpdateRowsStatement,
+    UpdateStatement,
 };
 use crate::bindings::platform::{self, ModuleLogEntry, SecretRef};
 use crate::db::DbBackend;
 use crate::platform::PlatformBackend;
+use crate::wire::{self, Request, StatementArgs};
 use serde::Serialize;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use std::sync::{Arc, Mutex};
 
 /// One request/answer exchange with the embedder.
@@ -31,6 +32,7 @@ pub struct EmbedderBackend {
 }
 
 impl EmbedderBackend {
+    /// Both backends over `embedder`.
     pub fn new(embedder: Box<dyn Embedder>) -> Self {
         Self {
             link: Arc::new(Mutex::new(embedder)),
@@ -90,15 +92,7 @@ fn platform_error(refusal: Refusal) -> platform::Error {
     }
 }
 
-pub fn value_to_json(value: &db::Value) -> Json {
-    match value {
-        db::Value::Null => Json::Null,
-        db::Value::Int(i) => json!(i),
-        db::Value::Float(f) => json!(f),
-        db::Value::Text(s) => json!(s),
-    }
-}
-
+/// A database value from the embedder's JSON scalar.
 pub fn value_from_json(json: &Json) -> db::Value {
     match json {
         Json::Null => db::Value::Null,
@@ -109,107 +103,6 @@ pub fn value_from_json(json: &Json) -> db::Value {
             .unwrap_or_else(|| db::Value::Float(n.as_f64().unwrap_or(0.0))),
         Json::String(s) => db::Value::Text(s.clone()),
         other => db::Value::Text(other.to_string()),
-    }
-}
-
-#[derive(Serialize)]
-struct Request<'a, A> {
-    op: &'a str,
-    args: A,
-}
-
-/// A database value as a plain JSON scalar, written without building a tree
-/// (an import sends hundreds of thousands of them).
-struct Cell<'a>(&'a db::Value);
-
-impl Serialize for Cell<'_> {
-    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            db::Value::Null => out.serialize_unit(),
-            db::Value::Int(i) => out.serialize_i64(*i),
-            db::Value::Float(f) => out.serialize_f64(*f),
-            db::Value::Text(t) => out.serialize_str(t),
-        }
-    }
-}
-
-struct Table<'a>(&'a [Vec<db::Value>]);
-
-impl Serialize for Table<'_> {
-    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
-        out.collect_seq(self.0.iter().map(|row| RowCells(row)))
-    }
-}
-
-struct RowCells<'a>(&'a [db::Value]);
-
-impl Serialize for RowCells<'_> {
-    fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
-        out.collect_seq(self.0.iter().map(Cell))
-    }
-}
-
-#[derive(Serialize)]
-struct RowsStatement<'a> {
-    table: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<&'a str>,
-    columns: &'a [String],
-    rows: Table<'a>,
-}
-
-#[derive(Serialize)]
-struct StatementArgs<S> {
-    statement: S,
-}
-
-fn values(row: &[db::Value]) -> Json {
-    Json::Array(row.iter().map(value_to_json).collect())
-}
-
-fn comparison(c: db::Comparison) -> &'static str {
-    use db::Comparison as C;
-    match c {
-        C::Eq => "eq",
-        C::Ne => "ne",
-        C::Lt => "lt",
-        C::Le => "le",
-        C::Gt => "gt",
-        C::Ge => "ge",
-        C::Like => "like",
-        C::InList => "in-list",
-        C::NotInList => "not-in-list",
-        C::IsNull => "is-null",
-        C::NotNull => "not-null",
-    }
-}
-
-fn conditions(list: &[Condition]) -> Json {
-    list.iter()
-        .map(|c| json!({"column": c.column, "comparison": comparison(c.comparison), "values": values(&c.values)}))
-        .collect()
-}
-
-fn column_kind(kind: db::ColumnKind) -> &'static str {
-    use db::ColumnKind as K;
-    match kind {
-        K::Id => "id",
-        K::Integer => "integer",
-        K::BigInteger => "big-integer",
-        K::Money => "money",
-        K::ShortText => "short-text",
-        K::Text => "text",
-        K::DateTime => "date-time",
-    }
-}
-
-/// `{"integer": 0}`, `{"decimal": "1.50"}` or `{"short-text": "x"}`, as the
-/// protocol writes a variant with a payload.
-fn column_default(default: &db::ColumnDefault) -> Json {
-    match default {
-        db::ColumnDefault::Integer(i) => json!({ "integer": i }),
-        db::ColumnDefault::Decimal(d) => json!({ "decimal": d }),
-        db::ColumnDefault::ShortText(t) => json!({ "short-text": t }),
     }
 }
 
@@ -225,17 +118,9 @@ fn unit(json: Result<Json, Refusal>) -> Result<(), db::Error> {
 
 impl DbBackend for EmbedderBackend {
     fn select(&mut self, s: SelectStatement) -> Result<Rows, db::Error> {
-        let order: Json = s
-            .order
-            .iter()
-            .map(|o| json!({"column": o.column, "descending": o.descending}))
-            .collect();
+        let statement = wire::Select::from(&s);
         let answer = self
-            .ask(
-                "db.select",
-                json!({"statement": {"table": s.table, "columns": s.columns, "conditions": conditions(&s.conditions),
-                "order": order, "limit": s.limit, "for-update": s.for_update}}),
-            )
+            .ask("db.select", StatementArgs { statement })
             .map_err(db_error)?;
         let columns = answer
             .get("columns")
@@ -262,11 +147,11 @@ impl DbBackend for EmbedderBackend {
     }
 
     fn insert(&mut self, s: InsertStatement) -> Result<Vec<i64>, db::Error> {
-        let statement = RowsStatement {
+        let statement = wire::RowsStatement {
             table: &s.table,
             key: None,
             columns: &s.columns,
-            rows: Table(&s.rows),
+            rows: wire::Table(&s.rows),
         };
         let answer = self
             .ask("db.insert", StatementArgs { statement })
@@ -278,40 +163,40 @@ impl DbBackend for EmbedderBackend {
     }
 
     fn update(&mut self, s: UpdateStatement) -> Result<u64, db::Error> {
-        let assignments: Json = s
-            .assignments
-            .iter()
-            .map(|(column, value)| json!([column, value_to_json(value)]))
-            .collect();
-        let answer = self.ask(
-            "db.update",
-            json!({"statement": {"table": s.table, "assignments": assignments, "conditions": conditions(&s.conditions)}}),
-        );
+        let statement = wire::Update::from(&s);
+        let answer = self.ask("db.update", StatementArgs { statement });
         count(&answer.map_err(db_error)?)
     }
 
     fn update_rows(&mut self, s: UpdateRowsStatement) -> Result<u64, db::Error> {
-        let statement = RowsStatement {
+        let statement = wire::RowsStatement {
             table: &s.table,
             key: Some(&s.key),
             columns: &s.columns,
-            rows: Table(&s.rows),
+            rows: wire::Table(&s.rows),
         };
         let answer = self.ask("db.update-rows", StatementArgs { statement });
         count(&answer.map_err(db_error)?)
     }
 
     fn delete(&mut self, s: DeleteStatement) -> Result<u64, db::Error> {
-        let answer = self.ask(
-            "db.delete",
-            json!({"statement": {"table": s.table, "conditions": conditions(&s.conditions)}}),
-        );
+        let statement = wire::Delete {
+            conditions: wire::conditions(&s.conditions),
+            table: &s.table,
+        };
+        let answer = self.ask("db.delete", StatementArgs { statement });
         count(&answer.map_err(db_error)?)
     }
 
     fn lock(&mut self, name: String, timeout_ms: u32) -> Result<bool, db::Error> {
         let answer = self
-            .ask("db.lock", json!({"name": name, "timeout-ms": timeout_ms}))
+            .ask(
+                "db.lock",
+                wire::Lock {
+                    name: &name,
+                    timeout_ms,
+                },
+            )
             .map_err(db_error)?;
         answer
             .as_bool()
@@ -320,7 +205,7 @@ impl DbBackend for EmbedderBackend {
 
     fn unlock(&mut self, name: String) -> Result<bool, db::Error> {
         let answer = self
-            .ask("db.unlock", json!({"name": name}))
+            .ask("db.unlock", wire::Unlock { name: &name })
             .map_err(db_error)?;
         answer.as_bool().ok_or_else(|| {
             db::Error::Other("the embedder answered unlock without a boolean".into())
@@ -328,20 +213,20 @@ impl DbBackend for EmbedderBackend {
     }
 
     fn begin(&mut self) -> Result<(), db::Error> {
-        unit(self.ask("db.begin", json!({})))
+        unit(self.ask("db.begin", wire::NoArgs {}))
     }
 
     fn commit(&mut self) -> Result<(), db::Error> {
-        unit(self.ask("db.commit", json!({})))
+        unit(self.ask("db.commit", wire::NoArgs {}))
     }
 
     fn rollback(&mut self) -> Result<(), db::Error> {
-        unit(self.ask("db.rollback", json!({})))
+        unit(self.ask("db.rollback", wire::NoArgs {}))
     }
 
     fn table_exists(&mut self, table: String) -> Result<bool, db::Error> {
         let answer = self
-            .ask("db.table-exists", json!({"table": table}))
+            .ask("db.table-exists", wire::TableName { table: &table })
             .map_err(db_error)?;
         answer.as_bool().ok_or_else(|| {
             db::Error::Other("the embedder answered table-exists without a boolean".into())
@@ -349,26 +234,16 @@ impl DbBackend for EmbedderBackend {
     }
 
     fn create_table(&mut self, d: TableDef) -> Result<(), db::Error> {
-        let columns: Json = d
-            .columns
-            .iter()
-            .map(|c| {
-                json!({"name": c.name, "kind": column_kind(c.kind), "nullable": c.nullable,
-                       "default": c.default.as_ref().map(column_default)})
-            })
-            .collect();
-        unit(self.ask(
-            "db.create-table",
-            json!({"definition": {"name": d.name, "columns": columns, "indexes": d.indexes}}),
-        ))
+        let definition = wire::Definition::from(&d);
+        unit(self.ask("db.create-table", wire::DefinitionArgs { definition }))
     }
 }
 
 impl PlatformBackend for EmbedderBackend {
     fn decrypt(&mut self, s: SecretRef) -> Result<String, platform::Error> {
-        let secret = json!({"table": s.table, "column": s.column, "id": s.id});
+        let secret = wire::Secret::from(&s);
         let answer = self
-            .ask("platform.decrypt", json!({ "secret": secret }))
+            .ask("platform.decrypt", wire::SecretArgs { secret })
             .map_err(platform_error)?;
         answer
             .as_str()
@@ -378,22 +253,22 @@ impl PlatformBackend for EmbedderBackend {
 
     fn module_log(&mut self, e: ModuleLogEntry) {
         // Logging must never fail a business call; a broken log is visible in WHMCS.
-        let _ = self.ask(
-            "platform.module-log",
-            json!({"entry": {"action": e.action, "request": e.request, "response": e.response,
-                             "processed": e.processed, "mask": e.mask}}),
-        );
+        let entry = wire::LogEntry::from(&e);
+        let _ = self.ask("platform.module-log", wire::LogArgs { entry });
     }
 
     fn activity_log(&mut self, message: String, client_id: i64) {
         let _ = self.ask(
             "platform.activity-log",
-            json!({"message": message, "client-id": client_id}),
+            wire::Activity {
+                client_id,
+                message: &message,
+            },
         );
     }
 
     fn system_url(&mut self) -> String {
-        self.ask("platform.system-url", json!({}))
+        self.ask("platform.system-url", wire::NoArgs {})
             .ok()
             .and_then(|v| v.as_str().map(String::from))
             .unwrap_or_default()
@@ -404,16 +279,215 @@ impl PlatformBackend for EmbedderBackend {
         command: String,
         params: Vec<(String, String)>,
     ) -> Result<String, platform::Error> {
-        let params: serde_json::Map<String, Json> = params
-            .into_iter()
-            .map(|(k, v)| (k, Json::String(v)))
-            .collect();
+        let request = wire::LocalApi {
+            command: &command,
+            params: params
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect(),
+        };
         let answer = self
-            .ask(
-                "platform.local-api",
-                json!({"command": command, "params": params}),
-            )
+            .ask("platform.local-api", request)
             .map_err(platform_error)?;
         Ok(answer.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bindings::db::{
+        ColumnDef, ColumnDefault, ColumnKind, Comparison, Condition, OrderBy, Value,
+    };
+
+    /// Records every request and answers what each operation expects.
+    struct Recorder(Arc<Mutex<Vec<String>>>);
+
+    impl Embedder for Recorder {
+        fn exchange(&mut self, request: &[u8]) -> Result<Vec<u8>, String> {
+            let text = String::from_utf8_lossy(request).into_owned();
+            let answer = if text.contains("\"db.select\"") {
+                r#"{"ok":{"columns":["a"],"rows":[[1]]}}"#
+            } else if text.contains("\"db.insert\"") {
+                r#"{"ok":[7]}"#
+            } else if text.contains("\"db.update") || text.contains("\"db.delete\"") {
+                r#"{"ok":1}"#
+            } else if text.contains("\"db.lock\"")
+                || text.contains("\"db.unlock\"")
+                || text.contains("\"db.table-exists\"")
+            {
+                r#"{"ok":true}"#
+            } else if text.contains("\"platform.decrypt\"") || text.contains("system-url") {
+                r#"{"ok":"x"}"#
+            } else {
+                r#"{"ok":null}"#
+            };
+            self.0.lock().expect("log").push(text);
+            Ok(answer.as_bytes().to_vec())
+        }
+    }
+
+    fn condition(column: &str, comparison: Comparison, values: Vec<Value>) -> Condition {
+        Condition {
+            column: column.into(),
+            comparison,
+            values,
+        }
+    }
+
+    /// The exact bytes PHP's CapabilityHandler reads, one line per operation.
+    #[test]
+    fn every_request_is_written_exactly_as_the_embedder_reads_it() {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut backend = EmbedderBackend::new(Box::new(Recorder(log.clone())));
+        let conditions = vec![
+            condition(
+                "id",
+                Comparison::InList,
+                vec![Value::Int(1), Value::Text("2".into())],
+            ),
+            condition("note", Comparison::IsNull, vec![]),
+            condition("price", Comparison::Ge, vec![Value::Float(1.5)]),
+            condition("x", Comparison::Eq, vec![Value::Null]),
+        ];
+        backend
+            .select(SelectStatement {
+                table: "tblproducts".into(),
+                columns: vec!["id".into(), "name".into()],
+                conditions: conditions.clone(),
+                order: vec![OrderBy {
+                    column: "id".into(),
+                    descending: true,
+                }],
+                limit: Some(5),
+                for_update: false,
+            })
+            .expect("select");
+        backend
+            .select(SelectStatement {
+                table: "t".into(),
+                columns: vec![],
+                conditions: vec![],
+                order: vec![],
+                limit: None,
+                for_update: true,
+            })
+            .expect("select");
+        backend
+            .insert(InsertStatement {
+                table: "t".into(),
+                columns: vec!["a".into(), "b".into()],
+                rows: vec![
+                    vec![Value::Int(1), Value::Text("é\"".into())],
+                    vec![Value::Null, Value::Float(2.25)],
+                ],
+            })
+            .expect("insert");
+        backend
+            .update(UpdateStatement {
+                table: "t".into(),
+                assignments: vec![("a".into(), Value::Int(3)), ("b".into(), Value::Null)],
+                conditions: conditions.clone(),
+            })
+            .expect("update");
+        backend
+            .update_rows(UpdateRowsStatement {
+                table: "t".into(),
+                key: "id".into(),
+                columns: vec!["a".into()],
+                rows: vec![vec![Value::Int(1), Value::Text("x".into())]],
+            })
+            .expect("update rows");
+        backend
+            .delete(DeleteStatement {
+                table: "t".into(),
+                conditions: vec![condition("a", Comparison::NotInList, vec![Value::Int(1)])],
+            })
+            .expect("delete");
+        backend.lock("n".into(), 10).expect("lock");
+        backend.unlock("n".into()).expect("unlock");
+        backend.begin().expect("begin");
+        backend.commit().expect("commit");
+        backend.rollback().expect("rollback");
+        backend.table_exists("t".into()).expect("exists");
+        backend
+            .create_table(TableDef {
+                name: "mod_x".into(),
+                columns: vec![
+                    ColumnDef {
+                        name: "id".into(),
+                        kind: ColumnKind::Id,
+                        nullable: false,
+                        default: None,
+                    },
+                    ColumnDef {
+                        name: "amount".into(),
+                        kind: ColumnKind::Money,
+                        nullable: true,
+                        default: Some(ColumnDefault::Decimal("1.50".into())),
+                    },
+                    ColumnDef {
+                        name: "n".into(),
+                        kind: ColumnKind::BigInteger,
+                        nullable: false,
+                        default: Some(ColumnDefault::Integer(0)),
+                    },
+                    ColumnDef {
+                        name: "s".into(),
+                        kind: ColumnKind::ShortText,
+                        nullable: false,
+                        default: Some(ColumnDefault::ShortText("x".into())),
+                    },
+                ],
+                indexes: vec![vec!["n".into(), "s".into()]],
+            })
+            .expect("create");
+        backend
+            .decrypt(SecretRef {
+                table: "tblhosting".into(),
+                column: "password".into(),
+                id: 4,
+            })
+            .expect("decrypt");
+        backend.module_log(ModuleLogEntry {
+            action: "a".into(),
+            request: "q".into(),
+            response: "r".into(),
+            processed: "p".into(),
+            mask: vec!["k".into()],
+        });
+        backend.activity_log("m".into(), 3);
+        backend.system_url();
+        backend
+            .local_api(
+                "SendEmail".into(),
+                vec![("id".into(), "1".into()), ("a".into(), "b".into())],
+            )
+            .expect("local api");
+        let expected = [
+            r#"{"op":"db.select","args":{"statement":{"columns":["id","name"],"conditions":[{"column":"id","comparison":"in-list","values":[1,"2"]},{"column":"note","comparison":"is-null","values":[]},{"column":"price","comparison":"ge","values":[1.5]},{"column":"x","comparison":"eq","values":[null]}],"for-update":false,"limit":5,"order":[{"column":"id","descending":true}],"table":"tblproducts"}}}"#,
+            r#"{"op":"db.select","args":{"statement":{"columns":[],"conditions":[],"for-update":true,"limit":null,"order":[],"table":"t"}}}"#,
+            r#"{"op":"db.insert","args":{"statement":{"table":"t","columns":["a","b"],"rows":[[1,"é\""],[null,2.25]]}}}"#,
+            r#"{"op":"db.update","args":{"statement":{"assignments":[["a",3],["b",null]],"conditions":[{"column":"id","comparison":"in-list","values":[1,"2"]},{"column":"note","comparison":"is-null","values":[]},{"column":"price","comparison":"ge","values":[1.5]},{"column":"x","comparison":"eq","values":[null]}],"table":"t"}}}"#,
+            r#"{"op":"db.update-rows","args":{"statement":{"table":"t","key":"id","columns":["a"],"rows":[[1,"x"]]}}}"#,
+            r#"{"op":"db.delete","args":{"statement":{"conditions":[{"column":"a","comparison":"not-in-list","values":[1]}],"table":"t"}}}"#,
+            r#"{"op":"db.lock","args":{"name":"n","timeout-ms":10}}"#,
+            r#"{"op":"db.unlock","args":{"name":"n"}}"#,
+            r#"{"op":"db.begin","args":{}}"#,
+            r#"{"op":"db.commit","args":{}}"#,
+            r#"{"op":"db.rollback","args":{}}"#,
+            r#"{"op":"db.table-exists","args":{"table":"t"}}"#,
+            r#"{"op":"db.create-table","args":{"definition":{"columns":[{"default":null,"kind":"id","name":"id","nullable":false},{"default":{"decimal":"1.50"},"kind":"money","name":"amount","nullable":true},{"default":{"integer":0},"kind":"big-integer","name":"n","nullable":false},{"default":{"short-text":"x"},"kind":"short-text","name":"s","nullable":false}],"indexes":[["n","s"]],"name":"mod_x"}}}"#,
+            r#"{"op":"platform.decrypt","args":{"secret":{"column":"password","id":4,"table":"tblhosting"}}}"#,
+            r#"{"op":"platform.module-log","args":{"entry":{"action":"a","mask":["k"],"processed":"p","request":"q","response":"r"}}}"#,
+            r#"{"op":"platform.activity-log","args":{"client-id":3,"message":"m"}}"#,
+            r#"{"op":"platform.system-url","args":{}}"#,
+            r#"{"op":"platform.local-api","args":{"command":"SendEmail","params":{"a":"b","id":"1"}}}"#,
+        ];
+        let written = log.lock().expect("log").clone();
+        assert_eq!(written.len(), expected.len());
+        for (line, want) in written.iter().zip(expected) {
+            assert_eq!(line, want);
+        }
     }
 }

@@ -20,7 +20,9 @@ pub const EPOCH_TICK: Duration = Duration::from_millis(5);
 
 /// The compiled component with its imports linked, ready to instantiate.
 pub struct Loaded {
+    /// The compiled component.
     pub component: Component,
+    /// The component with its imports linked.
     pub instance_pre: InstancePre<HostState>,
     /// Whether it came from a `.cwasm` (for benchmarks, logs and `@host.status`).
     pub from_cache: bool,
@@ -44,14 +46,19 @@ pub fn compiles() -> u64 {
 
 static COMPILES: AtomicU64 = AtomicU64::new(0);
 
+/// Why the component cannot be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The file cannot be read.
     #[error("the component file {0} cannot be read: {1}")]
     Unreadable(PathBuf, std::io::Error),
+    /// wasmtime cannot compile it.
     #[error("the component {0} cannot be compiled: {1}")]
     Compile(PathBuf, String),
+    /// Its imports or exports do not fit the host's contract.
     #[error("the component {0} does not fit the host's contract: {1}")]
     Link(PathBuf, String),
+    /// The embedder's grants differ from the host's.
     #[error("{0}")]
     Grants(String),
 }

@@ -18,12 +18,14 @@ mod cli;
 pub type CapabilityFn =
     extern "C" fn(request: *const c_char, request_len: usize, reply: *mut c_void);
 
+/// A runtime with its embedder callback and HTTP client (`hk_runtime_new`).
 pub struct HkRuntime {
     runtime: Runtime,
     capability: CapabilityFn,
     http: UreqBackend,
 }
 
+/// An error sentence owned by the caller (`hk_error_free`).
 pub struct HkError {
     message: CString,
 }

@@ -17,6 +17,7 @@ pub const GRANTS_JSON: &str =
 pub enum Columns {
     /// `"*"`
     All(AllColumns),
+    /// These columns only.
     Only(Vec<String>),
 }
 
@@ -38,6 +39,7 @@ impl<'de> Deserialize<'de> for AllColumns {
 }
 
 impl Columns {
+    /// Whether `column` is granted.
     pub fn allows(&self, column: &str) -> bool {
         match self {
             Columns::All(_) => true,
@@ -45,6 +47,7 @@ impl Columns {
         }
     }
 
+    /// Whether every column is granted.
     pub fn is_all(&self) -> bool {
         matches!(self, Columns::All(_))
     }
@@ -56,9 +59,11 @@ impl Columns {
 pub struct TableGrant {
     /// Readable columns; also the only ones conditions and orderings name.
     pub select: Option<Columns>,
+    /// Insertable columns.
     pub insert: Option<Columns>,
     /// Assignable columns (update and update-rows).
     pub update: Option<Columns>,
+    /// Whether rows may be deleted (pinned ones only).
     #[serde(default)]
     pub delete: bool,
     /// The table is one of the module's own and may be created.
@@ -73,23 +78,31 @@ pub struct TableGrant {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecryptGrant {
+    /// The table.
     pub table: String,
+    /// The column.
     pub column: String,
 }
 
+/// What the component may do: tables, decryptable cells, localAPI commands (`grants.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Grants {
+    /// The file's own explanation.
     #[serde(default)]
     pub about: String,
+    /// The granted tables.
     pub tables: BTreeMap<String, TableGrant>,
+    /// The cells `platform.decrypt` may open.
     #[serde(default)]
     pub decrypt: Vec<DecryptGrant>,
+    /// The localAPI commands `platform.local-api` may run.
     #[serde(default, rename = "local-api")]
     pub local_api: Vec<String>,
 }
 
 impl Grants {
+    /// Reads grants from JSON text.
     pub fn parse(text: &str) -> Result<Self, String> {
         serde_json::from_str(text).map_err(|e| format!("the grants cannot be read: {e}"))
     }
@@ -102,16 +115,19 @@ impl Grants {
         EMBEDDED.as_ref().map_err(Clone::clone)
     }
 
+    /// The table's grant, if any.
     pub fn table(&self, name: &str) -> Option<&TableGrant> {
         self.tables.get(name)
     }
 
+    /// Whether the cell kind may be decrypted.
     pub fn may_decrypt(&self, table: &str, column: &str) -> bool {
         self.decrypt
             .iter()
             .any(|g| g.table == table && g.column == column)
     }
 
+    /// Whether the localAPI command may run.
     pub fn may_call(&self, command: &str) -> bool {
         self.local_api.iter().any(|c| c == command)
     }

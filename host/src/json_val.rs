@@ -10,7 +10,9 @@ use wasmtime::component::{Type, Val};
 #[derive(Debug, thiserror::Error)]
 #[error("{path}: {problem}")]
 pub struct ShapeError {
+    /// Where in the value.
     pub path: String,
+    /// What does not fit.
     pub problem: String,
 }
 

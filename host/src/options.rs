@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use std::path::PathBuf;
 
+/// The runtime's component, cache and per-call limits.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RuntimeOptions {
     /// Path of the component's `.wasm`; the `.cwasm` cache lives beside it
@@ -15,6 +16,7 @@ pub struct RuntimeOptions {
     /// Hosts the component may reach over HTTP.
     #[serde(default)]
     pub http_allow: Vec<String>,
+    /// Memory cap per call.
     #[serde(default = "default_memory_mb")]
     pub memory_mb: u64,
     /// CPU budget per call, in wasmtime fuel units (about one per instruction).
@@ -26,6 +28,7 @@ pub struct RuntimeOptions {
     /// Upper bound of one HTTP request.
     #[serde(default = "default_http_timeout_ms")]
     pub http_timeout_ms: u64,
+    /// Largest HTTP answer read.
     #[serde(default = "default_http_max_bytes")]
     pub http_max_bytes: u64,
     /// The embedder's copy of `grants.json`: the runtime refuses to start when
@@ -74,6 +77,7 @@ impl RuntimeOptions {
         Ok(options)
     }
 
+    /// The defaults for `component`.
     pub fn for_component(component: impl Into<PathBuf>) -> Self {
         Self {
             component: component.into(),

@@ -21,40 +21,79 @@ fn default_text_char(c: char) -> bool {
 /// A refused request, as one sentence.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PolicyError {
+    /// The table has no grant.
     #[error("the table `{0}` is not one this module may use")]
     TableNotAllowed(String),
+    /// The table's grant lacks the operation.
     #[error("this module may not {op} rows of `{table}`")]
-    OperationNotAllowed { table: String, op: &'static str },
-    #[error("this module may not {op} the column `{table}`.`{column}`")]
-    ColumnNotAllowed {
+    OperationNotAllowed {
+        /// The table.
         table: String,
-        column: String,
+        /// The operation (select, insert, update, delete).
         op: &'static str,
     },
+    /// A column outside the grant of the operation.
+    #[error("this module may not {op} the column `{table}`.`{column}`")]
+    ColumnNotAllowed {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The operation.
+        op: &'static str,
+    },
+    /// A select without columns on a table with a column grant.
     #[error("a select on `{0}` must name the columns it reads")]
     EveryColumn(String),
+    /// An update or delete that does not name the rows it touches.
     #[error(
         "the {op} on `{table}` must pin its rows with an `eq` or a non-empty `in-list` condition"
     )]
-    Unpinned { table: String, op: &'static str },
+    Unpinned {
+        /// The table.
+        table: String,
+        /// The operation.
+        op: &'static str,
+    },
+    /// A statement without the condition the table's grant pins.
     #[error("statements on `{table}` must carry the condition `{column}` = '{value}'")]
     PinMissing {
+        /// The table.
         table: String,
+        /// The pinned column.
         column: String,
+        /// The pinned value.
         value: String,
     },
+    /// A name that is not a plain identifier.
     #[error("`{0}` is not a valid column or table name")]
     BadIdentifier(String),
+    /// A column default that does not fit its column.
     #[error("the default of the column `{column}` is refused: {reason}")]
-    BadDefault { column: String, reason: String },
+    BadDefault {
+        /// The column.
+        column: String,
+        /// Why.
+        reason: String,
+    },
+    /// A cell kind `platform.decrypt` may not open.
     #[error("this module may not decrypt `{table}`.`{column}`")]
-    DecryptNotAllowed { table: String, column: String },
+    DecryptNotAllowed {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+    },
+    /// A localAPI command outside the grants.
     #[error("this module may not call the WHMCS API command `{0}`")]
     CommandNotAllowed(String),
+    /// A host outside the HTTP allow-list.
     #[error("the host `{0}` is not on the HTTP allow-list")]
     HostNotAllowed(String),
+    /// The grants themselves cannot be read.
     #[error("{0}")]
     Grants(String),
+    /// A lock name outside the module's own.
     #[error(
         "`{0}` is not a lock name of this module (hostkeyresellermod..., at most 40 letters, digits, `_`, `.`, `:` or `-`)"
     )]
@@ -254,6 +293,7 @@ impl Grants {
         Ok(())
     }
 
+    /// A select that stays within the grants.
     pub fn check_select(&self, s: &SelectStatement) -> Result<(), PolicyError> {
         let grant = self.granted(&s.table)?;
         let Some(readable) = &grant.select else {
@@ -272,6 +312,7 @@ impl Grants {
         self.pinned(&s.table, grant, &s.conditions)
     }
 
+    /// An insert that stays within the grants.
     pub fn check_insert(&self, s: &InsertStatement) -> Result<(), PolicyError> {
         let grant = self.granted(&s.table)?;
         let columns = s.columns.iter().map(String::as_str);
@@ -294,6 +335,7 @@ impl Grants {
         Ok(())
     }
 
+    /// An update that stays within the grants and pins its rows.
     pub fn check_update(&self, s: &UpdateStatement) -> Result<(), PolicyError> {
         let grant = self.granted(&s.table)?;
         let assigned = s.assignments.iter().map(|(c, _)| c.as_str());
@@ -320,6 +362,7 @@ impl Grants {
         self.pinned(&s.table, grant, &s.conditions)
     }
 
+    /// An update-rows that stays within the grants.
     pub fn check_update_rows(&self, s: &UpdateRowsStatement) -> Result<(), PolicyError> {
         let grant = self.granted(&s.table)?;
         let columns = s.columns.iter().map(String::as_str);
@@ -343,6 +386,7 @@ impl Grants {
         Ok(())
     }
 
+    /// A delete that is granted and pins its rows.
     pub fn check_delete(&self, s: &DeleteStatement) -> Result<(), PolicyError> {
         let grant = self.granted(&s.table)?;
         if !grant.delete {
@@ -362,10 +406,12 @@ impl Grants {
         self.pinned(&s.table, grant, &s.conditions)
     }
 
+    /// Asking about a granted table.
     pub fn check_table_exists(&self, table: &str) -> Result<(), PolicyError> {
         self.granted(table).map(|_| ())
     }
 
+    /// Creating a table of the module, with valid defaults.
     pub fn check_create(&self, d: &TableDef) -> Result<(), PolicyError> {
         let grant = self.granted(&d.name)?;
         if !grant.create || !d.name.starts_with(OWN_TABLE_PREFIX) {
@@ -389,6 +435,7 @@ impl Grants {
         Ok(())
     }
 
+    /// Decrypting a granted cell kind.
     pub fn check_decrypt(&self, table: &str, column: &str) -> Result<(), PolicyError> {
         if self.may_decrypt(table, column) {
             Ok(())
@@ -400,6 +447,7 @@ impl Grants {
         }
     }
 
+    /// Running a granted localAPI command.
     pub fn check_local_api(&self, command: &str) -> Result<(), PolicyError> {
         if self.may_call(command) {
             Ok(())

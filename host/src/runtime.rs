@@ -61,6 +61,7 @@ pub fn component_contract_version(component: &wasmtime::component::Component) ->
         })
 }
 
+/// The loaded component and its options; one per process, many calls.
 pub struct Runtime {
     loaded: Arc<Loaded>,
     options: RuntimeOptions,
@@ -74,24 +75,38 @@ pub enum Fault {
     #[error(
         "the call request is not valid JSON of the form {{\"call\": \"interface.function\", \"args\": {{...}}}}: {0}"
     )]
+    /// The request is not valid JSON of the protocol.
     BadRequest(String),
+    /// No such export.
     #[error("the component has no export named `{0}`")]
     UnknownExport(String),
+    /// The arguments do not fit the export's WIT types.
     #[error("the arguments of `{call}` do not fit its WIT types: {problem}")]
-    BadArguments { call: String, problem: String },
+    BadArguments {
+        /// The export called.
+        call: String,
+        /// What does not fit, with its path.
+        problem: String,
+    },
+    /// The memory cap was hit.
     #[error("the call used more than its {0} MB memory cap and was stopped")]
     MemoryCap(u64),
+    /// The fuel ran out.
     #[error("the call used up its CPU budget of {0} fuel units and was stopped")]
     CpuBudget(u64),
+    /// The wall-clock limit ran out.
     #[error("the call took longer than its {0} ms limit and was stopped")]
     Timeout(u64),
+    /// The component trapped.
     #[error("the component failed: {0}")]
     Trap(String),
+    /// The host could not prepare the call.
     #[error("the host could not set up the call: {0}")]
     Setup(String),
 }
 
 impl Runtime {
+    /// Loads the component (from the cache when warm) and checks its contract version and the grants.
     pub fn new(options: RuntimeOptions) -> Result<Self, LoadError> {
         if let Some(theirs) = &options.grants {
             crate::grants::check_same(theirs).map_err(LoadError::Grants)?;
@@ -117,10 +132,12 @@ impl Runtime {
         })
     }
 
+    /// The options it runs with.
     pub fn options(&self) -> &RuntimeOptions {
         &self.options
     }
 
+    /// Whether the component came from the `.cwasm` cache.
     pub fn loaded_from_cache(&self) -> bool {
         self.loaded.from_cache
     }

@@ -8,23 +8,31 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 /// The capabilities a call runs with; the embedder's or in-memory fakes.
 pub struct Capabilities {
+    /// Outgoing HTTP.
     pub http: Box<dyn HttpBackend>,
+    /// The database.
     pub db: Box<dyn DbBackend>,
+    /// WHMCS's functions.
     pub platform: Box<dyn PlatformBackend>,
 }
 
 /// Per-call limits that host functions enforce.
 pub struct CallLimits {
+    /// Hosts HTTP may reach.
     pub http_allow: Vec<String>,
+    /// Upper bound of one HTTP request.
     pub http_timeout: Duration,
     /// When the call's wall-clock limit runs out; no HTTP request waits past it.
     pub deadline: Instant,
+    /// Largest HTTP answer read.
     pub http_max_bytes: u64,
+    /// Memory cap.
     pub memory_bytes: usize,
     /// Set when the guest asked for more memory than the cap.
     pub memory_refused: bool,
 }
 
+/// What one call's `Store` holds.
 pub struct HostState {
     pub(crate) wasi: WasiCtx,
     pub(crate) table: ResourceTable,
@@ -37,6 +45,7 @@ pub struct HostState {
 }
 
 impl HostState {
+    /// The state of one call.
     pub fn new(wasi: WasiCtx, limits: CallLimits, caps: Capabilities) -> Self {
         Self {
             wasi,

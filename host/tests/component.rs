@@ -107,7 +107,7 @@ fn test_connection_failures_are_one_sentence() {
         ),
         (
             Reply::Fail(HttpError::Timeout),
-            json!({"err": {"api": "The HOSTKEY API did not answer auth/login in time."}}),
+            json!({"err": {"retryable": "The HOSTKEY API did not answer auth/login in time."}}),
         ),
         (
             ok("<html>oops"),
@@ -118,7 +118,7 @@ fn test_connection_failures_are_one_sentence() {
                 status: 503,
                 body: "busy".into(),
             },
-            json!({"err": {"api": "The HOSTKEY API answered auth/login with HTTP status 503."}}),
+            json!({"err": {"retryable": "The HOSTKEY API answered auth/login with HTTP status 503."}}),
         ),
     ];
     for (reply, expected) in cases {
@@ -153,7 +153,7 @@ fn a_slow_api_is_cut_off_by_the_http_timeout() {
     .expect("completes");
     assert_eq!(
         answer,
-        json!({"err": {"api": "The HOSTKEY API did not answer auth/login in time."}})
+        json!({"err": {"retryable": "The HOSTKEY API did not answer auth/login in time."}})
     );
 }
 
@@ -236,7 +236,7 @@ fn the_catalogue_import_runs_in_the_component_and_a_resync_writes_nothing() {
         ScriptedHttp::new([login(), client(), presets()]),
     );
     call(&rt, &first, "addon.activate", json!({})).expect("activates");
-    let source = json!({"source": {"ini": null, "scheduled": false, "allow-withdrawal": false}});
+    let source = json!({"source": {"ini": null, "trigger": "manual"}});
     let report = call(&rt, &first, "addon.import", source.clone()).expect("completes");
     let report = &report["ok"];
     assert_eq!(report["products-created"], json!(2), "{report}");
@@ -282,7 +282,7 @@ fn the_daily_sync_can_be_switched_off() {
         &rt,
         &fakes,
         "cron.sync",
-        json!({"source": {"ini": null, "scheduled": true, "allow-withdrawal": false}}),
+        json!({"source": {"ini": null, "trigger": "scheduled"}}),
     )
     .expect("completes");
     assert_eq!(

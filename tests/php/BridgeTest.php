@@ -51,7 +51,7 @@ final class BridgeTest extends TestCase
             ['timeout_ms' => 600000, 'fuel' => 500000000000],
         );
         foreach (Bridge::LONG_CALLS as $function) {
-            $bridge->call($function, ['source' => ['ini' => null, 'scheduled' => false, 'allow-withdrawal' => false]]);
+            $bridge->call($function, ['source' => ['ini' => null, 'trigger' => 'manual']]);
         }
         $bridge->call('addon.config');
         self::assertCount(6, $transport->calls);

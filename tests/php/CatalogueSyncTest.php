@@ -72,13 +72,16 @@ final class CatalogueSyncTest extends CatalogueCase
             ->value('id');
         $moved = array_diff_assoc(Db::lines('mod_hostkeyresellermod'), $records);
         self::assertSame([(int) $fingerprint], array_keys($moved));
-        $lines = array_column($report['changes'], 0);
+        $lines = array_column($report['changes'], 'what');
         self::assertSame([
             'price HKP-vm.alpha (NL) EUR monthly',
             'price HKP-vm.alpha (NL) USD monthly',
             'price HKP-vm.alpha (NL) GBP monthly',
         ], $lines);
-        self::assertSame(['price HKP-vm.alpha (NL) EUR monthly', '4.54', '4.65'], $report['changes'][0]);
+        self::assertEquals(
+            ['what' => 'price HKP-vm.alpha (NL) EUR monthly', 'before' => '4.54', 'after' => '4.65'],
+            $report['changes'][0],
+        );
     }
 
     public function testLargePriceMovesAreListedInTheActivityLog(): void
@@ -189,18 +192,26 @@ final class CatalogueSyncTest extends CatalogueCase
         self::assertSame($before, Db::dump());
     }
 
-    /** @return array<string, array{0: string, 1: array<string, mixed>, 2: string}> */
+    /** @return array<string, array{0: string, 1: array<string, mixed>, 2: string, 3: string}> */
     public static function apiFaults(): array
     {
         $faults = [
-            'HTTP 500' => [['kind' => 'status', 'status' => 500, 'body' => 'Internal Server Error'], '500'],
-            'malformed body' => [['kind' => 'body', 'body' => '{"result": "OK", "presets": [{"id": 10'], 'JSON'],
-            'delay past the timeout' => [['kind' => 'delay', 'delay_ms' => 2500], 'time'],
+            'HTTP 500' => [
+                ['kind' => 'status', 'status' => 500, 'body' => 'Internal Server Error'],
+                '500',
+                'retryable',
+            ],
+            'malformed body' => [
+                ['kind' => 'body', 'body' => '{"result": "OK", "presets": [{"id": 10'],
+                'JSON',
+                'api',
+            ],
+            'delay past the timeout' => [['kind' => 'delay', 'delay_ms' => 2500], 'time', 'retryable'],
         ];
         $cases = [];
         foreach (self::transports() as $transport => [$name]) {
-            foreach ($faults as $label => [$fault, $hint]) {
-                $cases[$transport . ', ' . $label] = [$name, $fault, $hint];
+            foreach ($faults as $label => [$fault, $hint, $case]) {
+                $cases[$transport . ', ' . $label] = [$name, $fault, $hint, $case];
             }
         }
         return $cases;
@@ -210,8 +221,12 @@ final class CatalogueSyncTest extends CatalogueCase
      * @dataProvider apiFaults
      * @param array<string, mixed> $fault
      */
-    public function testAnApiFailureLeavesTheDatabaseUnchanged(string $transport, array $fault, string $hint): void
-    {
+    public function testAnApiFailureLeavesTheDatabaseUnchanged(
+        string $transport,
+        array $fault,
+        string $hint,
+        string $case,
+    ): void {
         $this->install($transport);
         Host::useTransport($transport, ['HOSTKEYRESELLERMOD_HTTP_TIMEOUT_MS' => '800']);
         $this->import();
@@ -232,7 +247,8 @@ final class CatalogueSyncTest extends CatalogueCase
             $this->import();
             self::fail('the import should have failed');
         } catch (ComponentError $e) {
-            self::assertSame('api', $e->case(), $e->getMessage());
+            self::assertSame($case, $e->case(), $e->getMessage());
+            self::assertSame($case === 'retryable', $e->retryable());
             self::assertStringContainsStringIgnoringCase($hint, $e->getMessage());
             self::assertStringNotContainsString(FakeApi::VALID_KEY, $e->getMessage());
         }
@@ -300,7 +316,7 @@ final class CatalogueSyncTest extends CatalogueCase
         $html = $this->page('import-preview');
         self::assertSame($before, Db::dump(), 'the preview from the admin page wrote nothing');
         self::assertStringContainsString('What the import would do', $html);
-        foreach ($preview['changes'] as [$what, $old, $new]) {
+        foreach ($preview['changes'] as ['what' => $what, 'before' => $old, 'after' => $new]) {
             $row = '<td>' . htmlspecialchars($what, ENT_QUOTES | ENT_HTML5) . '</td>';
             self::assertStringContainsString($row, $html);
         }
@@ -317,7 +333,7 @@ final class CatalogueSyncTest extends CatalogueCase
         self::assertSame(1, $import['options-hidden'], '10 TB, chosen by the service');
         self::assertSame(1, $import['options-removed'], 'Extra 1 TB');
         self::assertGreaterThan(0, $import['prices-changed']);
-        $whats = array_column($import['changes'], 0);
+        $whats = array_column($import['changes'], 'what');
         foreach (['create product HKP-vm.omega (NL)', 'price HKP-gpu.gamma (FI) EUR monthly'] as $line) {
             self::assertContains($line, $whats);
         }

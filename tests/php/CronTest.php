@@ -95,7 +95,11 @@ final class CronTest extends CatalogueCase
         $before = Db::dump();
         [$status, $out, $err] = self::cron();
         self::assertSame(1, $status);
-        self::assertSame("The HOSTKEY API answered presets/info with HTTP status 500.\n", $err);
+        self::assertSame(
+            "The HOSTKEY API answered presets/info with HTTP status 500. "
+            . "This is a passing fault: running cron.php again later will retry it.\n",
+            $err,
+        );
         self::assertStringContainsString('Importing the HOSTKEY catalogue...', $out);
         self::assertStringNotContainsString('Done in', $out);
         self::assertSame($before, Db::dump());
@@ -196,11 +200,22 @@ final class CronTest extends CatalogueCase
         $logged = Capsule::table('tblmodulelog')->where('action', 'DailyCronJob')->value('response');
         self::assertStringContainsString('HTTP status 500', (string) $logged);
         self::assertSame(
-            ['HOSTKEY daily catalogue sync failed: The HOSTKEY API answered presets/info with HTTP status 500.'],
+            ['HOSTKEY daily catalogue sync failed: The HOSTKEY API answered presets/info with HTTP status 500. '
+                . 'This is a passing fault: the next daily run will retry it.'],
             Capsule::table('tblactivitylog')->where('description', 'like', 'HOSTKEY daily%')->pluck('description')
                 ->all(),
         );
         self::assertSame(0, Db::count('tblproducts'));
+        // A refusal is permanent: the log does not promise a retry.
+        FakeApi::fault(['module' => 'presets', 'action' => 'info', 'kind' => 'body', 'times' => 1,
+            'body' => '{"result":"error","message":"Account blocked"}']);
+        self::assertSame([null], run_hook('DailyCronJob', []));
+        self::assertSame(
+            'HOSTKEY daily catalogue sync failed: The HOSTKEY API refused presets/info: Account blocked. '
+                . 'Retrying will not help until this is fixed.',
+            Capsule::table('tblactivitylog')->where('description', 'like', 'HOSTKEY daily%')->orderBy('id', 'desc')
+                ->value('description'),
+        );
     }
 
     public function testCronPhpStopsALargeWithdrawalUntilAllowedOnTheCommandLine(): void

@@ -92,6 +92,7 @@ final class HostileCatalogueTest extends CatalogueCase
         // The admin ticks the box on the page: the import goes through.
         $html = $this->page('import', ['allow_withdrawal' => 'yes']);
         self::assertStringNotContainsString('Nothing was changed', $html);
+        self::assertStringNotContainsString('name="allow_withdrawal"', $html, 'confirmed: not offered again');
         self::assertSame(1, Capsule::table('tblproducts')->where('hidden', 0)->where('retired', 0)->count());
         self::assertSame(5, Db::count('tblproducts'), 'hidden, not deleted');
     }

@@ -68,10 +68,15 @@ final class ImportIniTest extends TestCase
         ], $request);
         self::assertSame('view', AdminRequest::fromPost(['action' => 'DROP TABLE'])['action']);
         self::assertSame(
-            ['ini' => null, 'scheduled' => true, 'allow-withdrawal' => false],
+            ['ini' => null, 'trigger' => 'scheduled'],
             AddonModule::importSource(null, true, true),
             'the daily cron never confirms a large withdrawal',
         );
+        self::assertSame(
+            ['ini' => 'x', 'trigger' => 'manual-allowing-withdrawal'],
+            AddonModule::importSource('x', false, true),
+        );
+        self::assertSame(['ini' => null, 'trigger' => 'manual'], AddonModule::importSource(null));
     }
 
     public function testTheCronSummaryLine(): void

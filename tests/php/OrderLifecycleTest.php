@@ -97,6 +97,14 @@ final class OrderLifecycleTest extends CatalogueCase
             self::assertSame(403, $refused['status'], (string) $bad);
         }
         self::assertStringContainsString('expired', $refused['body'], 'the genuine but expired one');
+        // The genuine URL with another method: one sentence, nothing changes; a POST with headers replays.
+        parse_str((string) parse_url($url, PHP_URL_QUERY), $query);
+        $put = Components::callback()->handle($query, [], 'PUT', ['HTTP_USER_AGENT' => 'x']);
+        self::assertSame(405, $put['status']);
+        $sentence = json_decode($put['body'], true)['message'];
+        self::assertSame('The post-install callback takes GET or POST, not PUT.', $sentence);
+        $post = Components::callback()->handle([], $query, 'post', ['HTTP_X_SIGNATURE' => 's']);
+        self::assertSame(200, $post['status'], $post['body']);
         self::assertSame($before, Db::dump());
 
         // Renewal: HOSTKEY raised the next invoice; the client paid WHMCS's renewal.

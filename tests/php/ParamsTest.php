@@ -55,8 +55,15 @@ final class ParamsTest extends TestCase
         $record = ServiceParams::fromParams($params);
         self::assertSame([
             'id' => 12, 'client-id' => 3, 'order-id' => 31, 'product-id' => 7, 'domain' => 'vm1.example.test',
-            'username' => 'root', 'password' => ' Pass word1 ', 'status' => 'Pending', 'billing-cycle' => 'Monthly',
+            'username' => 'root', 'password' => ' Pass word1 ', 'status' => 'pending', 'billing-cycle' => 'monthly',
         ], $record['service']);
+        $cycle = static fn (string $whmcs): ?string => ServiceParams::fromParams(['billingcycle' => $whmcs])
+            ['service']['billing-cycle'];
+        self::assertSame('semi-annually', $cycle('Semi-Annually'));
+        self::assertSame('free-account', $cycle('Free Account'));
+        self::assertSame('one-time', $cycle('One Time'));
+        self::assertNull($cycle('Fortnightly'), 'a cycle WHMCS does not document is none');
+        self::assertNull(ServiceParams::fromParams([])['service']['status']);
         self::assertCount(24, $record['product']['config-options']);
         self::assertSame(['101', 'NL'], array_slice($record['product']['config-options'], 0, 2));
         self::assertSame('RTX', $record['product']['config-options'][6]);

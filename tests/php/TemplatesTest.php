@@ -113,19 +113,19 @@ final class TemplatesTest extends TestCase
         $view = new AdminPageView(ROOTDIR . '/modules/addons/hostkeyresellermod/templates');
         $h = self::HOSTILE;
         $html = $view->render([
-            'template' => 'main',
             'title' => $h,
             'notices' => [['level' => 'error', 'text' => $h], ['level' => '"><x', 'text' => 'ok']],
             'fields' => [['label' => $h, 'value' => $h]],
-            'tables' => [
-                ['Products', [['Name', $h], [$h, '1.00']]],
-                ['form:save-settings', [
-                    ['markup_vps', $h, $h, 'text', ''],
-                    ['ru', $h, 'on', 'yesno', ''],
-                    ['round', $h, $h, 'select', '0=None|' . $h . '=' . $h],
-                    ['odd', 'Odd kind', $h, '"><x', ''],
+            'tables' => [['title' => 'Products', 'header' => ['Name', $h], 'rows' => [[$h, '1.00']]]],
+            'forms' => [
+                ['action' => 'save-settings', 'fields' => [
+                    self::field('markup_vps', $h, $h, 'text'),
+                    self::field('ru', $h, 'on', 'yesno'),
+                    self::field('round', $h, $h, 'select', [['value' => '0', 'label' => 'None'],
+                        ['value' => $h, 'label' => $h]]),
+                    self::field('odd', 'Odd kind', $h, '"><x'),
                 ]],
-                ['form:"><x', [['n"><x', 'label', 'v', 'text', '']]],
+                ['action' => '"><x', 'fields' => [self::field('n"><x', 'label', 'v', 'text')]],
             ],
         ], 'addonmodules.php?module=hostkeyresellermod&a="b"', 'tok"en');
         self::assertStringNotContainsString('<script>', $html);
@@ -161,15 +161,18 @@ final class TemplatesTest extends TestCase
     {
         $view = new AdminPageView(ROOTDIR . '/modules/addons/hostkeyresellermod/templates');
         $html = $view->render([
-            'tables' => [
-                ['form:save-settings', [
-                    ['vps_import', 'Import VPS products', '', 'yesno', ''],
-                    ['sort', 'Product order', 'price_asc', 'select', 'none=As listed|price_asc=Price, low to high'],
-                    ['template', '', '3', 'text', ''],
+            'forms' => [
+                ['action' => 'save-settings', 'fields' => [
+                    self::field('vps_import', 'Import VPS products', '', 'yesno'),
+                    self::field('sort', 'Product order', 'price_asc', 'select', [
+                        ['value' => 'none', 'label' => 'As listed'],
+                        ['value' => 'price_asc', 'label' => 'Price, low to high'],
+                    ]),
+                    self::field('template', '', '3', 'text'),
                 ]],
-                ['form:clear', [['confirm', 'Yes, remove', '', 'yesno', '']]],
-                ['Empty report', []],
+                ['action' => 'clear', 'fields' => [self::field('confirm', 'Yes, remove', '', 'yesno')]],
             ],
+            'tables' => [['title' => 'Empty report', 'header' => [], 'rows' => []]],
         ], 'addonmodules.php?module=hostkeyresellermod', 'token');
         self::assertMatchesRegularExpression('/name="vps_import"\s+value="yes">/', $html, 'an empty value: not ticked');
         self::assertStringContainsString('<option value="none">As listed</option>', $html);
@@ -183,5 +186,16 @@ final class TemplatesTest extends TestCase
         self::assertStringNotContainsString('<thead>', $html);
         self::assertStringNotContainsString('class="alert', $html);
         self::assertStringContainsString('<h2>HOSTKEY Reseller</h2>', $html);
+    }
+
+    /**
+     * A `form-field` record as the component sends it.
+     *
+     * @param list<array{value: string, label: string}> $choices
+     * @return array<string, mixed>
+     */
+    private static function field(string $name, string $label, string $value, string $kind, array $choices = []): array
+    {
+        return ['name' => $name, 'label' => $label, 'value' => $value, 'kind' => $kind, 'choices' => $choices];
     }
 }

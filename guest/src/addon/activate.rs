@@ -74,6 +74,19 @@ fn seed_import_settings(db: &mut dyn Db) -> ModuleResult<u32> {
     Ok(count)
 }
 
+/// An upgrade (from the public module's 1.0.x or an earlier release of ours)
+/// sets up what is missing, exactly as activation does: the existing tables
+/// and rows are adopted as they are. `from_version` is empty when WHMCS named none.
+pub fn upgrade(db: &mut dyn Db, from_version: &str) -> ModuleResult<String> {
+    let report = activate(db)?;
+    let from = if from_version.is_empty() {
+        "an earlier version"
+    } else {
+        from_version
+    };
+    Ok(format!("Upgraded from {from}: {}", report.summary))
+}
+
 pub fn deactivate() -> String {
     "The module is deactivated; its tables and settings are kept for the next activation.".into()
 }

@@ -1,45 +1,42 @@
 //! The addon's admin page as a view model: the import settings form, the
-//! actions (preview, import, remove all) and what the last one did.
+//! actions (preview, import, remove all) and what the last one did. One
+//! handler per action; the page around them is the same for all.
 
+use super::view::{Action, AdminView, Form, FormField, Level, Table};
 use crate::capabilities::db::{Condition, OrderBy, Select, Value};
 use crate::capabilities::{Db, Http, Platform};
-use crate::catalog::clear;
-use crate::catalog::exclusive::exclusive;
-use crate::catalog::import::{self, ImportReport, Mode};
-use crate::catalog::outcome;
-use crate::catalog::pricing::Markup;
+use crate::catalog::import::{self, ImportReport};
+use crate::catalog::pricing::{Currency, Markup, ROUNDING_CHOICES};
+use crate::catalog::run::{self, Kind, Trigger};
 use crate::catalog::settings::ImportSettings;
 use crate::catalog::withdrawal;
 use crate::error::{ModuleError, ModuleResult};
 use crate::schema::module_tables::LOG_TABLE;
-use crate::schema::settings::Settings;
-
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AdminView {
-    pub title: String,
-    /// (level, text)
-    pub notices: Vec<(String, String)>,
-    /// (label, value)
-    pub fields: Vec<(String, String)>,
-    pub tables: Vec<(String, Vec<Vec<String>>)>,
-}
+use crate::schema::settings::{Settings, yes};
 
 /// What the page asked for: PHP has checked the CSRF token.
 pub struct AdminRequest<'a> {
-    pub action: &'a str,
+    pub action: Action,
     pub form: &'a [(String, String)],
     pub ini: Option<&'a str>,
+}
+
+impl AdminRequest<'_> {
+    /// Whether the posted yes/no field `name` is ticked.
+    fn ticked(&self, name: &str) -> bool {
+        self.form.iter().any(|(k, v)| k == name && yes(v))
+    }
 }
 
 /// The most preview lines a page shows; the counts cover the rest.
 const MAX_LINES: usize = 500;
 
-fn notice(view: &mut AdminView, level: &str, text: impl Into<String>) {
-    view.notices.push((level.into(), text.into()));
-}
-
-fn row(cells: &[&str]) -> Vec<String> {
-    cells.iter().map(|c| c.to_string()).collect()
+/// What an import handler leaves for the page: its report, and whether the
+/// admin should be offered the large-withdrawal confirmation.
+#[derive(Default)]
+struct Shown {
+    report: Option<ImportReport>,
+    confirm_withdrawal: bool,
 }
 
 pub fn page(
@@ -53,91 +50,129 @@ pub fn page(
         title: "HOSTKEY Reseller: catalogue".into(),
         ..AdminView::default()
     };
-    if !db.table_exists(crate::schema::module_tables::LOG_TABLE)? {
-        notice(
-            &mut view,
-            "error",
+    if !db.table_exists(LOG_TABLE)? {
+        view.notice(
+            Level::Error,
             "The module's tables are missing: activate the addon under System Settings, Addon Modules.",
         );
         return Ok(view);
     }
     let currencies = import::currencies(db)?;
-    let mut shown: Option<ImportReport> = None;
-    let mut confirm_withdrawal = false;
-    match request.action {
-        "save-settings" => {
-            match ImportSettings::from_form(request.form, &currencies).and_then(|s| s.save(db)) {
-                Ok(()) => notice(
-                    &mut view,
-                    "success",
-                    "The import settings are saved; they apply from the next import.",
-                ),
-                Err(error) => notice(&mut view, "error", error.to_string()),
-            }
+    let shown = match request.action {
+        Action::View => Shown::default(),
+        Action::SaveSettings => {
+            save_settings(db, &request, &currencies, &mut view);
+            Shown::default()
         }
-        "import-preview" | "import" | "import-full" => {
-            let mode = match request.action {
-                "import" => Mode::Apply,
-                "import-full" => Mode::Full,
-                _ => Mode::Preview,
-            };
-            let allow_withdrawal = request
-                .form
-                .iter()
-                .any(|(k, v)| k == withdrawal::CONFIRM_FIELD && v == "yes");
-            let ini = request.ini;
-            let result = if mode == Mode::Preview {
-                import::run(db, http, &mut *platform, mode, ini, allow_withdrawal)
-            } else {
-                exclusive(db, request.action, now_unix, |db| {
-                    import::run(db, http, &mut *platform, mode, ini, allow_withdrawal)
-                })
-            };
-            if !matches!(result, Err(ModuleError::Busy(_))) {
-                outcome::log(db, platform, request.action, &result, now_unix);
-            }
-            match result {
-                Ok(report) => {
-                    notice(&mut view, "success", report.summary.clone());
-                    for warning in &report.warnings {
-                        notice(&mut view, "warning", warning.clone());
-                    }
-                    confirm_withdrawal |= report.warnings.iter().any(|w| withdrawal::is_excess(w));
-                    shown = Some(report);
-                }
-                Err(error) => {
-                    let sentence = error.to_string();
-                    confirm_withdrawal |= withdrawal::is_excess(&sentence);
-                    notice(
-                        &mut view,
-                        "error",
-                        format!("Nothing was changed: {sentence}"),
-                    );
-                }
-            }
+        Action::ImportPreview => run_import(
+            db,
+            http,
+            platform,
+            Kind::Preview,
+            &request,
+            now_unix,
+            &mut view,
+        ),
+        Action::Import => run_import(
+            db,
+            http,
+            platform,
+            Kind::Import,
+            &request,
+            now_unix,
+            &mut view,
+        ),
+        Action::ImportFull => run_import(
+            db,
+            http,
+            platform,
+            Kind::ImportFull,
+            &request,
+            now_unix,
+            &mut view,
+        ),
+        Action::Clear => {
+            remove_all(db, &request, now_unix, &mut view);
+            Shown::default()
         }
-        "clear" => {
-            if request
-                .form
-                .iter()
-                .any(|(k, v)| k == "confirm" && v == "yes")
-            {
-                match exclusive(db, "clear", now_unix, clear::clear) {
-                    Ok(report) => notice(&mut view, "success", report.summary),
-                    Err(error) => {
-                        notice(&mut view, "error", format!("Nothing was removed: {error}"))
-                    }
-                }
-            } else {
-                notice(
-                    &mut view,
-                    "warning",
-                    "Removing the imported catalogue needs the confirmation box ticked.",
-                );
-            }
-        }
-        _ => {}
+    };
+    describe(db, &request, &currencies, shown, &mut view)?;
+    Ok(view)
+}
+
+fn save_settings(
+    db: &mut dyn Db,
+    request: &AdminRequest,
+    currencies: &[Currency],
+    view: &mut AdminView,
+) {
+    match ImportSettings::from_form(request.form, currencies).and_then(|s| s.save(db)) {
+        Ok(()) => view.notice(
+            Level::Success,
+            "The import settings are saved; they apply from the next import.",
+        ),
+        Err(error) => view.notice(Level::Error, error.to_string()),
     }
+}
+
+fn run_import(
+    db: &mut dyn Db,
+    http: &mut dyn Http,
+    platform: &mut dyn Platform,
+    kind: Kind,
+    request: &AdminRequest,
+    now_unix: i64,
+    view: &mut AdminView,
+) -> Shown {
+    let trigger = if request.ticked(withdrawal::CONFIRM_FIELD) {
+        Trigger::ManualAllowingWithdrawal
+    } else {
+        Trigger::Manual
+    };
+    match run::run(db, http, platform, kind, trigger, request.ini, now_unix) {
+        Ok(report) => {
+            view.notice(Level::Success, report.summary.clone());
+            for warning in &report.warnings {
+                view.notice(Level::Warning, warning.clone());
+            }
+            Shown {
+                confirm_withdrawal: report.large_withdrawal,
+                report: Some(report),
+            }
+        }
+        Err(error) => {
+            view.notice(Level::Error, format!("Nothing was changed: {error}"));
+            Shown {
+                confirm_withdrawal: matches!(error, ModuleError::Withdrawal(_)),
+                report: None,
+            }
+        }
+    }
+}
+
+fn remove_all(db: &mut dyn Db, request: &AdminRequest, now_unix: i64, view: &mut AdminView) {
+    if !request.ticked("confirm") {
+        view.notice(
+            Level::Warning,
+            "Removing the imported catalogue needs the confirmation box ticked.",
+        );
+        return;
+    }
+    match run::remove_all(db, now_unix) {
+        Ok(report) => view.notice(Level::Success, report.summary),
+        Err(error) => view.notice(Level::Error, format!("Nothing was removed: {error}")),
+    }
+}
+
+/// The part of the page every action shows: facts, forms, and the report of
+/// an import when one ran.
+fn describe(
+    db: &mut dyn Db,
+    request: &AdminRequest,
+    currencies: &[Currency],
+    shown: Shown,
+    view: &mut AdminView,
+) -> ModuleResult<()> {
     let settings = Settings::load(db)?;
     view.fields
         .push(("API URL".into(), settings.api_url.clone()));
@@ -161,50 +196,47 @@ pub fn page(
     if let Some(last) = last_import(db)? {
         view.fields.push(("Last import".into(), last));
     }
-    let stored = ImportSettings::load(db, &currencies).unwrap_or_default();
-    view.tables
-        .push(("form:save-settings".into(), settings_form(&stored)));
-    if confirm_withdrawal {
-        view.tables.push((
-            "form:import".into(),
-            vec![row(&[
+    let stored = ImportSettings::load(db, currencies).unwrap_or_default();
+    view.forms.push(Form {
+        action: Action::SaveSettings,
+        fields: settings_form(&stored),
+    });
+    if shown.confirm_withdrawal {
+        view.forms.push(Form {
+            action: Action::Import,
+            fields: vec![FormField::yes_no(
                 withdrawal::CONFIRM_FIELD,
                 "Yes, HOSTKEY really withdrew them: allow this import to take more than the set share of the products off sale",
-                "",
-                "yesno",
-                "",
-            ])],
-        ));
+                false,
+            )],
+        });
     }
-    view.tables.push((
-        "form:clear".into(),
-        vec![row(&[
+    view.forms.push(Form {
+        action: Action::Clear,
+        fields: vec![FormField::yes_no(
             "confirm",
             "Yes, remove every imported product without services",
-            "",
-            "yesno",
-            "",
-        ])],
-    ));
-    if let Some(report) = shown {
-        view.tables.push((
-            if report.dry_run {
+            false,
+        )],
+    });
+    if let Some(report) = shown.report {
+        view.tables.push(Table {
+            title: if report.dry_run {
                 "What the import would do"
             } else {
                 "What the import did"
             }
             .into(),
-            counts(&report),
-        ));
-        let mut lines = vec![row(&["Change", "Before", "After"])];
-        lines.extend(
-            report
-                .changes
-                .lines
-                .iter()
-                .take(MAX_LINES)
-                .map(|l| l.to_vec()),
-        );
+            header: vec!["What".into(), "Count".into()],
+            rows: counts(&report),
+        });
+        let mut lines: Vec<Vec<String>> = report
+            .changes
+            .lines
+            .iter()
+            .take(MAX_LINES)
+            .map(|l| l.to_vec())
+            .collect();
         if report.changes.lines.len() > MAX_LINES {
             lines.push(vec![
                 format!(
@@ -215,17 +247,20 @@ pub fn page(
                 String::new(),
             ]);
         }
-        if lines.len() > 1 {
-            view.tables.push(("Changes".into(), lines));
+        if !lines.is_empty() {
+            view.tables.push(Table {
+                title: "Changes".into(),
+                header: ["Change", "Before", "After"].map(String::from).to_vec(),
+                rows: lines,
+            });
         }
     }
-    Ok(view)
+    Ok(())
 }
 
 fn counts(report: &ImportReport) -> Vec<Vec<String>> {
     let c = &report.changes;
-    let mut rows = vec![row(&["What", "Count"])];
-    for (label, n) in [
+    [
         ("Groups created", c.groups_created),
         ("Groups hidden", c.groups_hidden),
         ("Products created", c.products_created),
@@ -238,14 +273,22 @@ fn counts(report: &ImportReport) -> Vec<Vec<String>> {
         ("Products on sale", report.products_on_sale),
         ("Rows written", report.rows_written),
         ("Database statements", report.statements),
-    ] {
-        rows.push(vec![label.to_string(), n.to_string()]);
-    }
-    rows
+    ]
+    .into_iter()
+    .map(|(label, n)| vec![label.to_string(), n.to_string()])
+    .collect()
 }
 
-fn settings_form(s: &ImportSettings) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
+const SORT_CHOICES: [(&str, &str); 5] = [
+    ("none", "As HOSTKEY lists them"),
+    ("price_asc", "Price, low to high"),
+    ("price_desc", "Price, high to low"),
+    ("name_asc", "Name, A to Z"),
+    ("name_desc", "Name, Z to A"),
+];
+
+fn settings_form(s: &ImportSettings) -> Vec<FormField> {
+    let mut fields = Vec::new();
     for (group, g) in &s.groups {
         let key = group.key();
         let (amount, unit) = match &g.markup {
@@ -255,78 +298,63 @@ fn settings_form(s: &ImportSettings) -> Vec<Vec<String>> {
             }
         };
         let title = group.title();
-        rows.push(vec![
-            format!("{key}_import"),
-            format!("Import {title}"),
-            flag(g.import),
-            "yesno".into(),
-            String::new(),
-        ]);
-        rows.push(vec![
-            format!("{key}_markup"),
-            format!("{title}: markup"),
+        fields.push(FormField::yes_no(
+            &format!("{key}_import"),
+            &format!("Import {title}"),
+            g.import,
+        ));
+        fields.push(FormField::text(
+            &format!("{key}_markup"),
+            &format!("{title}: markup"),
             amount,
-            "text".into(),
-            String::new(),
-        ]);
-        rows.push(vec![
-            format!("{key}_unit"),
-            format!("{title}: markup unit (% or a currency code)"),
+        ));
+        fields.push(FormField::text(
+            &format!("{key}_unit"),
+            &format!("{title}: markup unit (% or a currency code)"),
             unit,
-            "text".into(),
-            String::new(),
-        ]);
+        ));
     }
-    let choices = crate::catalog::pricing::ROUNDING_CHOICES
+    let rounding: Vec<(&str, &str)> = ROUNDING_CHOICES
         .iter()
-        .map(|(_, step, label)| format!("{step}={label}"))
-        .collect::<Vec<_>>()
-        .join("|");
-    rows.push(row(&[
+        .map(|(_, step, label)| (*step, *label))
+        .collect();
+    fields.push(FormField::select(
         "round",
         "Round prices to",
         s.rounding.step(),
-        "select",
-        &choices,
-    ]));
-    rows.push(vec![
-        "template".into(),
-        "Welcome email template id (0: none)".into(),
+        &rounding,
+    ));
+    fields.push(FormField::text(
+        "template",
+        "Welcome email template id (0: none)",
         s.welcome_email.to_string(),
-        "text".into(),
-        String::new(),
-    ]);
-    rows.push(row(&["sort", "Product order", s.sort.key(), "select", "none=As HOSTKEY lists them|price_asc=Price, low to high|price_desc=Price, high to low|name_asc=Name, A to Z|name_desc=Name, Z to A"]));
-    rows.push(vec![
-        "option_markup".into(),
-        "Markup on OS, soft and traffic options too".into(),
-        flag(s.option_markup),
-        "yesno".into(),
-        String::new(),
-    ]);
-    rows.push(vec![
-        "include_ru".into(),
-        "Import the RU location".into(),
-        flag(s.include_ru),
-        "yesno".into(),
-        String::new(),
-    ]);
-    rows
-}
-
-fn flag(on: bool) -> String {
-    if on { "on".into() } else { String::new() }
+    ));
+    fields.push(FormField::select(
+        "sort",
+        "Product order",
+        s.sort.key(),
+        &SORT_CHOICES,
+    ));
+    fields.push(FormField::yes_no(
+        "option_markup",
+        "Markup on OS, soft and traffic options too",
+        s.option_markup,
+    ));
+    fields.push(FormField::yes_no(
+        "include_ru",
+        "Import the RU location",
+        s.include_ru,
+    ));
+    fields
 }
 
 fn last_import(db: &mut dyn Db) -> ModuleResult<Option<String>> {
     let mut select =
         Select::from(LOG_TABLE, &["date", "action", "response"]).filter(Condition::in_list(
             "action",
-            vec![
-                Value::text("import"),
-                Value::text("import-full"),
-                Value::text("cron-sync"),
-            ],
+            [Kind::Import, Kind::ImportFull, Kind::CronSync]
+                .map(|k| Value::text(k.action()))
+                .to_vec(),
         ));
     select.order = vec![OrderBy {
         column: "id".into(),
@@ -360,7 +388,7 @@ mod tests {
     fn ask(
         db: &mut crate::testing::MemoryDb,
         http: &mut ScriptedHttp,
-        action: &str,
+        action: Action,
         form: &[(String, String)],
     ) -> AdminView {
         let request = AdminRequest {
@@ -380,11 +408,9 @@ mod tests {
 
     fn table<'a>(view: &'a AdminView, name: &str) -> &'a Vec<Vec<String>> {
         &view
-            .tables
-            .iter()
-            .find(|(n, _)| n == name)
+            .table(name)
             .unwrap_or_else(|| panic!("no table {name}"))
-            .1
+            .rows
     }
 
     #[test]
@@ -405,16 +431,17 @@ mod tests {
         let view = ask(
             &mut db,
             &mut ScriptedHttp::default(),
-            "save-settings",
+            Action::SaveSettings,
             &posted,
         );
-        assert_eq!(view.notices[0].0, "success");
-        let rows = table(&view, "form:save-settings");
+        assert_eq!(view.notices[0].0, Level::Success);
+        let form = view.form(Action::SaveSettings).expect("settings form");
         let value = |name: &str| {
-            rows.iter()
-                .find(|r| r[0] == name)
-                .map(|r| r[2].clone())
-                .expect("row")
+            form.fields
+                .iter()
+                .find(|f| f.name == name)
+                .map(|f| f.value.clone())
+                .expect("field")
         };
         assert_eq!(value("vps_markup"), "12.5");
         assert_eq!(value("bm_import"), "");
@@ -432,13 +459,13 @@ mod tests {
         let view = ask(
             &mut db,
             &mut ScriptedHttp::default(),
-            "save-settings",
+            Action::SaveSettings,
             &form(&[("vps_markup", "-3")]),
         );
         assert_eq!(
             view.notices,
             [(
-                "error".to_string(),
+                Level::Error,
                 "The import setting \"vps markup\" cannot be a negative percentage.".to_string()
             )]
         );
@@ -448,8 +475,8 @@ mod tests {
     #[test]
     fn preview_shows_counts_and_changes_and_writes_only_nothing() {
         let mut db = whmcs();
-        let view = ask(&mut db, &mut api(&catalogue()), "import-preview", &[]);
-        assert_eq!(view.notices[0].0, "success", "{:?}", view.notices);
+        let view = ask(&mut db, &mut api(&catalogue()), Action::ImportPreview, &[]);
+        assert_eq!(view.notices[0].0, Level::Success, "{:?}", view.notices);
         let counts = table(&view, "What the import would do");
         assert!(counts.contains(&vec!["Products created".to_string(), "4".to_string()]));
         assert!(
@@ -463,8 +490,8 @@ mod tests {
     #[test]
     fn import_records_itself_as_the_last_import() {
         let mut db = whmcs();
-        ask(&mut db, &mut api(&catalogue()), "import", &[]);
-        let view = ask(&mut db, &mut ScriptedHttp::default(), "view", &[]);
+        ask(&mut db, &mut api(&catalogue()), Action::Import, &[]);
+        let view = ask(&mut db, &mut ScriptedHttp::default(), Action::View, &[]);
         let last = view
             .fields
             .iter()
@@ -482,25 +509,25 @@ mod tests {
     #[test]
     fn before_activation_the_page_says_what_to_do() {
         let mut db = crate::testing::MemoryDb::whmcs();
-        let view = ask(&mut db, &mut ScriptedHttp::default(), "view", &[]);
+        let view = ask(&mut db, &mut ScriptedHttp::default(), Action::View, &[]);
         let expected = "The module's tables are missing: activate the addon under System Settings, Addon Modules.";
-        assert_eq!(view.notices, [("error".to_string(), expected.to_string())]);
+        assert_eq!(view.notices, [(Level::Error, expected.to_string())]);
     }
 
     #[test]
     fn remove_all_needs_its_confirmation() {
         let mut db = whmcs();
-        ask(&mut db, &mut api(&catalogue()), "import", &[]);
-        let refused = ask(&mut db, &mut ScriptedHttp::default(), "clear", &[]);
-        assert_eq!(refused.notices[0].0, "warning");
+        ask(&mut db, &mut api(&catalogue()), Action::Import, &[]);
+        let refused = ask(&mut db, &mut ScriptedHttp::default(), Action::Clear, &[]);
+        assert_eq!(refused.notices[0].0, Level::Warning);
         assert_eq!(db.column("tblproducts", "id").len(), 4);
         let done = ask(
             &mut db,
             &mut ScriptedHttp::default(),
-            "clear",
+            Action::Clear,
             &form(&[("confirm", "yes")]),
         );
-        assert_eq!(done.notices[0].0, "success");
+        assert_eq!(done.notices[0].0, Level::Success);
         assert!(db.column("tblproducts", "id").is_empty());
     }
 }

@@ -1,11 +1,22 @@
 //! `hostkeyresellermod_config`: the addon's settings form.
 
+/// How WHMCS shows a settings field (its `Type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigKind {
+    Text,
+    Password,
+    YesNo,
+    Dropdown,
+    Radio,
+    Textarea,
+}
+
 /// One field of WHMCS's settings schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigField {
     pub key: &'static str,
     pub friendly_name: &'static str,
-    pub kind: &'static str,
+    pub kind: ConfigKind,
     pub size: Option<u32>,
     pub default: Option<&'static str>,
     pub description: &'static str,
@@ -20,7 +31,7 @@ pub struct AddonConfig {
     pub fields: Vec<ConfigField>,
 }
 
-fn field(key: &'static str, friendly_name: &'static str, kind: &'static str) -> ConfigField {
+fn field(key: &'static str, friendly_name: &'static str, kind: ConfigKind) -> ConfigField {
     ConfigField {
         key,
         friendly_name,
@@ -45,28 +56,32 @@ pub fn addon_config() -> AddonConfig {
                 size: Some(60),
                 default: Some(crate::schema::settings::DEFAULT_API_URL),
                 description: "Base URL of the HOSTKEY API.",
-                ..field("apiurl", "API URL", "text")
+                ..field("apiurl", "API URL", ConfigKind::Text)
             },
             ConfigField {
                 size: Some(40),
                 description: "Your HOSTKEY API key (control panel: Username, API keys).",
-                ..field("apikey", "API key", "password")
+                ..field("apikey", "API key", ConfigKind::Password)
             },
             ConfigField {
                 size: Some(20),
                 default: Some("HKP-"),
                 description: "Put before every imported product name.",
-                ..field("presetnameprefix", "Product name prefix", "text")
+                ..field("presetnameprefix", "Product name prefix", ConfigKind::Text)
             },
             ConfigField {
                 size: Some(40),
                 default: Some("Hostkey servers"),
                 description: "Product group for products without a location group.",
-                ..field("defaultproductgroup", "Default product group", "text")
+                ..field(
+                    "defaultproductgroup",
+                    "Default product group",
+                    ConfigKind::Text,
+                )
             },
             ConfigField {
                 description: "Also keep every API call in the module's own log table (secrets masked).",
-                ..field("logging", "Logging", "yesno")
+                ..field("logging", "Logging", ConfigKind::YesNo)
             },
             ConfigField {
                 default: Some("auto"),
@@ -76,24 +91,28 @@ pub fn addon_config() -> AddonConfig {
                     ("admin", "Admin page"),
                     ("ini", "import.ini"),
                 ],
-                ..field("importsource", "Import settings source", "dropdown")
+                ..field(
+                    "importsource",
+                    "Import settings source",
+                    ConfigKind::Dropdown,
+                )
             },
             ConfigField {
                 default: Some("on"),
                 description: "Re-run the import every day from WHMCS's cron (prices and availability stay in sync).",
-                ..field("dailysync", "Daily price sync", "yesno")
+                ..field("dailysync", "Daily price sync", ConfigKind::YesNo)
             },
             ConfigField {
                 size: Some(5),
                 default: Some("0"),
                 description: "After a price sync, list in the activity log every monthly price that changed by at least this many percent (0: off).",
-                ..field("pricealert", "Price change alert (%)", "text")
+                ..field("pricealert", "Price change alert (%)", ConfigKind::Text)
             },
             ConfigField {
                 size: Some(5),
                 default: Some("50"),
                 description: "An import that would take more than this share of the products on sale off sale stops until the admin confirms it (100: never stop).",
-                ..field("withdrawlimit", "Largest withdrawal (%)", "text")
+                ..field("withdrawlimit", "Largest withdrawal (%)", ConfigKind::Text)
             },
             ConfigField {
                 default: Some("auto"),
@@ -103,7 +122,7 @@ pub fn addon_config() -> AddonConfig {
                     ("ffi", "In-process (FFI)"),
                     ("cli", "Helper process"),
                 ],
-                ..field("transport", "Engine transport", "dropdown")
+                ..field("transport", "Engine transport", ConfigKind::Dropdown)
             },
         ],
     }

@@ -1,23 +1,11 @@
-use super::types::GetClientAnswer;
+use super::call::{Retry, send};
+use super::requests::{GetClient, Login};
 use super::{ApiBase, ApiError, ClientInfo, envelope, form};
 use crate::capabilities::http::{HttpError, Method, Request};
 use crate::capabilities::platform::ModuleLogEntry;
 use crate::capabilities::{Http, Platform};
 use crate::secrets;
 use serde_json::Value as Json;
-
-/// Actions that create something at HOSTKEY (and may spend money): never
-/// repeated automatically, not even after a stale session.
-const CREATE_ACTIONS: &[(&str, &str)] = &[
-    ("eq", "order_instance"),
-    ("net", "add_ipv4"),
-    ("pdns", "add_domain"),
-    ("pdns", "add_dns"),
-    ("ssh_keys", "add"),
-    ("tags", "add"),
-    ("api_keys", "add"),
-    ("whmcs", "apply_credit"),
-];
 
 /// How much of an answer the module log keeps: a catalogue is megabytes.
 const LOGGED_ANSWER_BYTES: usize = 64 * 1024;
@@ -80,74 +68,46 @@ impl<'a> ApiClient<'a> {
         &self.base
     }
 
-    /// `auth/login`: a fresh session token. The key goes in the POST body,
-    /// never in a URL that proxies and servers log.
+    /// `auth/login`: a fresh session token.
     pub fn login(&mut self) -> Result<(), ApiError> {
-        let key = self.key.clone();
-        let answer = self.post("auth", "login", &[("key", key.as_str())])?;
-        let token = answer
-            .get("result")
-            .and_then(|r| r.get("token"))
-            .or_else(|| answer.get("token"))
-            .and_then(Json::as_str)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::Malformed {
-                call: "auth/login".into(),
-            })?;
+        let answer = send(
+            self,
+            &Login {
+                key: self.key.clone(),
+            },
+        )?;
+        let token = answer.token().ok_or_else(|| ApiError::Malformed {
+            call: "auth/login".into(),
+        })?;
         self.token = Some(token.to_string());
         Ok(())
     }
 
-    /// A call with the session token.
-    pub fn call(
-        &mut self,
-        module: &str,
-        action: &str,
-        params: &[(&str, &str)],
-    ) -> Result<Json, ApiError> {
-        let retry = !CREATE_ACTIONS.contains(&(module, action));
-        self.call_with_retry(module, action, params, retry)
+    /// `whmcs/get_client`: the reseller's own account.
+    pub fn client_info(&mut self) -> Result<ClientInfo, ApiError> {
+        send(self, &GetClient).map(|answer| answer.client)
     }
 
-    /// A call with the session token; `retry` allows one fresh login and a
-    /// second try after a stale session (never for what creates or pays).
-    pub fn call_with_retry(
+    /// A call with the session token (logging in first when there is none);
+    /// `Retry::AfterRelogin` allows one fresh login and a second try after a
+    /// stale session (never for what creates or pays).
+    pub(super) fn with_session(
         &mut self,
         module: &str,
         action: &str,
         params: &[(&str, &str)],
-        retry: bool,
+        retry: Retry,
     ) -> Result<Json, ApiError> {
         if self.token.is_none() {
             self.login()?;
         }
         match self.call_with_token(module, action, params) {
-            Err(error) if retry && error.is_stale_session() => {
+            Err(error) if retry == Retry::AfterRelogin && error.is_stale_session() => {
                 self.login()?;
                 self.call_with_token(module, action, params)
             }
             other => other,
         }
-    }
-
-    /// A public call (no token), e.g. `presets/info`.
-    pub fn call_public(
-        &mut self,
-        module: &str,
-        action: &str,
-        params: &[(&str, &str)],
-    ) -> Result<Json, ApiError> {
-        self.post(module, action, params)
-    }
-
-    /// `whmcs/get_client`: the reseller's own account.
-    pub fn client_info(&mut self) -> Result<ClientInfo, ApiError> {
-        let answer = self.call("whmcs", "get_client", &[])?;
-        serde_json::from_value::<GetClientAnswer>(answer)
-            .map(|a| a.client)
-            .map_err(|_| ApiError::Malformed {
-                call: "whmcs/get_client".into(),
-            })
     }
 
     fn call_with_token(
@@ -173,7 +133,8 @@ impl<'a> ApiClient<'a> {
         secrets::mask(text, &self.secrets())
     }
 
-    fn post(
+    /// One POST of `action` to `module`, logged with its secrets masked.
+    pub(super) fn post(
         &mut self,
         module: &str,
         action: &str,

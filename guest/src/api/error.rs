@@ -26,6 +26,16 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// A passing fault: no answer in time, no connection, or HTTP 5xx/429.
+    /// A refusal, a bad setting or an unreadable answer stays as it is.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ApiError::Timeout { .. } | ApiError::Unreachable { .. } => true,
+            ApiError::Status { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+
     /// The API's way of saying the session token is no longer valid.
     pub fn is_stale_session(&self) -> bool {
         match self {
@@ -38,5 +48,49 @@ impl ApiError {
             }
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ApiError;
+
+    #[test]
+    fn only_passing_faults_are_retryable() {
+        let call = || "eq/show".to_string();
+        assert!(ApiError::Timeout { call: call() }.is_retryable());
+        let unreachable = ApiError::Unreachable {
+            call: call(),
+            detail: "reset".into(),
+        };
+        assert!(unreachable.is_retryable());
+        for status in [500, 502, 504, 429] {
+            assert!(
+                ApiError::Status {
+                    call: call(),
+                    status
+                }
+                .is_retryable(),
+                "{status}"
+            );
+        }
+        for status in [400, 401, 404] {
+            assert!(
+                !ApiError::Status {
+                    call: call(),
+                    status
+                }
+                .is_retryable(),
+                "{status}"
+            );
+        }
+        let refused = ApiError::Refused {
+            call: call(),
+            message: "no stock".into(),
+            code: None,
+        };
+        assert!(!refused.is_retryable());
+        assert!(!ApiError::Malformed { call: call() }.is_retryable());
+        assert!(!ApiError::NoKey.is_retryable());
     }
 }

@@ -2,13 +2,17 @@
 //! token, and the API's error envelope (docs: shared reference hostkey-api.md).
 
 mod base_url;
+mod call;
 mod client;
 mod envelope;
 mod error;
 mod form;
+mod requests;
 mod types;
 
 pub use base_url::ApiBase;
+pub use call::{Call, Retry, Session, send};
 pub use client::ApiClient;
 pub use error::ApiError;
+pub use requests::{GetClient, Login, PresetsInfo};
 pub use types::ClientInfo;

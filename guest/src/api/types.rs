@@ -14,8 +14,3 @@ pub struct ClientInfo {
     #[serde(default)]
     pub companyname: String,
 }
-
-#[derive(Debug, Deserialize)]
-pub(super) struct GetClientAnswer {
-    pub client: ClientInfo,
-}

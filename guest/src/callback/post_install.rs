@@ -12,6 +12,25 @@ use crate::orders::{link, secret, service, signature};
 use crate::schema::module_log;
 use crate::schema::settings::Settings;
 
+/// The request's HTTP method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    /// Any other, as received.
+    Other(String),
+}
+
+/// HOSTKEY's request as PHP received it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request<'a> {
+    pub method: Method,
+    /// (lower-case name, value); kept for signature schemes that sign headers.
+    pub headers: &'a [(String, String)],
+    /// Query-string and form parameters.
+    pub params: &'a [(String, String)],
+}
+
 /// The HTTP answer the PHP endpoint sends back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
@@ -28,9 +47,17 @@ pub fn post_install(
     db: &mut dyn Db,
     http: &mut dyn Http,
     platform: &mut dyn Platform,
-    params: &[(String, String)],
+    request: &Request,
     now_unix: i64,
 ) -> ModuleResult<Answer> {
+    if let Method::Other(method) = &request.method {
+        return Ok(json(
+            405,
+            "error",
+            &format!("The post-install callback takes GET or POST, not {method}."),
+        ));
+    }
+    let params = request.params;
     let Some(secret) = secret::load(db)? else {
         return Ok(json(403, "error", "This install has signed no callback."));
     };
@@ -81,4 +108,38 @@ pub fn post_install(
         Linked::Waiting(why) => json(202, "waiting", &why),
     };
     Ok(answer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{MemoryDb, RecordingPlatform, ScriptedHttp};
+
+    #[test]
+    fn a_method_other_than_get_or_post_is_refused_with_one_sentence() {
+        let mut db = MemoryDb::whmcs();
+        let before = db.dump();
+        let request = Request {
+            method: Method::Other("PUT".into()),
+            headers: &[],
+            params: &[("hosting".into(), "5".into())],
+        };
+        let answer = post_install(
+            &mut db,
+            &mut ScriptedHttp::default(),
+            &mut RecordingPlatform::default(),
+            &request,
+            1_795_545_296,
+        )
+        .expect("answer");
+        assert_eq!(answer.status, 405);
+        assert!(
+            answer
+                .body
+                .contains("The post-install callback takes GET or POST, not PUT."),
+            "{}",
+            answer.body
+        );
+        assert_eq!(db.dump(), before);
+    }
 }

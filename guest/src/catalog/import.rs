@@ -3,13 +3,13 @@
 //! the same computation with nothing written).
 
 use super::limits;
-use super::preset::parse_catalogue;
+use super::preset::parse_preset_list;
 use super::pricing::Currency;
 use super::settings::ImportSettings;
 use super::sync::{self, Changes};
 use super::target::{self, Inputs};
 use super::withdrawal;
-use crate::api::ApiClient;
+use crate::api::{ApiClient, PresetsInfo, send};
 use crate::capabilities::db::{OrderBy, Select, in_transaction};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
@@ -37,6 +37,9 @@ pub struct ImportReport {
     pub statements: u32,
     pub rows_written: u32,
     pub warnings: Vec<String>,
+    /// A preview found that the run would take more than the set share of the
+    /// products on sale off sale: the admin page offers the confirmation.
+    pub large_withdrawal: bool,
     pub summary: String,
 }
 
@@ -118,13 +121,14 @@ pub fn run(
         }
     };
     let reseller_currency = wanted.unwrap_or_else(|| currencies[0].clone());
-    let answer = client.call_public(
-        "presets",
-        "info",
-        &[("currencies", reseller_currency.code.as_str())],
+    let answer = send(
+        &mut client,
+        &PresetsInfo {
+            currency: reseller_currency.code.clone(),
+        },
     )?;
     drop(client);
-    let catalogue = parse_catalogue(&answer).map_err(|e| {
+    let catalogue = parse_preset_list(&answer.presets).map_err(|e| {
         ModuleError::InvalidInput(format!("The HOSTKEY catalogue cannot be used: {e}."))
     })?;
     warnings.extend(catalogue.warnings);
@@ -140,10 +144,12 @@ pub fn run(
     warnings.extend(target.warnings.iter().cloned());
 
     let limit = settings.withdrawal_limit_percent;
+    let mut large_withdrawal = false;
     let outcome = match mode {
         Mode::Preview => {
             let outcome = sync::sync(db, &target, &currencies, true, false)?;
             if let Some(excess) = withdrawal::excess(&outcome.changes, limit) {
+                large_withdrawal = true;
                 let confirmed = if allow_withdrawal {
                     "confirmed"
                 } else {
@@ -158,7 +164,7 @@ pub fn run(
             let outcome = sync::sync(db, &target, &currencies, false, mode == Mode::Full)?;
             match withdrawal::excess(&outcome.changes, limit) {
                 Some(excess) if !allow_withdrawal => {
-                    Err(ModuleError::InvalidInput(format!("{excess}.")))
+                    Err(ModuleError::Withdrawal(format!("{excess}.")))
                 }
                 _ => Ok(outcome),
             }
@@ -193,6 +199,7 @@ pub fn run(
         statements: outcome.statements,
         rows_written: outcome.rows_written,
         warnings,
+        large_withdrawal,
         summary,
     })
 }

@@ -12,6 +12,7 @@ pub mod preset;
 pub mod price_list;
 pub mod pricing;
 pub mod rows;
+pub mod run;
 pub mod settings;
 pub mod specs;
 pub mod sync;

@@ -285,9 +285,13 @@ pub struct Catalogue {
 /// without presets is refused: HOSTKEY always sells something, and taking
 /// it at its word would withdraw the whole catalogue.
 pub fn parse_catalogue(answer: &Json) -> Result<Catalogue, CatalogueError> {
-    let list = answer
-        .get("presets")
-        .and_then(Json::as_array)
+    parse_preset_list(answer.get("presets").unwrap_or(&Json::Null))
+}
+
+/// Reads the `presets` of a `presets/info` answer (see `parse_catalogue`).
+pub fn parse_preset_list(presets: &Json) -> Result<Catalogue, CatalogueError> {
+    let list = presets
+        .as_array()
         .ok_or_else(|| CatalogueError("the catalogue answer has no list of presets".into()))?;
     if list.is_empty() {
         return Err(CatalogueError(

@@ -13,11 +13,6 @@ pub const DEFAULT_LIMIT_PERCENT: u32 = 50;
 
 const OPENING: &str = "HOSTKEY's answer would take ";
 
-/// Whether a notice is the guard's sentence (the admin page then offers the confirmation).
-pub fn is_excess(text: &str) -> bool {
-    text.starts_with(OPENING)
-}
-
 /// The sentence that stops a run withdrawing more than `limit_percent` % of
 /// the module products on sale; `None` when the run stays within it.
 pub fn excess(changes: &Changes, limit_percent: u32) -> Option<String> {

@@ -2,15 +2,10 @@
 
 use super::Component;
 use super::capabilities::{WitDb, WitHttp, WitPlatform};
-use super::convert::{config_field, error, not_implemented};
+use super::convert::{self, config_field, error, not_implemented};
 use super::exports::hostkey::reseller::{addon, callback, cron, hooks, provisioning};
-use super::hostkey::reseller::types::{
-    Button, ConfigField, Error, Field, Notice, Server, ServiceParams,
-};
-use crate::catalog::exclusive::exclusive;
-use crate::catalog::import::{self, Mode};
-use crate::catalog::outcome;
-use crate::error::ModuleError;
+use super::hostkey::reseller::types::{Button, ConfigField, Error, Field, Server, ServiceParams};
+use crate::catalog::run::Kind;
 use crate::provisioning::test_connection::ServerParams;
 use crate::{addon as rules_addon, provisioning as rules_provisioning};
 
@@ -214,25 +209,13 @@ impl addon::Guest for Component {
         Ok(rules_addon::activate::deactivate())
     }
 
-    /// An upgrade (from the public module's 1.0.x or an earlier release of
-    /// ours) sets up what is missing, exactly as activation does: the
-    /// existing tables and rows are adopted as they are.
     fn upgrade(from_version: String) -> Result<String, Error> {
-        let report = rules_addon::activate::activate(&mut WitDb).map_err(error)?;
-        Ok(format!(
-            "Upgraded from {}: {}",
-            if from_version.is_empty() {
-                "an earlier version"
-            } else {
-                from_version.as_str()
-            },
-            report.summary
-        ))
+        rules_addon::activate::upgrade(&mut WitDb, &from_version).map_err(error)
     }
 
     fn admin_page(request: addon::AdminRequest) -> Result<addon::AdminView, Error> {
         let rules_request = rules_addon::admin_page::AdminRequest {
-            action: &request.action,
+            action: convert::admin_action(request.action),
             form: &request.form,
             ini: request.ini.as_deref(),
         };
@@ -244,39 +227,19 @@ impl addon::Guest for Component {
             now_unix(),
         )
         .map_err(error)?;
-        Ok(addon::AdminView {
-            template: "admin".into(),
-            title: view.title,
-            notices: view
-                .notices
-                .into_iter()
-                .map(|(level, text)| Notice { level, text })
-                .collect(),
-            fields: view
-                .fields
-                .into_iter()
-                .map(|(label, value)| Field { label, value })
-                .collect(),
-            tables: view.tables,
-        })
+        Ok(convert::admin_view(view))
     }
 
     fn import(source: addon::ImportSource) -> Result<addon::ImportReport, Error> {
-        run_import("import", Mode::Apply, source)
+        run_import(Kind::Import, source)
     }
 
     fn import_preview(source: addon::ImportSource) -> Result<addon::ImportReport, Error> {
-        run_import("import-preview", Mode::Preview, source)
+        run_import(Kind::Preview, source)
     }
 
     fn clear() -> Result<addon::ClearReport, Error> {
-        let report = exclusive(
-            &mut WitDb,
-            "clear",
-            now_unix(),
-            crate::catalog::clear::clear,
-        )
-        .map_err(error)?;
+        let report = crate::catalog::run::remove_all(&mut WitDb, now_unix()).map_err(error)?;
         Ok(addon::ClearReport {
             products_deleted: report.products_deleted,
             products_retired: report.products_retired,
@@ -286,100 +249,32 @@ impl addon::Guest for Component {
     }
 }
 
-fn empty_report() -> addon::ImportReport {
-    addon::ImportReport {
-        dry_run: false,
-        groups_created: 0,
-        groups_hidden: 0,
-        products_created: 0,
-        products_updated: 0,
-        products_retired: 0,
-        products_hidden: 0,
-        options_removed: 0,
-        options_hidden: 0,
-        prices_changed: 0,
-        products_on_sale: 0,
-        rows_written: 0,
-        statements: 0,
-        duration_ms: 0,
-        warnings: Vec::new(),
-        changes: Vec::new(),
-        summary: String::new(),
-    }
-}
-
 fn now_unix() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
-/// Runs an import, logs its outcome and converts the report.
-fn run_import(
-    action: &str,
-    mode: Mode,
-    source: addon::ImportSource,
-) -> Result<addon::ImportReport, Error> {
+/// Runs an import as `catalog::run` decides and converts the report.
+fn run_import(kind: Kind, source: addon::ImportSource) -> Result<addon::ImportReport, Error> {
     let started = std::time::Instant::now();
-    let ini = source.ini.as_deref();
-    // WHMCS's daily cron never confirms a large withdrawal.
-    let allow_withdrawal = source.allow_withdrawal && !source.scheduled;
-    let run = |db: &mut dyn crate::capabilities::Db| {
-        import::run(
-            db,
-            &mut WitHttp,
-            &mut WitPlatform,
-            mode,
-            ini,
-            allow_withdrawal,
-        )
-    };
-    let result = match mode {
-        Mode::Preview => run(&mut WitDb),
-        Mode::Apply | Mode::Full => exclusive(&mut WitDb, action, now_unix(), run),
-    };
-    // A run refused because another one holds the lock writes nothing, not even a log row.
-    if !matches!(result, Err(ModuleError::Busy(_))) {
-        outcome::log(&mut WitDb, &mut WitPlatform, action, &result, now_unix());
-    }
-    let report = result.map_err(error)?;
-    let changes = report.changes;
-    Ok(addon::ImportReport {
-        dry_run: report.dry_run,
-        groups_created: changes.groups_created,
-        groups_hidden: changes.groups_hidden,
-        products_created: changes.products_created,
-        products_updated: changes.products_updated,
-        products_retired: changes.products_retired,
-        products_hidden: changes.products_hidden,
-        options_removed: changes.options_removed,
-        options_hidden: changes.options_hidden,
-        prices_changed: changes.prices_changed,
-        products_on_sale: report.products_on_sale,
-        rows_written: report.rows_written,
-        statements: report.statements,
-        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        warnings: report.warnings,
-        changes: changes.lines.into_iter().map(Vec::from).collect(),
-        summary: report.summary,
-    })
+    let report = crate::catalog::run::run(
+        &mut WitDb,
+        &mut WitHttp,
+        &mut WitPlatform,
+        kind,
+        convert::trigger(source.trigger),
+        source.ini.as_deref(),
+        now_unix(),
+    )
+    .map_err(error)?;
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(convert::import_report(report, duration_ms))
 }
 
 impl cron::Guest for Component {
     fn sync(source: addon::ImportSource) -> Result<addon::ImportReport, Error> {
-        if source.scheduled
-            && !crate::schema::settings::Settings::load(&mut WitDb)
-                .map_err(|e| error(e.into()))?
-                .daily_sync
-        {
-            return Ok(addon::ImportReport {
-                summary:
-                    "The daily price sync is switched off in the addon settings; nothing was done."
-                        .into(),
-                ..empty_report()
-            });
-        }
-        run_import("cron-sync", Mode::Apply, source)
+        run_import(Kind::CronSync, source)
     }
 }
 
@@ -391,7 +286,7 @@ impl callback::Guest for Component {
             &mut WitDb,
             &mut WitHttp,
             &mut WitPlatform,
-            &request.params,
+            &convert::callback_request(&request),
             now_unix(),
         )
         .map_err(error)?;

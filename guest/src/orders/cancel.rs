@@ -8,6 +8,7 @@ use super::hostkey::{self, Call, GetInvoice, Retry};
 use super::place::server_on_invoice;
 use super::service::{self, Service};
 use super::state::{self, CANCELLATION, FIRST_ORDER, State};
+use super::terms::ServiceStatus;
 use crate::api::{ApiClient, ApiError};
 use crate::capabilities::Db;
 use crate::error::ModuleResult;
@@ -90,7 +91,7 @@ pub fn cancel(
         job.detail = "no HOSTKEY server: cancelled locally".into();
         state::save(db, &mut job, now)?;
         if kind == Kind::Immediate {
-            service::set_status(db, id, "Cancelled")?;
+            service::set_status(db, id, ServiceStatus::Cancelled.whmcs())?;
         }
         return Ok(format!(
             "Service {id} never got a HOSTKEY server: cancelled in WHMCS only, nothing sent to HOSTKEY."
@@ -123,7 +124,7 @@ pub fn cancel(
     job.detail = String::new();
     state::save(db, &mut job, now)?;
     if kind == Kind::Immediate {
-        service::set_status(db, id, "Suspended")?;
+        service::set_status(db, id, ServiceStatus::Suspended.whmcs())?;
     }
     Ok(format!(
         "Service {id}: cancellation ({}) of HOSTKEY server {server} requested.",

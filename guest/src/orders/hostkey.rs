@@ -1,47 +1,12 @@
-//! The HOSTKEY calls of the order lifecycle, typed: each request knows its
-//! module, action and whether it may ever be sent twice; each answer is
-//! read with serde, leniently where the API is loose (ids as strings).
+//! The HOSTKEY calls of the order lifecycle, typed (`api::Call`, the one
+//! mechanism): each request knows its module, action and whether it may ever
+//! be sent twice; each answer is read with serde, leniently where the API is
+//! loose (ids as strings).
 
 use crate::api::{ApiClient, ApiError};
-use serde::de::DeserializeOwned;
+pub use crate::api::{Call, Retry, send};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
-
-/// Whether a request may be repeated automatically after a stale session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Retry {
-    /// Reads: one fresh login and one more try.
-    AfterRelogin,
-    /// Creates and payments: sent once; a failure goes back to the caller,
-    /// who decides from durable state (a double order costs money).
-    Never,
-}
-
-pub trait Call {
-    const MODULE: &'static str;
-    const ACTION: &'static str;
-    const RETRY: Retry;
-    type Answer: DeserializeOwned;
-    fn params(&self) -> Vec<(String, String)>;
-}
-
-/// Sends a typed call; a malformed answer is one sentence naming the call.
-pub fn send<C: Call>(client: &mut ApiClient, call: &C) -> Result<C::Answer, ApiError> {
-    let params = call.params();
-    let pairs: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    let answer = client.call_with_retry(
-        C::MODULE,
-        C::ACTION,
-        &pairs,
-        C::RETRY == Retry::AfterRelogin,
-    )?;
-    serde_json::from_value(answer).map_err(|_| ApiError::Malformed {
-        call: format!("{}/{}", C::MODULE, C::ACTION),
-    })
-}
 
 /// An id the API sends as a number or a string ("0" and "" are none).
 fn lenient_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {

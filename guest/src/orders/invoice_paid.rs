@@ -41,6 +41,22 @@ impl Report {
     }
 }
 
+/// A service's failure for the report: the sentence, and whether the next
+/// delivery will retry it (a passing fault) or a person must fix something.
+fn failure_line(service_id: i64, error: &ModuleError) -> String {
+    let sentence = error.to_string();
+    let sentence = sentence.trim_end_matches('.');
+    if error.is_retryable() {
+        format!(
+            "Service {service_id}: {sentence} (a passing fault: the next delivery will retry it)."
+        )
+    } else {
+        format!(
+            "Service {service_id}: {sentence} (not a passing fault: retrying helps only once this is fixed)."
+        )
+    }
+}
+
 pub fn lock_name(service_id: i64) -> String {
     format!("hostkeyresellermod.service.{service_id}")
 }
@@ -65,7 +81,7 @@ pub fn invoice_paid(
             let _ = db.unlock(&lock_name(service_id));
             match outcome {
                 Ok(line) => line,
-                Err(error) => format!("Service {service_id}: {error}"),
+                Err(error) => failure_line(service_id, &error),
             }
         } else {
             format!(

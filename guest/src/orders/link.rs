@@ -8,6 +8,7 @@ use super::hostkey::{self, AddServerKey, GetInvoice, KeysForServer};
 use super::place::server_on_invoice;
 use super::service::{self, Service};
 use super::state::{self, FIRST_ORDER, State};
+use super::terms::ServiceStatus;
 use crate::api::ApiClient;
 use crate::capabilities::Db;
 use crate::capabilities::db::in_transaction;
@@ -101,7 +102,7 @@ pub fn link(
             PRESET_ID,
             &server_id.to_string(),
         )?;
-        service::set_status(db, service.id, "Active")?;
+        service::set_status(db, service.id, ServiceStatus::Active.whmcs())?;
         state::save(db, &mut job, now)?;
         Ok::<(), ModuleError>(())
     })?;

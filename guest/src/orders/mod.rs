@@ -23,6 +23,7 @@ pub mod secret;
 pub mod service;
 pub mod signature;
 pub mod state;
+pub mod terms;
 pub mod welcome;
 
 #[cfg(test)]

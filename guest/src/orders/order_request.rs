@@ -2,6 +2,7 @@
 
 use super::hostkey::OrderInstance;
 use super::service::Service;
+use super::terms::BillingCycle;
 use crate::capabilities::Db;
 use crate::capabilities::db::{Condition, DbError, Select, Value};
 use crate::error::{ModuleError, ModuleResult};
@@ -9,13 +10,14 @@ use crate::error::{ModuleError, ModuleResult};
 /// HOSTKEY's `deploy_period` for a WHMCS billing cycle; the module's
 /// products offer only these four.
 pub fn deploy_period(service_id: i64, cycle: &str) -> ModuleResult<&'static str> {
-    match cycle.trim().to_ascii_lowercase().as_str() {
-        "monthly" => Ok("monthly"),
-        "quarterly" => Ok("quarterly"),
-        "semi-annually" | "semiannually" => Ok("semi-annually"),
-        "annually" => Ok("annually"),
-        other => Err(ModuleError::InvalidInput(format!(
-            "Service {service_id} is billed \"{other}\", which HOSTKEY does not sell (monthly, quarterly, semi-annually or annually)."
+    match BillingCycle::from_whmcs(cycle) {
+        Some(BillingCycle::Monthly) => Ok("monthly"),
+        Some(BillingCycle::Quarterly) => Ok("quarterly"),
+        Some(BillingCycle::SemiAnnually) => Ok("semi-annually"),
+        Some(BillingCycle::Annually) => Ok("annually"),
+        _ => Err(ModuleError::InvalidInput(format!(
+            "Service {service_id} is billed \"{}\", which HOSTKEY does not sell (monthly, quarterly, semi-annually or annually).",
+            cycle.trim().to_ascii_lowercase()
         ))),
     }
 }

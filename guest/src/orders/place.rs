@@ -116,7 +116,7 @@ impl Step<'_, '_> {
                 // delivery looks before it orders again.
                 job.detail = lost.to_string();
                 state::save(self.db, job, self.now)?;
-                Err(ModuleError::InvalidInput(format!(
+                Err(ModuleError::Unfinished(format!(
                     "The order of service {} was sent but HOSTKEY's answer did not arrive ({}); the next delivery checks whether it went through before ordering again.",
                     service.id,
                     lost.to_string().trim_end_matches('.')

@@ -480,7 +480,12 @@ fn an_order_that_never_reached_hostkey_is_sent_again_once() {
     let mut hk = Hostkey::default();
     let mut platform = RecordingPlatform::default();
     hk.fail_next("eq/order_instance", Fault::TimeoutBefore);
-    deliver(&mut db, &mut hk, &mut platform);
+    let first = deliver(&mut db, &mut hk, &mut platform);
+    assert!(
+        first.contains("did not answer eq/order_instance in time")
+            && first.contains("(a passing fault: the next delivery will retry it). Service 78"),
+        "{first}"
+    );
     assert_eq!(hk.servers.len(), 1, "only 78 exists at HOSTKEY");
     deliver(&mut db, &mut hk, &mut platform);
     assert_eq!(hk.servers.len(), 2);
@@ -500,7 +505,10 @@ fn a_refusal_orders_nothing_and_the_next_delivery_tries_again() {
     hk.fail_next("eq/order_instance", Fault::Refuse);
     let first = deliver(&mut db, &mut hk, &mut platform);
     assert!(
-        first.contains("Service 77: The HOSTKEY API refused eq/order_instance: not enough stock."),
+        first.contains(
+            "Service 77: The HOSTKEY API refused eq/order_instance: not enough stock \
+             (not a passing fault: retrying helps only once this is fixed)."
+        ),
         "{first}"
     );
     assert_eq!(job_state(&mut db, 77), Some(State::Refused));

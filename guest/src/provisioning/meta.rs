@@ -1,6 +1,6 @@
 //! `_MetaData` and `_ConfigOptions` of the server module.
 
-use crate::addon::config::ConfigField;
+use crate::addon::config::{ConfigField, ConfigKind};
 
 pub struct ModuleMeta {
     pub display_name: &'static str,
@@ -21,7 +21,7 @@ fn text(key: &'static str, friendly_name: &'static str, description: &'static st
     ConfigField {
         key,
         friendly_name,
-        kind: "text",
+        kind: ConfigKind::Text,
         size: Some(20),
         default: None,
         description,

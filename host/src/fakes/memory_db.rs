@@ -7,10 +7,14 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+/// One table: its columns, its rows, the next id an insert gets.
 #[derive(Debug, Clone, Default)]
 pub struct Table {
+    /// Column names.
     pub columns: Vec<String>,
+    /// Rows, in insertion order.
     pub rows: Vec<Vec<Value>>,
+    /// The next id.
     pub next_id: i64,
 }
 
@@ -31,6 +35,7 @@ pub struct MemoryDb {
 }
 
 impl MemoryDb {
+    /// An empty database.
     pub fn new() -> Self {
         Self::default()
     }
@@ -54,10 +59,12 @@ impl MemoryDb {
         self
     }
 
+    /// A copy of the table, if it exists.
     pub fn table(&self, name: &str) -> Option<Table> {
         self.store().tables.get(name).cloned()
     }
 
+    /// The tables, by name.
     pub fn table_names(&self) -> Vec<String> {
         self.store().tables.keys().cloned().collect()
     }
@@ -73,6 +80,7 @@ impl MemoryDb {
         self.store().locks.insert(name.to_string());
     }
 
+    /// How many statements ran.
     pub fn statements(&self) -> u64 {
         self.store().statements
     }

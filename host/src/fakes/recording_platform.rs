@@ -30,10 +30,12 @@ impl RecordingPlatform {
         self.lock().module_log.clone()
     }
 
+    /// The activity log lines, with their client ids.
     pub fn activity_log(&self) -> Vec<(String, i64)> {
         self.lock().activity_log.clone()
     }
 
+    /// The localAPI commands run, with their parameters.
     pub fn local_api_calls(&self) -> Vec<(String, Vec<(String, String)>)> {
         self.lock().local_api.clone()
     }

@@ -7,15 +7,21 @@ use std::time::Duration;
 /// One scripted answer.
 #[derive(Debug, Clone)]
 pub enum Reply {
+    /// An HTTP answer.
     Answer {
+        /// Its status.
         status: u16,
+        /// Its body.
         body: String,
     },
+    /// A transport failure.
     Fail(Error),
     /// Sleeps this long, then answers `Error::Timeout` if the request's
     /// timeout is shorter, or the body otherwise.
     Slow {
+        /// How long.
         after: Duration,
+        /// The body then.
         body: String,
     },
 }
@@ -33,6 +39,7 @@ pub struct ScriptedHttp {
 }
 
 impl ScriptedHttp {
+    /// Answers with `replies`, in order.
     pub fn new(replies: impl IntoIterator<Item = Reply>) -> Self {
         let http = Self::default();
         http.lock().replies.extend(replies);

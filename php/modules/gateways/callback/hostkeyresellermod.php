@@ -35,7 +35,12 @@ if (hostkeyresellermod_below_php_floor() !== null) {
 require_once __DIR__ . '/../../addons/hostkeyresellermod/autoload.php';
 
 try {
-    $hostkeyresellermodAnswer = Components::callback()->handle($_GET, $_POST);
+    $hostkeyresellermodAnswer = Components::callback()->handle(
+        $_GET,
+        $_POST,
+        is_string($_SERVER['REQUEST_METHOD'] ?? null) ? $_SERVER['REQUEST_METHOD'] : 'GET',
+        $_SERVER,
+    );
 } catch (Throwable $e) {
     $hostkeyresellermodAnswer = PostInstallCallback::failure(500, ErrorReport::sentence('post-install callback', $e));
 }

@@ -36,7 +36,16 @@ final class ComponentError extends RuntimeException
         return new self('internal', 'The module answered with an error the bridge does not understand.');
     }
 
-    /** The case of `types.error`: not-implemented, invalid-input, api, database, platform, internal. */
+    /**
+     * Whether trying the same again later can help (the `retryable` case: a timeout,
+     * HOSTKEY's 5xx, a lock another run holds); every other case needs a change first.
+     */
+    public function retryable(): bool
+    {
+        return $this->case === 'retryable';
+    }
+
+    /** The case of `types.error`: not-implemented, invalid-input, api, database, platform, internal, retryable. */
     public function case(): string
     {
         return $this->case;

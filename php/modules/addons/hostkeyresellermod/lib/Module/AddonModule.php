@@ -44,14 +44,19 @@ final class AddonModule
     }
 
     /**
-     * The WIT `addon.import-source`: import.ini's content, who started the run,
-     * and whether the admin confirmed a large withdrawal.
+     * The WIT `addon.import-source`: import.ini's content and who started the
+     * run (`import-trigger`; the daily cron never confirms a large withdrawal).
      *
-     * @return array{ini: ?string, scheduled: bool, allow-withdrawal: bool}
+     * @return array{ini: ?string, trigger: string}
      */
     public static function importSource(?string $ini, bool $scheduled = false, bool $allowWithdrawal = false): array
     {
-        return ['ini' => $ini, 'scheduled' => $scheduled, 'allow-withdrawal' => $allowWithdrawal && !$scheduled];
+        $trigger = match (true) {
+            $scheduled => 'scheduled',
+            $allowWithdrawal => 'manual-allowing-withdrawal',
+            default => 'manual',
+        };
+        return ['ini' => $ini, 'trigger' => $trigger];
     }
 
     /**

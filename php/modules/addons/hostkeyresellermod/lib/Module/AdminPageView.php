@@ -7,12 +7,9 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 defined('WHMCS') || exit;
 
 /**
- * Renders the `addon.admin-view` model with the escaped PHP template
- * templates/admin.php (every value goes through htmlspecialchars).
- *
- * Tables named `form:<action>` are forms posting <action>; their rows are
- * [name, label, value, kind (text, yesno or select), choices as
- * "value=Label|value=Label"]. Other tables have a header row first.
+ * Renders the `addon.admin-view` model (notices, fields, `form`s of
+ * `form-field`s, `table`s) with the escaped PHP template templates/admin.php
+ * (every value goes through htmlspecialchars).
  */
 final class AdminPageView
 {
@@ -60,25 +57,18 @@ final class AdminPageView
             'actions' => self::ACTIONS,
             'checkedValue' => self::CHECKED_VALUE,
         ];
-        foreach (is_array($page['tables'] ?? null) ? $page['tables'] : [] as $table) {
-            if (!is_array($table) || count($table) !== 2 || !is_array($table[1] ?? null)) {
-                continue;
+        foreach (self::items($page['forms'] ?? null) as $form) {
+            $action = self::text($form['action'] ?? '');
+            if ($action !== '') {
+                $view['forms'][] = self::form($action, self::items($form['fields'] ?? null));
             }
-            $name = self::text($table[0] ?? '');
-            $rows = array_values(array_filter($table[1], 'is_array'));
-            $rows = array_map(
-                static fn (array $row): array => array_values(array_map([self::class, 'text'], $row)),
-                $rows,
-            );
-            if (str_starts_with($name, 'form:')) {
-                $view['forms'][] = self::form(substr($name, 5), $rows);
-            } else {
-                $view['tables'][] = [
-                    'name' => $name,
-                    'header' => $rows[0] ?? [],
-                    'rows' => array_slice($rows, 1),
-                ];
-            }
+        }
+        foreach (self::items($page['tables'] ?? null) as $table) {
+            $view['tables'][] = [
+                'name' => self::text($table['title'] ?? ''),
+                'header' => self::cells($table['header'] ?? null),
+                'rows' => array_map([self::class, 'cells'], self::items($table['rows'] ?? null)),
+            ];
         }
         return $this->include('admin.php', $view);
     }
@@ -91,35 +81,36 @@ final class AdminPageView
     /**
      * A form of the view model, ready for the template.
      *
-     * @param list<list<string>> $rows
+     * @param list<array<mixed>> $fields the `form-field` records
      * @return array<string, mixed>
      */
-    private static function form(string $action, array $rows): array
+    private static function form(string $action, array $fields): array
     {
         [$heading, $submit, $button, $panel] = self::FORMS[$action]
             ?? [ucfirst(str_replace('-', ' ', $action)), ucfirst(str_replace('-', ' ', $action)), 'btn-default',
                 'panel-default'];
-        $fields = [];
-        foreach ($rows as $row) {
-            $name = $row[0] ?? '';
+        $prepared = [];
+        foreach ($fields as $field) {
+            $name = self::text($field['name'] ?? '');
             if ($name === '') {
                 continue;
             }
-            $kind = $row[3] ?? 'text';
-            $value = $row[2] ?? '';
-            $field = [
+            $kind = self::text($field['kind'] ?? 'text');
+            $value = self::text($field['value'] ?? '');
+            $label = self::text($field['label'] ?? '');
+            $entry = [
                 'name' => $name,
                 'id' => 'hk-' . $action . '-' . $name,
-                'label' => ($row[1] ?? '') !== '' ? $row[1] : $name,
+                'label' => $label !== '' ? $label : $name,
                 'value' => $value,
                 'kind' => in_array($kind, self::KINDS, true) ? $kind : 'text',
                 'checked' => $value !== '',
                 'choices' => [],
             ];
-            if ($field['kind'] === 'select') {
-                $field['choices'] = self::choices($row[4] ?? '', $value);
+            if ($entry['kind'] === 'select') {
+                $entry['choices'] = self::choices(self::items($field['choices'] ?? null), $value);
             }
-            $fields[] = $field;
+            $prepared[] = $entry;
         }
         return [
             'action' => $action,
@@ -127,21 +118,23 @@ final class AdminPageView
             'submit' => $submit,
             'button' => $button,
             'panel' => $panel,
-            'fields' => $fields,
+            'fields' => $prepared,
         ];
     }
 
     /**
-     * "value=Label|value=Label" as a list of (value, label, selected); a current
-     * value that is not among the choices is kept as the first choice.
+     * The `choice` records as (value, label, selected); a current value that is
+     * not among the choices is kept as the first choice.
      *
+     * @param list<array<mixed>> $items
      * @return list<array{value: string, label: string, selected: bool}>
      */
-    private static function choices(string $spec, string $current): array
+    private static function choices(array $items, string $current): array
     {
         $choices = [];
-        foreach ($spec === '' ? [] : explode('|', $spec) as $item) {
-            [$value, $label] = str_contains($item, '=') ? explode('=', $item, 2) : [$item, $item];
+        foreach ($items as $item) {
+            $value = self::text($item['value'] ?? '');
+            $label = self::text($item['label'] ?? '');
             $choices[] = ['value' => $value, 'label' => $label !== '' ? $label : $value, 'selected' => false];
         }
         $values = array_column($choices, 'value');
@@ -152,6 +145,26 @@ final class AdminPageView
             $choices[$index]['selected'] = $choice['value'] === $current;
         }
         return $choices;
+    }
+
+    /**
+     * The arrays (records) of a decoded list; anything else is dropped.
+     *
+     * @return list<array<mixed>>
+     */
+    private static function items(mixed $list): array
+    {
+        return is_array($list) ? array_values(array_filter($list, 'is_array')) : [];
+    }
+
+    /**
+     * A row of text cells.
+     *
+     * @return list<string>
+     */
+    private static function cells(mixed $row): array
+    {
+        return is_array($row) ? array_values(array_map([self::class, 'text'], $row)) : [];
     }
 
     /**

@@ -12,7 +12,8 @@ defined('WHMCS') || exit;
  */
 final class AdminRequest
 {
-    private const ACTION = '/^[a-z][a-z0-9-]{0,63}$/D';
+    /** The cases of the WIT `addon.admin-action`; anything else shows the page. */
+    public const ACTIONS = ['view', 'save-settings', 'import-preview', 'import', 'import-full', 'clear'];
     private const FIELD = '/^[A-Za-z0-9_.:\[\]-]{1,128}$/D';
 
     /**
@@ -33,7 +34,7 @@ final class AdminRequest
     public static function fromPost(array $post, ?string $ini = null): array
     {
         $action = $post['action'] ?? '';
-        $action = is_string($action) && preg_match(self::ACTION, $action) === 1 ? $action : 'view';
+        $action = is_string($action) && in_array($action, self::ACTIONS, true) ? $action : 'view';
         $form = [];
         foreach ($post as $name => $value) {
             $name = (string) $name;

@@ -100,7 +100,7 @@ final class CronCommand
             $report = $bridge->result($preview ? 'addon.import-preview' : 'cron.sync', $source);
             $report = is_array($report) ? $report : [];
         } catch (Throwable $e) {
-            self::say($err, ErrorReport::sentence('cron', $e));
+            self::say($err, ErrorReport::sentence('cron', $e, 'running cron.php again later will retry it'));
             return 1;
         }
         foreach (is_array($report['warnings'] ?? null) ? $report['warnings'] : [] as $warning) {
@@ -109,10 +109,11 @@ final class CronCommand
             }
         }
         if ($preview) {
+            $text = static fn (mixed $v): string => is_scalar($v) ? (string) $v : '';
             foreach (is_array($report['changes'] ?? null) ? $report['changes'] : [] as $change) {
-                if (is_array($change) && count($change) === 3) {
-                    $text = static fn (mixed $v): string => is_scalar($v) ? (string) $v : '';
-                    [$what, $old, $new] = array_map($text, $change);
+                if (is_array($change)) {
+                    [$what, $old, $new] = [$text($change['what'] ?? ''), $text($change['before'] ?? ''),
+                        $text($change['after'] ?? '')];
                     self::say($out, '  ' . $what . ($old !== '' || $new !== '' ? ': ' . $old . ' -> ' . $new : ''));
                 }
             }

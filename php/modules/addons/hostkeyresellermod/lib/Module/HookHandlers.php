@@ -40,7 +40,7 @@ final class HookHandlers
             ]);
             return is_array($report) ? $report : [];
         } catch (Throwable $e) {
-            $sentence = ErrorReport::sentence('DailyCronJob', $e);
+            $sentence = ErrorReport::sentence('DailyCronJob', $e, 'the next daily run will retry it');
             if (function_exists('logActivity')) {
                 try {
                     logActivity('HOSTKEY daily catalogue sync failed: ' . $sentence);
@@ -105,7 +105,7 @@ final class HookHandlers
         try {
             return ($this->bridge)()->result($function, $args);
         } catch (Throwable $e) {
-            ErrorReport::sentence($hook, $e);
+            ErrorReport::sentence($hook, $e, 'trying again later can help');
             return null;
         }
     }

@@ -55,11 +55,11 @@ final class SystemCheck
      */
     public function table(): array
     {
-        $rows = [['Item', 'Finding']];
+        $rows = [];
         foreach ($this->findings() as $item => $finding) {
             $rows[] = [$item, $finding];
         }
-        return [self::HEADING, $rows];
+        return ['title' => self::HEADING, 'header' => ['Item', 'Finding'], 'rows' => $rows];
     }
 
     /** @return array<string, string> */

@@ -20,11 +20,31 @@ final class ErrorReport
 {
     public const MODULE = 'hostkeyresellermod';
 
-    public static function sentence(string $action, Throwable $error): string
+    /**
+     * What retrying does, after the sentence: `$retry` (what will retry, e.g.
+     * "the next daily run will retry it") only for a passing fault; a permanent
+     * one says a retry does not help; an unexpected failure says nothing more.
+     */
+    public static function advice(Throwable $error, string $retry): string
+    {
+        if (!$error instanceof ComponentError) {
+            return '';
+        }
+        return $error->retryable()
+            ? ' This is a passing fault: ' . $retry . '.'
+            : ' Retrying will not help until this is fixed.';
+    }
+
+    /**
+     * Logs the failure and returns its sentence; with `$retry`, the sentence and
+     * the log say whether retrying helps (see `advice`).
+     */
+    public static function sentence(string $action, Throwable $error, ?string $retry = null): string
     {
         $known = $error instanceof ComponentError || $error instanceof ComponentFault;
+        $advice = $retry === null ? '' : self::advice($error, $retry);
         $sentence = $known
-            ? $error->getMessage()
+            ? $error->getMessage() . $advice
             : 'The HOSTKEY module failed unexpectedly; the module log has the details.';
         if (function_exists('logModuleCall')) {
             try {
@@ -32,7 +52,7 @@ final class ErrorReport
                     self::MODULE,
                     $action,
                     '',
-                    $error::class . ': ' . $error->getMessage(),
+                    $error::class . ': ' . $error->getMessage() . $advice,
                     $known ? '' : $error->getFile() . ':' . $error->getLine(),
                     [],
                 );

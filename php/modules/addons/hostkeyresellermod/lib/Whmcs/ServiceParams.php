@@ -13,6 +13,26 @@ defined('WHMCS') || exit;
  */
 final class ServiceParams
 {
+    /** The WIT `service-status` cases. */
+    private const STATUSES = ['pending', 'active', 'suspended', 'terminated', 'cancelled', 'fraud', 'completed'];
+
+    /** The WIT `billing-cycle` cases (WHMCS writes `Free Account`, `One Time`, `Semi-Annually`...). */
+    private const BILLING_CYCLES = [
+        'free-account', 'one-time', 'monthly', 'quarterly', 'semi-annually', 'annually', 'biennially', 'triennially',
+    ];
+
+    /**
+     * WHMCS's spelling of an enum value as the WIT case, or null for none or one
+     * the contract does not know.
+     *
+     * @param list<string> $cases
+     */
+    public static function spelling(mixed $value, array $cases): ?string
+    {
+        $case = strtolower(str_replace([' ', '_'], '-', trim(self::text($value))));
+        return in_array($case, $cases, true) ? $case : null;
+    }
+
     /**
      * @param array<string, mixed> $params
      * @return array<string, mixed>
@@ -30,8 +50,11 @@ final class ServiceParams
                 'domain' => self::text($params['domain'] ?? $model['domain'] ?? ''),
                 'username' => self::text($params['username'] ?? ''),
                 'password' => is_scalar($params['password'] ?? null) ? (string) $params['password'] : '',
-                'status' => self::text($params['status'] ?? $model['domainstatus'] ?? ''),
-                'billing-cycle' => self::text($params['billingcycle'] ?? $model['billingcycle'] ?? ''),
+                'status' => self::spelling($params['status'] ?? $model['domainstatus'] ?? '', self::STATUSES),
+                'billing-cycle' => self::spelling(
+                    $params['billingcycle'] ?? $model['billingcycle'] ?? '',
+                    self::BILLING_CYCLES,
+                ),
             ],
             'product' => [
                 'id' => (int) ($params['pid'] ?? $params['packageid'] ?? 0),
