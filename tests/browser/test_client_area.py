@@ -31,10 +31,11 @@ def text(selector):
     return f"(document.querySelector({json.dumps(selector)}) || {{}}).textContent"
 
 
-@unittest.skipUnless(BASE, "run through tests/browser/run.sh")
 class ClientAreaInChromium(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        if not BASE or not SETUP:
+            raise RuntimeError("run this through tests/browser/run.sh (it serves the pages)")
         cls.browser = Browser()
 
     @classmethod
