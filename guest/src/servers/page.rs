@@ -31,13 +31,22 @@ pub fn page(
     now_unix: i64,
 ) -> ModuleResult<Page> {
     let view = client_area::client_area(db, http, platform, service_id)?;
+    if view.template != "clientarea" {
+        return Ok(Page {
+            view,
+            server: view::state(&ops::ServerOps::new(service_id)),
+            actions: Vec::new(),
+            os_choices: Vec::new(),
+            single_sign_on: false,
+        });
+    }
     let mut ops = ops::load(db, service_id)?;
     let service = service::load(db, service_id)?;
     let linked = match &service {
         Some(s) => linked_server(db, s, &ops)?,
         None => None,
     };
-    let Some(server) = linked.filter(|_| view.template == "clientarea") else {
+    let Some(server) = linked else {
         return Ok(Page {
             view,
             server: view::state(&ops),
