@@ -120,6 +120,9 @@ class Browser:
         self.call("Input.insertText", {"text": text})
 
     def screenshot(self, path):
+        # Bootstrap's badges and buttons fade between colours: wait for the end.
+        self.wait_for("document.getAnimations().filter(a => a instanceof CSSTransition)"
+                      ".every(a => a.playState !== 'running')", what="CSS transitions finished")
         height = self.evaluate("Math.ceil(document.documentElement.scrollHeight)")
         width = self.evaluate("Math.ceil(document.documentElement.scrollWidth)")
         shot = self.call("Page.captureScreenshot", {

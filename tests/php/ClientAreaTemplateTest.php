@@ -83,7 +83,7 @@ final class ClientAreaTemplateTest extends TestCase
         $sso = 'clientarea.php?action=productdetails&amp;id=12&amp;dosinglesignon=1';
         self::assertStringContainsString('href="' . $sso . '"', $html);
         self::assertStringContainsString('src="/modules/servers/hostkeyresellermod/templates/js/clientarea.js"', $html);
-        $message = '/class="hkrm-message alert alert-danger"[^>]*>' . preg_quote(self::ESCAPED, '/') . '</';
+        $message = '/class="hkrm-message alert alert-warning"[^>]*>' . preg_quote(self::ESCAPED, '/') . '</';
         self::assertMatchesRegularExpression($message, $html);
     }
 

@@ -4,7 +4,6 @@
 <div class="hostkeyresellermod-clientarea" id="hkrm-clientarea-{$serviceId|default:0|escape:'html'}"
     data-action-url="{$actionUrl|default:''|escape:'html'}"
     data-poll-ms="{$hkrmPollMs|default:3000|escape:'html'}">
-{if isset($server) && is_array($server)}
     <form class="hkrm-token" action="{$actionUrl|default:''|escape:'html'}" method="post">
         <input type="hidden" name="token" value="{$token|default:''|escape:'html'}">
     </form>
@@ -58,7 +57,7 @@
                 <button type="submit" class="btn btn-danger btn-sm">Reinstall the server</button>
                 <button type="button" class="btn btn-link btn-sm hkrm-reinstall-cancel">Cancel</button>
             </form>
-            <div class="hkrm-message alert {if $errorMessage|default:''}alert-danger{else}d-none{/if}" role="alert" aria-live="polite">{$errorMessage|default:''|escape:'html'}</div>
+            <div class="hkrm-message alert {if $errorMessage|default:''}alert-warning{else}d-none{/if}" role="alert" aria-live="polite">{$errorMessage|default:''|escape:'html'}</div>
         </div>
     </div>
     {if $facts|default:[]}
@@ -75,29 +74,4 @@
         <p><a class="btn btn-outline-secondary btn-sm" href="{$ssoUrl|escape:'html'}" target="_blank" rel="noopener noreferrer">Open the control panel</a></p>
     {/if}
     <script src="{$WEB_ROOT|default:''|escape:'html'}/modules/servers/hostkeyresellermod/templates/js/clientarea.js" defer></script>
-{else}
-    {* The view without live controls: a status and the server's facts. *}
-    {if $status|default:''}
-        <p class="hostkeyresellermod-status">Server status: <strong>{$status|escape:'html'}</strong></p>
-    {/if}
-    {if $fields|default:[]}
-        <table class="table table-striped">
-            {foreach from=$fields item=field}
-                <tr>
-                    <th>{$field.label|escape:'html'}</th>
-                    <td>{$field.value|escape:'html'}</td>
-                </tr>
-            {/foreach}
-        </table>
-    {/if}
-    {if $errorMessage|default:''}
-        <div class="alert alert-warning" role="alert">{$errorMessage|escape:'html'}</div>
-    {/if}
-    {if $panelUrl|default:''}
-        <iframe src="{$panelUrl|escape:'html'}" class="hostkeyresellermod-panel" title="Server control panel"
-            style="width: 100%; height: 800px; border: 0;" referrerpolicy="no-referrer"
-            sandbox="allow-scripts allow-same-origin allow-forms allow-popups"></iframe>
-        <p><a href="{$panelUrl|escape:'html'}" target="_blank" rel="noopener noreferrer">Open the control panel in a new window</a></p>
-    {/if}
-{/if}
 </div>

@@ -201,6 +201,7 @@
     ClientArea.prototype.showMessage = function (text, ok) {
         this.message.textContent = text;
         this.message.classList.toggle('d-none', text === '');
+        this.message.classList.remove('alert-warning');
         this.message.classList.toggle('alert-danger', !ok);
         this.message.classList.toggle('alert-success', ok);
     };
