@@ -23,7 +23,7 @@
                     <button type="button"
                         class="btn btn-sm mr-2 mb-2 hkrm-action {if $action.op == 'off' || $action.op == 'reinstall'}btn-outline-danger{elseif $action.op == 'refresh'}btn-outline-secondary{else}btn-outline-primary{/if}"
                         data-op="{$action.op|escape:'html'}" data-confirm="{$action.confirm|escape:'html'}"
-                        {if !$action.enabled || $server.busy}disabled{/if}
+                        {if !$action.enabled || ($server.busy && $action.op != 'refresh')}disabled{/if}
                         data-enabled="{if $action.enabled}1{else}0{/if}">{$action.label|escape:'html'}</button>
                 {/foreach}
             </div>
