@@ -159,13 +159,17 @@ function hostkeyresellermod_ClientAreaAllowedFunctions(): array
     return ['clientAction'];
 }
 
-/** The client page's actions (docs/management.md): JSON, then exit. */
-function hostkeyresellermod_clientAction(array $params): void
+/**
+ * The client page's actions (docs/management.md): JSON, then exit. Below the
+ * PHP floor WHMCS shows the floor's sentence instead.
+ */
+function hostkeyresellermod_clientAction(array $params): string
 {
+    if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
+        return $floor;
+    }
     try {
-        $answer = hostkeyresellermod_below_php_floor() === null
-            ? Components::server()->clientAction($params, $_POST, (string) generate_token('plain'))
-            : ClientAreaView::refusal((string) hostkeyresellermod_below_php_floor());
+        $answer = Components::server()->clientAction($params, $_POST, (string) generate_token('plain'));
     } catch (Throwable $e) {
         $answer = ClientAreaView::refusal(ErrorReport::sentence('clientAction', $e));
     }
