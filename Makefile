@@ -18,7 +18,7 @@ GLIBC_FLOOR := 2.17
 HOST_TRIPLE := x86_64-unknown-linux-gnu
 HOST_RELEASE := $(TARGET_DIR)/$(HOST_TRIPLE)/release
 
-.PHONY: all deps build test test-rust test-python test-php test-php-floor test-dist test-node node-deps lint demo bench dist clean
+.PHONY: all deps build test test-rust test-python test-php test-php-floor test-dist test-node test-browser node-deps lint demo bench dist clean
 
 all: build
 
@@ -77,7 +77,13 @@ test-dist: dist
 	python3 -m unittest discover -s tests/dist -v
 	bash tests/dist/unpacked.sh
 
-test: lint test-rust test-python test-php-floor test-php test-node test-dist
+# The client area and the addon page in headless Chromium (Debian's chromium,
+# python3-websocket, smarty3, libjs-bootstrap4), on 127.0.0.1 only.
+# `bash tests/browser/run.sh --update-docs` refreshes docs/screenshots/.
+test-browser: build
+	bash tests/browser/run.sh
+
+test: lint test-rust test-python test-php-floor test-php test-node test-dist test-browser
 
 demo: build
 	bash tests/demo/run.sh

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(php8.2-cli php8.2-mysql php8.2-sqlite3 php8.2-mbstring phpunit php-illuminate-database
-          smarty3 mariadb-server mariadb-client php-codesniffer python3 python3-venv zip binutils)
+          smarty3 mariadb-server mariadb-client php-codesniffer python3 python3-venv zip binutils
+          chromium python3-websocket libjs-bootstrap4)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -20,7 +20,7 @@ while IFS= read -r -d '' file; do
         echo "$out"
         lint_status=1
     fi
-done < <(find php tests/php tests/demo -name '*.php' -print0)
+done < <(find php tests/php tests/demo tests/browser -name '*.php' -print0)
 echo "== phpcs --standard=PSR12 (tests/php/phpcs.xml)"
 if ! phpcs -q --standard=tests/php/phpcs.xml; then
     lint_status=1

@@ -12,6 +12,7 @@ pub mod orders;
 pub mod provisioning;
 pub mod schema;
 pub mod secrets;
+pub mod servers;
 
 #[cfg(target_arch = "wasm32")]
 mod component;

@@ -40,7 +40,8 @@ fn activation_creates_tables_once() {
             "mod_hostkeyresellermod",
             "mod_hostkeyresellermod_log",
             "mod_hostkeyresellermodimportsettings",
-            "mod_hostkeyresellermod_orders"
+            "mod_hostkeyresellermod_orders",
+            "mod_hostkeyresellermod_servers"
         ])
     );
     assert_eq!(first["ok"]["rows-seeded"], json!(6));

@@ -49,6 +49,7 @@ class ZipTest(unittest.TestCase):
             ADDON + "bin/hostkey_guest.wasm", ADDON + "bin/hostkey_host.h",
             ADDON + "bin/x86_64/hostkey-host", ADDON + "bin/x86_64/libhostkey_host.so",
             SERVER + "whmcs.json", SERVER + "logo.png", SERVER + "hostkeyresellermod.php",
+            SERVER + "templates/clientarea.tpl", SERVER + "templates/error.tpl", SERVER + "templates/js/clientarea.js",
             "includes/hooks/hostkeyresellermod.php",
             "modules/gateways/callback/hostkeyresellermod.php",
         ]

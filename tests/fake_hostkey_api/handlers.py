@@ -417,6 +417,7 @@ def eq_show(st, p):
                                          "location", "account_id", "type_billing", "preset",
                                          "os_name", "soft_name", "deploy_period", "invoice_id")}
     server_data["name"] = s.get("hostname")
+    server_data["power"] = s.get("power", "on")
     return {"result": "OK", "action": "show", "server_data": server_data,
             "account_id": s["account_id"], "type_billing": s["type_billing"],
             "hardware": {k: preset.get(k) for k in ("cpu", "cpu_name", "cpu_ghz", "ram", "hdd",
@@ -441,6 +442,41 @@ def eq_update_servers(st, p):
                                 for s in visible]}
 
 
+POWER_AFTER = {"on": "on", "off": "off", "reboot": "on", "reinstall": "on"}
+
+
+def _start(st, server, action, **extra):
+    """An asynchronous action: a key that eq_callback/check reports as running for
+    `settings.action_checks` checks, then done (the change applied then). A new
+    action replaces the server's pending one (its key is forgotten)."""
+    for old in [k for k, cb in st.data["callbacks"].items()
+                if cb["server_id"] == server["id"] and cb["action"] in POWER_AFTER]:
+        del st.data["callbacks"][old]
+    key = secrets.token_hex(16)
+    st.data["callbacks"][key] = {"invoice_id": server.get("invoice_id"), "server_id": server["id"],
+                                 "action": action, "checks_left": st.settings["action_checks"],
+                                 **extra}
+    return {"result": "OK", "action": action, "callback": key}
+
+
+def _eq_power(action):
+    def handler(st, p):
+        info, _ = session(st, p)
+        server = owned_server(st, info, p.get("id"), eq_scope=True)
+        return _start(st, server, action)
+    return handler
+
+
+def eq_reinstall(st, p):
+    info, _ = session(st, p)
+    server = owned_server(st, info, p.get("id"), eq_scope=True)
+    preset = st.preset(server["preset_id"]) or {}
+    os_item = _pick(preset.get("OS"), p.get("os_id"), "OS")
+    if st.settings["validate_root_pass"] and not _valid_root_pass(p.get("root_pass")):
+        raise fail("root_pass does not meet the password rules")
+    return _start(st, server, "reinstall", os_id=os_item["id"], os_name=os_item.get("name", ""))
+
+
 def eq_list(st, p):
     info, _ = session(st, p)
     known = [str(x) for x in info["servers"]]
@@ -452,12 +488,27 @@ def eq_list(st, p):
 
 # ---------------------------------------------------------------- eq_callback.php
 
+def _action_progress(st, key, cb, server):
+    if cb.get("checks_left", 0) > 0:
+        cb["checks_left"] -= 1
+        return {"result": "Not ready", "key": key}
+    del st.data["callbacks"][key]
+    server["power"] = POWER_AFTER[cb["action"]]
+    if cb["action"] == "reinstall":
+        server["os_id"], server["os_name"] = cb["os_id"], cb["os_name"]
+    return {"result": "OK", "key": key, "scope": cb["action"] + "_done", "debug": "",
+            "context": {"action": cb["action"], "id": str(server["id"]),
+                        "location": server["location"]}}
+
+
 def eq_callback_check(st, p):
     key = p.get("key")
     cb = st.data["callbacks"].get(key or "")
     if cb is None:
         raise fail("AsyncKey not found")
     server = st.server(cb["server_id"])
+    if server is not None and cb["action"] in POWER_AFTER:
+        return _action_progress(st, key, cb, server)
     if server is None or server["Condition_Component"] != st.settings["deploy_state"]:
         return {"result": "Not ready", "key": key}
     del st.data["callbacks"][key]
@@ -528,7 +579,9 @@ HANDLERS = {
               "get_invoices": whmcs_get_invoices,
               "request_cancellation": whmcs_request_cancellation},
     "eq": {"order_instance": eq_order_instance, "show": eq_show,
-           "update_servers": eq_update_servers, "list": eq_list},
+           "update_servers": eq_update_servers, "list": eq_list,
+           "on": _eq_power("on"), "off": _eq_power("off"), "reboot": _eq_power("reboot"),
+           "reinstall": eq_reinstall},
     "eq_callback": {"check": eq_callback_check},
     "api_keys": {"list": api_keys_list, "list_for_server": api_keys_list_for_server,
                  "add": api_keys_add, "delete": api_keys_delete},

@@ -35,6 +35,7 @@ DEFAULT_SETTINGS = {
     "token_servers_frozen": True,   # eq.* only sees servers known at login/update_servers
     "validate_root_pass": True,
     "ip_prefix": "203.0.113.",
+    "action_checks": 2,             # eq_callback/check answers "Not ready" this often first
 }
 COLLECTIONS = {
     "accounts": dict, "tokens": dict, "callbacks": dict, "presets": list, "servers": list,

@@ -277,6 +277,34 @@ class FakeServerTest(unittest.TestCase):
         self.assertEqual(state["cancellations"][0]["type"], "Immediate")
         self.assertEqual(state["servers"][-1]["Condition_Component"], "power_off")
 
+    def test_power_actions_finish_after_checks_and_reinstall_checks_its_input(self):
+        token = self.login()
+        show = {"action": "show", "token": token, "id": "40001"}
+        self.assertEqual(self.api("/eq.php", show)["server_data"]["power"], "on")
+        off = self.api("/eq.php", {"action": "off", "token": token, "id": "40001"})
+        self.assertEqual((off["result"], off["action"]), ("OK", "off"))
+        self.assertRegex(off["callback"], r"^[0-9a-f]{32}$")
+        check = {"action": "check", "key": off["callback"]}
+        self.assertEqual(self.api("/eq_callback.php", check)["result"], "Not ready")
+        self.assertEqual(self.api("/eq_callback.php", check)["result"], "Not ready")
+        done = self.api("/eq_callback.php", check)
+        self.assertEqual((done["result"], done["context"]["action"]), ("OK", "off"))
+        self.assertEqual(self.api("/eq_callback.php", check)["message"], "AsyncKey not found")
+        self.assertEqual(self.api("/eq.php", show)["server_data"]["power"], "off")
+        bad_os = {"action": "reinstall", "token": token, "id": "40001", "os_id": "999",
+                  "root_pass": ROOT_PASS}
+        self.assertEqual(self.api("/eq.php", bad_os)["code"], -1)
+        weak = dict(bad_os, os_id="187", root_pass="weak")
+        self.assertEqual(self.api("/eq.php", weak)["code"], -1)
+        self.control("reset", {"state": {**self.control("state"),
+                                         "settings": {"action_checks": 0}}})
+        again = self.api("/eq.php", dict(weak, root_pass=ROOT_PASS))
+        done = self.api("/eq_callback.php", {"action": "check", "key": again["callback"]})
+        self.assertEqual(done["result"], "OK")
+        self.assertEqual(self.api("/eq.php", show)["server_data"]["power"], "on")
+        foreign = self.api("/eq.php", {"action": "on", "token": token, "id": "99999"})
+        self.assertEqual(foreign["code"], -1)
+
     def test_api_keys_add_and_login_with_server_key(self):
         token = self.login()
         listed = self.api("/api_keys.php", {"action": "list_for_server", "token": token,

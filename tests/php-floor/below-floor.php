@@ -52,7 +52,7 @@ if ($mode === 'callback') {
         'hostkeyresellermod_upgrade', 'hostkeyresellermod_sidebar', 'hostkeyresellermod_metadata',
         'hostkeyresellermod_configoptions', 'hostkeyresellermod_admincustombuttonarray',
         'hostkeyresellermod_clientareacustombuttonarray', 'hostkeyresellermod_clientareaallowedfunctions',
-        'hostkeyresellermod_below_php_floor',
+        'hostkeyresellermod_adminservicestabfieldssave', 'hostkeyresellermod_below_php_floor',
     ];
     $functions = array_filter(get_defined_functions()['user'], function ($name) {
         return strpos($name, 'hostkeyresellermod_') === 0;

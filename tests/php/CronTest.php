@@ -186,8 +186,9 @@ final class CronTest extends CatalogueCase
         Db::setSettings(['dailysync' => 'on']);
         run_hook('DailyCronJob', []);
         self::assertSame(5, Db::count('tblproducts'));
-        self::assertSame('cron-sync', Capsule::table('mod_hostkeyresellermod_log')->orderBy('id', 'desc')
-            ->value('action'));
+        $runs = Capsule::table('mod_hostkeyresellermod_log')->whereIn('action', ['cron-sync', 'status-sync'])
+            ->orderBy('id')->pluck('action')->all();
+        self::assertSame(['status-sync', 'cron-sync', 'status-sync'], $runs, 'the status sync runs after each');
         self::assertSame(0, Capsule::table('tblmodulelog')->where('action', 'DailyCronJob')->count());
     }
 

@@ -57,9 +57,9 @@ final class DropInParityTest extends CatalogueCase
 
         $activation = hostkeyresellermod_activate();
         self::assertSame('success', $activation['status'], $activation['description']);
-        // The public module's tables are adopted; only the orders table is new.
+        // The public module's tables are adopted; only the orders and servers tables are new.
         self::assertSame(
-            'The module is set up: 1 tables created, 0 default settings added.',
+            'The module is set up: 2 tables created, 0 default settings added.',
             $activation['description'],
         );
 

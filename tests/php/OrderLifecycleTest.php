@@ -65,11 +65,14 @@ final class OrderLifecycleTest extends CatalogueCase
         $page = hostkeyresellermod_ClientArea(['serviceid' => $service] + self::serviceParams());
         self::assertSame('templates/clientarea', $page['templatefile'], json_encode($page));
         self::assertSame('Active', $page['vars']['status']);
+        $sso = 'clientarea.php?action=productdetails&id=' . $service . '&dosinglesignon=1';
+        self::assertSame($sso, $page['vars']['ssoUrl']);
+        $panel = 'https://panel.hostkey.com/controlpanel.html?base=127.0.0.1&key=' . $serverKey;
         self::assertSame(
-            'https://panel.hostkey.com/controlpanel.html?base=127.0.0.1&key=' . $serverKey,
-            $page['vars']['panelUrl']
+            ['success' => true, 'redirectTo' => $panel],
+            hostkeyresellermod_ServiceSingleSignOn(['serviceid' => $service] + self::serviceParams())
         );
-        $facts = array_column($page['vars']['fields'], 'value', 'label');
+        $facts = array_column($page['vars']['facts'], 'value', 'label');
         self::assertSame('#' . $order['server_id'], $facts['Server']);
         self::assertSame('NL', $facts['Location']);
         self::assertMatchesRegularExpression('/^203\.0\.113\.\d+$/', $facts['IP addresses']);

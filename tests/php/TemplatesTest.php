@@ -74,37 +74,36 @@ final class TemplatesTest extends TestCase
         $html = $this->renderClientArea(ClientAreaView::fromView([
             'template' => 'clientarea',
             'status' => self::HOSTILE,
-            'panel-url' => 'https://panel.hostkey.com/controlpanel.html?key=a"b<c>&base=x',
-            'fields' => [['label' => self::HOSTILE, 'value' => self::HOSTILE]],
-            'error' => null,
-        ]));
+            'facts' => [['label' => self::HOSTILE, 'value' => self::HOSTILE]],
+            'server' => ['power' => 'on', 'label' => self::HOSTILE, 'busy' => false, 'busy-label' => ''],
+            'error' => self::HOSTILE,
+        ], 7));
         self::assertStringNotContainsString('<script>', $html);
-        self::assertSame(3, substr_count($html, '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#039;'));
-        $src = 'src="https://panel.hostkey.com/controlpanel.html?key=a&quot;b&lt;c&gt;&amp;base=x"';
-        self::assertStringContainsString($src, $html);
-        self::assertStringContainsString('<iframe', $html);
+        self::assertStringContainsString('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#039;', $html);
     }
 
-    public function testTheClientAreaTemplateWithoutAPanelHasNoIframe(): void
+    public function testTheClientAreaPageNeverEmbedsThePanel(): void
     {
-        $html = $this->renderClientArea(ClientAreaView::fromView([
+        $answer = ClientAreaView::fromView([
             'template' => 'clientarea',
             'status' => 'Active',
-            'panel-url' => 'javascript:alert(1)',
-            'fields' => [],
+            'panel-url' => 'https://panel.hostkey.com/controlpanel.html?key=secret',
+            'single-sign-on' => true,
             'error' => 'The panel is being prepared.',
-        ]));
+        ], 7);
+        $html = $this->renderClientArea($answer);
         self::assertStringNotContainsString('<iframe', $html);
-        self::assertStringNotContainsString('javascript:', $html);
+        self::assertStringNotContainsString('key=secret', $html . json_encode($answer));
+        self::assertSame('clientarea.php?action=productdetails&id=7&dosinglesignon=1', $answer['vars']['ssoUrl']);
         self::assertStringContainsString('The panel is being prepared.', $html);
-        self::assertStringContainsString('<strong>Active</strong>', $html);
+        self::assertMatchesRegularExpression('/data-power="unknown">Unknown</', $html, 'no live state: unknown');
     }
 
     public function testTheErrorTemplateShowsTheEscapedSentence(): void
     {
         $html = $this->renderClientArea(ClientAreaView::error('Server <b>#5</b> is "gone".'));
         self::assertStringContainsString('Server &lt;b&gt;#5&lt;/b&gt; is &quot;gone&quot;.', $html);
-        $fallback = $this->renderClientArea(ClientAreaView::fromView(['template' => 'nonsense']));
+        $fallback = $this->renderClientArea(ClientAreaView::fromView(['template' => 'nonsense'], 7));
         self::assertStringContainsString('The server details are not available right now.', $fallback);
     }
 

@@ -96,6 +96,7 @@ mod tests {
     use super::*;
     use crate::orders::state::ORDERS_TABLE;
     use crate::schema::module_tables::{LOG_TABLE, PRODUCTS_TABLE};
+    use crate::servers::ops::SERVERS_TABLE;
     use crate::testing::MemoryDb;
 
     #[test]
@@ -108,7 +109,8 @@ mod tests {
                 PRODUCTS_TABLE,
                 LOG_TABLE,
                 IMPORT_SETTINGS_TABLE,
-                ORDERS_TABLE
+                ORDERS_TABLE,
+                SERVERS_TABLE
             ]
         );
         assert_eq!(report.rows_seeded, 6);

@@ -4,9 +4,11 @@ use super::Component;
 use super::capabilities::{WitDb, WitHttp, WitPlatform};
 use super::convert::{self, config_field, error, not_implemented};
 use super::exports::hostkey::reseller::{addon, callback, cron, hooks, provisioning};
-use super::hostkey::reseller::types::{Button, ConfigField, Error, Field, Server, ServiceParams};
+use super::hostkey::reseller::types::{ConfigField, Error, Field, Server, ServiceParams};
+use super::server_views;
 use crate::catalog::run::Kind;
 use crate::provisioning::test_connection::ServerParams;
+use crate::servers::hold::Change;
 use crate::{addon as rules_addon, provisioning as rules_provisioning};
 
 impl provisioning::Guest for Component {
@@ -16,7 +18,7 @@ impl provisioning::Guest for Component {
             display_name: meta.display_name.into(),
             api_version: meta.api_version.into(),
             requires_server: meta.requires_server,
-            service_single_sign_on_label: None,
+            service_single_sign_on_label: Some("Open control panel".into()),
             admin_single_sign_on_label: None,
         }
     }
@@ -67,70 +69,125 @@ impl provisioning::Guest for Component {
         .map_err(error)
     }
 
-    fn suspend(_: ServiceParams) -> Result<(), Error> {
-        not_implemented("Suspending a server")
+    fn suspend(params: ServiceParams) -> Result<String, Error> {
+        hold(params.service.id, Change::Suspend)
     }
 
-    fn unsuspend(_: ServiceParams) -> Result<(), Error> {
-        not_implemented("Unsuspending a server")
+    fn unsuspend(params: ServiceParams) -> Result<String, Error> {
+        hold(params.service.id, Change::Unsuspend)
     }
 
-    fn terminate(_: ServiceParams) -> Result<(), Error> {
-        not_implemented("Terminating a server")
+    fn terminate(params: ServiceParams) -> Result<String, Error> {
+        hold(params.service.id, Change::Terminate)
     }
 
     fn renew(_: ServiceParams) -> Result<(), Error> {
         not_implemented("Renewing a server")
     }
 
-    fn change_password(_: ServiceParams) -> Result<(), Error> {
-        not_implemented("Changing a server's password")
+    fn client_area(params: ServiceParams) -> Result<provisioning::ClientAreaView, Error> {
+        let page = crate::servers::page::page(
+            &mut WitDb,
+            &mut WitHttp,
+            &mut WitPlatform,
+            params.service.id,
+            now_unix(),
+        )
+        .map_err(error)?;
+        let view = page.view;
+        Ok(provisioning::ClientAreaView {
+            template: view.template.into(),
+            status: view.status,
+            server: server_views::state(page.server),
+            actions: page.actions.into_iter().map(server_views::button).collect(),
+            os_choices: page
+                .os_choices
+                .into_iter()
+                .map(|c| provisioning::OsChoice {
+                    id: c.id,
+                    name: c.name,
+                })
+                .collect(),
+            facts: view
+                .fields
+                .into_iter()
+                .map(|(label, value)| Field { label, value })
+                .collect(),
+            single_sign_on: page.single_sign_on,
+            error: view.error,
+        })
     }
 
-    fn client_area(params: ServiceParams) -> Result<provisioning::ClientAreaView, Error> {
-        let view = crate::orders::client_area::client_area(
+    fn admin_buttons(params: ServiceParams) -> Vec<provisioning::ActionButton> {
+        let ops = crate::servers::ops::load(&mut WitDb, params.service.id)
+            .unwrap_or_else(|_| crate::servers::ops::ServerOps::new(params.service.id));
+        crate::servers::view::buttons(&ops, true)
+            .into_iter()
+            .map(server_views::button)
+            .collect()
+    }
+
+    fn run_action(
+        params: ServiceParams,
+        requester: provisioning::Requester,
+        request: provisioning::ActionRequest,
+    ) -> Result<provisioning::ActionOutcome, Error> {
+        let cx = crate::servers::actions::Context {
+            db: &mut WitDb,
+            http: &mut WitHttp,
+            platform: &mut WitPlatform,
+            now_unix: now_unix(),
+        };
+        crate::servers::actions::run(
+            cx,
+            params.service.id,
+            server_views::requester(requester),
+            server_views::request(request),
+        )
+        .map(server_views::outcome)
+        .map_err(error)
+    }
+
+    fn service_tab_fields(params: ServiceParams) -> Result<Vec<Field>, Error> {
+        let fields = crate::servers::tab::fields(
             &mut WitDb,
             &mut WitHttp,
             &mut WitPlatform,
             params.service.id,
         )
         .map_err(error)?;
-        Ok(provisioning::ClientAreaView {
-            template: view.template.into(),
-            status: view.status,
-            panel_url: view.panel_url,
-            fields: view
-                .fields
-                .into_iter()
-                .map(|(label, value)| Field { label, value })
-                .collect(),
-            error: view.error,
-        })
+        Ok(fields
+            .into_iter()
+            .map(|(label, value)| Field { label, value })
+            .collect())
     }
 
-    fn admin_buttons() -> Vec<Button> {
-        Vec::new()
+    fn service_tab_save(params: ServiceParams, server_id: i64) -> Result<String, Error> {
+        crate::servers::tab::save(
+            &mut WitDb,
+            &mut WitHttp,
+            &mut WitPlatform,
+            params.service.id,
+            server_id,
+            now_unix(),
+        )
+        .map_err(error)
     }
 
-    fn client_buttons() -> Vec<Button> {
-        Vec::new()
+    fn single_sign_on(params: ServiceParams) -> Result<String, Error> {
+        crate::servers::sso::single_sign_on(&mut WitDb, params.service.id).map_err(error)
     }
+}
 
-    fn admin_action(_: String, _: ServiceParams) -> Result<(), Error> {
-        not_implemented("Admin actions")
-    }
-
-    fn client_action(_: String, _: ServiceParams) -> Result<(), Error> {
-        not_implemented("Client actions")
-    }
-
-    fn service_tab_fields(_: ServiceParams) -> Result<Vec<Field>, Error> {
-        not_implemented("The service tab")
-    }
-
-    fn single_sign_on(_: ServiceParams) -> Result<String, Error> {
-        not_implemented("Single sign-on")
-    }
+/// Suspend, unsuspend or terminate one service's server.
+fn hold(service_id: i64, change: Change) -> Result<String, Error> {
+    let cx = crate::servers::actions::Context {
+        db: &mut WitDb,
+        http: &mut WitHttp,
+        platform: &mut WitPlatform,
+        now_unix: now_unix(),
+    };
+    crate::servers::hold::apply(cx, service_id, change).map_err(error)
 }
 
 impl hooks::Guest for Component {
@@ -275,6 +332,11 @@ fn run_import(kind: Kind, source: addon::ImportSource) -> Result<addon::ImportRe
 impl cron::Guest for Component {
     fn sync(source: addon::ImportSource) -> Result<addon::ImportReport, Error> {
         run_import(Kind::CronSync, source)
+    }
+
+    fn sync_server_status() -> Result<String, Error> {
+        crate::servers::status_sync::sync(&mut WitDb, &mut WitHttp, &mut WitPlatform, now_unix())
+            .map_err(error)
     }
 }
 

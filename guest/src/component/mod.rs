@@ -9,6 +9,7 @@ mod guest_impl;
 mod panic_hook;
 #[cfg(feature = "sandbox-probes")]
 mod probes;
+mod server_views;
 
 wit_bindgen::generate!({
     path: "../wit",

@@ -21,6 +21,8 @@ pub struct View {
     pub panel_url: Option<String>,
     pub fields: Vec<(String, String)>,
     pub error: Option<String>,
+    /// The power HOSTKEY reported (on / off); none when it did not say.
+    pub power: Option<&'static str>,
 }
 
 fn error(message: &str) -> View {
@@ -102,7 +104,10 @@ pub fn client_area(
     let key = custom_fields::get(db, service.product_id, service_id, API_KEY)?;
     let panel = (!key.is_empty()).then(|| panel_url(api.base(), &key));
     let data = &facts.server_data;
+    // A server the module holds (suspended, terminated) keeps WHMCS's status.
+    let held = crate::servers::ops::load(db, service_id)?.hold != crate::servers::ops::Hold::None;
     let status = status_of(&data.condition)
+        .filter(|_| !held)
         .unwrap_or(service.status.as_str())
         .to_string();
     if status != service.status {
@@ -145,6 +150,7 @@ pub fn client_area(
             .then(|| "The control panel opens once the server's access key is set up.".to_string()),
         panel_url: panel,
         fields,
+        power: crate::servers::actions::power_of(&data.power, &data.condition),
     })
 }
 

@@ -258,6 +258,9 @@ pub struct ServerData {
     pub location: String,
     #[serde(default)]
     pub os_name: String,
+    /// The power state, where HOSTKEY reports it (on / off).
+    #[serde(default)]
+    pub power: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

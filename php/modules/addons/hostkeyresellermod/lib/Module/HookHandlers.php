@@ -27,7 +27,8 @@ final class HookHandlers
 
     /**
      * WHMCS's daily cron: re-runs the catalogue import (`cron.sync`, scheduled,
-     * so the component skips it when the admin switched the daily sync off).
+     * so the component skips it when the admin switched the daily sync off),
+     * then syncs every linked server's status.
      * A failure goes to the module log and the activity log, never to WHMCS.
      *
      * @return array<string, mixed>|null the import report, null after a failure
@@ -38,12 +39,36 @@ final class HookHandlers
             $report = ($this->bridge)()->result('cron.sync', [
                 'source' => AddonModule::importSource($this->ini->content(), true),
             ]);
+            $this->syncServerStatus();
             return is_array($report) ? $report : [];
         } catch (Throwable $e) {
+            $this->syncServerStatus();
             $sentence = ErrorReport::sentence('DailyCronJob', $e, 'the next daily run will retry it');
             if (function_exists('logActivity')) {
                 try {
                     logActivity('HOSTKEY daily catalogue sync failed: ' . $sentence);
+                } catch (Throwable) {
+                    // The module log already has it.
+                }
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The cron's status sync of every linked server (`cron.sync-server-status`);
+     * its summary goes to the module log, a failure to the activity log.
+     */
+    public function syncServerStatus(): ?string
+    {
+        try {
+            $line = ($this->bridge)()->result('cron.sync-server-status', []);
+            return is_string($line) ? $line : '';
+        } catch (Throwable $e) {
+            $sentence = ErrorReport::sentence('ServerStatusSync', $e);
+            if (function_exists('logActivity')) {
+                try {
+                    logActivity('HOSTKEY server status sync failed: ' . $sentence);
                 } catch (Throwable) {
                     // The module log already has it.
                 }

@@ -17,6 +17,8 @@ defined('WHMCS') || exit;
 final class ServerModule
 {
     public const FUNCTION_PREFIX = 'hostkeyresellermod_';
+    /** The service tab's input for a hand re-link. */
+    public const RELINK_FIELD = 'hostkeyresellermod_server_id';
 
     /** The service actions that end in 'success' or a sentence. */
     private const ACTIONS = [
@@ -25,7 +27,6 @@ final class ServerModule
         'unsuspend' => 'provisioning.unsuspend',
         'terminate' => 'provisioning.terminate',
         'renew' => 'provisioning.renew',
-        'change-password' => 'provisioning.change-password',
     ];
 
     public function __construct(private Bridge $bridge)
@@ -78,7 +79,7 @@ final class ServerModule
     }
 
     /**
-     * create, suspend, unsuspend, terminate, renew or change-password.
+     * create, suspend, unsuspend, terminate or renew.
      *
      * @param array<string, mixed> $params
      * @return string 'success' or the sentence WHMCS shows
@@ -97,43 +98,122 @@ final class ServerModule
      */
     public function clientArea(array $params): array
     {
+        $serviceId = (int) ($params['serviceid'] ?? 0);
         try {
             $view = $this->bridge->result('provisioning.client-area', ['params' => ServiceParams::fromParams($params)]);
         } catch (ComponentError $e) {
-            return ClientAreaView::error($e->getMessage());
+            return ClientAreaView::error($e->getMessage(), $serviceId);
         }
-        return ClientAreaView::fromView(is_array($view) ? $view : []);
+        return ClientAreaView::fromView(is_array($view) ? $view : [], $serviceId);
     }
 
     /**
-     * Buttons whose action has a PHP function WHMCS can call back.
+     * The admin's buttons: the enabled actions WHMCS can call back without input
+     * (a reinstall needs an OS and a password, so it is the client area's).
      *
+     * @param array<string, mixed> $params
      * @return array<string, string> label => function suffix
      */
-    public function buttons(bool $admin): array
+    public function adminButtons(array $params): array
     {
-        $buttons = $this->bridge->call($admin ? 'provisioning.admin-buttons' : 'provisioning.client-buttons');
+        $buttons = $this->bridge->call('provisioning.admin-buttons', ['params' => ServiceParams::fromParams($params)]);
         $result = [];
         foreach (is_array($buttons) ? $buttons : [] as $button) {
-            $action = is_array($button) ? ($button['action'] ?? null) : null;
-            if (is_string($action) && CustomActions::has($action)) {
-                $result[(string) ($button['label'] ?? $action)] = $action;
+            $suffix = CustomActions::suffix(is_array($button) ? (string) ($button['action'] ?? '') : '');
+            if ($suffix !== null && ($button['enabled'] ?? false) === true) {
+                $result[(string) ($button['label'] ?? $suffix)] = $suffix;
             }
         }
         return $result;
     }
 
     /**
-     * A custom button's action (WHMCS calls `hostkeyresellermod_<action>`).
+     * An admin button (WHMCS calls `hostkeyresellermod_<Suffix>`).
      *
      * @param array<string, mixed> $params
+     * @return string 'success' or the sentence WHMCS shows
      */
-    public function customAction(string $action, array $params, bool $admin): string
+    public function adminAction(string $suffix, array $params): string
     {
-        return $this->successOrSentence(
-            $admin ? 'provisioning.admin-action' : 'provisioning.client-action',
-            ['action' => $action, 'params' => ServiceParams::fromParams($params)],
-        );
+        $action = CustomActions::action($suffix);
+        if ($action === null || $action === 'reinstall') {
+            return 'The action ' . $suffix . ' is not part of this module.';
+        }
+        try {
+            $outcome = $this->bridge->result('provisioning.run-action', [
+                'params' => ServiceParams::fromParams($params),
+                'requester' => 'admin',
+                'request' => $action,
+            ]);
+        } catch (ComponentError $e) {
+            return $e->getMessage();
+        }
+        $outcome = is_array($outcome) ? $outcome : [];
+        if (($outcome['accepted'] ?? false) === true) {
+            return 'success';
+        }
+        $message = is_string($outcome['message'] ?? null) ? $outcome['message'] : '';
+        return $message !== '' ? $message : 'The action was not sent.';
+    }
+
+    /**
+     * The client area's AJAX endpoint (docs/management.md): the CSRF token is
+     * checked here, before the component is called; who may act is the
+     * component's rule.
+     *
+     * @param array<string, mixed> $params
+     * @param array<string, mixed> $post
+     * @param int|null $clientId the logged-in client; null reads WHMCS's session
+     * @return array{ok: bool, message: string, server: array<string, mixed>, actions: list<array<string, mixed>>}
+     */
+    public function clientAction(array $params, array $post, string $sessionToken, ?int $clientId = null): array
+    {
+        $token = is_string($post['token'] ?? null) ? $post['token'] : '';
+        if ($sessionToken === '' || !hash_equals($sessionToken, $token)) {
+            return ClientAreaView::refusal('Your session has expired; reload the page and try again.');
+        }
+        $request = ClientAreaView::request($post);
+        if (is_string($request)) {
+            return ClientAreaView::refusal($request);
+        }
+        $clientId ??= (int) ($_SESSION['uid'] ?? 0);
+        try {
+            $outcome = $this->bridge->result('provisioning.run-action', [
+                'params' => ServiceParams::fromParams($params),
+                'requester' => ['client' => $clientId],
+                'request' => $request['request'],
+            ]);
+        } catch (ComponentError $e) {
+            return ClientAreaView::refusal($e->getMessage());
+        }
+        return ClientAreaView::outcome(is_array($outcome) ? $outcome : []);
+    }
+
+    /**
+     * AdminServicesTabFieldsSave: a new server id typed into the tab re-links the
+     * service; WHMCS shows nothing back, the module log has the outcome.
+     *
+     * @param array<string, mixed> $params
+     * @param array<string, mixed> $post
+     */
+    public function serviceTabSave(array $params, array $post): string
+    {
+        $raw = is_string($post[self::RELINK_FIELD] ?? null) ? trim($post[self::RELINK_FIELD]) : '';
+        if ($raw === '') {
+            return '';
+        }
+        if (preg_match('/^[1-9][0-9]{0,17}$/', $raw) !== 1) {
+            return 'The HOSTKEY server id must be a positive number.';
+        }
+        try {
+            $line = $this->bridge->result('provisioning.service-tab-save', [
+                'params' => ServiceParams::fromParams($params),
+                'server-id' => (int) $raw,
+            ]);
+        } catch (ComponentError $e) {
+            return $e->getMessage();
+        }
+        return is_string($line) ? $line : '';
     }
 
     /**
@@ -156,6 +236,8 @@ final class ServerModule
                 $result[(string) ($field['label'] ?? '')] = self::escape($field['value'] ?? '');
             }
         }
+        $result['Re-link to server id'] = '<input type="text" class="form-control input-200" name="'
+            . self::RELINK_FIELD . '" value="" placeholder="HOSTKEY server id" />';
         return $result;
     }
 

@@ -1,0 +1,354 @@
+//! Power, reinstall and refresh for an admin or the service's owner. A
+//! client may act only on his own Active service; every requester is
+//! rate-limited per service (one action per `MIN_INTERVAL_SECS`, none while
+//! one is tracked), so ten clicks send one request. The action's time is
+//! written before the call; an API fault puts the row back as it was.
+
+use super::calls::{self, PowerOff, PowerOn, Progress, Reboot, Reinstall};
+use super::ops::{self, ServerOps};
+use super::os_choices;
+use super::view::{self, Action, Button, ServerState};
+use crate::api::{ApiClient, ApiError};
+use crate::capabilities::{Db, Http, Platform};
+use crate::error::{ModuleError, ModuleResult};
+use crate::orders::custom_fields::{self, PRESET_ID};
+use crate::orders::hostkey::{self, ShowServer};
+use crate::orders::service::{self, Service};
+use crate::orders::state::{self, FIRST_ORDER};
+use crate::schema::module_log;
+use crate::schema::settings::Settings;
+
+/// One power action per service in this many seconds.
+pub const MIN_INTERVAL_SECS: i64 = 30;
+
+/// Who asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requester {
+    Admin,
+    /// The logged-in client's id (0: nobody).
+    Client(i64),
+}
+
+/// An action with its input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    PowerOn,
+    PowerOff,
+    Reboot,
+    Refresh,
+    Reinstall { os_id: i64, password: String },
+}
+
+impl Request {
+    fn action(&self) -> Action {
+        match self {
+            Request::PowerOn => Action::PowerOn,
+            Request::PowerOff => Action::PowerOff,
+            Request::Reboot => Action::Reboot,
+            Request::Refresh => Action::Refresh,
+            Request::Reinstall { .. } => Action::Reinstall,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub accepted: bool,
+    pub message: String,
+    pub server: ServerState,
+    pub actions: Vec<Button>,
+}
+
+/// The service's HOSTKEY server as linked, without asking HOSTKEY: the
+/// management row, else the order, else the public module's `Preset ID`.
+pub fn linked_server(
+    db: &mut dyn Db,
+    service: &Service,
+    ops: &ServerOps,
+) -> ModuleResult<Option<i64>> {
+    if let Some(id) = ops.server_id {
+        return Ok(Some(id));
+    }
+    if let Some(id) = state::find(db, service.id, FIRST_ORDER)?.and_then(|j| j.server_id) {
+        return Ok(Some(id));
+    }
+    let preset = custom_fields::get(db, service.product_id, service.id, PRESET_ID)?;
+    Ok(preset.trim().parse::<i64>().ok().filter(|id| *id > 0))
+}
+
+/// The service, checked for the requester: a client must own it and it must
+/// be Active. Anything else is refused before any call.
+pub fn authorised(db: &mut dyn Db, service_id: i64, requester: Requester) -> ModuleResult<Service> {
+    let Some(service) = service::load(db, service_id)? else {
+        return Err(ModuleError::InvalidInput(
+            "This service is not a HOSTKEY server.".into(),
+        ));
+    };
+    if let Requester::Client(client) = requester {
+        if client <= 0 || client != service.client_id {
+            return Err(ModuleError::InvalidInput(
+                "Only the owner of this service may manage its server.".into(),
+            ));
+        }
+        if !service::is_active(&service) {
+            return Err(ModuleError::InvalidInput(
+                "Server actions are available only while the service is Active.".into(),
+            ));
+        }
+    }
+    Ok(service)
+}
+
+/// Follows a tracked action: when HOSTKEY says it is done (or failed), the
+/// row forgets it and takes the power it left.
+pub fn follow(api: &mut ApiClient, ops: &mut ServerOps) -> Result<bool, ApiError> {
+    if !ops.busy() {
+        return Ok(false);
+    }
+    if ops.pending_key.is_empty() {
+        ops.pending_action.clear();
+        return Ok(true);
+    }
+    match calls::check(api, &ops.pending_key)? {
+        Progress::Running => Ok(false),
+        Progress::Done => {
+            if let Some(power) = Action::power_after(&ops.pending_action) {
+                ops.power = power.into();
+            }
+            ops.detail = format!("{} done", ops.pending_action);
+            ops.pending_action.clear();
+            ops.pending_key.clear();
+            Ok(true)
+        }
+        Progress::Failed(message) => {
+            ops.detail = format!("{} failed: {message}", ops.pending_action);
+            ops.pending_action.clear();
+            ops.pending_key.clear();
+            Ok(true)
+        }
+    }
+}
+
+/// Reads the power HOSTKEY reports (`server_data.power`, else a
+/// `power_off` rental state); unknown leaves the last seen value.
+pub fn read_power(api: &mut ApiClient, server: i64, ops: &mut ServerOps) -> Result<(), ApiError> {
+    let facts = hostkey::send(api, &ShowServer { id: server })?;
+    if let Some(power) = power_of(&facts.server_data.power, &facts.server_data.condition) {
+        ops.power = power.into();
+    }
+    Ok(())
+}
+
+pub fn power_of(power: &str, condition: &str) -> Option<&'static str> {
+    match power.trim().to_ascii_lowercase().as_str() {
+        "on" | "up" | "running" => return Some("on"),
+        "off" | "down" | "stopped" => return Some("off"),
+        _ => {}
+    }
+    (condition.trim().eq_ignore_ascii_case("power_off")).then_some("off")
+}
+
+fn outcome(accepted: bool, message: impl Into<String>, ops: &ServerOps, usable: bool) -> Outcome {
+    Outcome {
+        accepted,
+        message: message.into(),
+        server: view::state(ops),
+        actions: view::buttons(ops, usable),
+    }
+}
+
+pub struct Context<'a> {
+    pub db: &'a mut dyn Db,
+    pub http: &'a mut dyn Http,
+    pub platform: &'a mut dyn Platform,
+    pub now_unix: i64,
+}
+
+pub fn run(
+    cx: Context,
+    service_id: i64,
+    requester: Requester,
+    request: Request,
+) -> ModuleResult<Outcome> {
+    let Context {
+        db,
+        http,
+        platform,
+        now_unix,
+    } = cx;
+    let service = authorised(db, service_id, requester)?;
+    let mut ops = ops::load(db, service_id)?;
+    let Some(server) = linked_server(db, &service, &ops)? else {
+        return Err(ModuleError::InvalidInput(
+            "This service has no HOSTKEY server linked yet.".into(),
+        ));
+    };
+    let usable = true;
+    let lock = crate::orders::invoice_paid::lock_name(service_id);
+    if !db.lock(&lock, 0)? {
+        return Ok(outcome(
+            false,
+            "Another action on this server is being sent; try again in a moment.",
+            &ops,
+            usable,
+        ));
+    }
+    let settings = Settings::load(db)?;
+    let result = {
+        let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
+        act(db, &mut api, &service, server, &mut ops, request, now_unix)
+    };
+    let _ = db.unlock(&lock);
+    let (accepted, message, log) = result?;
+    if let Some(line) = log {
+        module_log::record(
+            db,
+            platform,
+            &settings,
+            module_log::Entry {
+                action: "server-action",
+                params: &format!("service {service_id} server {server}"),
+                outcome: &line,
+                now_unix,
+                keep: true,
+            },
+        );
+    }
+    Ok(outcome(accepted, message, &ops, usable))
+}
+
+type Acted = (bool, String, Option<String>);
+
+fn act(
+    db: &mut dyn Db,
+    api: &mut ApiClient,
+    service: &Service,
+    server: i64,
+    ops: &mut ServerOps,
+    request: Request,
+    now_unix: i64,
+) -> ModuleResult<Acted> {
+    ops.server_id = Some(server);
+    let action = request.action();
+    if action == Action::Refresh {
+        let before = ops.clone();
+        // A finished action frees the buttons; its power is what HOSTKEY left.
+        let read = follow(api, ops).and_then(|_| {
+            if ops.busy() {
+                Ok(())
+            } else {
+                read_power(api, server, ops)
+            }
+        });
+        if let Err(error) = read {
+            *ops = before;
+            return Ok((false, error.to_string(), None));
+        }
+        ops.synced_at = module_log::datetime(now_unix);
+        ops::save(db, ops)?;
+        return Ok((true, String::new(), None));
+    }
+    // Refusals send nothing at all: the page's poll follows a tracked action.
+    if ops.busy() {
+        return Ok((
+            false,
+            format!(
+                "{} Wait until it finishes.",
+                view::Action::busy_label(&ops.pending_action)
+            ),
+            None,
+        ));
+    }
+    let since = now_unix - ops.action_at;
+    if ops.action_at > 0 && (0..MIN_INTERVAL_SECS).contains(&since) {
+        return Ok((
+            false,
+            format!(
+                "One action per {MIN_INTERVAL_SECS} seconds: try again in {} seconds.",
+                MIN_INTERVAL_SECS - since
+            ),
+            None,
+        ));
+    }
+    let already = match action {
+        Action::PowerOn if ops.power == "on" => {
+            Some("The server is already running; nothing was sent.")
+        }
+        Action::PowerOff if ops.power == "off" => {
+            Some("The server is already off; nothing was sent.")
+        }
+        Action::Reboot if ops.power == "off" => Some("The server is off: power it on instead."),
+        _ => None,
+    };
+    if let Some(sentence) = already {
+        return Ok((action != Action::Reboot, sentence.to_string(), None));
+    }
+    if let Request::Reinstall { os_id, password } = &request {
+        let offered = os_choices::for_product(db, service.product_id)?;
+        if !offered.iter().any(|c| c.id == *os_id) {
+            return Ok((
+                false,
+                "Choose one of the operating systems offered for this server.".into(),
+                None,
+            ));
+        }
+        if let Some(problem) = crate::orders::checkout::password_problem(password) {
+            return Ok((false, problem.to_string(), None));
+        }
+        api.add_secret(password);
+    }
+    // Saved only once HOSTKEY took it: the service's lock, held for the
+    // call, already refuses a click made meanwhile.
+    let saved = ops.clone();
+    ops.action_at = now_unix;
+    ops.pending_action = action.key().to_string();
+    let sent = match &request {
+        Request::PowerOn => hostkey::send(api, &PowerOn(calls::Power { server_id: server })),
+        Request::PowerOff => hostkey::send(api, &PowerOff(calls::Power { server_id: server })),
+        Request::Reboot => hostkey::send(api, &Reboot(calls::Power { server_id: server })),
+        Request::Reinstall { os_id, password } => hostkey::send(
+            api,
+            &Reinstall {
+                server_id: server,
+                os_id: *os_id,
+                root_pass: password.clone(),
+            },
+        ),
+        Request::Refresh => unreachable_refresh(),
+    };
+    match sent {
+        Ok(started) => {
+            ops.pending_key = started.callback.trim().to_string();
+            if ops.pending_key.is_empty() {
+                // Nothing to follow: HOSTKEY took it synchronously.
+                if let Some(power) = Action::power_after(action.key()) {
+                    ops.power = power.into();
+                }
+                ops.pending_action.clear();
+            }
+            ops.detail = format!("{} sent", action.key());
+            ops::save(db, ops)?;
+            Ok((
+                true,
+                String::new(),
+                Some(format!("{} of HOSTKEY server {server} sent.", action.key())),
+            ))
+        }
+        Err(error) => {
+            *ops = saved;
+            Ok((
+                false,
+                error.to_string(),
+                Some(format!(
+                    "{} of HOSTKEY server {server} failed: {error}",
+                    action.key()
+                )),
+            ))
+        }
+    }
+}
+
+/// Refresh returns before any call is chosen.
+fn unreachable_refresh() -> Result<calls::Started, ApiError> {
+    Ok(calls::Started::default())
+}

@@ -1,0 +1,147 @@
+//! SuspendAccount, UnsuspendAccount and TerminateAccount (WHMCS's overdue
+//! automation and the admin's buttons). HOSTKEY has no suspension, so a
+//! suspension is a power off and the hold is recorded; termination is an
+//! immediate cancellation request (once, `orders::cancel`) and a power off.
+//! Each is idempotent: a service already in the state succeeds without a call.
+
+use super::actions::{Context, linked_server};
+use super::calls::{Power, PowerOff, PowerOn};
+use super::ops::{self, Hold};
+use crate::api::ApiClient;
+use crate::error::{ModuleError, ModuleResult};
+use crate::orders::cancel::{self, Kind};
+use crate::orders::hostkey;
+use crate::orders::service;
+use crate::schema::module_log;
+use crate::schema::settings::Settings;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Suspend,
+    Unsuspend,
+    Terminate,
+}
+
+impl Change {
+    fn key(self) -> &'static str {
+        match self {
+            Change::Suspend => "suspend",
+            Change::Unsuspend => "unsuspend",
+            Change::Terminate => "terminate",
+        }
+    }
+}
+
+/// Applies the change and logs it; returns the log line, or the sentence of
+/// why nothing changed.
+pub fn apply(cx: Context, service_id: i64, change: Change) -> ModuleResult<String> {
+    let Context {
+        db,
+        http,
+        platform,
+        now_unix,
+    } = cx;
+    let Some(service) = service::load(db, service_id)? else {
+        return Err(ModuleError::InvalidInput(
+            "This service is not a HOSTKEY server.".into(),
+        ));
+    };
+    let mut ops = ops::load(db, service_id)?;
+    let settings = Settings::load(db)?;
+    let lock = crate::orders::invoice_paid::lock_name(service_id);
+    if !db.lock(&lock, 10_000)? {
+        return Err(ModuleError::Busy(format!(
+            "Service {service_id}: another action is working on it; try again in a moment."
+        )));
+    }
+    let result = (|| -> ModuleResult<String> {
+        let Some(server) = linked_server(db, &service, &ops)? else {
+            return Ok(format!(
+                "Service {service_id} has no HOSTKEY server: {} in WHMCS only, nothing sent to HOSTKEY.",
+                change.key()
+            ));
+        };
+        ops.server_id = Some(server);
+        let wanted = match change {
+            Change::Suspend => Hold::Suspended,
+            Change::Unsuspend => Hold::None,
+            Change::Terminate => Hold::Terminated,
+        };
+        let done = match change {
+            Change::Suspend => matches!(ops.hold, Hold::Suspended | Hold::Terminated),
+            Change::Unsuspend => ops.hold != Hold::Suspended,
+            Change::Terminate => ops.hold == Hold::Terminated,
+        };
+        if done {
+            return Ok(format!(
+                "Service {service_id}: HOSTKEY server {server} needs no {}; nothing was sent.",
+                change.key()
+            ));
+        }
+        let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
+        let power = Power { server_id: server };
+        let stamp = module_log::datetime(now_unix);
+        let sent = match change {
+            Change::Suspend => hostkey::send(&mut api, &PowerOff(power)),
+            Change::Unsuspend => hostkey::send(&mut api, &PowerOn(power)),
+            Change::Terminate => {
+                cancel::cancel(
+                    db,
+                    &mut api,
+                    &service,
+                    Kind::Immediate,
+                    "Terminated in WHMCS",
+                    &stamp,
+                )?;
+                hostkey::send(&mut api, &PowerOff(power))
+            }
+        }?;
+        ops.hold = wanted;
+        ops.power = if change == Change::Unsuspend {
+            "on"
+        } else {
+            "off"
+        }
+        .into();
+        ops.pending_action.clear();
+        ops.pending_key.clear();
+        if !sent.callback.trim().is_empty() {
+            ops.pending_action = if change == Change::Unsuspend {
+                "power-on"
+            } else {
+                "power-off"
+            }
+            .into();
+            ops.pending_key = sent.callback.trim().to_string();
+        }
+        ops.detail = format!("{} at {stamp}", change.key());
+        ops::save(db, &mut ops)?;
+        Ok(format!(
+            "Service {service_id}: {} of HOSTKEY server {server} done ({}).",
+            change.key(),
+            match change {
+                Change::Suspend => "powered off",
+                Change::Unsuspend => "powered on",
+                Change::Terminate => "cancellation requested and powered off",
+            }
+        ))
+    })();
+    let _ = db.unlock(&lock);
+    let line = match &result {
+        Ok(line) => line.clone(),
+        Err(error) => format!("Service {service_id}: {} failed: {error}", change.key()),
+    };
+    module_log::record(
+        db,
+        platform,
+        &settings,
+        module_log::Entry {
+            action: change.key(),
+            params: &format!("service {service_id}"),
+            outcome: &line,
+            now_unix,
+            keep: true,
+        },
+    );
+    result
+}

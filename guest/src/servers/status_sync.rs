@@ -1,0 +1,126 @@
+//! The cron's status sync: every linked service's server read with
+//! `eq/show` in batches; the power and the sync time go to the servers
+//! table, the rental state to the service's status (not while the module
+//! holds it suspended or terminated). One failing server never stops the
+//! others; the summary line names the failures.
+
+use super::actions::{linked_server, power_of};
+use super::ops::{self, Hold, SERVERS_TABLE};
+use crate::api::ApiClient;
+use crate::capabilities::db::Select;
+use crate::capabilities::{Db, Http, Platform};
+use crate::error::ModuleResult;
+use crate::orders::client_area::status_of;
+use crate::orders::hostkey::{self, ShowServer};
+use crate::orders::service;
+use crate::orders::state::{FIRST_ORDER, ORDERS_TABLE};
+use crate::schema::module_log;
+use crate::schema::settings::Settings;
+
+/// Servers read with one API session.
+pub const BATCH: usize = 25;
+
+/// Services with a server: from the orders table and the servers table.
+fn linked_services(db: &mut dyn Db) -> ModuleResult<Vec<i64>> {
+    let mut ids = Vec::new();
+    let orders = db.select(&Select::from(
+        ORDERS_TABLE,
+        &["service_id", "purpose", "server_id"],
+    ))?;
+    for i in 0..orders.len() {
+        if orders.get(i, "purpose").as_text() == FIRST_ORDER
+            && orders.get(i, "server_id").as_int().unwrap_or(0) > 0
+            && let Some(id) = orders.get(i, "service_id").as_int()
+        {
+            ids.push(id);
+        }
+    }
+    let servers = db.select(&Select::from(SERVERS_TABLE, &["service_id", "server_id"]))?;
+    for i in 0..servers.len() {
+        if servers.get(i, "server_id").as_int().unwrap_or(0) > 0
+            && let Some(id) = servers.get(i, "service_id").as_int()
+        {
+            ids.push(id);
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(ids)
+}
+
+pub fn sync(
+    db: &mut dyn Db,
+    http: &mut dyn Http,
+    platform: &mut dyn Platform,
+    now_unix: i64,
+) -> ModuleResult<String> {
+    let settings = Settings::load(db)?;
+    let services = linked_services(db)?;
+    let (mut read, mut changed, mut failures) = (0u32, 0u32, Vec::new());
+    let stamp = module_log::datetime(now_unix);
+    for batch in services.chunks(BATCH) {
+        let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
+        for &service_id in batch {
+            let outcome = (|| -> ModuleResult<bool> {
+                let Some(service) = service::load(db, service_id)? else {
+                    return Ok(false);
+                };
+                let mut ops = ops::load(db, service_id)?;
+                let Some(server) = linked_server(db, &service, &ops)? else {
+                    return Ok(false);
+                };
+                let facts = hostkey::send(&mut api, &ShowServer { id: server })?;
+                let data = &facts.server_data;
+                if let Some(power) = power_of(&data.power, &data.condition) {
+                    ops.power = power.into();
+                }
+                ops.server_id = Some(server);
+                ops.synced_at = stamp.clone();
+                ops::save(db, &mut ops)?;
+                let settled = matches!(
+                    service.status.as_str(),
+                    "Terminated" | "Cancelled" | "Fraud"
+                );
+                if ops.hold == Hold::None
+                    && !settled
+                    && let Some(status) = status_of(&data.condition)
+                    && status != service.status
+                {
+                    service::set_status(db, service_id, status)?;
+                    return Ok(true);
+                }
+                Ok(false)
+            })();
+            match outcome {
+                Ok(true) => {
+                    read += 1;
+                    changed += 1;
+                }
+                Ok(false) => read += 1,
+                Err(error) => failures.push(format!("service {service_id}: {error}")),
+            }
+        }
+    }
+    let mut line = format!(
+        "Status sync: {read} of {} linked services read, {changed} statuses changed, {} failed.",
+        services.len(),
+        failures.len()
+    );
+    if !failures.is_empty() {
+        line.push(' ');
+        line.push_str(&failures.join(" "));
+    }
+    module_log::record(
+        db,
+        platform,
+        &settings,
+        module_log::Entry {
+            action: "status-sync",
+            params: &format!("{} services", services.len()),
+            outcome: &line,
+            now_unix,
+            keep: true,
+        },
+    );
+    Ok(line)
+}

@@ -1,0 +1,353 @@
+//! Server management against an in-memory WHMCS (the imported catalogue, one
+//! linked service) and scripted HOSTKEY answers: which calls are sent, and
+//! which are not, is asserted on the requests.
+
+use super::actions::{Context, Outcome, Request, Requester, run};
+use super::hold::{Change, apply};
+use super::ops::{self, Hold};
+use super::tab::masked;
+use super::view::{Action, buttons};
+use crate::capabilities::db::Value;
+use crate::catalog::import::{Mode, run as import};
+use crate::catalog::tests_support::{api, catalogue, whmcs};
+use crate::error::ModuleError;
+use crate::testing::{MemoryDb, RecordingPlatform, ScriptedHttp};
+
+const LOGIN: &str = r#"{"result":{"token":"tok-0123456789abcdef"}}"#;
+const SERVICE: i64 = 77;
+const OWNER: i64 = 3;
+const SERVER: i64 = 4242;
+
+fn linked(status: &str) -> MemoryDb {
+    let mut db = whmcs();
+    import(
+        &mut db,
+        &mut api(&catalogue()),
+        &mut RecordingPlatform::default(),
+        Mode::Apply,
+        None,
+        false,
+    )
+    .expect("imports");
+    let columns = [
+        "id",
+        "userid",
+        "packageid",
+        "domain",
+        "billingcycle",
+        "domainstatus",
+    ];
+    db.add_table("tblhosting", &columns);
+    let names = db.column("tblproducts", "name");
+    let at = names
+        .iter()
+        .position(|n| n.as_text() == "HKP-vm.nano (NL)")
+        .expect("product");
+    let product = db.column("tblproducts", "id")[at].as_int().expect("id");
+    db.seed(
+        "tblhosting",
+        &columns,
+        vec![vec![
+            Value::Int(SERVICE),
+            Value::Int(OWNER),
+            Value::Int(product),
+            Value::text("a.example.test"),
+            Value::text("Monthly"),
+            Value::text(status),
+        ]],
+    );
+    let mut row = ops::ServerOps::new(SERVICE);
+    row.server_id = Some(SERVER);
+    row.power = "on".into();
+    ops::save(&mut db, &mut row).expect("saves");
+    db
+}
+
+fn act(
+    db: &mut MemoryDb,
+    http: &mut ScriptedHttp,
+    who: Requester,
+    request: Request,
+    now: i64,
+) -> Result<Outcome, ModuleError> {
+    let mut platform = RecordingPlatform::default();
+    let cx = Context {
+        db,
+        http,
+        platform: &mut platform,
+        now_unix: now,
+    };
+    run(cx, SERVICE, who, request)
+}
+
+fn hold(db: &mut MemoryDb, http: &mut ScriptedHttp, change: Change) -> Result<String, ModuleError> {
+    let mut platform = RecordingPlatform::default();
+    let cx = Context {
+        db,
+        http,
+        platform: &mut platform,
+        now_unix: 1000,
+    };
+    apply(cx, SERVICE, change)
+}
+
+fn sent(http: &ScriptedHttp, action: &str) -> usize {
+    http.bodies()
+        .iter()
+        .filter(|b| {
+            b.starts_with(&format!("action={action}&")) || **b == format!("action={action}")
+        })
+        .count()
+}
+
+#[test]
+fn repeated_clicks_send_one_power_call() {
+    let mut db = linked("Active");
+    let mut http = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"result":"OK","action":"reboot","callback":"0123456789abcdef0123456789abcdef"}"#);
+    let first = act(
+        &mut db,
+        &mut http,
+        Requester::Client(OWNER),
+        Request::Reboot,
+        1000,
+    )
+    .expect("runs");
+    assert!(first.accepted, "{first:?}");
+    assert!(first.server.busy);
+    assert_eq!(first.server.busy_label, "Rebooting…");
+    for click in 1..10 {
+        let mut more = ScriptedHttp::default()
+            .json(LOGIN)
+            .json(r#"{"result":"Not ready"}"#);
+        let again = act(
+            &mut db,
+            &mut more,
+            Requester::Client(OWNER),
+            Request::Reboot,
+            1000 + click,
+        )
+        .expect("runs");
+        assert!(!again.accepted);
+        assert!(more.requests.is_empty(), "click {click} sent nothing");
+    }
+    assert_eq!(sent(&http, "reboot"), 1);
+}
+
+#[test]
+fn a_finished_action_frees_the_buttons_and_the_rate_limit_still_holds() {
+    let mut db = linked("Active");
+    let mut http = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"result":"OK","callback":"k0123456789abcdef0123456789abcde"}"#);
+    act(
+        &mut db,
+        &mut http,
+        Requester::Admin,
+        Request::PowerOff,
+        1000,
+    )
+    .expect("runs");
+    let mut check = ScriptedHttp::default()
+        .json(r#"{"result":"OK","scope":"done"}"#)
+        .json(LOGIN)
+        .json(r#"{"result":"OK","server_data":{"power":"off"}}"#);
+    let refreshed = act(
+        &mut db,
+        &mut check,
+        Requester::Admin,
+        Request::Refresh,
+        1010,
+    )
+    .expect("runs");
+    assert!(refreshed.accepted);
+    let mut none = ScriptedHttp::default();
+    let soon = act(&mut db, &mut none, Requester::Admin, Request::PowerOn, 1015).expect("runs");
+    assert!(none.requests.is_empty());
+    assert!(!soon.accepted);
+    assert!(
+        soon.message.contains("try again in 15 seconds"),
+        "{}",
+        soon.message
+    );
+    assert_eq!(soon.server.power, "off");
+    assert!(!soon.server.busy);
+    let mut later = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"result":"OK","callback":"k1123456789abcdef0123456789abcde"}"#);
+    let on = act(
+        &mut db,
+        &mut later,
+        Requester::Admin,
+        Request::PowerOn,
+        1031,
+    )
+    .expect("runs");
+    assert!(on.accepted, "{on:?}");
+    assert_eq!(sent(&later, "on"), 1);
+}
+
+#[test]
+fn another_client_or_an_inactive_service_is_refused_without_a_call() {
+    let mut db = linked("Active");
+    let mut http = ScriptedHttp::default();
+    let error = act(
+        &mut db,
+        &mut http,
+        Requester::Client(OWNER + 1),
+        Request::PowerOff,
+        1000,
+    )
+    .expect_err("refused");
+    assert!(error.to_string().contains("Only the owner"));
+    let error = act(
+        &mut db,
+        &mut http,
+        Requester::Client(0),
+        Request::PowerOff,
+        1000,
+    )
+    .expect_err("refused");
+    assert!(error.to_string().contains("Only the owner"));
+    let mut suspended = linked("Suspended");
+    let error = act(
+        &mut suspended,
+        &mut http,
+        Requester::Client(OWNER),
+        Request::PowerOff,
+        1000,
+    )
+    .expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("only while the service is Active")
+    );
+    assert!(http.requests.is_empty());
+}
+
+#[test]
+fn an_api_fault_is_one_sentence_and_changes_nothing() {
+    let mut db = linked("Active");
+    let before = ops::load(&mut db, SERVICE).expect("row");
+    let mut http = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"code":-1,"message":"Server busy"}"#);
+    let failed = act(
+        &mut db,
+        &mut http,
+        Requester::Admin,
+        Request::PowerOff,
+        1000,
+    )
+    .expect("answers");
+    assert!(!failed.accepted);
+    assert_eq!(
+        failed.message,
+        "The HOSTKEY API refused eq/off: Server busy."
+    );
+    assert_eq!(ops::load(&mut db, SERVICE).expect("row"), before);
+}
+
+#[test]
+fn reinstall_takes_an_offered_os_and_a_valid_password() {
+    let mut db = linked("Active");
+    let mut http = ScriptedHttp::default().json(LOGIN);
+    let bad_os = act(
+        &mut db,
+        &mut http,
+        Requester::Client(OWNER),
+        Request::Reinstall {
+            os_id: 999,
+            password: "Root-Pass42".into(),
+        },
+        1000,
+    )
+    .expect("answers");
+    assert!(
+        bad_os
+            .message
+            .contains("Choose one of the operating systems")
+    );
+    let weak = act(
+        &mut db,
+        &mut http,
+        Requester::Client(OWNER),
+        Request::Reinstall {
+            os_id: 187,
+            password: "short".into(),
+        },
+        1000,
+    )
+    .expect("answers");
+    assert!(weak.message.contains("8 to 30 characters"));
+    assert_eq!(sent(&http, "reinstall"), 0);
+    let mut ok = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"result":"OK","callback":"k2123456789abcdef0123456789abcde"}"#);
+    let done = act(
+        &mut db,
+        &mut ok,
+        Requester::Client(OWNER),
+        Request::Reinstall {
+            os_id: 187,
+            password: "Root-Pass42".into(),
+        },
+        1000,
+    )
+    .expect("answers");
+    assert!(done.accepted, "{done:?}");
+    assert_eq!(sent(&ok, "reinstall"), 1);
+}
+
+#[test]
+fn suspend_twice_sends_one_power_off() {
+    let mut db = linked("Active");
+    let mut http = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"result":"OK","callback":""}"#);
+
+    hold(&mut db, &mut http, Change::Suspend).expect("suspends");
+    hold(&mut db, &mut http, Change::Suspend).expect("again");
+    assert_eq!(sent(&http, "off"), 1);
+    assert_eq!(
+        ops::load(&mut db, SERVICE).expect("row").hold,
+        Hold::Suspended
+    );
+    // Unsuspending a service that is not held sends nothing either.
+    let mut fresh = linked("Active");
+    let mut none = ScriptedHttp::default();
+    hold(&mut fresh, &mut none, Change::Unsuspend).expect("nothing to do");
+    assert!(none.requests.is_empty());
+}
+
+#[test]
+fn buttons_follow_the_state() {
+    let mut row = ops::ServerOps::new(1);
+    row.power = "off".into();
+    let enabled: Vec<Action> = buttons(&row, true)
+        .into_iter()
+        .filter(|b| b.enabled)
+        .map(|b| b.action)
+        .collect();
+    assert_eq!(
+        enabled,
+        vec![Action::PowerOn, Action::Reinstall, Action::Refresh]
+    );
+    row.pending_action = "power-on".into();
+    let enabled: Vec<Action> = buttons(&row, true)
+        .into_iter()
+        .filter(|b| b.enabled)
+        .map(|b| b.action)
+        .collect();
+    assert_eq!(enabled, vec![Action::Refresh]);
+    assert!(buttons(&row, false).iter().all(|b| !b.enabled));
+}
+
+#[test]
+fn the_tab_masks_the_key() {
+    assert_eq!(masked(""), "not set");
+    assert_eq!(masked("0123456789abcdef"), "••••cdef");
+    assert_eq!(masked("short"), "••••");
+}
