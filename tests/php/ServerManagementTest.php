@@ -115,6 +115,9 @@ final class ServerManagementTest extends CatalogueCase
         self::assertSame('Suspended', hostkeyresellermod_ClientArea($params)['vars']['status']);
         self::assertSame('Suspended', Capsule::table('tblhosting')->where('id', $service)->value('domainstatus'));
         Capsule::table('tblhosting')->where('id', $service)->update(['domainstatus' => 'Active']);
+        $sso = hostkeyresellermod_ServiceSingleSignOn($params);
+        self::assertSame([false, 'Single sign-on is available only while the service is Active.'], [
+            $sso['success'], $sso['errorMsg']]);
 
         self::assertSame('success', hostkeyresellermod_UnsuspendAccount($params));
         self::assertSame('success', hostkeyresellermod_UnsuspendAccount($params));
