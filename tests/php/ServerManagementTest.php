@@ -110,6 +110,7 @@ final class ServerManagementTest extends CatalogueCase
         self::assertSame('success', hostkeyresellermod_SuspendAccount($params));
         self::assertSame(1, self::sent('off'));
         self::assertSame('suspended', self::ops($service)['hold']);
+        self::assertSame([0], self::keysActive($service), 'the panel key cannot log in while suspended');
         // WHMCS marks it Suspended; the page's live read (rental state `rent`) keeps it so.
         Capsule::table('tblhosting')->where('id', $service)->update(['domainstatus' => 'Suspended']);
         self::assertSame('Suspended', hostkeyresellermod_ClientArea($params)['vars']['status']);
@@ -123,6 +124,8 @@ final class ServerManagementTest extends CatalogueCase
         self::assertSame('success', hostkeyresellermod_UnsuspendAccount($params));
         self::assertSame(1, self::sent('on'));
         self::assertSame('', self::ops($service)['hold']);
+        self::assertSame([1], self::keysActive($service));
+        self::assertCount(2, self::calls('api_keys', 'edit'));
 
         self::assertSame('success', hostkeyresellermod_TerminateAccount($params));
         self::assertSame('success', hostkeyresellermod_TerminateAccount($params));
@@ -355,6 +358,15 @@ final class ServerManagementTest extends CatalogueCase
         return (string) Capsule::table('tblcustomfieldsvalues as v')
             ->join('tblcustomfields as f', 'f.id', '=', 'v.fieldid')
             ->where('v.relid', $service)->where('f.fieldname', $name)->value('v.value');
+    }
+
+    /** @return list<int> the active flag of each key of the service's server at HOSTKEY */
+    private static function keysActive(int $service): array
+    {
+        $server = self::server($service);
+        $keys = array_filter(FakeApi::state()['api_keys'], static fn (array $k): bool =>
+            (string) $k['server_id'] === (string) $server);
+        return array_values(array_map(static fn (array $k): int => (int) $k['active'], $keys));
     }
 
     /** @return array<string, mixed> */

@@ -306,10 +306,20 @@ fn suspend_twice_sends_one_power_off() {
     let mut db = linked("Active");
     let mut http = ScriptedHttp::default()
         .json(LOGIN)
+        .json(r#"{"result":"OK","data":[{"id":71,"server_id":4242}]}"#)
+        .json(r#"{"result":"OK","data":{"id":71,"active":0}}"#)
         .json(r#"{"result":"OK","callback":""}"#);
 
     hold(&mut db, &mut http, Change::Suspend).expect("suspends");
     hold(&mut db, &mut http, Change::Suspend).expect("again");
+    assert_eq!(sent(&http, "edit"), 1);
+    assert!(
+        http.bodies()
+            .iter()
+            .any(|b| b.contains("params%5Bactive%5D=0")),
+        "{:?}",
+        http.bodies()
+    );
     assert_eq!(sent(&http, "off"), 1);
     assert_eq!(
         ops::load(&mut db, SERVICE).expect("row").hold,
