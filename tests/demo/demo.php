@@ -266,10 +266,15 @@ if ($order !== null) {
     $heading('8. The client opens the service');
     $page = hostkeyresellermod_ClientArea(['serviceid' => $service]);
     $say('  template ' . $page['templatefile'] . ', status ' . $page['vars']['status']);
-    foreach ($page['vars']['fields'] as $fact) {
+    foreach ($page['vars']['facts'] as $fact) {
         $say('  ' . $fact['label'] . ': ' . $fact['value']);
     }
-    $say('  panel: ' . preg_replace('/key=.*/', 'key=...', $page['vars']['panelUrl']));
+    $say('  power: ' . $page['vars']['server']['label'] . '; buttons: ' . implode(', ', array_map(
+        static fn (array $a): string => $a['label'] . ($a['enabled'] ? '' : ' (off)'),
+        $page['vars']['actions']
+    )));
+    $sso = hostkeyresellermod_ServiceSingleSignOn(['serviceid' => $service]);
+    $say('  single sign-on: ' . preg_replace('/key=.*/', 'key=...', (string) ($sso['redirectTo'] ?? '')));
 
     $heading('9. A month later: HOSTKEY raises its invoice, the client pays WHMCS\'s renewal');
     $renewal = $hostkey('POST', 'renewal', ['server_id' => (int) $order['server_id']])['invoice_id'] ?? 0;

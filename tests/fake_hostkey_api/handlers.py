@@ -560,6 +560,20 @@ def api_keys_add(st, p):
     return _api_keys_answer("add", {**_key_view(item), "api_key": plain})
 
 
+def api_keys_edit(st, p):
+    info, _ = session(st, p)
+    q = nested(p)
+    for item in st.data["api_keys"]:
+        if str(item["id"]) == str(q.get("id", "")) and item["client_id"] == info["client_id"]:
+            if "active" in q:
+                item["active"] = 0 if str(q["active"]) == "0" else 1
+            for field in ("name", "ip", "login_notify_method", "login_notify_address"):
+                if field in q:
+                    item[field] = q[field]
+            return _api_keys_answer("edit", _key_view(item))
+    raise fail("API key not found", module="api_keys", action="edit")
+
+
 def api_keys_delete(st, p):
     info, _ = session(st, p)
     key_id = str(nested(p).get("id", ""))
@@ -584,7 +598,7 @@ HANDLERS = {
            "reinstall": eq_reinstall},
     "eq_callback": {"check": eq_callback_check},
     "api_keys": {"list": api_keys_list, "list_for_server": api_keys_list_for_server,
-                 "add": api_keys_add, "delete": api_keys_delete},
+                 "add": api_keys_add, "edit": api_keys_edit, "delete": api_keys_delete},
 }
 # Modules the real API has (§2) but the fake does not implement: answered with an error.
 KNOWN_MODULES = set(HANDLERS) | {"os", "software", "traffic_plans", "stocks", "tags", "net",

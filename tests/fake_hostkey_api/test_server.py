@@ -324,6 +324,15 @@ class FakeServerTest(unittest.TestCase):
         self.assertNotIn(plain, json.dumps(self.control("state")))
         scoped = self.api("/auth.php", query={"action": "login", "key": plain})
         self.assertEqual(scoped["result"]["servers"], ["40001"])
+        key_id = added["data"]["id"]
+        off = self.api("/api_keys.php", {"action": "edit", "token": token,
+                                         "params[id]": key_id, "params[active]": "0"})
+        self.assertEqual(off["data"]["active"], 0)
+        refused = self.api("/auth.php", query={"action": "login", "key": plain})
+        self.assertEqual(refused["code"], "INVALID_KEY", "an inactive key cannot log in")
+        self.api("/api_keys.php", {"action": "edit", "token": token, "params[id]": key_id,
+                                   "params[active]": "1"})
+        self.assertIn("token", self.api("/auth.php", query={"action": "login", "key": plain})["result"])
 
     # ---- faults ----
     def test_fault_status(self):

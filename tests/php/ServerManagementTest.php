@@ -110,11 +110,22 @@ final class ServerManagementTest extends CatalogueCase
         self::assertSame('success', hostkeyresellermod_SuspendAccount($params));
         self::assertSame(1, self::sent('off'));
         self::assertSame('suspended', self::ops($service)['hold']);
+        self::assertSame([0], self::keysActive($service), 'the panel key cannot log in while suspended');
+        // WHMCS marks it Suspended; the page's live read (rental state `rent`) keeps it so.
+        Capsule::table('tblhosting')->where('id', $service)->update(['domainstatus' => 'Suspended']);
+        self::assertSame('Suspended', hostkeyresellermod_ClientArea($params)['vars']['status']);
+        self::assertSame('Suspended', Capsule::table('tblhosting')->where('id', $service)->value('domainstatus'));
+        Capsule::table('tblhosting')->where('id', $service)->update(['domainstatus' => 'Active']);
+        $sso = hostkeyresellermod_ServiceSingleSignOn($params);
+        self::assertSame([false, 'Single sign-on is available only while the service is Active.'], [
+            $sso['success'], $sso['errorMsg']]);
 
         self::assertSame('success', hostkeyresellermod_UnsuspendAccount($params));
         self::assertSame('success', hostkeyresellermod_UnsuspendAccount($params));
         self::assertSame(1, self::sent('on'));
         self::assertSame('', self::ops($service)['hold']);
+        self::assertSame([1], self::keysActive($service));
+        self::assertCount(2, self::calls('api_keys', 'edit'));
 
         self::assertSame('success', hostkeyresellermod_TerminateAccount($params));
         self::assertSame('success', hostkeyresellermod_TerminateAccount($params));
@@ -185,7 +196,9 @@ final class ServerManagementTest extends CatalogueCase
         $meta = hostkeyresellermod_MetaData();
         self::assertSame('Open control panel', $meta['ServiceSingleSignOnLabel']);
         self::assertArrayNotHasKey('AdminSingleSignOnLabel', $meta);
-        self::assertFalse(function_exists('hostkeyresellermod_AdminSingleSignOn'));
+        foreach (['AdminSingleSignOn', 'ChangePassword', 'UsageUpdate'] as $notOffered) {
+            self::assertFalse(function_exists('hostkeyresellermod_' . $notOffered), $notOffered);
+        }
 
         $tab = hostkeyresellermod_AdminServicesTabFields($params);
         self::assertSame((string) self::server($service), $tab['HOSTKEY server id']);
@@ -240,7 +253,13 @@ final class ServerManagementTest extends CatalogueCase
             $server->serviceTabSave($params, ['hostkeyresellermod_server_id' => '40001'])
         );
         self::assertSame('40001', self::field($service, 'Preset ID'));
-        self::assertSame('', self::field($service, 'Api key'), 'the old server\'s key is dropped');
+        $key = self::field($service, 'Api key');
+        self::assertMatchesRegularExpression('/^[0-9a-f]{32}$/', $key, 'a key of the new server');
+        self::assertSame(
+            'https://panel.hostkey.com/controlpanel.html?base=127.0.0.1&key=' . $key,
+            hostkeyresellermod_ServiceSingleSignOn($params)['redirectTo']
+        );
+        self::assertStringNotContainsString($key, Db::allLogText());
         self::assertSame('40001', hostkeyresellermod_AdminServicesTabFields($params)['HOSTKEY server id']);
     }
 
@@ -339,6 +358,15 @@ final class ServerManagementTest extends CatalogueCase
         return (string) Capsule::table('tblcustomfieldsvalues as v')
             ->join('tblcustomfields as f', 'f.id', '=', 'v.fieldid')
             ->where('v.relid', $service)->where('f.fieldname', $name)->value('v.value');
+    }
+
+    /** @return list<int> the active flag of each key of the service's server at HOSTKEY */
+    private static function keysActive(int $service): array
+    {
+        $server = self::server($service);
+        $keys = array_filter(FakeApi::state()['api_keys'], static fn (array $k): bool =>
+            (string) $k['server_id'] === (string) $server);
+        return array_values(array_map(static fn (array $k): int => (int) $k['active'], $keys));
     }
 
     /** @return array<string, mixed> */

@@ -186,9 +186,14 @@ pub fn run(
     let usable = true;
     let lock = crate::orders::invoice_paid::lock_name(service_id);
     if !db.lock(&lock, 0)? {
+        // A poll meeting a click in flight shows the state as it is.
         return Ok(outcome(
-            false,
-            "Another action on this server is being sent; try again in a moment.",
+            request == Request::Refresh,
+            if request == Request::Refresh {
+                ""
+            } else {
+                "Another action on this server is being sent; try again in a moment."
+            },
             &ops,
             usable,
         ));

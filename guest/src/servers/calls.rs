@@ -116,3 +116,60 @@ pub fn check(api: &mut ApiClient, key: &str) -> Result<Progress, ApiError> {
         Err(other) => Err(other),
     }
 }
+
+/// `api_keys/edit` of one key: switches it on or off (an inactive key cannot log in).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetKeyActive {
+    pub key_id: i64,
+    pub active: bool,
+}
+
+impl Call for SetKeyActive {
+    const MODULE: &'static str = "api_keys";
+    const ACTION: &'static str = "edit";
+    // Setting a flag: the same call twice leaves the same key.
+    const RETRY: Retry = Retry::AfterRelogin;
+    type Answer = serde_json::Value;
+    fn params(&self) -> Vec<(String, String)> {
+        vec![
+            ("params[id]".into(), self.key_id.to_string()),
+            (
+                "params[active]".into(),
+                if self.active { "1" } else { "0" }.into(),
+            ),
+        ]
+    }
+}
+
+/// Switches every key of one server on or off; returns how many.
+pub fn set_server_keys(
+    api: &mut ApiClient,
+    server_id: i64,
+    active: bool,
+) -> Result<usize, ApiError> {
+    use crate::orders::hostkey::{self, KeysForServer};
+    let listed = hostkey::send(api, &KeysForServer { server_id })?;
+    let ids: Vec<i64> = listed
+        .data
+        .as_array()
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|k| match k.get("id")? {
+                    serde_json::Value::Number(n) => n.as_i64(),
+                    serde_json::Value::String(s) => s.trim().parse().ok(),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for key_id in &ids {
+        hostkey::send(
+            api,
+            &SetKeyActive {
+                key_id: *key_id,
+                active,
+            },
+        )?;
+    }
+    Ok(ids.len())
+}

@@ -2,10 +2,12 @@
 //! automation and the admin's buttons). HOSTKEY has no suspension, so a
 //! suspension is a power off and the hold is recorded; termination is an
 //! immediate cancellation request (once, `orders::cancel`) and a power off.
+//! While held, the server's own API keys are switched off (they open
+//! HOSTKEY's panel, which could power the server back on).
 //! Each is idempotent: a service already in the state succeeds without a call.
 
 use super::actions::{Context, linked_server};
-use super::calls::{Power, PowerOff, PowerOn};
+use super::calls::{Power, PowerOff, PowerOn, set_server_keys};
 use super::ops::{self, Hold};
 use crate::api::ApiClient;
 use crate::error::{ModuleError, ModuleResult};
@@ -81,6 +83,9 @@ pub fn apply(cx: Context, service_id: i64, change: Change) -> ModuleResult<Strin
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
         let power = Power { server_id: server };
         let stamp = module_log::datetime(now_unix);
+        // The server's own keys open HOSTKEY's panel (which can power it on):
+        // off while held, on again when released.
+        let keys = set_server_keys(&mut api, server, change == Change::Unsuspend)?;
         let sent = match change {
             Change::Suspend => hostkey::send(&mut api, &PowerOff(power)),
             Change::Unsuspend => hostkey::send(&mut api, &PowerOn(power)),
@@ -117,12 +122,17 @@ pub fn apply(cx: Context, service_id: i64, change: Change) -> ModuleResult<Strin
         ops.detail = format!("{} at {stamp}", change.key());
         ops::save(db, &mut ops)?;
         Ok(format!(
-            "Service {service_id}: {} of HOSTKEY server {server} done ({}).",
+            "Service {service_id}: {} of HOSTKEY server {server} done ({}; {keys} server key(s) {}).",
             change.key(),
             match change {
                 Change::Suspend => "powered off",
                 Change::Unsuspend => "powered on",
                 Change::Terminate => "cancellation requested and powered off",
+            },
+            if change == Change::Unsuspend {
+                "switched on"
+            } else {
+                "switched off"
             }
         ))
     })();

@@ -4,6 +4,7 @@
 //! without a per-server key there is no sign-on (and `AdminSingleSignOn`,
 //! which has no service, is not offered).
 
+use super::ops::Hold;
 use crate::api::ApiBase;
 use crate::capabilities::Db;
 use crate::error::{ModuleError, ModuleResult};
@@ -18,6 +19,13 @@ pub fn single_sign_on(db: &mut dyn Db, service_id: i64) -> ModuleResult<String> 
             "This service is not a HOSTKEY server.".into(),
         ));
     };
+    // The panel can power a server on: no sign-on while WHMCS or the module
+    // holds the service (suspended, terminated).
+    if !service::is_active(&service) || super::ops::load(db, service_id)?.hold != Hold::None {
+        return Err(ModuleError::InvalidInput(
+            "Single sign-on is available only while the service is Active.".into(),
+        ));
+    }
     let key = custom_fields::get(db, service.product_id, service_id, API_KEY)?;
     let key = key.trim();
     let settings = Settings::load(db)?;

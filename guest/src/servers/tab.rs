@@ -8,7 +8,7 @@ use crate::api::{ApiClient, ApiError};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
 use crate::orders::custom_fields::{self, API_KEY, INVOICE_ID, PRESET_ID};
-use crate::orders::hostkey::{self, ShowServer, UpdateServers};
+use crate::orders::hostkey::{self, AddServerKey, KeysForServer, ShowServer, UpdateServers};
 use crate::orders::service;
 use crate::orders::state::{self, FIRST_ORDER};
 use crate::schema::module_log;
@@ -103,8 +103,9 @@ pub fn fields(
 }
 
 /// Re-links the service to `server_id` once HOSTKEY shows it in the
-/// reseller's account. The old server's key is dropped (it opens the old
-/// server's panel); the same id again changes nothing.
+/// reseller's account. The old server's key is replaced by a new key for the
+/// new server (none when that server has keys already); the same id again
+/// changes nothing.
 pub fn save(
     db: &mut dyn Db,
     http: &mut dyn Http,
@@ -130,7 +131,7 @@ pub fn save(
         ));
     }
     let settings = Settings::load(db)?;
-    {
+    let key = {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
         hostkey::send(&mut api, &UpdateServers)?;
         match hostkey::send(&mut api, &ShowServer { id: server_id }) {
@@ -142,7 +143,23 @@ pub fn save(
             }
             Err(other) => return Err(other.into()),
         }
-    }
+        // The server's own key for single sign-on: made once; one that exists
+        // already cannot be read back (HOSTKEY shows a key only when made).
+        if hostkey::send(&mut api, &KeysForServer { server_id })?.is_empty() {
+            let email = api.client_info()?.email;
+            let added = hostkey::send(
+                &mut api,
+                &AddServerKey {
+                    name: format!("Api key [{server_id}.{service_id}]"),
+                    server_id,
+                    notify_email: email,
+                },
+            )?;
+            added.data.api_key
+        } else {
+            String::new()
+        }
+    };
     crate::capabilities::db::in_transaction(db, |db| -> ModuleResult<()> {
         custom_fields::set(
             db,
@@ -151,7 +168,7 @@ pub fn save(
             PRESET_ID,
             &server_id.to_string(),
         )?;
-        custom_fields::set(db, service.product_id, service_id, API_KEY, "")?;
+        custom_fields::set(db, service.product_id, service_id, API_KEY, &key)?;
         if let Some(mut job) = state::find(db, service_id, FIRST_ORDER)? {
             job.server_id = Some(server_id);
             state::save(db, &mut job, &module_log::datetime(now_unix))?;

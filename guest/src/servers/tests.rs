@@ -306,10 +306,20 @@ fn suspend_twice_sends_one_power_off() {
     let mut db = linked("Active");
     let mut http = ScriptedHttp::default()
         .json(LOGIN)
+        .json(r#"{"result":"OK","data":[{"id":71,"server_id":4242}]}"#)
+        .json(r#"{"result":"OK","data":{"id":71,"active":0}}"#)
         .json(r#"{"result":"OK","callback":""}"#);
 
     hold(&mut db, &mut http, Change::Suspend).expect("suspends");
     hold(&mut db, &mut http, Change::Suspend).expect("again");
+    assert_eq!(sent(&http, "edit"), 1);
+    assert!(
+        http.bodies()
+            .iter()
+            .any(|b| b.contains("params%5Bactive%5D=0")),
+        "{:?}",
+        http.bodies()
+    );
     assert_eq!(sent(&http, "off"), 1);
     assert_eq!(
         ops::load(&mut db, SERVICE).expect("row").hold,
@@ -350,4 +360,43 @@ fn the_tab_masks_the_key() {
     assert_eq!(masked(""), "not set");
     assert_eq!(masked("0123456789abcdef"), "••••cdef");
     assert_eq!(masked("short"), "••••");
+}
+
+#[test]
+fn a_click_while_another_is_sent_is_refused_and_a_poll_shows_the_state() {
+    let mut db = linked("Active");
+    db.hold_lock(&crate::orders::invoice_paid::lock_name(SERVICE));
+    let mut http = ScriptedHttp::default();
+    let click = act(
+        &mut db,
+        &mut http,
+        Requester::Client(OWNER),
+        Request::PowerOff,
+        1000,
+    )
+    .expect("answers");
+    assert!(!click.accepted);
+    assert!(click.message.contains("being sent"));
+    let poll = act(
+        &mut db,
+        &mut http,
+        Requester::Client(OWNER),
+        Request::Refresh,
+        1000,
+    )
+    .expect("answers");
+    assert!(poll.accepted);
+    assert_eq!(poll.server.power, "on");
+    assert!(http.requests.is_empty());
+}
+
+#[test]
+fn no_single_sign_on_while_suspended() {
+    let mut db = linked("Suspended");
+    let error = super::sso::single_sign_on(&mut db, SERVICE).expect_err("refused");
+    assert!(
+        error
+            .to_string()
+            .contains("only while the service is Active")
+    );
 }
