@@ -151,6 +151,18 @@ pub fn find(db: &mut dyn Db, service_id: i64, purpose: &str) -> Result<Option<Jo
     }))
 }
 
+/// The services whose first order linked `server_id` (one, normally).
+pub fn services_of_server(db: &mut dyn Db, server_id: i64) -> Result<Vec<i64>, DbError> {
+    let rows = db.select(
+        &Select::from(ORDERS_TABLE, &["service_id"])
+            .filter(Condition::eq("server_id", Value::Int(server_id)))
+            .filter(Condition::eq("purpose", Value::text(FIRST_ORDER))),
+    )?;
+    Ok((0..rows.len())
+        .filter_map(|i| rows.get(i, "service_id").as_int())
+        .collect())
+}
+
 /// The first-order job of a service (its server, once linked).
 pub fn server_of(db: &mut dyn Db, service_id: i64) -> Result<Option<Job>, DbError> {
     find(db, service_id, FIRST_ORDER)

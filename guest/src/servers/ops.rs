@@ -144,6 +144,17 @@ pub fn load(db: &mut dyn Db, service_id: i64) -> Result<ServerOps, DbError> {
     })
 }
 
+/// The services whose management row names `server_id`.
+pub fn services_of_server(db: &mut dyn Db, server_id: i64) -> Result<Vec<i64>, DbError> {
+    let rows = db.select(
+        &Select::from(SERVERS_TABLE, &["service_id"])
+            .filter(Condition::eq("server_id", Value::Int(server_id))),
+    )?;
+    Ok((0..rows.len())
+        .filter_map(|i| rows.get(i, "service_id").as_int())
+        .collect())
+}
+
 /// Writes the row (inserts it the first time).
 pub fn save(db: &mut dyn Db, ops: &mut ServerOps) -> Result<(), DbError> {
     let values = vec![

@@ -130,6 +130,13 @@ pub fn save(
             "Service {service_id} is already linked to HOSTKEY server {server_id}; nothing changed."
         ));
     }
+    // One server, one service: two services on one server would let one
+    // client power off, reinstall or cancel another client's machine.
+    if let Some(other) = linked_elsewhere(db, service_id, server_id)? {
+        return Err(ModuleError::InvalidInput(format!(
+            "HOSTKEY server {server_id} is already linked to service {other}; the link was not changed."
+        )));
+    }
     let settings = Settings::load(db)?;
     let key = {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
@@ -196,4 +203,11 @@ pub fn save(
         },
     );
     Ok(line)
+}
+
+/// Another service already linked to `server_id`, by a first order or by hand.
+fn linked_elsewhere(db: &mut dyn Db, service_id: i64, server_id: i64) -> ModuleResult<Option<i64>> {
+    let mut services = state::services_of_server(db, server_id)?;
+    services.extend(ops::services_of_server(db, server_id)?);
+    Ok(services.into_iter().find(|id| *id != service_id))
 }

@@ -400,3 +400,27 @@ fn no_single_sign_on_while_suspended() {
             .contains("only while the service is Active")
     );
 }
+
+#[test]
+fn a_server_linked_to_another_service_is_not_linked_twice() {
+    let mut db = linked("Active");
+    let mut other = ops::ServerOps::new(SERVICE + 1);
+    other.server_id = Some(9999);
+    ops::save(&mut db, &mut other).expect("saves");
+    let mut http = ScriptedHttp::default();
+    let mut platform = RecordingPlatform::default();
+    let refused = super::tab::save(&mut db, &mut http, &mut platform, SERVICE, 9999, 1000)
+        .expect_err("refused");
+    assert_eq!(
+        refused.to_string(),
+        format!(
+            "HOSTKEY server 9999 is already linked to service {}; the link was not changed.",
+            SERVICE + 1
+        )
+    );
+    assert!(http.bodies().is_empty(), "no API call");
+    assert_eq!(
+        ops::load(&mut db, SERVICE).expect("row").server_id,
+        Some(SERVER)
+    );
+}
