@@ -32,6 +32,7 @@ esac
 # The admin's papers stay in the addon folder, not in the WHMCS root.
 mkdir -p "$addon/docs"
 cp LICENSE CHANGELOG.md "$addon/"
+cp docs/README-admin.md "$addon/README.md"
 cp docs/install.md docs/admin-guide.md "$addon/docs/"
 for json in "$addon/whmcs.json" "$stage/modules/servers/hostkeyresellermod/whmcs.json"; do
     python3 - "$json" "$version" <<'PY'

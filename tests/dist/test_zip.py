@@ -44,7 +44,7 @@ class ZipTest(unittest.TestCase):
         expected = [
             ADDON + "whmcs.json", ADDON + "logo.png", ADDON + "lang/english.php",
             ADDON + "docs/install.md", ADDON + "docs/admin-guide.md", ADDON + "import.ini.example",
-            ADDON + "LICENSE", ADDON + "CHANGELOG.md",
+            ADDON + "LICENSE", ADDON + "CHANGELOG.md", ADDON + "README.md",
             ADDON + "hostkeyresellermod.php", ADDON + "cron.php", ADDON + "floor.php",
             ADDON + "bin/hostkey_guest.wasm", ADDON + "bin/hostkey_host.h",
             ADDON + "bin/x86_64/hostkey-host", ADDON + "bin/x86_64/libhostkey_host.so",
