@@ -41,6 +41,7 @@ lint: deps
 	$(CARGO) fmt --all --check
 	python3 scripts/check-use-cycles.py host/src
 	python3 scripts/check-wit-docs.py wit/*.wit
+	python3 scripts/check-php-floor.py php
 	$(CARGO) clippy --release -p hostkey-host --all-targets -- -D warnings
 	$(CARGO) clippy -p hostkey-guest --all-targets -- -D warnings
 	$(CARGO) clippy -p hostkey-guest --target wasm32-wasip2 --profile guest -- -D warnings
@@ -69,6 +70,7 @@ test-node: build node-deps
 
 # The files WHMCS loads by itself, under PHP 7.4 (unpacked from Debian 11's packages).
 test-php-floor:
+	python3 -m unittest discover -s tests/php-floor -p 'test_*.py'
 	bash tests/php-floor/run.sh
 
 # The zip: its files, one version everywhere, no binary above glibc $(GLIBC_FLOOR);
