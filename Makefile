@@ -46,7 +46,12 @@ lint: deps
 	$(CARGO) clippy -p hostkey-guest --all-targets -- -D warnings
 	$(CARGO) clippy -p hostkey-guest --target wasm32-wasip2 --profile guest -- -D warnings
 
+# The CLI tests run target/release/hostkey-host, a launcher that loads the
+# libhostkey_host.so beside it. `cargo test` builds the library a second time
+# with the test fakes and, the two colliding, leaves that file as it was: so
+# the shipped-features library is built first.
 test-rust: build
+	$(CARGO) build --release -p hostkey-host
 	$(CARGO) test --release --workspace
 
 test-python: deps
