@@ -424,3 +424,27 @@ fn a_server_linked_to_another_service_is_not_linked_twice() {
         Some(SERVER)
     );
 }
+
+/// The status the cron's read leaves when HOSTKEY reports `condition`.
+fn status_after_sync(status: &str, condition: &str) -> String {
+    let mut db = linked(status);
+    let show =
+        format!(r#"{{"result":"OK","server_data":{{"Condition_Component":"{condition}"}}}}"#);
+    let mut http = ScriptedHttp::default().json(LOGIN).json(&show);
+    let mut platform = RecordingPlatform::default();
+    super::status_sync::sync(&mut db, &mut http, &mut platform, 1000).expect("syncs");
+    db.column("tblhosting", "domainstatus")[0].as_text()
+}
+
+#[test]
+fn a_read_never_raises_a_status_and_a_power_off_does_not_suspend() {
+    for held in ["Suspended", "Terminated", "Cancelled", "Fraud", "Pending"] {
+        assert_eq!(status_after_sync(held, "rent"), held, "{held} stays");
+    }
+    // `power_off` is also what a client's own power-off may show: not a suspension.
+    assert_eq!(status_after_sync("Active", "power_off"), "Active");
+    assert_eq!(status_after_sync("Active", "TT"), "Active");
+    // HOSTKEY stopped renting the server (unpaid there): the service is not running.
+    assert_eq!(status_after_sync("Active", "presale"), "Suspended");
+    assert_eq!(status_after_sync("Active", "rent"), "Active");
+}
