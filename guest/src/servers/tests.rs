@@ -306,9 +306,9 @@ fn suspend_twice_sends_one_power_off() {
     let mut db = linked("Active");
     let mut http = ScriptedHttp::default()
         .json(LOGIN)
+        .json(r#"{"result":"OK","callback":""}"#)
         .json(r#"{"result":"OK","data":[{"id":71,"server_id":4242}]}"#)
-        .json(r#"{"result":"OK","data":{"id":71,"active":0}}"#)
-        .json(r#"{"result":"OK","callback":""}"#);
+        .json(r#"{"result":"OK","data":{"id":71,"active":0}}"#);
 
     hold(&mut db, &mut http, Change::Suspend).expect("suspends");
     hold(&mut db, &mut http, Change::Suspend).expect("again");
@@ -447,4 +447,22 @@ fn a_read_never_raises_a_status_and_a_power_off_does_not_suspend() {
     // HOSTKEY stopped renting the server (unpaid there): the service is not running.
     assert_eq!(status_after_sync("Active", "presale"), "Suspended");
     assert_eq!(status_after_sync("Active", "rent"), "Active");
+}
+
+#[test]
+fn a_refused_suspend_leaves_the_server_keys_alone() {
+    let mut db = linked("Active");
+    let mut http = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"code":-1,"message":"Server busy"}"#)
+        .json(r#"{"result":"OK","data":[{"id":71,"server_id":4242}]}"#)
+        .json(r#"{"result":"OK","data":{"id":71,"active":0}}"#);
+    let error = hold(&mut db, &mut http, Change::Suspend).expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "The HOSTKEY API refused eq/off: Server busy."
+    );
+    assert_eq!(sent(&http, "list_for_server"), 0);
+    assert_eq!(sent(&http, "edit"), 0, "{:?}", http.bodies());
+    assert_eq!(ops::load(&mut db, SERVICE).expect("row").hold, Hold::None);
 }
