@@ -466,3 +466,54 @@ fn a_refused_suspend_leaves_the_server_keys_alone() {
     assert_eq!(sent(&http, "edit"), 0, "{:?}", http.bodies());
     assert_eq!(ops::load(&mut db, SERVICE).expect("row").hold, Hold::None);
 }
+
+fn relink(db: &mut MemoryDb, http: &mut ScriptedHttp, server: i64) -> Result<String, ModuleError> {
+    let mut platform = RecordingPlatform::default();
+    super::tab::save(db, http, &mut platform, SERVICE, server, 1000)
+}
+
+#[test]
+fn a_relink_waits_for_the_services_lock_and_refuses_a_held_service() {
+    let mut db = linked("Active");
+    db.hold_lock(&crate::orders::invoice_paid::lock_name(SERVICE));
+    let mut http = ScriptedHttp::default();
+    let busy = relink(&mut db, &mut http, 9999).expect_err("busy");
+    assert!(matches!(busy, ModuleError::Busy(_)), "{busy:?}");
+    let mut held = linked("Suspended");
+    let mut row = ops::load(&mut held, SERVICE).expect("row");
+    row.hold = Hold::Suspended;
+    ops::save(&mut held, &mut row).expect("saves");
+    let refused = relink(&mut held, &mut http, 9999).expect_err("refused");
+    assert_eq!(
+        refused.to_string(),
+        format!(
+            "Service {SERVICE} is suspended by this module: unsuspend it before re-linking its server; the link was not changed."
+        )
+    );
+    assert!(http.bodies().is_empty(), "no API call");
+    assert_eq!(
+        ops::load(&mut held, SERVICE).expect("row").server_id,
+        Some(SERVER)
+    );
+}
+
+#[test]
+fn a_relink_to_a_server_with_keys_says_single_sign_on_needs_a_new_key() {
+    let mut db = linked("Active");
+    let mut http = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"result":"OK","billing_servers":[]}"#)
+        .json(r#"{"result":"OK","server_data":{"Condition_Component":"rent"}}"#)
+        .json(r#"{"result":"OK","data":[{"id":5,"server_id":9999}]}"#);
+    let line = relink(&mut db, &mut http, 9999).expect("re-links");
+    assert!(
+        line.starts_with(&format!(
+            "Service {SERVICE} re-linked to HOSTKEY server 9999 by hand; single sign-on needs a new server key: "
+        )),
+        "{line}"
+    );
+    assert_eq!(
+        ops::load(&mut db, SERVICE).expect("row").server_id,
+        Some(9999)
+    );
+}
