@@ -156,7 +156,7 @@ fn relink(
         ));
     }
     // A held server is powered off with its keys off; a new one would be
-    // neither, so the hold is lifted (or kept) first, then the server changed.
+    // neither while WHMCS holds the service, so the hold is lifted first.
     match ops.hold {
         Hold::None => {}
         Hold::Suspended => {
