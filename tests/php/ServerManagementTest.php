@@ -151,6 +151,7 @@ final class ServerManagementTest extends CatalogueCase
         self::assertSame([false, 'The HOSTKEY API refused eq/off: Server ' . self::HOSTILE . ' is locked.'], [
             $click['ok'], $click['message']]);
         self::assertSame($before, Db::dump(), 'nothing written but the logs');
+        self::assertSame([1], self::keysActive($service), 'a refused power-off leaves the server keys on');
         FakeApi::fault(['module' => 'eq', 'action' => 'show', 'kind' => 'body',
             'body' => json_encode(['code' => -1, 'message' => self::HOSTILE])]);
         $tab = implode("\n", hostkeyresellermod_AdminServicesTabFields($params));
@@ -159,6 +160,45 @@ final class ServerManagementTest extends CatalogueCase
 
         self::assertSame('success', hostkeyresellermod_SuspendAccount($params), 'the next try works');
         self::assertSame(3, self::sent('off'));
+    }
+
+    public function testAReadNeverRaisesAStatusAndAClientsOwnPowerOffDoesNotSuspend(): void
+    {
+        $service = $this->linkedService('ffi');
+        $params = self::params($service);
+        self::assertTrue($this->click($service, ['op' => 'off'])['ok']);
+        for ($i = 0; $i < 3; $i++) {
+            $this->click($service, ['op' => 'status']);
+        }
+        $page = hostkeyresellermod_ClientArea($params)['vars'];
+        self::assertSame(['Active', 'off'], [$page['status'], $page['server']['power']]);
+        Components::hooks()->syncServerStatus();
+        self::assertSame('Active', self::status($service), 'powered off by its owner, still Active');
+
+        // Set by an admin, WHMCS or the public module (no hold of ours): HOSTKEY's `rent` lifts none.
+        foreach (['Suspended', 'Terminated', 'Cancelled', 'Fraud'] as $status) {
+            Capsule::table('tblhosting')->where('id', $service)->update(['domainstatus' => $status]);
+            self::assertSame($status, hostkeyresellermod_ClientArea($params)['vars']['status']);
+            Components::hooks()->syncServerStatus();
+            self::assertSame($status, self::status($service));
+            self::assertFalse(hostkeyresellermod_ServiceSingleSignOn($params)['success']);
+        }
+    }
+
+    public function testTheMarketplaceFileClaimsOnlyWhatTheModuleOffers(): void
+    {
+        $file = ROOTDIR . '/modules/servers/hostkeyresellermod/whmcs.json';
+        $meta = json_decode((string) file_get_contents($file), true);
+        $features = strtolower(implode("\n", $meta['description']['features']));
+        self::assertStringNotContainsString('renew', $features, 'HOSTKEY renews; the module has no renewal');
+        self::assertFalse(function_exists('hostkeyresellermod_Renew'));
+        self::assertDoesNotMatchRegularExpression('/reinstall[^;]*admin/', $features, 'no admin reinstall button');
+        $offered = ['suspend' => 'SuspendAccount', 'unsuspend' => 'UnsuspendAccount',
+            'terminate' => 'TerminateAccount', 'reboot' => 'Reboot', 'single sign-on' => 'ServiceSingleSignOn'];
+        foreach ($offered as $word => $function) {
+            self::assertStringContainsString($word, $features);
+            self::assertTrue(function_exists('hostkeyresellermod_' . $function), $function);
+        }
     }
 
     public function testReinstallNeedsConfirmationAnOfferedOsAndAValidPassword(): void
@@ -346,6 +386,11 @@ final class ServerManagementTest extends CatalogueCase
     private static function sent(string $eqAction): int
     {
         return count(self::calls('eq', $eqAction));
+    }
+
+    private static function status(int $service): string
+    {
+        return (string) Capsule::table('tblhosting')->where('id', $service)->value('domainstatus');
     }
 
     private static function server(int $service): int

@@ -1,5 +1,5 @@
 //! The client area of a service: the server's live state from `eq/show`
-//! (written back to the service's status), its facts, and HOSTKEY's panel
+//! (which may lower the service's status, never raise it), its facts, and HOSTKEY's panel
 //! for that server. The panel URL carries the per-server API key, as the
 //! public module's does: it opens only that server's panel (docs/lifecycle.md).
 
@@ -33,15 +33,16 @@ fn error(message: &str) -> View {
     }
 }
 
-/// WHMCS's status for HOSTKEY's rental state (the public module's mapping);
-/// other states leave the service as it is.
-pub fn status_of(condition: &str) -> Option<&'static str> {
-    match condition.trim().to_ascii_lowercase().as_str() {
-        "rent" => Some("Active"),
-        "power_off" | "presale" => Some("Suspended"),
-        "tt" => Some("Pending"),
-        _ => None,
-    }
+/// The status a read (page view, cron sync) writes for HOSTKEY's rental
+/// state, or none to leave it. A read never raises a status: Suspended,
+/// Terminated, Cancelled, Fraud and Pending were set by WHMCS, an admin or
+/// the order and stay (docs/management.md). It lowers Active only when
+/// HOSTKEY no longer rents the server out (`presale`: unpaid there);
+/// `power_off` is also what a client's own power-off may show, and `TT` is
+/// HOSTKEY's ticket, so neither suspends the service.
+pub fn status_after_read(current: &str, condition: &str) -> Option<&'static str> {
+    let stopped = condition.trim().eq_ignore_ascii_case("presale");
+    (current == "Active" && stopped).then_some("Suspended")
 }
 
 /// `https://panel.hostkey.<tld>/controlpanel.html?base=<api host>&key=<key>`:
@@ -106,12 +107,10 @@ pub fn client_area(
     let data = &facts.server_data;
     // A server the module holds (suspended, terminated) keeps WHMCS's status.
     let held = crate::servers::ops::load(db, service_id)?.hold != crate::servers::ops::Hold::None;
-    let status = status_of(&data.condition)
-        .filter(|_| !held)
-        .unwrap_or(service.status.as_str())
-        .to_string();
-    if status != service.status {
-        service::set_status(db, service_id, &status)?;
+    let mut status = service.status.clone();
+    if let Some(lower) = status_after_read(&status, &data.condition).filter(|_| !held) {
+        service::set_status(db, service_id, lower)?;
+        status = lower.to_string();
     }
     let ips: Vec<&str> = facts
         .ips
@@ -175,11 +174,14 @@ mod tests {
     }
 
     #[test]
-    fn rental_states_map_to_whmcs_statuses() {
-        assert_eq!(status_of("rent"), Some("Active"));
-        assert_eq!(status_of("power_off"), Some("Suspended"));
-        assert_eq!(status_of("presale"), Some("Suspended"));
-        assert_eq!(status_of("TT"), Some("Pending"));
-        assert_eq!(status_of("something else"), None);
+    fn a_read_only_lowers_active_when_hostkey_stopped_renting() {
+        assert_eq!(status_after_read("Active", "Presale"), Some("Suspended"));
+        for condition in ["rent", "power_off", "TT", "something else"] {
+            assert_eq!(status_after_read("Active", condition), None, "{condition}");
+        }
+        for status in ["Suspended", "Terminated", "Cancelled", "Fraud", "Pending"] {
+            assert_eq!(status_after_read(status, "rent"), None, "{status}");
+            assert_eq!(status_after_read(status, "presale"), None, "{status}");
+        }
     }
 }

@@ -3,7 +3,8 @@
 //! suspension is a power off and the hold is recorded; termination is an
 //! immediate cancellation request (once, `orders::cancel`) and a power off.
 //! While held, the server's own API keys are switched off (they open
-//! HOSTKEY's panel, which could power the server back on).
+//! HOSTKEY's panel, which could power the server back on), after the power
+//! call succeeded: a failed call changes nothing at HOSTKEY.
 //! Each is idempotent: a service already in the state succeeds without a call.
 
 use super::actions::{Context, linked_server};
@@ -83,9 +84,6 @@ pub fn apply(cx: Context, service_id: i64, change: Change) -> ModuleResult<Strin
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
         let power = Power { server_id: server };
         let stamp = module_log::datetime(now_unix);
-        // The server's own keys open HOSTKEY's panel (which can power it on):
-        // off while held, on again when released.
-        let keys = set_server_keys(&mut api, server, change == Change::Unsuspend)?;
         let sent = match change {
             Change::Suspend => hostkey::send(&mut api, &PowerOff(power)),
             Change::Unsuspend => hostkey::send(&mut api, &PowerOn(power)),
@@ -101,6 +99,10 @@ pub fn apply(cx: Context, service_id: i64, change: Change) -> ModuleResult<Strin
                 hostkey::send(&mut api, &PowerOff(power))
             }
         }?;
+        // The server's own keys open HOSTKEY's panel (which can power it on):
+        // off while held, on again when released. Switched after the power
+        // call, so a refused power call leaves the keys as they were.
+        let keys = set_server_keys(&mut api, server, change == Change::Unsuspend)?;
         ops.hold = wanted;
         ops.power = if change == Change::Unsuspend {
             "on"

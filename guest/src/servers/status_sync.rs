@@ -1,8 +1,8 @@
 //! The cron's status sync: every linked service's server read with
 //! `eq/show` in batches; the power and the sync time go to the servers
-//! table, the rental state to the service's status (not while the module
-//! holds it suspended or terminated). One failing server never stops the
-//! others; the summary line names the failures.
+//! table; the rental state may lower the service's status, never raise it
+//! (`status_after_read`; not at all while the module holds it). One failing
+//! server never stops the others; the summary line names the failures.
 
 use super::actions::{linked_server, power_of};
 use super::ops::{self, Hold, SERVERS_TABLE};
@@ -10,7 +10,7 @@ use crate::api::ApiClient;
 use crate::capabilities::db::Select;
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::ModuleResult;
-use crate::orders::client_area::status_of;
+use crate::orders::client_area::status_after_read;
 use crate::orders::hostkey::{self, ShowServer};
 use crate::orders::service;
 use crate::orders::state::{FIRST_ORDER, ORDERS_TABLE};
@@ -77,14 +77,8 @@ pub fn sync(
                 ops.server_id = Some(server);
                 ops.synced_at = stamp.clone();
                 ops::save(db, &mut ops)?;
-                let settled = matches!(
-                    service.status.as_str(),
-                    "Terminated" | "Cancelled" | "Fraud"
-                );
                 if ops.hold == Hold::None
-                    && !settled
-                    && let Some(status) = status_of(&data.condition)
-                    && status != service.status
+                    && let Some(status) = status_after_read(&service.status, &data.condition)
                 {
                     service::set_status(db, service_id, status)?;
                     return Ok(true);

@@ -3,7 +3,7 @@
 //! server must be in the reseller's account).
 
 use super::actions::{linked_server, power_of};
-use super::ops;
+use super::ops::{self, Hold};
 use crate::api::{ApiClient, ApiError};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
@@ -103,9 +103,11 @@ pub fn fields(
 }
 
 /// Re-links the service to `server_id` once HOSTKEY shows it in the
-/// reseller's account. The old server's key is replaced by a new key for the
-/// new server (none when that server has keys already); the same id again
-/// changes nothing.
+/// reseller's account, under the service's named lock; a service the module
+/// holds (suspended, terminated) is refused. The old server's key is replaced
+/// by a new key for the new server (none when that server has keys already,
+/// and the line says single sign-on needs one); the same id again changes
+/// nothing.
 pub fn save(
     db: &mut dyn Db,
     http: &mut dyn Http,
@@ -124,11 +126,49 @@ pub fn save(
             "The HOSTKEY server id must be a positive number.".into(),
         ));
     }
+    let lock = crate::orders::invoice_paid::lock_name(service_id);
+    if !db.lock(&lock, 10_000)? {
+        return Err(ModuleError::Busy(format!(
+            "Service {service_id}: another action is working on it; try again in a moment."
+        )));
+    }
+    let result = relink(db, http, &mut *platform, &service, server_id, now_unix);
+    let _ = db.unlock(&lock);
+    result
+}
+
+/// The re-link itself, under the service's lock (a power action or a hold
+/// in flight would otherwise finish on the old server and record it on the
+/// new one).
+fn relink(
+    db: &mut dyn Db,
+    http: &mut dyn Http,
+    platform: &mut dyn Platform,
+    service: &service::Service,
+    server_id: i64,
+    now_unix: i64,
+) -> ModuleResult<String> {
+    let service_id = service.id;
     let mut ops = ops::load(db, service_id)?;
-    if linked_server(db, &service, &ops)? == Some(server_id) {
+    if linked_server(db, service, &ops)? == Some(server_id) {
         return Ok(format!(
             "Service {service_id} is already linked to HOSTKEY server {server_id}; nothing changed."
         ));
+    }
+    // A held server is powered off with its keys off; a new one would be
+    // neither while WHMCS holds the service, so the hold is lifted first.
+    match ops.hold {
+        Hold::None => {}
+        Hold::Suspended => {
+            return Err(ModuleError::InvalidInput(format!(
+                "Service {service_id} is suspended by this module: unsuspend it before re-linking its server; the link was not changed."
+            )));
+        }
+        Hold::Terminated => {
+            return Err(ModuleError::InvalidInput(format!(
+                "Service {service_id} is terminated: a terminated service keeps its server; the link was not changed."
+            )));
+        }
     }
     // One server, one service: two services on one server would let one
     // client power off, reinstall or cancel another client's machine.
@@ -189,7 +229,13 @@ pub fn save(
         ops::save(db, &mut ops)?;
         Ok(())
     })?;
-    let line = format!("Service {service_id} re-linked to HOSTKEY server {server_id} by hand.");
+    let line = if key.is_empty() {
+        format!(
+            "Service {service_id} re-linked to HOSTKEY server {server_id} by hand; single sign-on needs a new server key: the server has keys already and HOSTKEY shows a key only when it is made, so add one in HOSTKEY's panel and enter it in the service's Api key field."
+        )
+    } else {
+        format!("Service {service_id} re-linked to HOSTKEY server {server_id} by hand.")
+    };
     module_log::record(
         db,
         platform,

@@ -306,9 +306,9 @@ fn suspend_twice_sends_one_power_off() {
     let mut db = linked("Active");
     let mut http = ScriptedHttp::default()
         .json(LOGIN)
+        .json(r#"{"result":"OK","callback":""}"#)
         .json(r#"{"result":"OK","data":[{"id":71,"server_id":4242}]}"#)
-        .json(r#"{"result":"OK","data":{"id":71,"active":0}}"#)
-        .json(r#"{"result":"OK","callback":""}"#);
+        .json(r#"{"result":"OK","data":{"id":71,"active":0}}"#);
 
     hold(&mut db, &mut http, Change::Suspend).expect("suspends");
     hold(&mut db, &mut http, Change::Suspend).expect("again");
@@ -422,5 +422,98 @@ fn a_server_linked_to_another_service_is_not_linked_twice() {
     assert_eq!(
         ops::load(&mut db, SERVICE).expect("row").server_id,
         Some(SERVER)
+    );
+}
+
+/// The status the cron's read leaves when HOSTKEY reports `condition`.
+fn status_after_sync(status: &str, condition: &str) -> String {
+    let mut db = linked(status);
+    let show =
+        format!(r#"{{"result":"OK","server_data":{{"Condition_Component":"{condition}"}}}}"#);
+    let mut http = ScriptedHttp::default().json(LOGIN).json(&show);
+    let mut platform = RecordingPlatform::default();
+    super::status_sync::sync(&mut db, &mut http, &mut platform, 1000).expect("syncs");
+    db.column("tblhosting", "domainstatus")[0].as_text()
+}
+
+#[test]
+fn a_read_never_raises_a_status_and_a_power_off_does_not_suspend() {
+    for held in ["Suspended", "Terminated", "Cancelled", "Fraud", "Pending"] {
+        assert_eq!(status_after_sync(held, "rent"), held, "{held} stays");
+    }
+    // `power_off` is also what a client's own power-off may show: not a suspension.
+    assert_eq!(status_after_sync("Active", "power_off"), "Active");
+    assert_eq!(status_after_sync("Active", "TT"), "Active");
+    // HOSTKEY stopped renting the server (unpaid there): the service is not running.
+    assert_eq!(status_after_sync("Active", "presale"), "Suspended");
+    assert_eq!(status_after_sync("Active", "rent"), "Active");
+}
+
+#[test]
+fn a_refused_suspend_leaves_the_server_keys_alone() {
+    let mut db = linked("Active");
+    let mut http = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"code":-1,"message":"Server busy"}"#)
+        .json(r#"{"result":"OK","data":[{"id":71,"server_id":4242}]}"#)
+        .json(r#"{"result":"OK","data":{"id":71,"active":0}}"#);
+    let error = hold(&mut db, &mut http, Change::Suspend).expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "The HOSTKEY API refused eq/off: Server busy."
+    );
+    assert_eq!(sent(&http, "list_for_server"), 0);
+    assert_eq!(sent(&http, "edit"), 0, "{:?}", http.bodies());
+    assert_eq!(ops::load(&mut db, SERVICE).expect("row").hold, Hold::None);
+}
+
+fn relink(db: &mut MemoryDb, http: &mut ScriptedHttp, server: i64) -> Result<String, ModuleError> {
+    let mut platform = RecordingPlatform::default();
+    super::tab::save(db, http, &mut platform, SERVICE, server, 1000)
+}
+
+#[test]
+fn a_relink_waits_for_the_services_lock_and_refuses_a_held_service() {
+    let mut db = linked("Active");
+    db.hold_lock(&crate::orders::invoice_paid::lock_name(SERVICE));
+    let mut http = ScriptedHttp::default();
+    let busy = relink(&mut db, &mut http, 9999).expect_err("busy");
+    assert!(matches!(busy, ModuleError::Busy(_)), "{busy:?}");
+    let mut held = linked("Suspended");
+    let mut row = ops::load(&mut held, SERVICE).expect("row");
+    row.hold = Hold::Suspended;
+    ops::save(&mut held, &mut row).expect("saves");
+    let refused = relink(&mut held, &mut http, 9999).expect_err("refused");
+    assert_eq!(
+        refused.to_string(),
+        format!(
+            "Service {SERVICE} is suspended by this module: unsuspend it before re-linking its server; the link was not changed."
+        )
+    );
+    assert!(http.bodies().is_empty(), "no API call");
+    assert_eq!(
+        ops::load(&mut held, SERVICE).expect("row").server_id,
+        Some(SERVER)
+    );
+}
+
+#[test]
+fn a_relink_to_a_server_with_keys_says_single_sign_on_needs_a_new_key() {
+    let mut db = linked("Active");
+    let mut http = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"result":"OK","billing_servers":[]}"#)
+        .json(r#"{"result":"OK","server_data":{"Condition_Component":"rent"}}"#)
+        .json(r#"{"result":"OK","data":[{"id":5,"server_id":9999}]}"#);
+    let line = relink(&mut db, &mut http, 9999).expect("re-links");
+    assert!(
+        line.starts_with(&format!(
+            "Service {SERVICE} re-linked to HOSTKEY server 9999 by hand; single sign-on needs a new server key: "
+        )),
+        "{line}"
+    );
+    assert_eq!(
+        ops::load(&mut db, SERVICE).expect("row").server_id,
+        Some(9999)
     );
 }
