@@ -12,6 +12,9 @@ ITEM = re.compile(
     r"|^\s*[%a-z][a-z0-9-]*(\([^)]*\))?\s*,\s*$"
 )
 SKIP = re.compile(r"^\s*(package|use|import|export|include)\b|^\s*}|^\s*$|^\s*//")
+# Cases written on the declaration's own line (`enum method { get, post }`) cannot
+# carry a `///` each, so every one of them counts as undocumented.
+ONE_LINE_CASES = re.compile(r"^\s*(?:enum|variant|flags)\s+[%a-z][a-z0-9-]*\s*\{([^}]*)\}")
 
 
 def missing(path: str) -> list[str]:
@@ -20,6 +23,10 @@ def missing(path: str) -> list[str]:
     for i, line in enumerate(lines):
         if SKIP.match(line) or not ITEM.match(line):
             continue
+        inline = ONE_LINE_CASES.match(line)
+        if inline:
+            for case in filter(None, (c.strip() for c in inline.group(1).split(","))):
+                out.append(f"{path}:{i + 1}: case {case} (one case per line, each with ///)")
         j = i - 1
         while j >= 0 and lines[j].strip().startswith("///") is False and lines[j].strip().startswith("@"):
             j -= 1

@@ -358,7 +358,7 @@ mod version_tests {
 
     #[test]
     fn the_host_knows_its_contract_and_semver_decides_compatibility() {
-        assert_eq!(host_contract_version(), "0.1.0");
+        assert_eq!(host_contract_version(), env!("CARGO_PKG_VERSION"));
         assert!(compatible("0.1.0", "0.1.3"));
         assert!(!compatible("0.2.0", "0.1.0"));
         assert!(compatible("1.2.0", "1.0.0"));

@@ -57,6 +57,36 @@ final class EntryPointsTest extends EndToEndCase
     }
 
     /** @dataProvider transports */
+    public function testABrokenEngineBlocksCheckoutOfOurProductsOnlyAndLogsIt(string $transport): void
+    {
+        $builtBin = (string) getenv('HOSTKEYRESELLERMOD_BIN_DIR');
+        $emptyBin = sys_get_temp_dir() . '/hkrm-nohost-' . bin2hex(random_bytes(4));
+        mkdir($emptyBin);
+        $ours = (int) Capsule::table('tblproducts')->insertGetId([
+            'type' => 'server', 'gid' => 1, 'name' => 'HKP-bm.ours', 'servertype' => 'hostkeyresellermod',
+            'paytype' => 'recurring', 'autosetup' => 'payment',
+        ]);
+        $theirs = (int) Capsule::table('tblproducts')->insertGetId([
+            'type' => 'server', 'gid' => 1, 'name' => 'Other', 'servertype' => 'cpanel',
+            'paytype' => 'recurring', 'autosetup' => 'payment',
+        ]);
+        Host::useTransport($transport, ['HOSTKEYRESELLERMOD_BIN_DIR' => $emptyBin]);
+        try {
+            $_SESSION['cart'] = ['products' => [['pid' => $theirs], ['pid' => $ours, 'server' => ['rootpw' => 'x']]]];
+            $mixed = run_hook('ShoppingCartValidateCheckout', []);
+            $_SESSION['cart'] = ['products' => [['pid' => $theirs]]];
+            $others = run_hook('ShoppingCartValidateCheckout', []);
+        } finally {
+            unset($_SESSION['cart']);
+            putenv('HOSTKEYRESELLERMOD_BIN_DIR=' . $builtBin);
+            exec('rm -rf ' . escapeshellarg($emptyBin));
+        }
+        self::assertSame([['The order cannot be checked right now; please try again in a few minutes.']], $mixed);
+        self::assertSame([[]], $others, 'a cart without our products is not held up by our engine');
+        self::assertGreaterThan(0, Db::count('tblmodulelog') + Db::count('tblactivitylog'), 'the failure is logged');
+    }
+
+    /** @dataProvider transports */
     public function testThePostInstallCallbackAnswersJson(string $transport): void
     {
         Host::useTransport($transport);

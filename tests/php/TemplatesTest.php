@@ -156,6 +156,19 @@ final class TemplatesTest extends TestCase
         self::assertStringContainsString('href="addonmodules.php?module=hostkeyresellermod&amp;&lt;x&gt;"', $sidebar);
     }
 
+    public function testOnlyATrueYesNoValueShowsTheBoxTicked(): void
+    {
+        $view = new AdminPageView(ROOTDIR . '/modules/addons/hostkeyresellermod/templates');
+        $html = $view->render(['forms' => [['action' => 'save-settings', 'fields' => [
+            ['name' => 'on', 'label' => 'On', 'value' => ['yes-no' => true], 'choices' => []],
+            ['name' => 'off', 'label' => 'Off', 'value' => ['yes-no' => false], 'choices' => []],
+            ['name' => 'text', 'label' => 'Text', 'value' => ['yes-no' => 'on'], 'choices' => []],
+        ]]]], 'addonmodules.php?module=hostkeyresellermod', 'token');
+        self::assertMatchesRegularExpression('/name="on"\s+value="yes" checked>/', $html);
+        self::assertMatchesRegularExpression('/name="off"\s+value="yes">/', $html);
+        self::assertMatchesRegularExpression('/name="text"\s+value="yes">/', $html, 'a string is not a yes');
+    }
+
     public function testAdminFormsFollowTheirKinds(): void
     {
         $view = new AdminPageView(ROOTDIR . '/modules/addons/hostkeyresellermod/templates');
@@ -195,6 +208,8 @@ final class TemplatesTest extends TestCase
      */
     private static function field(string $name, string $label, string $value, string $kind, array $choices = []): array
     {
-        return ['name' => $name, 'label' => $label, 'value' => $value, 'kind' => $kind, 'choices' => $choices];
+        $case = $kind === 'yesno' ? 'yes-no' : $kind;
+        $input = [$case => $kind === 'yesno' ? $value !== '' : $value];
+        return ['name' => $name, 'label' => $label, 'value' => $input, 'choices' => $choices];
     }
 }

@@ -114,11 +114,10 @@ pub fn admin_view(view: AdminView) -> waddon::AdminView {
                     .map(|f| waddon::FormField {
                         name: f.name,
                         label: f.label,
-                        value: f.value,
-                        kind: match f.kind {
-                            FieldKind::Text => waddon::FieldKind::Text,
-                            FieldKind::YesNo => waddon::FieldKind::Yesno,
-                            FieldKind::Select => waddon::FieldKind::Select,
+                        value: match f.kind {
+                            FieldKind::Text => waddon::FieldValue::Text(f.value),
+                            FieldKind::YesNo => waddon::FieldValue::YesNo(!f.value.is_empty()),
+                            FieldKind::Select => waddon::FieldValue::Select(f.value),
                         },
                         choices: f
                             .choices

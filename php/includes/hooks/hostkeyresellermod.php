@@ -9,6 +9,7 @@
 declare(strict_types=1);
 
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
+use WHMCS\Module\Addon\HostkeyResellerMod\Module\HookHandlers;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
 if (!defined('WHMCS')) {
@@ -47,11 +48,12 @@ add_hook('ServiceDelete', 1, static function (array $vars): void {
 });
 
 add_hook('ShoppingCartValidateCheckout', 1, static function (array $vars): array {
+    $cart = is_array($_SESSION['cart'] ?? null) ? $_SESSION['cart'] : [];
     try {
-        return Components::hooks()->validateCheckout(is_array($_SESSION['cart'] ?? null) ? $_SESSION['cart'] : []);
+        return Components::hooks()->validateCheckout($cart);
     } catch (Throwable $e) {
         ErrorReport::sentence('ShoppingCartValidateCheckout', $e);
-        return [];
+        return HookHandlers::checkoutUnavailable($cart);
     }
 });
 

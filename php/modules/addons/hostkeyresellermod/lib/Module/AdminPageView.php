@@ -14,7 +14,8 @@ defined('WHMCS') || exit;
 final class AdminPageView
 {
     private const LEVELS = ['success' => 'success', 'info' => 'info', 'warning' => 'warning', 'error' => 'danger'];
-    private const KINDS = ['text', 'yesno', 'select'];
+    /** The `field-value` cases and the template's input kinds. */
+    private const KINDS = ['text' => 'text', 'yes-no' => 'yesno', 'select' => 'select'];
 
     /** The page's own buttons, as (action, label, confirmation or ''). */
     public const ACTIONS = [
@@ -95,16 +96,20 @@ final class AdminPageView
             if ($name === '') {
                 continue;
             }
-            $kind = self::text($field['kind'] ?? 'text');
-            $value = self::text($field['value'] ?? '');
+            // `field-value` variant: {"text": s}, {"yes-no": bool} or {"select": s}.
+            $input = is_array($field['value'] ?? null) ? $field['value'] : [];
+            $case = (string) array_key_first($input);
+            $kind = self::KINDS[$case] ?? 'text';
+            $checked = $kind === 'yesno' && ($input[$case] ?? false) === true;
+            $value = $kind === 'yesno' ? '' : self::text($input[$case] ?? '');
             $label = self::text($field['label'] ?? '');
             $entry = [
                 'name' => $name,
                 'id' => 'hk-' . $action . '-' . $name,
                 'label' => $label !== '' ? $label : $name,
                 'value' => $value,
-                'kind' => in_array($kind, self::KINDS, true) ? $kind : 'text',
-                'checked' => $value !== '',
+                'kind' => $kind,
+                'checked' => $checked,
                 'choices' => [],
             ];
             if ($entry['kind'] === 'select') {

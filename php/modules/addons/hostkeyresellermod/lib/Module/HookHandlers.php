@@ -6,6 +6,7 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
 use Closure;
 use Throwable;
+use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
@@ -17,6 +18,9 @@ defined('WHMCS') || exit;
  */
 final class HookHandlers
 {
+    public const CHECKOUT_UNAVAILABLE = 'The order cannot be checked right now; please try again in a few minutes.';
+    private const MODULE = 'hostkeyresellermod';
+
     private ImportIni $ini;
 
     /** @param Closure(): Bridge $bridge built only when a hook fires */
@@ -121,7 +125,39 @@ final class HookHandlers
             return [];
         }
         $errors = $this->run('ShoppingCartValidateCheckout', 'hooks.validate-checkout', ['items' => $items]);
+        if ($errors === null) {
+            return self::checkoutUnavailable($cart);
+        }
         return is_array($errors) ? array_values(array_filter($errors, 'is_string')) : [];
+    }
+
+    /**
+     * What checkout answers when the component could not check the cart: our
+     * products are blocked (an unchecked order must not pass), other carts pass.
+     * Which products are ours is the module column WHMCS itself keeps, not a
+     * business rule; if even that cannot be read the cart is blocked.
+     *
+     * @param array<string, mixed> $cart the session cart (`$_SESSION['cart']`)
+     * @return list<string>
+     */
+    public static function checkoutUnavailable(array $cart): array
+    {
+        $ids = [];
+        foreach (is_array($cart['products'] ?? null) ? $cart['products'] : [] as $product) {
+            if (is_array($product) && isset($product['pid'])) {
+                $ids[] = (int) $product['pid'];
+            }
+        }
+        if ($ids === []) {
+            return [];
+        }
+        try {
+            $ours = Capsule::table('tblproducts')->whereIn('id', $ids)
+                ->where('servertype', self::MODULE)->exists();
+        } catch (Throwable) {
+            $ours = true;
+        }
+        return $ours ? [self::CHECKOUT_UNAVAILABLE] : [];
     }
 
     /** @param array<string, mixed> $args */
