@@ -193,3 +193,17 @@ pub fn callback_request(
         params: &request.params,
     }
 }
+
+/// A WHMCS service status as the contract's `service-status`.
+pub fn service_status(status: crate::orders::terms::ServiceStatus) -> wtypes::ServiceStatus {
+    use crate::orders::terms::ServiceStatus as S;
+    match status {
+        S::Pending => wtypes::ServiceStatus::Pending,
+        S::Active => wtypes::ServiceStatus::Active,
+        S::Suspended => wtypes::ServiceStatus::Suspended,
+        S::Terminated => wtypes::ServiceStatus::Terminated,
+        S::Cancelled => wtypes::ServiceStatus::Cancelled,
+        S::Fraud => wtypes::ServiceStatus::Fraud,
+        S::Completed => wtypes::ServiceStatus::Completed,
+    }
+}

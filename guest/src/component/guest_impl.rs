@@ -96,8 +96,14 @@ impl provisioning::Guest for Component {
         .map_err(error)?;
         let view = page.view;
         Ok(provisioning::ClientAreaView {
-            template: view.template.into(),
-            status: view.status,
+            template: if view.template == "clientarea" {
+                provisioning::ClientAreaTemplate::Clientarea
+            } else {
+                provisioning::ClientAreaTemplate::Error
+            },
+            being_set_up: view.status == crate::orders::client_area::BEING_SET_UP,
+            status: crate::orders::terms::ServiceStatus::from_whmcs(&view.status)
+                .map(convert::service_status),
             server: server_views::state(page.server),
             actions: page.actions.into_iter().map(server_views::button).collect(),
             os_choices: page

@@ -25,6 +25,9 @@ pub struct View {
     pub power: Option<&'static str>,
 }
 
+/// The status a page shows while the server is ordered but not yet linked.
+pub const BEING_SET_UP: &str = "Being set up";
+
 fn error(message: &str) -> View {
     View {
         template: "error",
@@ -90,7 +93,7 @@ pub fn client_area(
             }
             Some(_) => View {
                 template: "clientarea",
-                status: "Being set up".into(),
+                status: BEING_SET_UP.into(),
                 error: Some(
                     "Your server is being set up; this page shows it once it is ready.".into(),
                 ),

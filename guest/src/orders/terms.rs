@@ -15,6 +15,21 @@ pub enum ServiceStatus {
 }
 
 impl ServiceStatus {
+    /// From WHMCS's spelling; none for one the contract does not know.
+    pub fn from_whmcs(text: &str) -> Option<Self> {
+        [
+            ServiceStatus::Pending,
+            ServiceStatus::Active,
+            ServiceStatus::Suspended,
+            ServiceStatus::Terminated,
+            ServiceStatus::Cancelled,
+            ServiceStatus::Fraud,
+            ServiceStatus::Completed,
+        ]
+        .into_iter()
+        .find(|status| status.whmcs().eq_ignore_ascii_case(text.trim()))
+    }
+
     /// WHMCS's spelling.
     pub fn whmcs(self) -> &'static str {
         match self {

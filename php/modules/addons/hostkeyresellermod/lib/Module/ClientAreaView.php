@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ServiceParams;
+
 defined('WHMCS') || exit;
 
 /**
@@ -37,7 +39,7 @@ final class ClientAreaView
             $error = 'The server details are not available right now.';
         }
         $vars = self::base($serviceId, $error);
-        $vars['status'] = self::text($view['status'] ?? '');
+        $vars['status'] = self::statusText($view['status'] ?? null, ($view['being-set-up'] ?? false) === true);
         $vars['server'] = self::server($view['server'] ?? null);
         $vars['actions'] = self::actions($view['actions'] ?? null);
         $vars['osChoices'] = $osChoices;
@@ -46,6 +48,19 @@ final class ClientAreaView
             ? 'clientarea.php?action=productdetails&id=' . $serviceId . '&dosinglesignon=1'
             : '';
         return ['templatefile' => 'templates/' . $template, 'vars' => $vars];
+    }
+
+    /**
+     * The contract's `service-status` in WHMCS's spelling (its seven statuses are
+     * one capitalised word each), or "Being set up" before the server is linked.
+     */
+    private static function statusText(mixed $status, bool $beingSetUp): string
+    {
+        if ($beingSetUp) {
+            return 'Being set up';
+        }
+        $case = self::text($status);
+        return in_array($case, ServiceParams::STATUSES, true) ? ucfirst($case) : '';
     }
 
     /** @return array{templatefile: string, vars: array<string, mixed>} */

@@ -14,7 +14,7 @@ defined('WHMCS') || exit;
 final class ServiceParams
 {
     /** The WIT `service-status` cases. */
-    private const STATUSES = ['pending', 'active', 'suspended', 'terminated', 'cancelled', 'fraud', 'completed'];
+    public const STATUSES = ['pending', 'active', 'suspended', 'terminated', 'cancelled', 'fraud', 'completed'];
 
     /** The WIT `billing-cycle` cases (WHMCS writes `Free Account`, `One Time`, `Semi-Annually`...). */
     private const BILLING_CYCLES = [
