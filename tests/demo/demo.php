@@ -275,6 +275,23 @@ if ($order !== null) {
     )));
     $sso = hostkeyresellermod_ServiceSingleSignOn(['serviceid' => $service]);
     $say('  single sign-on: ' . preg_replace('/key=.*/', 'key=...', (string) ($sso['redirectTo'] ?? '')));
+    $token = generate_token('plain');
+    $reboot = ['op' => 'reboot', 'token' => $token];
+    $clicks = [];
+    foreach ([1, 1, 1] as $who) {
+        $answer = Components::server()->clientAction(['serviceid' => $service], $reboot, $token, $who);
+        $clicks[] = $answer['ok'] ? 'sent (' . $answer['server']['busyLabel'] . ')' : $answer['message'];
+    }
+    $say('  the client clicks Reboot three times: ' . implode(' | ', array_unique($clicks)));
+    $say('  another client posts the same: ' . Components::server()->clientAction(
+        ['serviceid' => $service],
+        $reboot,
+        $token,
+        2
+    )['message']);
+    $reboots = array_filter($hostkey('GET', 'state')['calls'] ?? [], static fn (array $r): bool =>
+        ($r['module'] ?? '') === 'eq' && ($r['action'] ?? '') === 'reboot');
+    $say('  eq/reboot calls HOSTKEY saw: ' . count($reboots));
 
     $heading('9. A month later: HOSTKEY raises its invoice, the client pays WHMCS\'s renewal');
     $renewal = $hostkey('POST', 'renewal', ['server_id' => (int) $order['server_id']])['invoice_id'] ?? 0;
@@ -299,7 +316,7 @@ if ($order !== null) {
 $heading('Result');
 $created = array_values(array_filter(
     ['mod_hostkeyresellermod', 'mod_hostkeyresellermod_log', 'mod_hostkeyresellermodimportsettings',
-        'mod_hostkeyresellermod_orders'],
+        'mod_hostkeyresellermod_orders', 'mod_hostkeyresellermod_servers'],
     static fn (string $table): bool => Capsule::schema()->hasTable($table),
 ));
 $say('  Tables created      : ' . implode(', ', $created));
