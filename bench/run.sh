@@ -17,6 +17,7 @@ echo "== first call of a process, with and without the .cwasm cache" >&2
 python3 bench/first_call.py "$bin" > "$work/first_call.json"
 echo "== transports and memory (100,000 FFI calls; takes a while)" >&2
 php -d ffi.enable=true -d memory_limit=512M bench/transport.php "$work/probes-bin" > "$work/transport.json"
+test -s "$work/transport.json" || { echo "bench/transport.php printed nothing" >&2; exit 1; }
 echo "== catalogue import: 400 presets through the real bridge into MariaDB, and the floor" >&2
 bash bench/catalogue_import.sh "$work/catalogue_import.json"
 echo "== the first cron.php of a freshly unpacked zip, and the floor" >&2

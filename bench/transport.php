@@ -17,6 +17,8 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Transport\CliTransport;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\FfiTransport;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
 
+// The module's files refuse to run outside WHMCS (their direct-access guard).
+define('WHMCS', true);
 require __DIR__ . '/../php/modules/addons/hostkeyresellermod/autoload.php';
 
 /** Answers selects from memory and counts the requests it saw. */
