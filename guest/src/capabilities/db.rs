@@ -187,6 +187,18 @@ pub struct ColumnDef {
     pub default: Option<ColumnDefault>,
 }
 
+impl ColumnDef {
+    /// A column without a default.
+    pub fn new(name: &str, kind: ColumnKind, nullable: bool) -> Self {
+        Self {
+            name: name.into(),
+            kind,
+            nullable,
+            default: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableDef {
     pub name: String,

@@ -14,10 +14,8 @@ fn column(
     default: Option<ColumnDefault>,
 ) -> ColumnDef {
     ColumnDef {
-        name: name.into(),
-        kind,
-        nullable,
         default,
+        ..ColumnDef::new(name, kind, nullable)
     }
 }
 

@@ -26,12 +26,7 @@ const COLUMNS: [&str; 10] = [
 
 pub fn definition() -> TableDef {
     use ColumnKind::*;
-    let column = |name: &str, kind, nullable| ColumnDef {
-        name: name.into(),
-        kind,
-        nullable,
-        default: None,
-    };
+    let column = ColumnDef::new;
     TableDef {
         name: SERVERS_TABLE.into(),
         columns: vec![
