@@ -3,6 +3,11 @@
 //! `rawurlencode` write them, hex in either case) and JSON-escaped (with and
 //! without PHP's `\/`, with non-ASCII as `\uXXXX` or as is). Masking replaces
 //! every form, and WHMCS's own mask list gets every form too.
+//!
+//! A post-install callback's signature is a secret too (whoever reads it can
+//! call the URL), and there is one per order: every `sig` value, in each of
+//! the forms a URL takes in a log, is masked by its shape, whatever order it
+//! belongs to.
 
 const MASK: &str = "***";
 
@@ -78,13 +83,60 @@ pub fn mask_list(secrets: &[String]) -> Vec<String> {
     all
 }
 
-/// `text` with every form of every secret replaced by `***`.
+/// `text` with every form of every secret, and every callback signature,
+/// replaced by `***`.
 pub fn mask(text: &str, secrets: &[String]) -> String {
-    mask_list(secrets)
+    let masked = mask_list(secrets)
         .iter()
         .fold(text.to_string(), |acc, form| {
             acc.replace(form.as_str(), MASK)
-        })
+        });
+    mask_signatures(&masked)
+}
+
+/// How a callback URL's `sig=` reads in a log (lower case): raw, form- or
+/// twice URL-encoded, JSON-escaped, or as a JSON member.
+const SIGNATURE_MARKERS: [&str; 6] = [
+    "sig=",
+    "sig%3d",
+    "sig%253d",
+    "sig\\u003d",
+    "\"sig\":\"",
+    "\"sig\": \"",
+];
+
+/// Shorter hex runs are not a signature (ours are 64 digits).
+const SIGNATURE_MIN_DIGITS: usize = 16;
+
+/// `text` with the hex value after each signature marker replaced by `***`.
+pub fn mask_signatures(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let (lower, bytes) = (lower.as_bytes(), text.as_bytes());
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut at) = (0, 0);
+    while at < bytes.len() {
+        let Some(marker) = SIGNATURE_MARKERS
+            .iter()
+            .find(|m| lower[at..].starts_with(m.as_bytes()))
+        else {
+            at += 1;
+            continue;
+        };
+        // Markers are ASCII, so `start` is a character boundary.
+        let start = at + marker.len();
+        let digits = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_hexdigit())
+            .count();
+        if digits >= SIGNATURE_MIN_DIGITS {
+            out.push_str(&text[copied..start]);
+            out.push_str(MASK);
+            copied = start + digits;
+        }
+        at = start + digits;
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -123,6 +175,42 @@ mod tests {
         let answer = serde_json::json!({"key": KEY, "token": "tok/en+1"}).to_string();
         let masked = mask(&answer, &secrets);
         assert_eq!(masked, r#"{"key":"***","token":"***"}"#);
+    }
+
+    #[test]
+    fn callback_signatures_are_masked_in_every_form_a_log_holds() {
+        let sig = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        let url = format!("https://w.example/cb.php?hosting=7&expires=1800000000&sig={sig}");
+        let form_body = format!(
+            "action=order_instance&post_install_callback={}",
+            percent(&url, "+", false, b"-_.~")
+        );
+        let json_answer = serde_json::json!({ "post_install_callback": url }).to_string();
+        let member = serde_json::json!({ "sig": sig, "hosting": 7 }).to_string();
+        let texts = [
+            url.clone(),
+            form_body,
+            percent(&form_body_twice(&url), "+", true, b"-_.~"),
+            json_answer,
+            url.replace("&sig=", "\\u0026sig\\u003d"),
+            member,
+            url.to_ascii_uppercase(),
+        ];
+        for text in texts {
+            let masked = mask(&text, &[]);
+            assert!(
+                !masked.to_ascii_lowercase().contains(&sig[..16]),
+                "{text} -> {masked}"
+            );
+            assert!(masked.contains("***"), "{masked}");
+        }
+        let plain = "sig=abc and a sig=0123 and a digest 9f86d081884c7d65 stay";
+        assert_eq!(mask_signatures(plain), plain);
+        assert_eq!(mask_signatures("sig="), "sig=");
+    }
+
+    fn form_body_twice(url: &str) -> String {
+        percent(url, "+", false, b"-_.~")
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! A deploy finished: HOSTKEY calls the URL it was given. Only a genuine,
 //! unexpired signature for the service may link it; anything else is 403
 //! and changes nothing. A replay after the link answers 200 and changes
-//! nothing.
+//! nothing. An ended service is not revived: the call answers 200 and its
+//! server is cancelled (`orders::ended`).
 
 use crate::api::ApiClient;
 use crate::capabilities::{Db, Http, Platform};
@@ -106,6 +107,23 @@ pub fn post_install(
         }
         Linked::Already(server) => json(200, "OK", &format!("already linked to server {server}")),
         Linked::Waiting(why) => json(202, "waiting", &why),
+        // Answered as handled, so HOSTKEY does not call again; what happened
+        // to the server is the reseller's to read, in the log.
+        Linked::Ended(line) => {
+            module_log::record(
+                db,
+                platform,
+                &settings,
+                module_log::Entry {
+                    action: "post-install",
+                    params: &format!("service {service_id}"),
+                    outcome: &line,
+                    now_unix,
+                    keep: true,
+                },
+            );
+            json(200, "ended", "The service has ended; no server was linked to it.")
+        }
     };
     Ok(answer)
 }

@@ -127,7 +127,14 @@ impl provisioning::Guest for Component {
     fn admin_buttons(params: ServiceParams) -> Vec<provisioning::ActionButton> {
         let ops = crate::servers::ops::load(&mut WitDb, params.service.id)
             .unwrap_or_else(|_| crate::servers::ops::ServerOps::new(params.service.id));
-        crate::servers::view::buttons(&ops, true)
+        // A service that cannot be read offers nothing to click.
+        let ended = match crate::orders::service::load(&mut WitDb, params.service.id) {
+            Ok(Some(service)) => {
+                crate::orders::ended::is_ended(&mut WitDb, &service).unwrap_or(true)
+            }
+            _ => true,
+        };
+        crate::servers::view::admin_buttons(&ops, ended)
             .into_iter()
             .map(server_views::button)
             .collect()

@@ -79,14 +79,14 @@ pub fn cancel(
     now: &str,
 ) -> ModuleResult<String> {
     let id = service.id;
-    let mut job =
-        state::find(db, id, CANCELLATION)?.unwrap_or_else(|| state::new_job(id, CANCELLATION, 0));
-    if job.state == State::Done {
+    if passed_on(db, id)? {
         return Ok(format!(
             "Service {id}: its cancellation was already passed on to HOSTKEY; nothing was sent again."
         ));
     }
     let Some(server) = server_id(db, api, service)? else {
+        let mut job = state::find(db, id, CANCELLATION)?
+            .unwrap_or_else(|| state::new_job(id, CANCELLATION, 0));
         job.state = State::Done;
         job.detail = "no HOSTKEY server: cancelled locally".into();
         state::save(db, &mut job, now)?;
@@ -97,6 +97,41 @@ pub fn cancel(
             "Service {id} never got a HOSTKEY server: cancelled in WHMCS only, nothing sent to HOSTKEY."
         ));
     };
+    request_once(db, api, id, server, kind, reason, now)?;
+    if kind == Kind::Immediate {
+        service::set_status(db, id, ServiceStatus::Suspended.whmcs())?;
+    }
+    Ok(format!(
+        "Service {id}: cancellation ({}) of HOSTKEY server {server} requested.",
+        match kind {
+            Kind::Immediate => "immediate",
+            Kind::EndOfBillingPeriod => "end of billing period",
+        }
+    ))
+}
+
+/// Whether the service's cancellation is recorded as passed on.
+pub fn passed_on(db: &mut dyn Db, service_id: i64) -> ModuleResult<bool> {
+    Ok(state::find(db, service_id, CANCELLATION)?.is_some_and(|job| job.state == State::Done))
+}
+
+/// `request_cancellation` of `server` unless the service's cancellation was
+/// passed on before; recorded as done only once HOSTKEY took it. True when
+/// sent by this call. The service's WHMCS status is left as it is.
+pub fn request_once(
+    db: &mut dyn Db,
+    api: &mut ApiClient,
+    service_id: i64,
+    server: i64,
+    kind: Kind,
+    reason: &str,
+    now: &str,
+) -> ModuleResult<bool> {
+    let mut job = state::find(db, service_id, CANCELLATION)?
+        .unwrap_or_else(|| state::new_job(service_id, CANCELLATION, 0));
+    if job.state == State::Done {
+        return Ok(false);
+    }
     job.server_id = Some(server);
     let sent = hostkey::send(
         api,
@@ -123,16 +158,7 @@ pub fn cancel(
     job.state = State::Done;
     job.detail = String::new();
     state::save(db, &mut job, now)?;
-    if kind == Kind::Immediate {
-        service::set_status(db, id, ServiceStatus::Suspended.whmcs())?;
-    }
-    Ok(format!(
-        "Service {id}: cancellation ({}) of HOSTKEY server {server} requested.",
-        match kind {
-            Kind::Immediate => "immediate",
-            Kind::EndOfBillingPeriod => "end of billing period",
-        }
-    ))
+    Ok(true)
 }
 
 /// The hooks' entry: a service of this module gets its cancellation passed

@@ -47,6 +47,6 @@ pub fn create(
         Linked::Already(server) => Ok(format!(
             "Service {service_id} was already linked to HOSTKEY server {server}."
         )),
-        Linked::Waiting(why) => Err(ModuleError::InvalidInput(why)),
+        Linked::Waiting(why) | Linked::Ended(why) => Err(ModuleError::InvalidInput(why)),
     }
 }

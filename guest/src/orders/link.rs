@@ -1,7 +1,7 @@
 //! Completing the link once HOSTKEY deployed the server: its id in
 //! `Preset ID`, a per-server API key in `Api key` (created once), the
 //! service Active, the welcome email. Safe to run again: a linked service
-//! makes no call.
+//! makes no call. An ended service is never linked (`ended`).
 
 use super::custom_fields::{self, API_KEY, PRESET_ID};
 use super::hostkey::{self, AddServerKey, GetInvoice, KeysForServer};
@@ -22,6 +22,8 @@ pub enum Linked {
     Already(i64),
     /// Cannot be linked yet; the sentence says what it waits for.
     Waiting(String),
+    /// The service has ended: nothing linked, its server cancelled once known.
+    Ended(String),
 }
 
 pub fn link(
@@ -31,6 +33,9 @@ pub fn link(
     reseller_email: &mut dyn FnMut(&mut ApiClient) -> ModuleResult<String>,
     now: &str,
 ) -> ModuleResult<Linked> {
+    if super::ended::is_ended(db, service)? {
+        return super::ended::cancel_server(db, api, service, now).map(Linked::Ended);
+    }
     let Some(mut job) = state::find(db, service.id, FIRST_ORDER)? else {
         return Ok(Linked::Waiting(format!(
             "Service {} has not been ordered at HOSTKEY yet: that happens when its invoice is paid.",

@@ -13,6 +13,7 @@ pub mod checkout;
 pub mod client_area;
 pub mod create;
 pub mod custom_fields;
+pub mod ended;
 pub mod hostkey;
 pub mod invoice_paid;
 pub mod link;

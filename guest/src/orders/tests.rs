@@ -701,3 +701,69 @@ fn a_cancellation_is_passed_on_once_and_an_unordered_service_stays_local() {
     );
     assert_eq!(hk.count("whmcs/request_cancellation"), 1);
 }
+
+fn link_77(db: &mut MemoryDb, hk: &mut Hostkey) -> Linked {
+    let service = service::load(db, 77).expect("reads").expect("ours");
+    let mut platform = RecordingPlatform::default();
+    let mut api =
+        ApiClient::new(hk, &mut platform, "https://invapi.hostkey.com/", "k").expect("client");
+    link(
+        db,
+        &mut api,
+        &service,
+        &mut |api| Ok(api.client_info()?.email),
+        "2026-11-29 16:00:00",
+    )
+    .expect("answers")
+}
+
+#[test]
+fn an_ended_service_is_never_linked_and_its_server_is_cancelled_once() {
+    for ended in ["Terminated", "Cancelled", "Fraud"] {
+        let mut db = whmcs_with_orders();
+        let mut hk = Hostkey::default();
+        deliver(&mut db, &mut hk, &mut RecordingPlatform::default());
+        assert_eq!(job_state(&mut db, 77), Some(State::Paid));
+        service::set_status(&mut db, 77, ended).expect("sets");
+        let first = link_77(&mut db, &mut hk);
+        let Linked::Ended(sentence) = first else {
+            panic!("{ended}: {first:?}");
+        };
+        assert!(
+            sentence.contains("cancellation of HOSTKEY server 5000 was requested"),
+            "{sentence}"
+        );
+        assert_eq!(hk.cancellations, [(5000, "1".to_string())], "{ended}");
+        let before = db.dump();
+        let again = link_77(&mut db, &mut hk);
+        assert!(matches!(again, Linked::Ended(ref s) if s.contains("before")), "{again:?}");
+        assert_eq!(hk.count("whmcs/request_cancellation"), 1, "{ended}: once");
+        assert_eq!(db.dump(), before, "{ended}: the second call changes nothing");
+        assert!(hk.keys.is_empty(), "{ended}: no key");
+        assert_eq!(hk.count("api_keys/add"), 0);
+        let status = |db: &mut MemoryDb| {
+            let ids = db.column("tblhosting", "id");
+            let at = ids.iter().position(|v| v.as_int() == Some(77)).expect("77");
+            db.column("tblhosting", "domainstatus")[at].as_text()
+        };
+        assert_eq!(status(&mut db), ended, "the status stays");
+        let service = service::load(&mut db, 77).expect("reads").expect("ours");
+        let preset =
+            super::custom_fields::get(&mut db, service.product_id, 77, "Preset ID").expect("reads");
+        assert_eq!(preset, "", "{ended}: not linked");
+        assert_eq!(job_state(&mut db, 77), Some(State::Paid));
+    }
+}
+
+#[test]
+fn a_service_the_module_holds_as_terminated_is_never_linked() {
+    let mut db = whmcs_with_orders();
+    let mut hk = Hostkey::default();
+    deliver(&mut db, &mut hk, &mut RecordingPlatform::default());
+    let mut held = crate::servers::ops::ServerOps::new(77);
+    held.hold = crate::servers::ops::Hold::Terminated;
+    crate::servers::ops::save(&mut db, &mut held).expect("saves");
+    assert!(matches!(link_77(&mut db, &mut hk), Linked::Ended(_)));
+    assert_eq!(hk.count("whmcs/request_cancellation"), 1);
+    assert!(hk.keys.is_empty());
+}

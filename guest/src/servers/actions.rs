@@ -1,11 +1,15 @@
 //! Power, reinstall and refresh for an admin or the service's owner. A
-//! client may act only on his own Active service; every requester is
-//! rate-limited per service (one action per `MIN_INTERVAL_SECS`, none while
-//! one is tracked), so ten clicks send one request. The action's time is
-//! written before the call; an API fault puts the row back as it was.
+//! client may act only on his own Active service; nobody acts on an ended
+//! one (`orders::ended`) or powers a suspended one. A client's clicks are
+//! rate-limited per service (one action per `MIN_INTERVAL_SECS`), so ten
+//! clicks send one request; the admin is not. A click while an earlier
+//! action is tracked first follows it (`eq_callback/check`): done, the click
+//! is sent; still running, one sentence says what runs and nothing is sent.
+//! The action's time is written before the call; an API fault puts the row
+//! back as it was. Refresh is throttled in `refresh`.
 
 use super::calls::{self, PowerOff, PowerOn, Progress, Reboot, Reinstall};
-use super::ops::{self, ServerOps};
+use super::ops::{self, Hold, ServerOps};
 use super::os_choices;
 use super::view::{self, Action, Button, ServerState};
 use crate::api::{ApiClient, ApiError};
@@ -84,6 +88,7 @@ pub fn authorised(db: &mut dyn Db, service_id: i64, requester: Requester) -> Mod
             "This service is not a HOSTKEY server.".into(),
         ));
     };
+    crate::orders::ended::refuse_if_ended(db, &service)?;
     if let Requester::Client(client) = requester {
         if client <= 0 || client != service.client_id {
             return Err(ModuleError::InvalidInput(
@@ -201,7 +206,12 @@ pub fn run(
     let settings = Settings::load(db)?;
     let result = {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
-        act(db, &mut api, &service, server, &mut ops, request, now_unix)
+        let asked = Asked {
+            requester,
+            request,
+            now_unix,
+        };
+        act(db, &mut api, &service, server, &mut ops, asked)
     };
     let _ = db.unlock(&lock);
     let (accepted, message, log) = result?;
@@ -224,48 +234,47 @@ pub fn run(
 
 type Acted = (bool, String, Option<String>);
 
+/// Who asked for what, when.
+struct Asked {
+    requester: Requester,
+    request: Request,
+    now_unix: i64,
+}
+
 fn act(
     db: &mut dyn Db,
     api: &mut ApiClient,
     service: &Service,
     server: i64,
     ops: &mut ServerOps,
-    request: Request,
-    now_unix: i64,
+    asked: Asked,
 ) -> ModuleResult<Acted> {
+    let Asked {
+        requester,
+        request,
+        now_unix,
+    } = asked;
     ops.server_id = Some(server);
     let action = request.action();
     if action == Action::Refresh {
-        let before = ops.clone();
-        // A finished action frees the buttons; its power is what HOSTKEY left.
-        let read = follow(api, ops).and_then(|_| {
-            if ops.busy() {
-                Ok(())
-            } else {
-                read_power(api, server, ops)
-            }
+        return Ok(match super::refresh::refresh(db, api, server, ops, now_unix)? {
+            Ok(()) => (true, String::new(), None),
+            Err(sentence) => (false, sentence, None),
         });
-        if let Err(error) = read {
-            *ops = before;
-            return Ok((false, error.to_string(), None));
-        }
-        ops.synced_at = module_log::datetime(now_unix);
-        ops::save(db, ops)?;
-        return Ok((true, String::new(), None));
     }
-    // Refusals send nothing at all: the page's poll follows a tracked action.
-    if ops.busy() {
+    if ops.hold == Hold::Suspended {
         return Ok((
             false,
-            format!(
-                "{} Wait until it finishes.",
-                view::Action::busy_label(&ops.pending_action)
-            ),
+            "The service is suspended: unsuspend it before powering or reinstalling its server; nothing was sent.".into(),
             None,
         ));
     }
+    // The interval protects HOSTKEY from a client's clicks and sends nothing.
     let since = now_unix - ops.action_at;
-    if ops.action_at > 0 && (0..MIN_INTERVAL_SECS).contains(&since) {
+    if matches!(requester, Requester::Client(_))
+        && ops.action_at > 0
+        && (0..MIN_INTERVAL_SECS).contains(&since)
+    {
         return Ok((
             false,
             format!(
@@ -274,6 +283,25 @@ fn act(
             ),
             None,
         ));
+    }
+    if ops.busy() {
+        let before = ops.clone();
+        if let Err(error) = follow(api, ops) {
+            *ops = before;
+            return Ok((false, error.to_string(), None));
+        }
+        if ops.busy() {
+            return Ok((
+                false,
+                format!(
+                    "{} is still running at HOSTKEY, so the {} was not sent; click again once it is done.",
+                    view::Action::running_label(&ops.pending_action),
+                    action.key()
+                ),
+                None,
+            ));
+        }
+        ops::save(db, ops)?;
     }
     let already = match action {
         Action::PowerOn if ops.power == "on" => {

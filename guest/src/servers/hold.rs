@@ -58,7 +58,19 @@ pub fn apply(cx: Context, service_id: i64, change: Change) -> ModuleResult<Strin
         )));
     }
     let result = (|| -> ModuleResult<String> {
+        // An ended service is never released: unsuspending would power it
+        // on and switch its keys on.
+        if change == Change::Unsuspend {
+            crate::orders::ended::refuse_if_ended(db, &service)?;
+        }
         let Some(server) = linked_server(db, &service, &ops)? else {
+            if change == Change::Terminate && ops.hold != Hold::Terminated {
+                // Held even without a server, so one HOSTKEY deploys later
+                // is cancelled instead of linked (`orders::ended`).
+                ops.hold = Hold::Terminated;
+                ops.detail = format!("terminate at {}", module_log::datetime(now_unix));
+                ops::save(db, &mut ops)?;
+            }
             return Ok(format!(
                 "Service {service_id} has no HOSTKEY server: {} in WHMCS only, nothing sent to HOSTKEY.",
                 change.key()

@@ -9,6 +9,7 @@ pub mod hold;
 pub mod ops;
 pub mod os_choices;
 pub mod page;
+pub mod refresh;
 pub mod sso;
 pub mod status_sync;
 pub mod tab;

@@ -70,7 +70,10 @@ pub fn page(
         ops.synced_at = module_log::datetime(now_unix);
         ops::save(db, &mut ops)?;
     }
-    let usable = service.as_ref().is_some_and(service::is_active);
+    let usable = match &service {
+        Some(s) => service::is_active(s) && !crate::orders::ended::is_ended(db, s)?,
+        None => false,
+    };
     let product = service.as_ref().map_or(0, |s| s.product_id);
     Ok(Page {
         server: view::state(&ops),

@@ -19,8 +19,9 @@ pub fn single_sign_on(db: &mut dyn Db, service_id: i64) -> ModuleResult<String> 
             "This service is not a HOSTKEY server.".into(),
         ));
     };
-    // The panel can power a server on: no sign-on while WHMCS or the module
-    // holds the service (suspended, terminated).
+    // The panel can power a server on: never for an ended service, and no
+    // sign-on while WHMCS or the module holds the service (suspended).
+    crate::orders::ended::refuse_if_ended(db, &service)?;
     if !service::is_active(&service) || super::ops::load(db, service_id)?.hold != Hold::None {
         return Err(ModuleError::InvalidInput(
             "Single sign-on is available only while the service is Active.".into(),

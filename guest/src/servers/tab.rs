@@ -149,6 +149,8 @@ fn relink(
     now_unix: i64,
 ) -> ModuleResult<String> {
     let service_id = service.id;
+    // A new server would get a key and a link the ended service must not have.
+    crate::orders::ended::refuse_if_ended(db, service)?;
     let mut ops = ops::load(db, service_id)?;
     if linked_server(db, service, &ops)? == Some(server_id) {
         return Ok(format!(

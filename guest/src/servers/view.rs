@@ -36,6 +36,17 @@ impl Action {
         }
     }
 
+    /// The tracked action as the start of a sentence.
+    pub fn running_label(key: &str) -> &'static str {
+        match key {
+            "power-on" => "The power-on",
+            "power-off" => "The power-off",
+            "reboot" => "The reboot",
+            "reinstall" => "The reinstall",
+            _ => "An earlier action",
+        }
+    }
+
     /// The power once the action is done.
     pub fn power_after(key: &str) -> Option<&'static str> {
         match key {
@@ -79,6 +90,23 @@ pub fn state(ops: &ServerOps) -> ServerState {
             String::new()
         },
     }
+}
+
+/// The admin's buttons: WHMCS's list has no disabled state, so every action
+/// is listed while the service may be managed (a click on one that cannot
+/// run now answers why); a suspended service offers only Refresh, an ended
+/// one nothing.
+pub fn admin_buttons(ops: &ServerOps, ended: bool) -> Vec<Button> {
+    if ended || ops.hold == Hold::Terminated {
+        return Vec::new();
+    }
+    let suspended = ops.hold == Hold::Suspended;
+    buttons(&ServerOps::new(ops.service_id), true)
+        .into_iter()
+        .filter(|b| b.action != Action::Reinstall)
+        .filter(|b| !suspended || b.action == Action::Refresh)
+        .map(|b| Button { enabled: true, ..b })
+        .collect()
 }
 
 /// The buttons of a linked server; `usable` is false when the requester may

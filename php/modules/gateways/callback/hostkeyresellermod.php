@@ -10,7 +10,6 @@ declare(strict_types=1);
 
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\PostInstallCallback;
-use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
 // A web entry point: its guard boots WHMCS, and says nothing about paths when
 // WHMCS is not where it should be.
@@ -42,7 +41,7 @@ try {
         $_SERVER,
     );
 } catch (Throwable $e) {
-    $hostkeyresellermodAnswer = PostInstallCallback::failure(500, ErrorReport::sentence('post-install callback', $e));
+    $hostkeyresellermodAnswer = PostInstallCallback::failed($e);
 }
 
 if (!headers_sent()) {

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
 use Illuminate\Database\Connection;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\LogMask;
 
 defined('WHMCS') || exit;
 
@@ -36,13 +37,20 @@ final class WhmcsPlatform implements Platform
     {
         $this->requireFunction('logModuleCall');
         $mask = array_values(array_filter($mask, static fn (mixed $value): bool => is_string($value) && $value !== ''));
-        logModuleCall(self::MODULE, $action, $request, $response, $processed, $mask);
+        logModuleCall(
+            self::MODULE,
+            $action,
+            LogMask::text($request),
+            LogMask::text($response),
+            LogMask::text($processed),
+            $mask,
+        );
     }
 
     public function activityLog(string $message, int $clientId): void
     {
         $this->requireFunction('logActivity');
-        logActivity($message, $clientId);
+        logActivity(LogMask::text($message), $clientId);
     }
 
     public function systemUrl(): string

@@ -82,6 +82,6 @@ final class Components
 
     public static function callback(): PostInstallCallback
     {
-        return new PostInstallCallback(self::bridge());
+        return new PostInstallCallback(static fn (): Bridge => self::bridge());
     }
 }

@@ -4,18 +4,34 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
+use Closure;
+use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
-use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeFailure;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\LogMask;
 
 defined('WHMCS') || exit;
 
 /**
  * HOSTKEY's post-install callback (modules/gateways/callback/hostkeyresellermod.php).
+ * A public URL: the component's own answers (refusals included) go back as
+ * they are; any failure (the engine does not start, a call fails) answers
+ * one generic sentence, and its details, which may name this server's paths,
+ * go to the activity log and the module log only.
  */
 final class PostInstallCallback
 {
-    public function __construct(private Bridge $bridge)
+    /** What a failure answers, whatever it was. */
+    public const FAILURE = 'The post-install call could not be handled now; please call again later.';
+
+    /** @var Closure(): Bridge */
+    private Closure $bridge;
+
+    /** @param Bridge|Closure(): Bridge $bridge built only when a call comes (its start may fail) */
+    public function __construct(Bridge|Closure $bridge)
     {
+        $this->bridge = $bridge instanceof Bridge ? static fn (): Bridge => $bridge : $bridge;
     }
 
     /**
@@ -36,13 +52,13 @@ final class PostInstallCallback
             }
         }
         try {
-            $response = $this->bridge->result('callback.post-install', ['request' => [
+            $response = ($this->bridge)()->result('callback.post-install', ['request' => [
                 'method' => self::method($method),
                 'headers' => self::headers($server),
                 'params' => $params,
             ]]);
-        } catch (ComponentError $e) {
-            return self::failure(400, $e->getMessage());
+        } catch (Throwable $e) {
+            return self::failed($e);
         }
         $status = is_array($response) && is_int($response['status'] ?? null) ? $response['status'] : 500;
         $body = is_array($response) && is_string($response['body'] ?? null) ? $response['body'] : '{}';
@@ -93,6 +109,26 @@ final class PostInstallCallback
             }
         }
         return $headers;
+    }
+
+    /**
+     * The generic answer of a failure; what failed goes to the logs.
+     *
+     * @return array{status: int, body: string}
+     */
+    public static function failed(Throwable $error): array
+    {
+        $detail = ErrorReport::sentence('post-install callback', $error);
+        // An engine that does not start is already in the activity log, once
+        // an hour (RuntimeFailure): a public URL must not flood it.
+        if (RuntimeFailure::causeOf($error) === null && function_exists('logActivity')) {
+            try {
+                logActivity(LogMask::text('HOSTKEY post-install callback failed: ' . $detail));
+            } catch (Throwable) {
+                // The caller still gets its answer.
+            }
+        }
+        return self::failure(500, self::FAILURE);
     }
 
     /** @return array{status: int, body: string} */

@@ -52,7 +52,7 @@ final class ErrorReport
                     self::MODULE,
                     $action,
                     '',
-                    $error::class . ': ' . $error->getMessage() . $advice,
+                    LogMask::text($error::class . ': ' . $error->getMessage() . $advice),
                     $known ? '' : $error->getFile() . ':' . $error->getLine(),
                     [],
                 );
