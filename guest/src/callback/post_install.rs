@@ -122,7 +122,11 @@ pub fn post_install(
                     keep: true,
                 },
             );
-            json(200, "ended", "The service has ended; no server was linked to it.")
+            json(
+                200,
+                "ended",
+                "The service has ended; no server was linked to it.",
+            )
         }
     };
     Ok(answer)

@@ -33,13 +33,11 @@ pub fn refuse_if_ended(db: &mut dyn Db, service: &Service) -> ModuleResult<()> {
 }
 
 fn ended_as(db: &mut dyn Db, service: &Service) -> ModuleResult<String> {
-    Ok(
-        if ops::load(db, service.id)?.hold == Hold::Terminated {
-            "terminated".to_string()
-        } else {
-            service.status.trim().to_string()
-        },
-    )
+    Ok(if ops::load(db, service.id)?.hold == Hold::Terminated {
+        "terminated".to_string()
+    } else {
+        service.status.trim().to_string()
+    })
 }
 
 /// For an ended service: its server, when known, cancelled at HOSTKEY once

@@ -736,9 +736,16 @@ fn an_ended_service_is_never_linked_and_its_server_is_cancelled_once() {
         assert_eq!(hk.cancellations, [(5000, "1".to_string())], "{ended}");
         let before = db.dump();
         let again = link_77(&mut db, &mut hk);
-        assert!(matches!(again, Linked::Ended(ref s) if s.contains("before")), "{again:?}");
+        assert!(
+            matches!(again, Linked::Ended(ref s) if s.contains("before")),
+            "{again:?}"
+        );
         assert_eq!(hk.count("whmcs/request_cancellation"), 1, "{ended}: once");
-        assert_eq!(db.dump(), before, "{ended}: the second call changes nothing");
+        assert_eq!(
+            db.dump(),
+            before,
+            "{ended}: the second call changes nothing"
+        );
         assert!(hk.keys.is_empty(), "{ended}: no key");
         assert_eq!(hk.count("api_keys/add"), 0);
         let status = |db: &mut MemoryDb| {

@@ -257,10 +257,12 @@ fn act(
     ops.server_id = Some(server);
     let action = request.action();
     if action == Action::Refresh {
-        return Ok(match super::refresh::refresh(db, api, server, ops, now_unix)? {
-            Ok(()) => (true, String::new(), None),
-            Err(sentence) => (false, sentence, None),
-        });
+        return Ok(
+            match super::refresh::refresh(db, api, server, ops, now_unix)? {
+                Ok(()) => (true, String::new(), None),
+                Err(sentence) => (false, sentence, None),
+            },
+        );
     }
     if ops.hold == Hold::Suspended {
         return Ok((

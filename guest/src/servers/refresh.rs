@@ -95,6 +95,9 @@ mod tests {
         row.synced_at = module_log::datetime(1_000_000);
         assert!(read_recently(&row, 1_000_000 + READ_INTERVAL_SECS - 1));
         assert!(!read_recently(&row, 1_000_000 + READ_INTERVAL_SECS));
-        assert!(!read_recently(&row, 1_000_000 - 5), "a stamp from the future");
+        assert!(
+            !read_recently(&row, 1_000_000 - 5),
+            "a stamp from the future"
+        );
     }
 }

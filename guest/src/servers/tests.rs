@@ -144,7 +144,7 @@ fn a_finished_action_frees_the_buttons_and_the_rate_limit_still_holds() {
     act(
         &mut db,
         &mut http,
-        Requester::Admin,
+        Requester::Client(OWNER),
         Request::PowerOff,
         1000,
     )
@@ -156,14 +156,21 @@ fn a_finished_action_frees_the_buttons_and_the_rate_limit_still_holds() {
     let refreshed = act(
         &mut db,
         &mut check,
-        Requester::Admin,
+        Requester::Client(OWNER),
         Request::Refresh,
         1010,
     )
     .expect("runs");
     assert!(refreshed.accepted);
     let mut none = ScriptedHttp::default();
-    let soon = act(&mut db, &mut none, Requester::Admin, Request::PowerOn, 1015).expect("runs");
+    let soon = act(
+        &mut db,
+        &mut none,
+        Requester::Client(OWNER),
+        Request::PowerOn,
+        1015,
+    )
+    .expect("runs");
     assert!(none.requests.is_empty());
     assert!(!soon.accepted);
     assert!(
@@ -179,7 +186,7 @@ fn a_finished_action_frees_the_buttons_and_the_rate_limit_still_holds() {
     let on = act(
         &mut db,
         &mut later,
-        Requester::Admin,
+        Requester::Client(OWNER),
         Request::PowerOn,
         1031,
     )
@@ -515,5 +522,160 @@ fn a_relink_to_a_server_with_keys_says_single_sign_on_needs_a_new_key() {
     assert_eq!(
         ops::load(&mut db, SERVICE).expect("row").server_id,
         Some(9999)
+    );
+}
+
+#[test]
+fn the_admins_click_while_an_action_is_tracked_follows_it_then_acts() {
+    let mut db = linked("Active");
+    let mut row = ops::load(&mut db, SERVICE).expect("row");
+    row.pending_action = "power-on".into();
+    row.pending_key = "k0123456789abcdef0123456789abcde".into();
+    row.action_at = 1000;
+    ops::save(&mut db, &mut row).expect("saves");
+    let mut running = ScriptedHttp::default().json(r#"{"result":"Not ready"}"#);
+    let refused = act(
+        &mut db,
+        &mut running,
+        Requester::Admin,
+        Request::Reboot,
+        1001,
+    )
+    .expect("runs");
+    assert!(!refused.accepted);
+    assert_eq!(
+        refused.message,
+        "The power-on is still running at HOSTKEY, so the reboot was not sent; click again once it is done."
+    );
+    assert_eq!(running.bodies().len(), 1, "only the public check");
+    assert_eq!(sent(&running, "check"), 1);
+    let mut done = ScriptedHttp::default()
+        .json(r#"{"result":"OK","scope":"on_done"}"#)
+        .json(LOGIN)
+        .json(r#"{"result":"OK","callback":"k1123456789abcdef0123456789abcde"}"#);
+    let rebooted = act(&mut db, &mut done, Requester::Admin, Request::Reboot, 1002).expect("runs");
+    assert!(rebooted.accepted, "{rebooted:?}");
+    assert_eq!(
+        sent(&done, "reboot"),
+        1,
+        "inside the interval: the admin is not refused"
+    );
+    assert_eq!(rebooted.server.busy_label, "Rebooting…");
+    // A client inside the interval is refused before any call.
+    let mut none = ScriptedHttp::default();
+    let client = act(
+        &mut db,
+        &mut none,
+        Requester::Client(OWNER),
+        Request::PowerOff,
+        1010,
+    )
+    .expect("runs");
+    assert!(!client.accepted);
+    assert!(client.message.contains("One action per 30 seconds"));
+    assert!(none.requests.is_empty());
+}
+
+#[test]
+fn refreshes_read_the_server_once_per_interval() {
+    let mut db = linked("Active");
+    let mut http = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"result":"OK","server_data":{"power":"off"}}"#);
+    for click in 0..50 {
+        let who = if click % 2 == 0 {
+            Requester::Admin
+        } else {
+            Requester::Client(OWNER)
+        };
+        let seen = act(&mut db, &mut http, who, Request::Refresh, 1000 + click / 2).expect("runs");
+        assert!(seen.accepted, "{seen:?}");
+        assert_eq!(seen.server.power, "off");
+    }
+    assert_eq!(sent(&http, "login"), 1);
+    assert_eq!(sent(&http, "show"), 1);
+    let mut later = ScriptedHttp::default()
+        .json(LOGIN)
+        .json(r#"{"result":"OK","server_data":{"power":"on"}}"#);
+    let read = act(
+        &mut db,
+        &mut later,
+        Requester::Admin,
+        Request::Refresh,
+        1030,
+    )
+    .expect("runs");
+    assert_eq!(read.server.power, "on");
+    assert_eq!(
+        later.requests.len(),
+        2,
+        "the interval passed: one login, one read"
+    );
+}
+
+#[test]
+fn an_ended_service_is_neither_powered_nor_released_nor_signed_on() {
+    for status in ["Terminated", "Cancelled", "Fraud", "Active"] {
+        let mut db = linked(status);
+        if status == "Active" {
+            let mut row = ops::load(&mut db, SERVICE).expect("row");
+            row.hold = Hold::Terminated;
+            ops::save(&mut db, &mut row).expect("saves");
+        }
+        let mut http = ScriptedHttp::default();
+        for request in [Request::PowerOn, Request::Reboot, Request::Refresh] {
+            let error =
+                act(&mut db, &mut http, Requester::Admin, request, 1000).expect_err("refused");
+            assert!(error.to_string().contains("has ended"), "{status}: {error}");
+        }
+        let error = hold(&mut db, &mut http, Change::Unsuspend).expect_err("refused");
+        assert!(error.to_string().contains("has ended"), "{status}: {error}");
+        let error = super::sso::single_sign_on(&mut db, SERVICE).expect_err("refused");
+        assert!(error.to_string().contains("has ended"), "{status}: {error}");
+        assert!(http.requests.is_empty(), "{status}: no call at all");
+        let row = ops::load(&mut db, SERVICE).expect("row");
+        assert!(super::view::admin_buttons(&row, status != "Active").is_empty());
+    }
+}
+
+#[test]
+fn the_admin_always_gets_the_buttons_of_a_managed_server() {
+    let mut row = ops::ServerOps::new(1);
+    row.power = "on".into();
+    row.pending_action = "power-on".into();
+    let listed: Vec<(Action, bool)> = super::view::admin_buttons(&row, false)
+        .into_iter()
+        .map(|b| (b.action, b.enabled))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (Action::PowerOn, true),
+            (Action::PowerOff, true),
+            (Action::Reboot, true),
+            (Action::Refresh, true)
+        ]
+    );
+    row.hold = Hold::Suspended;
+    let listed: Vec<Action> = super::view::admin_buttons(&row, false)
+        .into_iter()
+        .map(|b| b.action)
+        .collect();
+    assert_eq!(listed, vec![Action::Refresh]);
+}
+
+#[test]
+fn a_terminate_before_any_server_is_held_so_a_later_link_cancels() {
+    let mut db = linked("Active");
+    let mut row = ops::load(&mut db, SERVICE).expect("row");
+    row.server_id = None;
+    ops::save(&mut db, &mut row).expect("saves");
+    let mut http = ScriptedHttp::default();
+    let line = hold(&mut db, &mut http, Change::Terminate).expect("terminates");
+    assert!(line.contains("has no HOSTKEY server"), "{line}");
+    assert!(http.requests.is_empty());
+    assert_eq!(
+        ops::load(&mut db, SERVICE).expect("row").hold,
+        Hold::Terminated
     );
 }
