@@ -20,6 +20,7 @@ final class PublicCallbackFailureTest extends EndToEndCase
     /** @dataProvider transports */
     public function testAnEngineThatCannotStartAnswersOneGenericSentenceAndLogsTheDetails(string $transport): void
     {
+        $builtBin = (string) getenv('HOSTKEYRESELLERMOD_BIN_DIR');
         $emptyBin = sys_get_temp_dir() . '/hkrm-nobin-' . bin2hex(random_bytes(4));
         mkdir($emptyBin);
         Host::useTransport($transport, ['HOSTKEYRESELLERMOD_BIN_DIR' => $emptyBin]);
@@ -31,6 +32,7 @@ final class PublicCallbackFailureTest extends EndToEndCase
         } finally {
             $body = (string) ob_get_clean();
             $_GET = [];
+            putenv('HOSTKEYRESELLERMOD_BIN_DIR=' . $builtBin);
             exec('rm -rf ' . escapeshellarg($emptyBin));
         }
         $generic = ['result' => 'error', 'message' => PostInstallCallback::FAILURE];

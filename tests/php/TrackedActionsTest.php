@@ -33,7 +33,7 @@ final class TrackedActionsTest extends CatalogueCase
         $params = $this->linkedService($transport);
         self::assertSame('success', hostkeyresellermod_SuspendAccount($params));
         self::assertSame('success', hostkeyresellermod_UnsuspendAccount($params));
-        self::assertSame(1, self::count('eq', 'on'));
+        self::assertSame(1, self::callCount('eq', 'on'));
         self::assertArrayHasKey('Reboot', hostkeyresellermod_AdminCustomButtonArray($params), 'listed while tracked');
 
         // HOSTKEY's key answers "Not ready" twice (the fake's action_checks), then done.
@@ -41,17 +41,17 @@ final class TrackedActionsTest extends CatalogueCase
             . 'click again once it is done.';
         self::assertSame($running, hostkeyresellermod_Reboot($params));
         self::assertSame($running, hostkeyresellermod_Reboot($params));
-        self::assertSame(0, self::count('eq', 'reboot'));
+        self::assertSame(0, self::callCount('eq', 'reboot'));
         self::assertSame('success', hostkeyresellermod_Reboot($params), 'followed, done, then sent');
-        self::assertSame(1, self::count('eq', 'reboot'));
-        self::assertSame(3, self::count('eq_callback', 'check'));
+        self::assertSame(1, self::callCount('eq', 'reboot'));
+        self::assertSame(3, self::callCount('eq_callback', 'check'));
 
         // The interval does not refuse the admin: the reboot, once done, lets a power-off through at once.
         self::assertSame('success', hostkeyresellermod_RefreshStatus($params));
         self::assertSame('success', hostkeyresellermod_RefreshStatus($params));
         self::assertSame('success', hostkeyresellermod_RefreshStatus($params));
         self::assertSame('success', hostkeyresellermod_PowerOff($params));
-        self::assertSame(2, self::count('eq', 'off'), 'the suspension\'s and this one');
+        self::assertSame(2, self::callCount('eq', 'off'), 'the suspension\'s and this one');
     }
 
     /** @dataProvider transports */
@@ -61,7 +61,7 @@ final class TrackedActionsTest extends CatalogueCase
         $serviceId = (int) $params['serviceid'];
         Capsule::table('mod_hostkeyresellermod_servers')->where('service_id', $serviceId)
             ->update(['synced_at' => null]);
-        [$logins, $reads] = [self::count('auth', 'login'), self::count('eq', 'show')];
+        [$logins, $reads] = [self::callCount('auth', 'login'), self::callCount('eq', 'show')];
         for ($i = 0; $i < 25; $i++) {
             self::assertSame('success', hostkeyresellermod_RefreshStatus($params));
             $click = Components::server()->clientAction(
@@ -73,7 +73,7 @@ final class TrackedActionsTest extends CatalogueCase
             self::assertTrue($click['ok'], $click['message']);
             self::assertSame('on', $click['server']['power']);
         }
-        self::assertSame([1, 1], [self::count('auth', 'login') - $logins, self::count('eq', 'show') - $reads]);
+        self::assertSame([1, 1], [self::callCount('auth', 'login') - $logins, self::callCount('eq', 'show') - $reads]);
 
         // Once the interval has passed, the next refresh reads again (one session, one read).
         $old = gmdate('Y-m-d H:i:s', time() - 31);
@@ -81,7 +81,7 @@ final class TrackedActionsTest extends CatalogueCase
             ->update(['synced_at' => $old]);
         self::assertSame('success', hostkeyresellermod_RefreshStatus($params));
         self::assertSame('success', hostkeyresellermod_RefreshStatus($params));
-        self::assertSame([2, 2], [self::count('auth', 'login') - $logins, self::count('eq', 'show') - $reads]);
+        self::assertSame([2, 2], [self::callCount('auth', 'login') - $logins, self::callCount('eq', 'show') - $reads]);
     }
 
     /** @return array<string, mixed> the params of a service ordered, paid and linked */
@@ -114,7 +114,7 @@ final class TrackedActionsTest extends CatalogueCase
         return ['serviceid' => $service, 'userid' => self::OWNER] + self::serviceParams();
     }
 
-    private static function count(string $module, string $action): int
+    private static function callCount(string $module, string $action): int
     {
         return count(array_filter(FakeApi::calls(), static fn (array $c): bool =>
             $c['module'] === $module && $c['action'] === $action));
