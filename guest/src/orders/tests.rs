@@ -701,3 +701,5 @@ fn a_cancellation_is_passed_on_once_and_an_unordered_service_stays_local() {
     );
     assert_eq!(hk.count("whmcs/request_cancellation"), 1);
 }
+
+mod adopted;

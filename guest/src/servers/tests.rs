@@ -393,7 +393,14 @@ fn a_click_while_another_is_sent_is_refused_and_a_poll_shows_the_state() {
 #[test]
 fn no_single_sign_on_while_suspended() {
     let mut db = linked("Suspended");
-    let error = super::sso::single_sign_on(&mut db, SERVICE).expect_err("refused");
+    let error = super::sso::single_sign_on(
+        &mut db,
+        &mut ScriptedHttp::default(),
+        &mut RecordingPlatform::default(),
+        SERVICE,
+        Requester::Client(OWNER),
+    )
+    .expect_err("refused");
     assert!(
         error
             .to_string()
@@ -517,3 +524,5 @@ fn a_relink_to_a_server_with_keys_says_single_sign_on_needs_a_new_key() {
         Some(9999)
     );
 }
+
+mod adopted;
