@@ -41,6 +41,8 @@ final class PublicModuleImport
     /** @var array<string, int> group name => id */
     private array $groups = [];
     private string $now;
+    /** Its HOSTKEY token: one login per PHP process, as its static cache does. */
+    private ?string $token = null;
 
     public function __construct(private PDO $pdo, private string $prefix = 'HKP-', private string $reseller = 'EUR')
     {
@@ -410,16 +412,15 @@ final class PublicModuleImport
      */
     private function call(string $module, string $action, array $params): array
     {
-        static $tokens = [];
         $url = (string) $this->setting('apiurl');
         $key = (string) $this->setting('apikey');
-        if (!isset($tokens[$url . $key])) {
+        if ($this->token === null) {
             $login = json_decode((string) file_get_contents($url . 'auth.php?action=login&key=' . $key), true);
-            $tokens[$url . $key] = $login['result']['token'] ?? throw new RuntimeException('No HOSTKEY token.');
+            $this->token = $login['result']['token'] ?? throw new RuntimeException('No HOSTKEY token.');
         }
         $context = stream_context_create(['http' => [
             'method' => 'POST', 'header' => "Content-Type: application/x-www-form-urlencoded\r\n",
-            'content' => http_build_query(['token' => $tokens[$url . $key], 'action' => $action] + $params),
+            'content' => http_build_query(['token' => $this->token, 'action' => $action] + $params),
             'ignore_errors' => true, 'timeout' => 10,
         ]]);
         $answer = json_decode((string) file_get_contents($url . $module . '.php', false, $context), true);
