@@ -16,9 +16,8 @@ use crate::orders::service::{self, Service};
 use crate::schema::settings::Settings;
 
 fn load(db: &mut dyn Db, service_id: i64) -> ModuleResult<Service> {
-    service::load(db, service_id)?.ok_or_else(|| {
-        ModuleError::InvalidInput("This service is not a HOSTKEY server.".into())
-    })
+    service::load(db, service_id)?
+        .ok_or_else(|| ModuleError::InvalidInput("This service is not a HOSTKEY server.".into()))
 }
 
 pub fn single_sign_on(
@@ -46,7 +45,14 @@ pub fn available(db: &mut dyn Db, service_id: i64) -> bool {
     let Ok(server) = server_of::known(db, &service, &ops) else {
         return false;
     };
-    url_for(db, &service, &ops, server, Requester::Client(service.client_id)).is_ok()
+    url_for(
+        db,
+        &service,
+        &ops,
+        server,
+        Requester::Client(service.client_id),
+    )
+    .is_ok()
 }
 
 fn url_for(

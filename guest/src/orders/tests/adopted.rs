@@ -22,7 +22,13 @@ fn hostkey_with_server_5000() -> Hostkey {
 /// Service 77 in `status` with the public module's fields.
 fn public_module_service(status: &str, fields: &[(&str, &str)]) -> MemoryDb {
     let mut db = whmcs_with_orders();
-    db.update_where("tblhosting", "id", "77", "domainstatus", Value::text(status));
+    db.update_where(
+        "tblhosting",
+        "id",
+        "77",
+        "domainstatus",
+        Value::text(status),
+    );
     let product = service::load(&mut db, 77)
         .expect("reads")
         .expect("ours")
@@ -76,12 +82,19 @@ fn a_renewal_of_a_service_linked_by_invoice_id_and_api_key_pays_once_and_orders_
 fn a_renewal_of_a_service_with_a_preset_id_pays_once_and_orders_nothing() {
     let mut db = public_module_service(
         "Active",
-        &[(INVOICE_ID, "9000"), (API_KEY, "pm-key"), (PRESET_ID, "5000")],
+        &[
+            (INVOICE_ID, "9000"),
+            (API_KEY, "pm-key"),
+            (PRESET_ID, "5000"),
+        ],
     );
     let mut hk = hostkey_with_server_5000();
     renewal_invoice(&mut db, 710);
     let line = pay(&mut db, &mut hk, 710);
-    assert!(line.contains("HOSTKEY invoice 9001 of server 5000 paid"), "{line}");
+    assert!(
+        line.contains("HOSTKEY invoice 9001 of server 5000 paid"),
+        "{line}"
+    );
     assert_eq!(hk.orders_sent, 0);
     assert_eq!(hk.credit_paid, [9001]);
 }
@@ -161,7 +174,11 @@ fn the_invoice_is_read_as_the_public_module_reads_it() {
         r#"{"items":{"item":[{"inv_id":"11","relid":"900"},{"inv_id":"12","relid":"77"}]}}"#,
     );
     assert_eq!(public_module_reading(&two, 77), Some(12), "relid match");
-    assert_eq!(public_module_reading(&two, 78), Some(11), "else the first item");
+    assert_eq!(
+        public_module_reading(&two, 78),
+        Some(11),
+        "else the first item"
+    );
     let one = invoice(r#"{"items":{"item":{"inv_id":13,"relid":1}}}"#);
     assert_eq!(public_module_reading(&one, 77), Some(13));
     assert_eq!(

@@ -92,7 +92,12 @@ fn a_service_known_only_by_its_invoice_id_is_suspended_at_hostkey_and_asked_once
         .json(NO_KEYS);
     hold(&mut db, &mut again, Change::Unsuspend).expect("unsuspends");
     assert_eq!(sent(&again, "get_invoice"), 0, "asked once");
-    assert_eq!(sent_with(&again, "on", "id=4242"), 1, "{:?}", again.bodies());
+    assert_eq!(
+        sent_with(&again, "on", "id=4242"),
+        1,
+        "{:?}",
+        again.bodies()
+    );
 }
 
 #[test]
@@ -151,7 +156,8 @@ fn a_relink_resolves_the_public_modules_invoice_links_before_deciding() {
     another_service(&mut db);
     // Service 78 has only the public module's Invoice ID; HOSTKEY's invoice names server 9999.
     set_fields(&mut db, SERVICE + 1, &[(INVOICE_ID, "9100")]);
-    let invoice = r#"{"result":"OK","status":"Paid","items":{"item":[{"inv_id":"9999","relid":"1"}]}}"#;
+    let invoice =
+        r#"{"result":"OK","status":"Paid","items":{"item":[{"inv_id":"9999","relid":"1"}]}}"#;
     let mut http = ScriptedHttp::default().json(LOGIN).json(invoice);
     let mut platform = RecordingPlatform::default();
     let refused = super::super::tab::save(&mut db, &mut http, &mut platform, SERVICE, 9999, 1000)
