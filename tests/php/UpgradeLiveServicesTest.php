@@ -162,6 +162,29 @@ final class UpgradeLiveServicesTest extends CatalogueCase
         self::assertSame('Active', self::status($service));
     }
 
+    public function testARelinkToAServerThePublicModuleLinkedToAnotherServiceIsRefused(): void
+    {
+        $live = $this->upgradedWithLiveServices('ffi');
+        $service = self::serviceOrder(503, self::CLIENT_A, 'c.example.test');
+        Capsule::table('tblhosting')->where('id', $service)->update(['domainstatus' => 'Active']);
+        $params = ['serviceid' => $service, 'userid' => self::CLIENT_A] + self::serviceParams();
+        // B's server is linked by its Preset ID; A's only by its Invoice ID (no page has shown A yet).
+        foreach (['B', 'A'] as $variant) {
+            [$other, $server] = $live[$variant];
+            $seen = count(FakeApi::calls());
+            $line = Components::server()->serviceTabSave($params, ['hostkeyresellermod_server_id' => (string) $server]);
+            self::assertSame(
+                'HOSTKEY server ' . $server . ' is already linked to service ' . $other
+                    . '; the link was not changed.',
+                $line,
+            );
+            self::assertCount(0, self::since($seen, 'api_keys', 'add'), 'no key made for the other client\'s server');
+            self::assertSame('', self::field($service, 'Preset ID'));
+        }
+        $_SESSION = ['uid' => self::CLIENT_A];
+        self::assertFalse(hostkeyresellermod_ServiceSingleSignOn($params)['success']);
+    }
+
     /**
      * The public module installed, its catalogue imported, A and B ordered,
      * paid and linked by it; then our module activated and its import run.
