@@ -273,6 +273,7 @@ if ($order !== null) {
         static fn (array $a): string => $a['label'] . ($a['enabled'] ? '' : ' (off)'),
         $page['vars']['actions']
     )));
+    $_SESSION['uid'] = 1;
     $sso = hostkeyresellermod_ServiceSingleSignOn(['serviceid' => $service]);
     $say('  single sign-on: ' . preg_replace('/key=.*/', 'key=...', (string) ($sso['redirectTo'] ?? '')));
     $token = generate_token('plain');

@@ -187,8 +187,18 @@ impl provisioning::Guest for Component {
         .map_err(error)
     }
 
-    fn single_sign_on(params: ServiceParams) -> Result<String, Error> {
-        crate::servers::sso::single_sign_on(&mut WitDb, params.service.id).map_err(error)
+    fn single_sign_on(
+        params: ServiceParams,
+        requester: provisioning::Requester,
+    ) -> Result<String, Error> {
+        crate::servers::sso::single_sign_on(
+            &mut WitDb,
+            &mut WitHttp,
+            &mut WitPlatform,
+            params.service.id,
+            server_views::requester(requester),
+        )
+        .map_err(error)
     }
 }
 

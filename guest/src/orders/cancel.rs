@@ -3,11 +3,9 @@
 //! immediate one also suspends the service in WHMCS. A service that never
 //! got a server is cancelled locally only.
 
-use super::custom_fields::{self, INVOICE_ID, PRESET_ID};
-use super::hostkey::{self, Call, GetInvoice, Retry};
-use super::place::server_on_invoice;
+use super::hostkey::{self, Call, Retry};
 use super::service::{self, Service};
-use super::state::{self, CANCELLATION, FIRST_ORDER, State};
+use super::state::{self, CANCELLATION, State};
 use super::terms::ServiceStatus;
 use crate::api::{ApiClient, ApiError};
 use crate::capabilities::Db;
@@ -46,28 +44,13 @@ impl Call for RequestCancellation {
     }
 }
 
-/// The HOSTKEY server of a service: from its order, else the public
-/// module's `Preset ID`, else its HOSTKEY invoice.
+/// The HOSTKEY server of a service, by the one rule (`server_of`).
 pub fn server_id(
     db: &mut dyn Db,
     api: &mut ApiClient,
     service: &Service,
 ) -> ModuleResult<Option<i64>> {
-    if let Some(id) = state::find(db, service.id, FIRST_ORDER)?.and_then(|j| j.server_id) {
-        return Ok(Some(id));
-    }
-    let preset = custom_fields::get(db, service.product_id, service.id, PRESET_ID)?;
-    if let Ok(id) = preset.trim().parse::<i64>()
-        && id > 0
-    {
-        return Ok(Some(id));
-    }
-    let invoice = custom_fields::get(db, service.product_id, service.id, INVOICE_ID)?;
-    let Ok(invoice_id) = invoice.trim().parse::<i64>() else {
-        return Ok(None);
-    };
-    let invoice = hostkey::send(api, &GetInvoice { invoice_id })?;
-    Ok(server_on_invoice(&invoice, service.id))
+    super::server_of::server_of(db, api, service)
 }
 
 pub fn cancel(

@@ -261,6 +261,12 @@ pub struct ServerData {
     /// The power state, where HOSTKEY reports it (on / off).
     #[serde(default)]
     pub power: String,
+    /// The billing account, where HOSTKEY puts it inside `server_data`
+    /// (`orders::renewal::billing_account` reads both places).
+    #[serde(default, deserialize_with = "lenient_id")]
+    pub account_id: Option<i64>,
+    #[serde(default)]
+    pub type_billing: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -3,7 +3,7 @@
 //! time under its named lock. Other items are ignored; a failure of one
 //! service is reported and the next delivery resumes it.
 
-use super::custom_fields::{self, PRESET_ID};
+use super::first_payment::{self, Path};
 use super::hostkey::OrderInstance;
 use super::order_request::{self, OrderFacts};
 use super::place::{OrderSource, Placed, Step};
@@ -143,13 +143,7 @@ fn deliver(
         ));
     };
     let job = state::find(db, service_id, FIRST_ORDER)?;
-    // A linked service, or one the public module ordered (its `Preset ID`
-    // holds the server), is renewed, never ordered again.
-    let adopted = job.is_none()
-        && !custom_fields::get(db, service.product_id, service_id, PRESET_ID)?
-            .trim()
-            .is_empty();
-    if adopted || job.as_ref().is_some_and(|j| j.state == State::Linked) {
+    if first_payment::decide(db, &service, job.as_ref())? == Path::Renew {
         let stamp = module_log::datetime(now.unix);
         let mut api = ApiClient::new(http, platform, &settings.api_url, &settings.api_key)?;
         return renewal::renew(db, &mut api, &service, invoice_id, &stamp);

@@ -5,7 +5,7 @@
 //! asked whether it is paid before paying, so no invoice is paid twice.
 
 use super::cancel::server_id;
-use super::hostkey::{self, ProductInvoices, ShowServer};
+use super::hostkey::{self, ProductInvoices, ServerFacts, ShowServer};
 use super::service::Service;
 use super::state::{self, State};
 use crate::api::ApiClient;
@@ -34,16 +34,22 @@ pub fn renew(
         ));
     }
     let Some(server) = server_id(db, api, service)? else {
-        return Ok(format!(
-            "Service {id} has no HOSTKEY server, so its renewal has nothing to pay at HOSTKEY."
-        ));
+        // Nothing is bought on a guess: the admin links the server (the
+        // service tab's re-link) and the next delivery pays the renewal.
+        let why = format!(
+            "the renewal paid by invoice {whmcs_invoice} was not passed on: no HOSTKEY server could be determined for service {id} (none recorded, no Preset ID, and its Invoice ID names none); link its server in the service's HOSTKEY tab, then pay HOSTKEY's invoice in HOSTKEY's panel or deliver the invoice again."
+        );
+        job.state = State::NeedsAttention;
+        job.detail = why.clone();
+        state::save(db, &mut job, now)?;
+        return Ok(format!("Service {id} needs attention: {why}"));
     };
     job.server_id = Some(server);
     let invoice_id = match job.hostkey_invoice {
         Some(chosen) => chosen,
         None => {
             let facts = hostkey::send(api, &ShowServer { id: server })?;
-            let account_id = facts.account_id.ok_or_else(|| {
+            let (account_id, location) = billing_account(&facts).ok_or_else(|| {
                 ModuleError::InvalidInput(format!(
                     "HOSTKEY did not say which billing account server {server} belongs to (eq/show account_id)."
                 ))
@@ -52,7 +58,7 @@ pub fn renew(
                 api,
                 &ProductInvoices {
                     account_id,
-                    location: facts.type_billing,
+                    location,
                 },
             )?
             .invoices
@@ -83,6 +89,22 @@ pub fn renew(
     Ok(format!(
         "Service {id}: renewal passed on, HOSTKEY invoice {invoice_id} of server {server} paid."
     ))
+}
+
+/// The server's billing account and its billing location, as `eq/show`
+/// gives them: at the top of the answer (where the public module reads them)
+/// or inside `server_data` (where HOSTKEY's own clients find the server's
+/// fields); the top wins where both are filled.
+pub fn billing_account(facts: &ServerFacts) -> Option<(i64, String)> {
+    let data = &facts.server_data;
+    let account = facts.account_id.or(data.account_id)?;
+    let location = [&facts.type_billing, &data.type_billing]
+        .into_iter()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or_default()
+        .to_string();
+    Some((account, location))
 }
 
 /// HOSTKEY invoices other renewals of the service already took.

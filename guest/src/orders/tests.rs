@@ -774,3 +774,4 @@ fn a_service_the_module_holds_as_terminated_is_never_linked() {
     assert_eq!(hk.count("whmcs/request_cancellation"), 1);
     assert!(hk.keys.is_empty());
 }
+mod adopted;

@@ -15,10 +15,9 @@ use super::view::{self, Action, Button, ServerState};
 use crate::api::{ApiClient, ApiError};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
-use crate::orders::custom_fields::{self, PRESET_ID};
 use crate::orders::hostkey::{self, ShowServer};
+use crate::orders::server_of;
 use crate::orders::service::{self, Service};
-use crate::orders::state::{self, FIRST_ORDER};
 use crate::schema::module_log;
 use crate::schema::settings::Settings;
 
@@ -63,21 +62,14 @@ pub struct Outcome {
     pub actions: Vec<Button>,
 }
 
-/// The service's HOSTKEY server as linked, without asking HOSTKEY: the
-/// management row, else the order, else the public module's `Preset ID`.
+/// The service's HOSTKEY server as recorded, without asking HOSTKEY (the
+/// first sources of the one rule, `orders::server_of`).
 pub fn linked_server(
     db: &mut dyn Db,
     service: &Service,
     ops: &ServerOps,
 ) -> ModuleResult<Option<i64>> {
-    if let Some(id) = ops.server_id {
-        return Ok(Some(id));
-    }
-    if let Some(id) = state::find(db, service.id, FIRST_ORDER)?.and_then(|j| j.server_id) {
-        return Ok(Some(id));
-    }
-    let preset = custom_fields::get(db, service.product_id, service.id, PRESET_ID)?;
-    Ok(preset.trim().parse::<i64>().ok().filter(|id| *id > 0))
+    server_of::known(db, service, ops)
 }
 
 /// The service, checked for the requester: a client must own it and it must
@@ -183,11 +175,13 @@ pub fn run(
     } = cx;
     let service = authorised(db, service_id, requester)?;
     let mut ops = ops::load(db, service_id)?;
-    let Some(server) = linked_server(db, &service, &ops)? else {
+    let Some(server) = server_of::resolve_with(db, &mut *http, &mut *platform, &service, &mut ops)?
+    else {
         return Err(ModuleError::InvalidInput(
             "This service has no HOSTKEY server linked yet.".into(),
         ));
     };
+    super::owner::check(db, requester, &service, server)?;
     let usable = true;
     let lock = crate::orders::invoice_paid::lock_name(service_id);
     if !db.lock(&lock, 0)? {

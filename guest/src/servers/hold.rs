@@ -7,13 +7,14 @@
 //! call succeeded: a failed call changes nothing at HOSTKEY.
 //! Each is idempotent: a service already in the state succeeds without a call.
 
-use super::actions::{Context, linked_server};
+use super::actions::Context;
 use super::calls::{Power, PowerOff, PowerOn, set_server_keys};
 use super::ops::{self, Hold};
 use crate::api::ApiClient;
 use crate::error::{ModuleError, ModuleResult};
 use crate::orders::cancel::{self, Kind};
 use crate::orders::hostkey;
+use crate::orders::server_of;
 use crate::orders::service;
 use crate::schema::module_log;
 use crate::schema::settings::Settings;
@@ -63,7 +64,9 @@ pub fn apply(cx: Context, service_id: i64, change: Change) -> ModuleResult<Strin
         if change == Change::Unsuspend {
             crate::orders::ended::refuse_if_ended(db, &service)?;
         }
-        let Some(server) = linked_server(db, &service, &ops)? else {
+        let Some(server) =
+            server_of::resolve_with(db, &mut *http, &mut *platform, &service, &mut ops)?
+        else {
             if change == Change::Terminate && ops.hold != Hold::Terminated {
                 // Held even without a server, so one HOSTKEY deploys later
                 // is cancelled instead of linked (`orders::ended`).

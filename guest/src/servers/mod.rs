@@ -8,6 +8,7 @@ pub mod calls;
 pub mod hold;
 pub mod ops;
 pub mod os_choices;
+pub mod owner;
 pub mod page;
 pub mod refresh;
 pub mod sso;

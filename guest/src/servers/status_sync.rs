@@ -4,14 +4,16 @@
 //! (`status_after_read`; not at all while the module holds it). One failing
 //! server never stops the others; the summary line names the failures.
 
-use super::actions::{linked_server, power_of};
+use super::actions::power_of;
 use super::ops::{self, Hold, SERVERS_TABLE};
 use crate::api::ApiClient;
 use crate::capabilities::db::Select;
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::ModuleResult;
 use crate::orders::client_area::status_after_read;
+use crate::orders::custom_fields::{INVOICE_ID, PRESET_ID};
 use crate::orders::hostkey::{self, ShowServer};
+use crate::orders::server_of;
 use crate::orders::service;
 use crate::orders::state::{FIRST_ORDER, ORDERS_TABLE};
 use crate::schema::module_log;
@@ -20,19 +22,24 @@ use crate::schema::settings::Settings;
 /// Servers read with one API session.
 pub const BATCH: usize = 25;
 
-/// Services with a server: from the orders table and the servers table.
+/// Services with a server: from the orders table, the servers table and
+/// the public module's fields.
 fn linked_services(db: &mut dyn Db) -> ModuleResult<Vec<i64>> {
     let mut ids = Vec::new();
+    let mut ordered_by_us = Vec::new();
     let orders = db.select(&Select::from(
         ORDERS_TABLE,
         &["service_id", "purpose", "server_id"],
     ))?;
     for i in 0..orders.len() {
-        if orders.get(i, "purpose").as_text() == FIRST_ORDER
-            && orders.get(i, "server_id").as_int().unwrap_or(0) > 0
-            && let Some(id) = orders.get(i, "service_id").as_int()
-        {
-            ids.push(id);
+        let Some(id) = orders.get(i, "service_id").as_int() else {
+            continue;
+        };
+        if orders.get(i, "purpose").as_text() == FIRST_ORDER {
+            ordered_by_us.push(id);
+            if orders.get(i, "server_id").as_int().unwrap_or(0) > 0 {
+                ids.push(id);
+            }
         }
     }
     let servers = db.select(&Select::from(SERVERS_TABLE, &["service_id", "server_id"]))?;
@@ -42,6 +49,17 @@ fn linked_services(db: &mut dyn Db) -> ModuleResult<Vec<i64>> {
         {
             ids.push(id);
         }
+    }
+    // The public module's services: linked by its `Preset ID`, or only by
+    // its `Invoice ID` (resolved once, on the first sync). An order of ours
+    // that is not linked yet is the order lifecycle's, not the sync's.
+    for field in [PRESET_ID, INVOICE_ID] {
+        ids.extend(
+            super::owner::field_values(db, field)?
+                .into_iter()
+                .map(|(service, _)| service)
+                .filter(|service| !ordered_by_us.contains(service)),
+        );
     }
     ids.sort_unstable();
     ids.dedup();
@@ -66,7 +84,15 @@ pub fn sync(
                     return Ok(false);
                 };
                 let mut ops = ops::load(db, service_id)?;
-                let Some(server) = linked_server(db, &service, &ops)? else {
+                // A public module's service that ended before the upgrade is
+                // history: its server is gone, reading it would only fail.
+                let ended = ["Terminated", "Cancelled", "Fraud"]
+                    .iter()
+                    .any(|s| service.status.eq_ignore_ascii_case(s));
+                if ended && ops.id == 0 {
+                    return Ok(false);
+                }
+                let Some(server) = server_of::resolve(db, &mut api, &service, &mut ops)? else {
                     return Ok(false);
                 };
                 let facts = hostkey::send(&mut api, &ShowServer { id: server })?;

@@ -4,11 +4,13 @@
 
 use super::actions::{linked_server, power_of};
 use super::ops::{self, Hold};
+use super::owner;
 use crate::api::{ApiClient, ApiError};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
 use crate::orders::custom_fields::{self, API_KEY, INVOICE_ID, PRESET_ID};
 use crate::orders::hostkey::{self, AddServerKey, KeysForServer, ShowServer, UpdateServers};
+use crate::orders::server_of;
 use crate::orders::service;
 use crate::orders::state::{self, FIRST_ORDER};
 use crate::schema::module_log;
@@ -38,8 +40,12 @@ pub fn fields(
             "This service is not a HOSTKEY server.".into(),
         ));
     };
-    let ops = ops::load(db, service_id)?;
-    let server = linked_server(db, &service, &ops)?;
+    let mut ops = ops::load(db, service_id)?;
+    // A server HOSTKEY cannot name right now shows as not linked; the tab
+    // still shows what WHMCS holds.
+    let server = server_of::resolve_with(db, &mut *http, &mut *platform, &service, &mut ops)
+        .ok()
+        .flatten();
     let field =
         |db: &mut dyn Db, name| custom_fields::get(db, service.product_id, service_id, name);
     let invoice = field(db, INVOICE_ID)?;
@@ -172,16 +178,20 @@ fn relink(
             )));
         }
     }
-    // One server, one service: two services on one server would let one
-    // client power off, reinstall or cancel another client's machine.
-    if let Some(other) = linked_elsewhere(db, service_id, server_id)? {
-        return Err(ModuleError::InvalidInput(format!(
-            "HOSTKEY server {server_id} is already linked to service {other}; the link was not changed."
-        )));
-    }
     let settings = Settings::load(db)?;
     let key = {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
+        // One server, one service: two services on one server would let one
+        // client power off, reinstall or cancel another client's machine.
+        // Every way a server is linked counts, the public module's included.
+        owner::resolve_unknown(db, &mut api)?;
+        if let Some(other) = owner::owned_elsewhere(db, server_id, service_id)? {
+            return Err(ModuleError::InvalidInput(format!(
+                "HOSTKEY server {server_id} is already linked to service {other}; the link was not changed."
+            )));
+        }
+        // Resolving may have written this service's own row: work on that one.
+        ops = ops::load(db, service_id)?;
         hostkey::send(&mut api, &UpdateServers)?;
         match hostkey::send(&mut api, &ShowServer { id: server_id }) {
             Ok(_) => {}
@@ -251,11 +261,4 @@ fn relink(
         },
     );
     Ok(line)
-}
-
-/// Another service already linked to `server_id`, by a first order or by hand.
-fn linked_elsewhere(db: &mut dyn Db, service_id: i64, server_id: i64) -> ModuleResult<Option<i64>> {
-    let mut services = state::services_of_server(db, server_id)?;
-    services.extend(ops::services_of_server(db, server_id)?);
-    Ok(services.into_iter().find(|id| *id != service_id))
 }

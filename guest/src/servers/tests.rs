@@ -400,7 +400,14 @@ fn a_click_while_another_is_sent_is_refused_and_a_poll_shows_the_state() {
 #[test]
 fn no_single_sign_on_while_suspended() {
     let mut db = linked("Suspended");
-    let error = super::sso::single_sign_on(&mut db, SERVICE).expect_err("refused");
+    let error = super::sso::single_sign_on(
+        &mut db,
+        &mut ScriptedHttp::default(),
+        &mut RecordingPlatform::default(),
+        SERVICE,
+        Requester::Client(OWNER),
+    )
+    .expect_err("refused");
     assert!(
         error
             .to_string()
@@ -630,7 +637,14 @@ fn an_ended_service_is_neither_powered_nor_released_nor_signed_on() {
         }
         let error = hold(&mut db, &mut http, Change::Unsuspend).expect_err("refused");
         assert!(error.to_string().contains("has ended"), "{status}: {error}");
-        let error = super::sso::single_sign_on(&mut db, SERVICE).expect_err("refused");
+        let error = super::sso::single_sign_on(
+            &mut db,
+            &mut http,
+            &mut RecordingPlatform::default(),
+            SERVICE,
+            Requester::Client(OWNER),
+        )
+        .expect_err("refused");
         assert!(error.to_string().contains("has ended"), "{status}: {error}");
         assert!(http.requests.is_empty(), "{status}: no call at all");
         let row = ops::load(&mut db, SERVICE).expect("row");
@@ -679,3 +693,4 @@ fn a_terminate_before_any_server_is_held_so_a_later_link_cancels() {
         Hold::Terminated
     );
 }
+mod adopted;

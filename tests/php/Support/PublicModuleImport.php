@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace HostkeyResellerMod\Tests\Support;
 
 use PDO;
+use RuntimeException;
 
 /**
  * The public HostkeyResellerMod's first import, restated from its documented
@@ -15,6 +16,13 @@ use PDO;
  *
  * It writes into an empty catalogue (no update paths) and reads its settings
  * from its own rows in mod_hostkeyresellermodimportsettings.
+ *
+ * Past the import, its life with a live service, restated from its code
+ * (HostkeyResellerModLib 1.0.27): `order()` is its InvoicePaid for a first
+ * order, `callback()` its post-install URL (completeLinkToPreset), and
+ * `clientAreaView()` what its client area writes on the first view. They
+ * call the (fake) HOSTKEY API as it does and write the rows it writes, so a
+ * test starts from the database an upgrading reseller really has.
  */
 final class PublicModuleImport
 {
@@ -33,6 +41,8 @@ final class PublicModuleImport
     /** @var array<string, int> group name => id */
     private array $groups = [];
     private string $now;
+    /** Its HOSTKEY token: one login per PHP process, as its static cache does. */
+    private ?string $token = null;
 
     public function __construct(private PDO $pdo, private string $prefix = 'HKP-', private string $reseller = 'EUR')
     {
@@ -262,6 +272,185 @@ final class PublicModuleImport
     private function round(float|int $value): float|int
     {
         return $this->round ? round(round($value * $this->round) / $this->round, 2) : $value;
+    }
+
+    /**
+     * Its InvoicePaid for a first order (the `else` branch of InvoicePaid:
+     * makeOrder, addInvoiceId, payInvoice). Returns HOSTKEY's invoice id.
+     */
+    public function order(int $whmcsInvoice): int
+    {
+        $order = $this->row('SELECT * FROM tblorders WHERE invoiceid = ?', [$whmcsInvoice]);
+        $hosting = $this->row('SELECT * FROM tblhosting WHERE orderid = ?', [$order['id']]);
+        $product = $this->row('SELECT * FROM tblproducts WHERE id = ?', [$hosting['packageid']]);
+        $client = $this->row('SELECT * FROM tblclients WHERE id = ?', [$hosting['userid']]);
+        $currency = $this->row('SELECT * FROM tblcurrencies WHERE id = ?', [$client['currency']]);
+        $chosen = [];
+        $options = $this->pdo->prepare('SELECT o.optionname AS name, s.optionname AS value
+            FROM tblhostingconfigoptions h JOIN tblproductconfigoptions o ON o.id = h.configid
+            JOIN tblproductconfigoptionssub s ON s.id = h.optionid WHERE h.relid = ?');
+        $options->execute([$hosting['id']]);
+        foreach ($options->fetchAll(PDO::FETCH_ASSOC) as $option) {
+            $chosen[$option['name']] = $option['value'];
+        }
+        $location = $product['configoption2'];
+        $prefix = (string) $this->setting('presetnameprefix');
+        $preset = preg_match('/' . $prefix . '(.*) \([A-Z]{2}\)/', $product['name'], $m)
+            ? $m[1] : substr($product['name'], strlen($prefix));
+        $pick = static function (string $kind) use ($chosen, $preset, $location): array {
+            preg_match('/(.+) \(#(\d+)\)/', $chosen[$kind . ' ' . $preset . ' (' . $location . ')'] ?? '', $m);
+            return [$m[1] ?? '', $m[2] ?? ''];
+        };
+        [$osName, $osId] = $pick('OS');
+        [$softName, $softId] = $pick('Soft');
+        [, $trafficId] = $pick('Traffic');
+        $params = [
+            'deploy_period' => strtolower($hosting['billingcycle']), 'deploy_notify' => '1',
+            'email' => $this->call('whmcs', 'get_client', [])['client']['email'] ?? '',
+            'currency_code' => strtoupper($currency['code']), 'os_id' => $osId,
+            'root_pass' => decrypt($hosting['password']), 'hostname' => $hosting['domain'], 'os_name' => $osName,
+            'traffic_plan' => $trafficId, 'preset' => $preset, 'location_name' => $location,
+            // It builds the URL from the request's host; no signature, any caller links.
+            'post_install_callback' => rtrim((string) $this->systemUrl(), '/')
+                . '/modules/gateways/callback/hostkeyresellermod.php?hosting=' . $hosting['id'],
+        ];
+        if ($softId !== '' && $softName !== '') {
+            $params['soft_id'] = $softId;
+            $params['soft_name'] = $softName;
+        }
+        $ordered = $this->call('eq', 'order_instance', $params);
+        if (!in_array($ordered['result'] ?? null, ['OK', 'success'], true) || empty($ordered['invoice'])) {
+            throw new RuntimeException('The public module\'s order failed: ' . json_encode($ordered));
+        }
+        $invoiceId = (string) $ordered['invoice'];
+        $this->customField((int) $hosting['packageid'], (int) $hosting['id'], 'Invoice ID', $invoiceId);
+        $invoice = $this->call('whmcs', 'get_invoice', ['invoice_id' => $ordered['invoice']]);
+        if (($invoice['result'] ?? null) === 'OK') {
+            $this->call('whmcs', 'apply_credit', ['invoice_id' => $ordered['invoice'], 'amount' => $invoice['total']]);
+        }
+        return (int) $ordered['invoice'];
+    }
+
+    /**
+     * Its post-install URL (completeLinkToPreset): with an `Invoice ID` and no
+     * `Api key`, the server read from HOSTKEY's invoice gets a key, stored in
+     * `Api key`, and the service (and its order) turns Active. No `Preset ID`.
+     * Returns the server id.
+     */
+    public function callback(int $hostingId): int
+    {
+        $hosting = $this->row('SELECT * FROM tblhosting WHERE id = ?', [$hostingId]);
+        $order = $this->row('SELECT * FROM tblorders WHERE id = ?', [$hosting['orderid']]);
+        $server = $this->serverOfInvoice($hosting);
+        $added = $this->call('api_keys', 'add', ['params' => [
+            'name' => 'Api key [' . $server . '.' . $order['invoiceid'] . ']', 'server_id' => $server, 'active' => 1,
+            'ip' => '', 'login_notify_method' => 'none',
+            'login_notify_address' => $this->call('whmcs', 'get_client', [])['client']['email'] ?? '',
+        ]]);
+        $key = $added['data']['api_key'] ?? null;
+        if (!is_string($key) || $key === '') {
+            throw new RuntimeException('The public module\'s key was not made: ' . json_encode($added));
+        }
+        $this->customField((int) $hosting['packageid'], $hostingId, 'Api key', $key);
+        $this->pdo->prepare('UPDATE tblhosting SET domainstatus = ? WHERE id = ?')->execute(['Active', $hostingId]);
+        $this->pdo->prepare('UPDATE tblorders SET status = ? WHERE id = ?')->execute(['Active', $order['id']]);
+        return $server;
+    }
+
+    /**
+     * What its client area writes on the first view of a keyed service: the
+     * server read from HOSTKEY's invoice, as `Preset ID`; then the server's
+     * rental state read with eq/show (`rent` keeps it Active).
+     */
+    public function clientAreaView(int $hostingId): void
+    {
+        $hosting = $this->row('SELECT * FROM tblhosting WHERE id = ?', [$hostingId]);
+        $server = $this->serverOfInvoice($hosting);
+        $this->customField((int) $hosting['packageid'], $hostingId, 'Preset ID', (string) $server);
+        $this->call('eq', 'show', ['id' => $server]);
+    }
+
+    /** getServerIdByInvoiceId: the item whose relid is the service, else the first. */
+    private function serverOfInvoice(array $hosting): int
+    {
+        $field = $this->pdo->prepare('SELECT v.value FROM tblcustomfieldsvalues v
+            JOIN tblcustomfields f ON f.id = v.fieldid WHERE f.fieldname = ? AND v.relid = ?');
+        $field->execute(['Invoice ID', $hosting['id']]);
+        $product = $this->row('SELECT * FROM tblproducts WHERE id = ?', [$hosting['packageid']]);
+        $invoice = $this->call('whmcs', 'get_invoice', [
+            'invoice_id' => $field->fetchColumn(), 'location' => $product['configoption2'],
+        ]);
+        $items = $invoice['items']['item'] ?? [];
+        foreach ($items as $item) {
+            if ((int) ($item['relid'] ?? 0) === (int) $hosting['id']) {
+                return (int) $item['inv_id'];
+            }
+        }
+        if (!isset($items[0]['inv_id'])) {
+            throw new RuntimeException('HOSTKEY\'s invoice names no server: ' . json_encode($invoice));
+        }
+        return (int) $items[0]['inv_id'];
+    }
+
+    /** addCustomFieldValue: a value row with its timestamps, written once. */
+    private function customField(int $productId, int $hostingId, string $name, string $value): void
+    {
+        $field = $this->pdo->prepare('SELECT id FROM tblcustomfields WHERE type = ? AND relid = ? AND fieldname = ?');
+        $field->execute(['product', $productId, $name]);
+        $this->insert('tblcustomfieldsvalues', [
+            'fieldid' => (int) $field->fetchColumn(), 'relid' => $hostingId, 'value' => $value,
+            'created_at' => $this->now, 'updated_at' => $this->now,
+        ]);
+    }
+
+    /**
+     * makeInvapiCall: a POST form with the token and the action. (It drops the
+     * API URL's port; the fake API has one, so it is kept here.)
+     *
+     * @param array<string, mixed> $params
+     * @return array<string, mixed>
+     */
+    private function call(string $module, string $action, array $params): array
+    {
+        $url = (string) $this->setting('apiurl');
+        $key = (string) $this->setting('apikey');
+        if ($this->token === null) {
+            $login = json_decode((string) file_get_contents($url . 'auth.php?action=login&key=' . $key), true);
+            $this->token = $login['result']['token'] ?? throw new RuntimeException('No HOSTKEY token.');
+        }
+        $context = stream_context_create(['http' => [
+            'method' => 'POST', 'header' => "Content-Type: application/x-www-form-urlencoded\r\n",
+            'content' => http_build_query(['token' => $this->token, 'action' => $action] + $params),
+            'ignore_errors' => true, 'timeout' => 10,
+        ]]);
+        $answer = json_decode((string) file_get_contents($url . $module . '.php', false, $context), true);
+        return is_array($answer) ? $answer : [];
+    }
+
+    private function setting(string $name): ?string
+    {
+        $row = $this->pdo->prepare('SELECT value FROM tbladdonmodules WHERE module = ? AND setting = ?');
+        $row->execute([self::MODULE, $name]);
+        $value = $row->fetchColumn();
+        return $value === false ? null : (string) $value;
+    }
+
+    private function systemUrl(): string
+    {
+        return (string) $this->pdo->query("SELECT value FROM tblconfiguration WHERE setting = 'SystemURL'")
+            ->fetchColumn();
+    }
+
+    /** @return array<string, mixed> */
+    private function row(string $sql, array $values): array
+    {
+        $statement = $this->pdo->prepare($sql);
+        $statement->execute($values);
+        $row = $statement->fetch(PDO::FETCH_ASSOC);
+        if (!is_array($row)) {
+            throw new RuntimeException('No row for ' . $sql . ' ' . json_encode($values));
+        }
+        return $row;
     }
 
     /** An INSERT of the values as PDO sends them (emulated prepares: PHP's text of each value). */

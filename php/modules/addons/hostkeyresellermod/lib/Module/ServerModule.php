@@ -242,15 +242,23 @@ final class ServerModule
     }
 
     /**
+     * WHMCS calls this from the admin's and the client's service page; who is
+     * signed in is read from WHMCS's session (an admin first), and whether
+     * that one may sign on is the component's rule.
+     *
      * @param array<string, mixed> $params
+     * @param array<string, mixed>|null $session null reads WHMCS's session
      * @return array<string, mixed> success + redirectTo, or success false + errorMsg
      */
-    public function singleSignOn(array $params): array
+    public function singleSignOn(array $params, ?array $session = null): array
     {
+        $session ??= $_SESSION ?? [];
+        $admin = (int) ($session['adminid'] ?? 0);
+        $requester = $admin > 0 ? 'admin' : ['client' => (int) ($session['uid'] ?? 0)];
         try {
             $url = $this->bridge->result(
                 'provisioning.single-sign-on',
-                ['params' => ServiceParams::fromParams($params)],
+                ['params' => ServiceParams::fromParams($params), 'requester' => $requester],
             );
         } catch (ComponentError $e) {
             return ['success' => false, 'errorMsg' => $e->getMessage()];
