@@ -25,12 +25,16 @@ final class RuntimeFailure
     public const EXEC_BIT = 1502;
     public const PROC_OPEN = 1503;
     public const CACHE = 1504;
+    public const NOEXEC = 1505;
+    public const DAMAGED = 1506;
 
     private const CAUSES = [
         self::LOADER => 'engine does not load',
         self::EXEC_BIT => 'helper program not executable',
         self::PROC_OPEN => 'proc_open disabled',
         self::CACHE => 'compiled engine not kept',
+        self::NOEXEC => 'engine on a noexec mount',
+        self::DAMAGED => 'engine files damaged',
     ];
 
     public const QUIET_SECONDS = 3600;
