@@ -10,6 +10,7 @@ use HostkeyResellerMod\Tests\Support\FakeApi;
 use HostkeyResellerMod\Tests\Support\Host;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeFailure;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
 /**
  * A failure of the engine itself reaches the activity log (always on) with the
@@ -107,6 +108,28 @@ final class RuntimeFailureTest extends EndToEndCase
             ['HOSTKEY Reseller engine (engine does not load): ' . $answer['description']],
             self::alarms(),
         );
+    }
+
+    public function testAnUnexpectedFailureLeavesItsCauseInTheActivityLogWithoutItsData(): void
+    {
+        $error = new \Error('Call to undefined function php_uname()');
+        self::assertSame(
+            'The HOSTKEY module failed unexpectedly; the module log has the details.',
+            ErrorReport::sentence('config', $error),
+        );
+        $line = $error->getLine();
+        self::assertSame(
+            ['HOSTKEY Reseller engine (unexpected failure): Error at RuntimeFailureTest.php:' . $line
+            . ': Call to undefined function php_uname(); the module log has the details (System Settings > '
+            . 'Module Log, with debug logging on).'],
+            self::alarms(),
+        );
+        ErrorReport::sentence('config', new \RuntimeException('SELECT secret FROM somewhere'));
+        self::assertCount(1, self::alarms(), 'once an hour');
+        Capsule::table('tblactivitylog')->delete();
+        ErrorReport::sentence('config', new \RuntimeException('SELECT secret FROM somewhere'));
+        self::assertStringNotContainsString('secret', implode("\n", self::alarms()));
+        self::assertStringContainsString('RuntimeException at RuntimeFailureTest.php:', implode("\n", self::alarms()));
     }
 
     public function testEachCauseHasItsOwnHour(): void
