@@ -3,7 +3,7 @@ the entry points' answers and the host's own per-call counters.
 
     python3 check_unpacked.py <install> <work> <whmcs root> <temp dir> <php user>
 
-Installs: shipped, tampered, execbit, nouname, noexec-copy (the calls work);
+Installs: shipped, tampered, execbit, nouname, noexec-copy, noexec-ffi (the calls work);
 noprocopen, noexec (the engine cannot start: one sentence, and the System check).
 """
 
@@ -105,7 +105,7 @@ def main():
     private = whmcs / "templates_c" / f"hostkeyresellermod-{uid}"
 
     launcher = bin_dir / "x86_64" / "hostkey-host"
-    if name in ("execbit", "noexec-copy"):
+    if name in ("execbit", "noexec-copy", "noexec-ffi"):
         place = private if name == "execbit" else pathlib.Path(tmp) / f"hostkeyresellermod-{uid}"
         copies = list(place.glob("engine-*/hostkey-host"))
         check(len(copies) == 1, f"no single copy in {place}: {copies}")
@@ -115,9 +115,13 @@ def main():
         check(info.st_uid == uid and stat.S_IMODE(info.st_mode) == 0o700, f"{copy}: {oct(info.st_mode)}")
         why = "it lost its exec bit" if name == "execbit" else "its mount is noexec"
         engine = findings.get("Engine files", "")
-        check(engine == f"hostkey-host cannot run in {launcher.parent} ({why}); calls run from a copy checked "
-              f"against the release digest in {copy.parent}", f"System check: {engine!r}")
-        if name == "noexec-copy":
+        if name == "noexec-ffi":
+            check(engine == "libhostkey_host.so is on a noexec mount; calls load a copy checked against the release "
+                  f"digest, {copy.parent}/libhostkey_host.so", f"System check: {engine!r}")
+        else:
+            check(engine == f"hostkey-host cannot run in {launcher.parent} ({why}); calls run from a copy checked "
+                  f"against the release digest in {copy.parent}", f"System check: {engine!r}")
+        if name != "execbit":
             mount = findings.get("Mount", "")
             check(mount == f"{launcher.parent} is on {work / 'noexec'} (tmpfs), mounted noexec; the engine runs "
                   f"from {copy.parent}", f"System check: {mount!r}")

@@ -22,7 +22,8 @@
 #   noexec   the WHMCS root and the temp dir on a tmpfs mounted noexec (as
 #            root; a private mount namespace): one sentence naming the mount;
 #   noexec-copy the WHMCS root mounted noexec, the temp dir not: the calls
-#            run from a checked copy in the temp dir.
+#            run from a checked copy in the temp dir;
+#   noexec-ffi the same with the FFI transport: PHP loads the copy's library.
 # Needs root (to act as nobody and to mount), the zip (make dist), MariaDB and PHP.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -74,7 +75,7 @@ run_install() {
     local place=$work tmp=$work/$name-tmp
     case $name in
         noexec) place=$noexec; tmp=$noexec/$name-tmp ;;
-        noexec-copy) place=$noexec ;;
+        noexec-copy | noexec-ffi) place=$noexec ;;
     esac
     local whmcs=$place/$name log=$work/$name-status.log
     mkdir -p "$whmcs" "$tmp"
@@ -135,6 +136,7 @@ if [ "$inner" = --noexec-inner ]; then
     mount -t tmpfs -o noexec,nosuid,nodev,mode=755,size=512m hkrm-noexec "$noexec"
     run_install noexec cli
     run_install noexec-copy cli
+    run_install noexec-ffi ffi
     exit 0
 fi
 

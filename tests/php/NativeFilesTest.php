@@ -170,8 +170,8 @@ final class NativeFilesTest extends TestCase
             self::assertSame(
                 'The component host program ' . $this->bin . '/hostkey-host cannot run: ' . $this->bin . ' is on '
                 . $this->root . ', mounted noexec, and no folder PHP\'s user can write allows running a copy ('
-                . $this->root . '/templates_c (no private folder can be made there); ' . $this->root
-                . '/tmp (no private folder can be made there)); remount ' . $this->root . ' without noexec, or '
+                . $this->root . '/templates_c: no private folder can be made there; ' . $this->root
+                . '/tmp: no private folder can be made there); remount ' . $this->root . ' without noexec, or '
                 . 'point $templates_compiledir in configuration.php to a folder PHP\'s user can write on a file '
                 . 'system that allows programs.',
                 $e->getMessage(),

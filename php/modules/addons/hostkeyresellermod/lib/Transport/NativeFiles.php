@@ -146,7 +146,7 @@ final class NativeFiles
         foreach ($this->cache->places() as $base) {
             $private = $this->cache->privateDirIn($base);
             if ($private === null) {
-                $refused[] = $base . ' (no private folder can be made there)';
+                $refused[] = $base . ': no private folder can be made there';
                 continue;
             }
             $target = $private . '/' . $name;
@@ -154,14 +154,15 @@ final class NativeFiles
                 return $target;
             }
             if (!self::execAllowedIn($private)) {
-                $refused[] = $private . ' (' . $this->mountWords($private) . ')';
+                $mount = $this->mounts->mountOf($private);
+                $refused[] = $private . ': ' . ($mount === null ? 'noexec' : 'on ' . $mount['point'] . ', noexec');
                 continue;
             }
             $this->install($private, $target, $digests);
             if (self::ready($target)) {
                 return $target;
             }
-            $refused[] = $private . ' (the copy does not run there)';
+            $refused[] = $private . ': the copy does not run there';
         }
         throw $this->noPlace($refused);
     }
