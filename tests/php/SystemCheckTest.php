@@ -65,7 +65,8 @@ final class SystemCheckTest extends TestCase
         ))->findings()['glibc'];
         self::assertSame('2.28 (the engine needs 2.17 or newer)', $check('2.28'));
         self::assertSame(
-            '2.12: too old, the engine needs 2.17 or newer; the engine cannot load on this server',
+            '2.12: too old, the engine needs 2.17 or newer; the engine cannot load on this server, move WHMCS to '
+            . 'one with a newer system (CentOS 7, Debian 10, Ubuntu 20.04 or later)',
             $check('2.12'),
         );
         self::assertSame('unknown (the engine needs 2.17 or newer; FFI or getconf would tell)', $check(null));

@@ -167,7 +167,8 @@ final class SystemCheck
         }
         return version_compare($version, self::GLIBC_FLOOR, '>=')
             ? $version . ' (' . $floor . ')'
-            : $version . ': too old, ' . $floor . '; the engine cannot load on this server';
+            : $version . ': too old, ' . $floor . '; the engine cannot load on this server, move WHMCS to one with '
+                . 'a newer system (CentOS 7, Debian 10, Ubuntu 20.04 or later)';
     }
 
     /** This machine's glibc: from libc itself through FFI, else getconf. */
@@ -263,6 +264,12 @@ final class SystemCheck
         if ($shipped !== []) {
             return $where . ($dir === null ? ': warm' : ': warm (the engine precompiled in bin/)');
         }
-        return $where . ': cold, the next call compiles the engine (a second or more)';
+        $cold = $where . ': cold, the next call compiles the engine (a second or more)';
+        if ($dir === null && $basedir->allows($bin) && is_dir($bin) && !is_writable($bin)) {
+            // Read-only bin/ and no private folder: every call compiles.
+            return $cold . ' and cannot keep it; make templates_c writable for PHP\'s user, or upload bin/ with '
+                . 'its .cwasm again';
+        }
+        return $cold;
     }
 }
