@@ -3,7 +3,7 @@ the entry points' answers and the host's own per-call counters.
 
     python3 check_unpacked.py <install> <work> <whmcs root> <temp dir> <php user>
 
-Installs: shipped, tampered, execbit, nouname, noexec-copy, noexec-ffi (the calls work);
+Installs: shipped, tampered, execbit, nouname, basedir, noexec-copy, noexec-ffi (the calls work);
 noprocopen, noexec (the engine cannot start: one sentence, and the System check).
 """
 
@@ -126,6 +126,11 @@ def main():
             check(mount == f"{launcher.parent} is on {work / 'noexec'} (tmpfs), mounted noexec; the engine runs "
                   f"from {copy.parent}", f"System check: {mount!r}")
         print(f"{name}: every call ran from {copy.parent}; System check: Engine files = {engine}")
+    if name == "basedir":
+        errors = work / f"{name}-php-errors.log"
+        logged = errors.read_text() if errors.exists() else ""
+        check(logged == "", f"PHP logged under open_basedir: {logged[:2000]}")
+        print(f"{name}: the calls work under open_basedir, and PHP's error log stays empty")
     if name != "tampered":
         check(paid == [0] * len(lines), f"a call compiled although the zip ships a .cwasm: {lines}")
         check(all(l["loaded_from_cache"] for l in lines), f"{lines}")

@@ -16,6 +16,8 @@
 #            call runs from a copy checked against its release digest in
 #            templates_c/hostkeyresellermod-<uid>/engine-*/;
 #   nouname  php_uname in disable_functions: the module works as shipped;
+#   basedir  open_basedir of the WHMCS root and the harness only, no WHMCS
+#            folder writable: the module works and PHP logs no warning;
 #   noprocopen proc_open in disable_functions and FFI off: activation says
 #            what to change where, the addon page still shows the System
 #            check with the proc_open row failing and its fix;
@@ -95,9 +97,14 @@ PY
     # What an FTP upload in the default mode leaves: no exec bit.
     [ "$name" = execbit ] && chmod 644 "$bin/x86_64/hostkey-host"
     chmod -R a-w "$bin"
-    # WHMCS's templates_c belongs to PHP's user.
+    # WHMCS's templates_c belongs to PHP's user (but for basedir).
     mkdir -p "$whmcs/templates_c"
-    chown "$php_user" "$whmcs/templates_c" "$tmp" "$work"
+    [ "$name" = basedir ] || chown "$php_user" "$whmcs/templates_c"
+    chown "$php_user" "$tmp" "$work"
+    if [ "$name" = basedir ]; then
+        php_args+=(-d "open_basedir=$whmcs:$harness:/usr/share/php" -d log_errors=1
+            -d "error_log=$work/$name-php-errors.log" -d display_errors=0 -d error_reporting=-1)
+    fi
     local db=(mariadb --no-defaults --socket="$HOSTKEYRESELLERMOD_DB_SOCKET" --user=root)
     "${db[@]}" -e 'DROP DATABASE whmcs; CREATE DATABASE whmcs CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'
     "${db[@]}" whmcs < "$root/tests/db/whmcs-schema.sql"
@@ -144,6 +151,7 @@ run_install shipped cli
 run_install tampered ffi
 run_install execbit cli
 run_install nouname cli -d disable_functions=php_uname
+run_install basedir cli
 run_install noprocopen cli -d ffi.enable=false -d disable_functions=proc_open
 if [ "$(id -u)" = 0 ] && unshare --mount --propagation private true 2>/dev/null; then
     mkdir -p "$noexec"

@@ -106,6 +106,7 @@ final class CacheDirTest extends TestCase
         self::assertTrue($basedir->allows($this->bin . '/x86_64/hostkey-host'));
         self::assertTrue($basedir->allows($this->root . '/allowed'));
         self::assertFalse($basedir->allows($this->root . '/allowed-not'));
+        self::assertFalse($basedir->allows($this->bin . '-tmp'), 'a root is a folder, not a prefix');
         self::assertFalse($basedir->allows($this->bin . '/../tmp'));
         $bin = $this->bin;
         $writable = static fn (string $dir): bool => $dir !== $bin;

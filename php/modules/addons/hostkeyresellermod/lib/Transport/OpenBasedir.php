@@ -22,6 +22,11 @@ final class OpenBasedir
         $roots = [];
         foreach (explode(PATH_SEPARATOR, $setting) as $root) {
             $root = trim($root);
+            if ($root !== '' && !str_starts_with($root, '/')) {
+                // "." and other relative roots are relative to the working folder, as PHP reads them.
+                $cwd = getcwd();
+                $root = $cwd === false ? '' : $cwd . '/' . $root;
+            }
             if ($root !== '') {
                 $roots[] = $root;
             }
@@ -41,13 +46,9 @@ final class OpenBasedir
         }
         $path = self::normal($path);
         foreach ($this->roots as $root) {
-            // PHP's rule: a root ending in "/" is that folder; otherwise a prefix of the path.
-            $folder = str_ends_with($root, '/');
-            $root = self::normal($root);
-            if ($path === $root || str_starts_with($path, rtrim($root, '/') . '/')) {
-                return true;
-            }
-            if (!$folder && str_starts_with($path, $root)) {
+            // PHP's rule: the root folder itself or anything below it ("/a" does not allow "/ab").
+            $root = rtrim(self::normal($root), '/');
+            if ($root === '' || $path === $root || str_starts_with($path, $root . '/')) {
                 return true;
             }
         }
