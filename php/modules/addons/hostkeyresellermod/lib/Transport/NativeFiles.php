@@ -31,6 +31,9 @@ final class NativeFiles
 
     private ?string $runnable = null;
 
+    /** @var string|null|false false: not looked at yet */
+    private string|null|false $blocker = false;
+
     public function __construct(
         private string $dir,
         private CacheDir $cache,
@@ -98,6 +101,15 @@ final class NativeFiles
      * system forbids programs), "mode" (no exec bit), or null (it can run).
      */
     public function blocker(): ?string
+    {
+        // Asked on every FFI call: found once per request.
+        if ($this->blocker === false) {
+            $this->blocker = $this->findBlocker();
+        }
+        return $this->blocker;
+    }
+
+    private function findBlocker(): ?string
     {
         $launcher = $this->dir . '/' . self::LAUNCHER;
         if (!is_file($launcher) || is_executable($launcher)) {
