@@ -218,12 +218,18 @@ final class SystemCheck
     /** Opens and closes a TCP connection; null on success, else the reason. */
     public static function tcpConnect(string $host, int $port, float $timeout): ?string
     {
-        if (!function_exists('fsockopen')) {
-            return 'fsockopen is disabled, so PHP cannot test it; Test Connection on a server will';
-        }
         $errno = 0;
         $errstr = '';
-        $socket = @fsockopen($host, $port, $errno, $errstr, $timeout);
+        // Hosts disable one or the other; the engine's own HTTP does not need either.
+        if (function_exists('stream_socket_client')) {
+            $target = 'tcp://' . (str_contains($host, ':') ? '[' . trim($host, '[]') . ']' : $host) . ':' . $port;
+            $socket = @stream_socket_client($target, $errno, $errstr, $timeout);
+        } elseif (function_exists('fsockopen')) {
+            $socket = @fsockopen($host, $port, $errno, $errstr, $timeout);
+        } else {
+            return 'PHP may not open sockets here (fsockopen and stream_socket_client are disabled), so only '
+                . 'Test Connection can tell';
+        }
         if ($socket === false) {
             return $errstr !== '' ? $errstr : 'error ' . $errno;
         }
