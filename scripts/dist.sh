@@ -23,6 +23,10 @@ chmod 644 "$bin"/hostkey_guest.*.cwasm "$bin"/hostkey_guest.*.cwasm.sha256
 cp build/bin/libhostkey_host.so build/bin/hostkey-host "$bin/x86_64/"
 strip "$bin/x86_64/libhostkey_host.so" "$bin/x86_64/hostkey-host"
 chmod 755 "$bin/x86_64/hostkey-host"
+# Their release digests: PHP checks a copy against them before it runs one,
+# when an upload dropped the exec bit or the mount is noexec (NativeFiles.php).
+(cd "$bin/x86_64" && for f in hostkey-host libhostkey_host.so; do sha256sum "$f" > "$f.sha256"; done)
+chmod 644 "$bin/x86_64/"*.sha256
 # The shipped host must accept the shipped .cwasm as it is.
 verdict=$("$bin/x86_64/hostkey-host" precompile "$bin/hostkey_guest.wasm")
 case $verdict in

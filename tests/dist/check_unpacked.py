@@ -1,9 +1,13 @@
 """Checks one install of tests/dist/unpacked.sh from what it left behind:
 the entry points' answers and the host's own per-call counters.
 
-    python3 check_unpacked.py <shipped|tampered> <work> <whmcs root> <temp dir> <php user>
+    python3 check_unpacked.py <install> <work> <whmcs root> <temp dir> <php user>
+
+Installs: shipped, tampered, execbit, nouname, basedir, noexec-copy, noexec-ffi (the calls work);
+noprocopen, noexec (the engine cannot start: one sentence, and the System check).
 """
 
+import html
 import json
 import pathlib
 import pwd
@@ -35,10 +39,52 @@ def compiles_paid(lines):
     return paid
 
 
+def row(page, item):
+    """The finding of one System check row on the rendered addon page."""
+    found = re.search(r"<td>" + re.escape(item) + r"</td>\s*<td>(.*?)</td>", page, re.S)
+    return html.unescape(found.group(1)) if found else None
+
+
+def check_engine_cannot_start(name, work, whmcs, tmp, user):
+    """proc_open off with FFI off, or every place noexec: one sentence, and the page still shows the check."""
+    activate = json.loads((work / f"{name}-activate.json").read_text())
+    check(activate.get("status") == "error", f"activation: {activate}")
+    sentence = activate.get("description", "")
+    page = json.loads((work / f"{name}-output.json").read_text())["html"]
+    check("<h3 class=\"panel-title\">System check</h3>" in page, f"no System check on the page: {page[-2000:]}")
+    findings = json.loads((work / f"{name}-system-check.json").read_text())
+    bin_dir = whmcs / ADDON / "bin" / "x86_64"
+    if name == "noprocopen":
+        check(sentence.startswith("PHP's disable_functions blocks proc_open, which the helper-process transport "
+                                  "needs, and FFI is off: remove proc_open from disable_functions in the php.ini "
+                                  "WHMCS's PHP reads, or set ffi.enable=true there or in WHMCS's PHP-FPM pool"),
+              sentence)
+        proc_open = row(page, "proc_open") or ""
+        check(proc_open.startswith("disabled by disable_functions; remove proc_open from disable_functions")
+              and "ask the host" in proc_open, f"proc_open row: {proc_open!r}")
+        check(row(page, "Transport") == "helper process: will fail, enable proc_open or FFI", page[-3000:])
+        check(sentence in html.unescape(page), "the page does not say why the engine failed")
+    else:
+        mount = str(work / "noexec")
+        check(sentence.startswith(f"The component host program {bin_dir}/hostkey-host cannot run: {bin_dir} is on "
+                                  f"{mount}, mounted noexec, and no folder PHP's user can write allows running a "
+                                  "copy ("), sentence)
+        check(sentence.endswith(f"remount {mount} without noexec, or point $templates_compiledir in configuration.php "
+                                "to a folder PHP's user can write on a file system that allows programs."), sentence)
+        check(findings.get("Engine files") == sentence, f"System check: {findings}")
+        check((row(page, "Mount") or "").startswith(f"{bin_dir} is on {mount} (tmpfs), mounted noexec; remount it"),
+              f"Mount row: {row(page, 'Mount')!r}")
+    print(f"{name}: the engine cannot start, and says: {sentence}")
+    print(f"{name}: the addon page still shows the System check ({len(findings)} rows)")
+
+
 def main():
     name, work, whmcs, tmp, user = sys.argv[1:6]
     work, whmcs = pathlib.Path(work), pathlib.Path(whmcs)
     uid = pwd.getpwnam(user).pw_uid
+    if name in ("noprocopen", "noexec"):
+        check_engine_cannot_start(name, work, whmcs, pathlib.Path(tmp), user)
+        return
 
     activate = json.loads((work / f"{name}-activate.json").read_text())
     check(activate.get("status") == "success", f"activation: {activate}")
@@ -58,7 +104,34 @@ def main():
     bin_dir = whmcs / ADDON / "bin"
     private = whmcs / "templates_c" / f"hostkeyresellermod-{uid}"
 
-    if name == "shipped":
+    launcher = bin_dir / "x86_64" / "hostkey-host"
+    if name in ("execbit", "noexec-copy", "noexec-ffi"):
+        place = private if name == "execbit" else pathlib.Path(tmp) / f"hostkeyresellermod-{uid}"
+        copies = list(place.glob("engine-*/hostkey-host"))
+        check(len(copies) == 1, f"no single copy in {place}: {copies}")
+        copy = copies[0]
+        check(copy.read_bytes() == launcher.read_bytes(), "the copy differs from the shipped launcher")
+        info = copy.stat()
+        check(info.st_uid == uid and stat.S_IMODE(info.st_mode) == 0o700, f"{copy}: {oct(info.st_mode)}")
+        why = "it lost its exec bit" if name == "execbit" else "its mount is noexec"
+        engine = findings.get("Engine files", "")
+        if name == "noexec-ffi":
+            check(engine == "libhostkey_host.so is on a noexec mount; calls load a copy checked against the release "
+                  f"digest, {copy.parent}/libhostkey_host.so", f"System check: {engine!r}")
+        else:
+            check(engine == f"hostkey-host cannot run in {launcher.parent} ({why}); calls run from a copy checked "
+                  f"against the release digest in {copy.parent}", f"System check: {engine!r}")
+        if name != "execbit":
+            mount = findings.get("Mount", "")
+            check(mount == f"{launcher.parent} is on {work / 'noexec'} (tmpfs), mounted noexec; the engine runs "
+                  f"from {copy.parent}", f"System check: {mount!r}")
+        print(f"{name}: every call ran from {copy.parent}; System check: Engine files = {engine}")
+    if name == "basedir":
+        errors = work / f"{name}-php-errors.log"
+        logged = errors.read_text() if errors.exists() else ""
+        check(logged == "", f"PHP logged under open_basedir: {logged[:2000]}")
+        print(f"{name}: the calls work under open_basedir, and PHP's error log stays empty")
+    if name != "tampered":
         check(paid == [0] * len(lines), f"a call compiled although the zip ships a .cwasm: {lines}")
         check(all(l["loaded_from_cache"] for l in lines), f"{lines}")
         check(all(pathlib.Path(l["cache_file"]).parent == bin_dir for l in lines),

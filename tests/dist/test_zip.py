@@ -70,6 +70,13 @@ class ZipTest(unittest.TestCase):
         mode = self.zip.getinfo(ADDON + "bin/x86_64/hostkey-host").external_attr >> 16
         self.assertTrue(mode & stat.S_IXUSR, oct(mode))
 
+    def test_the_native_files_carry_their_release_digests(self):
+        # PHP checks a copy of them against these before running it (NativeFiles.php).
+        for name in ("hostkey-host", "libhostkey_host.so"):
+            recorded = self.zip.read(ADDON + f"bin/x86_64/{name}.sha256").decode().split()[0]
+            actual = hashlib.sha256(self.zip.read(ADDON + f"bin/x86_64/{name}")).hexdigest()
+            self.assertEqual(actual, recorded, name)
+
     def test_every_version_is_the_workspace_version(self):
         self.assertRegex(self.version, r"^\d+\.\d+\.\d+$")
         self.assertEqual(f"hostkeyresellermod-{self.version}.zip", self.path.name)

@@ -2,8 +2,8 @@
 
 /**
  * One WHMCS request against the unpacked zip, as its own PHP process:
- *   php unpacked-call.php activate|test-connection|system-check
- * Prints the entry point's answer as JSON.
+ *   php unpacked-call.php activate|test-connection|system-check|output
+ * Prints the entry point's answer as JSON (`output`: the addon page's HTML).
  */
 
 declare(strict_types=1);
@@ -34,6 +34,11 @@ switch ($step) {
             'serverid' => 0, 'serverhostname' => '', 'serverip' => '', 'serverusername' => '',
             'serverpassword' => '', 'serveraccesshash' => '', 'serversecure' => true, 'serverport' => '',
         ]);
+        break;
+    case 'output':
+        ob_start();
+        hostkeyresellermod_output(['modulelink' => 'addonmodules.php?module=hostkeyresellermod']);
+        $answer = ['html' => (string) ob_get_clean()];
         break;
     case 'system-check':
         $answer = Components::systemCheck()->findings();

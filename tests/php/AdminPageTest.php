@@ -8,6 +8,7 @@ use HostkeyResellerMod\Tests\Support\Catalogue;
 use HostkeyResellerMod\Tests\Support\CatalogueCase;
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\FakeApi;
+use HostkeyResellerMod\Tests\Support\Host;
 use WhmcsShim;
 
 /**
@@ -86,6 +87,40 @@ final class AdminPageTest extends CatalogueCase
             $html,
             'make build precompiles the component beside it',
         );
+    }
+
+    public function testWhenTheEngineCannotStartThePageStillShowsTheSystemCheckWithTheFix(): void
+    {
+        $this->install('cli');
+        $built = (string) getenv('HOSTKEYRESELLERMOD_BIN_DIR');
+        $bin = sys_get_temp_dir() . '/hkrm-page-' . bin2hex(random_bytes(4));
+        mkdir($bin);
+        try {
+            foreach (Host::FILES as $file) {
+                copy($built . '/' . $file, $bin . '/' . $file);
+            }
+            // A lost exec bit and no release digest beside it: nothing can repair it.
+            chmod($bin . '/hostkey-host', 0644);
+            putenv('HOSTKEYRESELLERMOD_BIN_DIR=' . $bin);
+            $html = self::output('GET');
+        } finally {
+            putenv('HOSTKEYRESELLERMOD_BIN_DIR=' . $built);
+            exec('rm -rf ' . escapeshellarg($bin));
+        }
+        $sentence = 'The component host program ' . $bin . '/hostkey-host is not executable (mode 0644), and '
+            . $bin . '/hostkey-host.sha256 (its release digest) is missing, so no checked copy can be made; '
+            . 'run chmod 755 ' . $bin . '/hostkey-host.';
+        self::assertStringContainsString(
+            '<div class="alert alert-danger" role="alert">' . htmlspecialchars($sentence) . '</div>',
+            $html,
+        );
+        self::assertStringContainsString('<h3 class="panel-title">System check</h3>', $html);
+        self::assertMatchesRegularExpression(
+            '/<td>Engine files<\/td>\s+<td>' . preg_quote(htmlspecialchars($sentence), '/') . '<\/td>/',
+            $html,
+        );
+        self::assertMatchesRegularExpression('/<td>Mount<\/td>\s+<td>' . preg_quote($bin, '/') . ' is on /', $html);
+        self::assertMatchesRegularExpression('/<td>glibc<\/td>\s+<td>\d+\.\d+ \(the engine needs/', $html);
     }
 
     /** @dataProvider transports */

@@ -9,6 +9,7 @@ use HostkeyResellerMod\Tests\Support\Host;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\CacheDir;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\CliTransport;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\OpenBasedir;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
 
 /**
@@ -86,8 +87,8 @@ final class CacheDirTest extends TestCase
         self::assertNull($nowhere->choose($this->bin));
         self::assertSame(
             'The compiled engine cannot be kept: ' . $this->bin . ' is read-only for PHP\'s user and no private '
-            . 'folder could be made in templates_c or the temp dir, so every request compiles it (about a '
-            . 'second); make templates_c writable for PHP\'s user, or upload bin/ with its .cwasm again.',
+            . 'folder could be made in templates_c, attachments or the temp dir, so every request compiles it '
+            . '(a second or more); make templates_c writable for PHP\'s user, or upload bin/ with its .cwasm again.',
             $nowhere->uncachedWarning($this->bin),
         );
         touch($this->bin . '/hostkey_guest.0123456789abcdef.cwasm');
@@ -96,6 +97,46 @@ final class CacheDirTest extends TestCase
         self::assertNull($this->readOnlyBin()->uncachedWarning($this->bin), 'a private folder was made');
         $writable = new CacheDir($this->root . '/no-such-temp-dir', 0, static fn (): bool => true);
         self::assertNull($writable->uncachedWarning($this->bin), 'bin/ itself keeps it');
+    }
+
+    public function testFoldersOutsideOpenBasedirAreSkippedWithoutAWarning(): void
+    {
+        $uid = (int) fileowner($this->bin);
+        $basedir = new OpenBasedir($this->bin . PATH_SEPARATOR . $this->root . '/allowed/');
+        self::assertTrue($basedir->allows($this->bin . '/x86_64/hostkey-host'));
+        self::assertTrue($basedir->allows($this->root . '/allowed'));
+        self::assertFalse($basedir->allows($this->root . '/allowed-not'));
+        self::assertFalse($basedir->allows($this->bin . '-tmp'), 'a root is a folder, not a prefix');
+        self::assertFalse($basedir->allows($this->bin . '/../tmp'));
+        $bin = $this->bin;
+        $writable = static fn (string $dir): bool => $dir !== $bin;
+        $dir = new CacheDir($this->root . '/tmp', $uid, $writable, [], $basedir);
+        self::assertNull($dir->choose($this->bin));
+        self::assertSame([], glob($this->root . '/tmp/*'), 'nothing was made outside open_basedir');
+
+        // A real PHP under open_basedir: the module's file probes write no warning.
+        $script = $this->root . '/probe.php';
+        file_put_contents($script, sprintf(
+            '<?php define("WHMCS", 1); require %s; $GLOBALS["templates_compiledir"] = "/var/lib/nowhere";'
+            . ' $c = \\WHMCS\\Module\\Addon\\HostkeyResellerMod\\Transport\\CacheDir::forThisProcess();'
+            . ' var_dump($c->choose(%s));'
+            . ' $n = \\WHMCS\\Module\\Addon\\HostkeyResellerMod\\Transport\\NativeFiles::forThisProcess(%s);'
+            . ' var_dump($n->blocker(), $n->mount());'
+            . ' var_dump(\\WHMCS\\Module\\Addon\\HostkeyResellerMod\\Transport\\Machine::name());',
+            var_export(ROOTDIR . '/modules/addons/hostkeyresellermod/autoload.php', true),
+            var_export($this->bin, true),
+            var_export($this->bin, true),
+        ));
+        $allowed = implode(':', [$this->root, ROOTDIR . '/modules']);
+        $command = sprintf(
+            'php -n -d open_basedir=%s -d error_reporting=-1 -d display_errors=stderr -d log_errors=0 %s 2>&1',
+            escapeshellarg($allowed),
+            escapeshellarg($script),
+        );
+        $out = (string) shell_exec($command);
+        self::assertStringNotContainsString('Warning', $out);
+        self::assertStringNotContainsString('open_basedir', $out);
+        self::assertStringContainsString('string(6) "x86_64"', $out, 'php_uname answers: ' . $out);
     }
 
     public function testAFolderOthersCanWriteIsRefused(): void

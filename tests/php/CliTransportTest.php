@@ -124,7 +124,10 @@ final class CliTransportTest extends TestCase
     {
         unlink($this->binDir . '/hostkey-host');
         $this->expectException(ComponentFault::class);
-        $this->expectExceptionMessage('hostkey-host is missing or not executable');
+        $this->expectExceptionMessage(
+            'The component host program ' . $this->binDir . '/hostkey-host is missing; '
+            . 'upload bin/ again, in binary mode.'
+        );
         $this->bridge()->call('test.options');
     }
 }

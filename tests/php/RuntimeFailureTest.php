@@ -6,9 +6,11 @@ namespace HostkeyResellerMod\Tests;
 
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\EndToEndCase;
+use HostkeyResellerMod\Tests\Support\FakeApi;
 use HostkeyResellerMod\Tests\Support\Host;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeFailure;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
 /**
  * A failure of the engine itself reaches the activity log (always on) with the
@@ -50,8 +52,10 @@ final class RuntimeFailureTest extends EndToEndCase
         chmod($this->bin . '/hostkey-host', 0644);
         Host::useTransport('cli');
         $answer = hostkeyresellermod_activate();
-        $sentence = 'The component host program ' . $this->bin . '/hostkey-host is missing or not executable; '
-            . 'upload bin/ again or run chmod 755 ' . $this->bin . '/hostkey-host.';
+        $launcher = $this->bin . '/hostkey-host';
+        $sentence = 'The component host program ' . $launcher . ' is not executable (mode 0644), and ' . $launcher
+            . '.sha256 (its release digest) is missing, so no checked copy can be made; run chmod 755 '
+            . $launcher . '.';
         self::assertSame(['status' => 'error', 'description' => $sentence], $answer);
         self::assertSame(['HOSTKEY Reseller engine (helper program not executable): ' . $sentence], self::alarms());
 
@@ -62,6 +66,33 @@ final class RuntimeFailureTest extends EndToEndCase
         Capsule::table('tblactivitylog')->update(['date' => date('Y-m-d H:i:s', time() - 3700)]);
         hostkeyresellermod_activate();
         self::assertCount(2, self::alarms(), 'an hour later it is logged again');
+    }
+
+    public function testALostExecBitWithTheReleaseDigestsRunsFromACopyAndLogsNothing(): void
+    {
+        foreach (['hostkey-host', 'libhostkey_host.so'] as $file) {
+            $digest = hash_file('sha256', $this->bin . '/' . $file);
+            file_put_contents($this->bin . '/' . $file . '.sha256', $digest . '  ' . $file . "\n");
+        }
+        chmod($this->bin . '/hostkey-host', 0644);
+        $this->configure(FakeApi::VALID_KEY);
+        $templates = $this->bin . '/templates_c';
+        mkdir($templates);
+        $GLOBALS['templates_compiledir'] = $templates;
+        try {
+            Host::useTransport('cli');
+            $answer = hostkeyresellermod_activate();
+            self::assertSame('success', $answer['status'], $answer['description']);
+            self::assertTrue(hostkeyresellermod_TestConnection(self::serverParams())['success']);
+        } finally {
+            unset($GLOBALS['templates_compiledir']);
+        }
+        $copies = glob($templates . '/hostkeyresellermod-*/engine-*/hostkey-host') ?: [];
+        self::assertCount(1, $copies, 'one copy, in templates_c');
+        self::assertFileEquals($this->bin . '/hostkey-host', $copies[0]);
+        self::assertFileEquals($this->bin . '/libhostkey_host.so', dirname($copies[0]) . '/libhostkey_host.so');
+        self::assertSame(0644, fileperms($this->bin . '/hostkey-host') & 0777, 'the upload is left as it is');
+        self::assertSame([], self::alarms());
     }
 
     public function testALibraryThatDoesNotLoadIsLoggedAsItsOwnCause(): void
@@ -77,6 +108,28 @@ final class RuntimeFailureTest extends EndToEndCase
             ['HOSTKEY Reseller engine (engine does not load): ' . $answer['description']],
             self::alarms(),
         );
+    }
+
+    public function testAnUnexpectedFailureLeavesItsCauseInTheActivityLogWithoutItsData(): void
+    {
+        $error = new \Error('Call to undefined function php_uname()');
+        self::assertSame(
+            'The HOSTKEY module failed unexpectedly; the module log has the details.',
+            ErrorReport::sentence('config', $error),
+        );
+        $line = $error->getLine();
+        self::assertSame(
+            ['HOSTKEY Reseller engine (unexpected failure): Error at RuntimeFailureTest.php:' . $line
+            . ': Call to undefined function php_uname(); the module log has the details (System Settings > '
+            . 'Module Log, with debug logging on).'],
+            self::alarms(),
+        );
+        ErrorReport::sentence('config', new \RuntimeException('SELECT secret FROM somewhere'));
+        self::assertCount(1, self::alarms(), 'once an hour');
+        Capsule::table('tblactivitylog')->delete();
+        ErrorReport::sentence('config', new \RuntimeException('SELECT secret FROM somewhere'));
+        self::assertStringNotContainsString('secret', implode("\n", self::alarms()));
+        self::assertStringContainsString('RuntimeException at RuntimeFailureTest.php:', implode("\n", self::alarms()));
     }
 
     public function testEachCauseHasItsOwnHour(): void

@@ -6,6 +6,9 @@ namespace HostkeyResellerMod\Tests;
 
 use PHPUnit\Framework\TestCase;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\SystemCheck;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\CacheDir;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\MountTable;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\NativeFiles;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\TransportFactory;
 
@@ -62,7 +65,8 @@ final class SystemCheckTest extends TestCase
         ))->findings()['glibc'];
         self::assertSame('2.28 (the engine needs 2.17 or newer)', $check('2.28'));
         self::assertSame(
-            '2.12: too old, the engine needs 2.17 or newer; the engine cannot load on this server',
+            '2.12: too old, the engine needs 2.17 or newer; the engine cannot load on this server, move WHMCS to '
+            . 'one with a newer system (CentOS 7, Debian 10, Ubuntu 20.04 or later)',
             $check('2.12'),
         );
         self::assertSame('unknown (the engine needs 2.17 or newer; FFI or getconf would tell)', $check(null));
@@ -106,20 +110,66 @@ final class SystemCheckTest extends TestCase
         self::assertSame('not usable here (ffi.enable=preload)', $findings['FFI']);
         self::assertSame('available', $findings['proc_open']);
         self::assertSame('helper process', $findings['Transport']);
+        $launcher = $this->bin . '/hostkey-host';
         self::assertSame(
-            'hostkey-host is not executable: chmod 755 ' . $this->bin . '/hostkey-host',
+            'The component host program ' . $launcher . ' is not executable (mode 0644), and ' . $launcher
+            . '.sha256 (its release digest) is missing, so no checked copy can be made; run chmod 755 '
+            . $launcher . '.',
             $findings['Engine files'],
         );
+        self::assertMatchesRegularExpression(
+            '/^' . preg_quote($this->bin, '/') . ' is on \S+ \(\w+\), which allows programs$/',
+            $findings['Mount'],
+        );
         self::assertSame(
-            $this->bin . ': cold, the next call compiles the engine (about a second)',
+            $this->bin . ': cold, the next call compiles the engine (a second or more)',
             $findings['Compile cache'],
         );
+    }
+
+    public function testALostExecBitIsRepairedAndTheRowSaysWhereTheCopyRuns(): void
+    {
+        file_put_contents($this->bin . '/hostkey-host', "#!/bin/sh\n");
+        file_put_contents($this->bin . '/libhostkey_host.so', 'library');
+        foreach (['hostkey-host', 'libhostkey_host.so'] as $file) {
+            file_put_contents($this->bin . '/' . $file . '.sha256', hash_file('sha256', $this->bin . '/' . $file));
+        }
+        mkdir($this->bin . '/tmp');
+        $cache = new CacheDir($this->bin . '/tmp', (int) fileowner($this->bin), null, []);
+        $native = new NativeFiles($this->bin, $cache, MountTable::forThisProcess());
+        $options = new RuntimeOptions($this->bin, 'https://invapi.hostkey.com/', [], null, null, null, $native);
+        $iniGet = static fn (string $name): string => $name === 'ffi.enable' ? 'preload' : '';
+        $factory = new TransportFactory($options, 'auto', [], 'fpm-fcgi', true, $iniGet);
+        $glibc = static fn (): string => '2.36';
+        $check = new SystemCheck($options, $factory, $iniGet, $glibc, static fn (): ?string => null);
+        $copy = $this->bin . '/tmp/hostkeyresellermod-' . fileowner($this->bin);
+        self::assertMatchesRegularExpression(
+            '/^hostkey-host cannot run in ' . preg_quote($this->bin, '/') . ' \(it lost its exec bit\); calls run '
+            . 'from a copy checked against the release digest in ' . preg_quote($copy, '/') . '\/engine-[0-9a-f]{16}$/',
+            $check->findings()['Engine files'],
+        );
+    }
+
+    public function testAProcessorWithoutAnEngineIsItsOwnRow(): void
+    {
+        $options = new RuntimeOptions($this->bin, 'https://invapi.hostkey.com/');
+        $factory = new TransportFactory($options, 'auto', [], 'fpm-fcgi', false);
+        $sentence = "hostkeyresellermod has no engine for this server's processor (sparc64); it runs on x86_64.";
+        $glibc = static fn (): string => '2.36';
+        $check = new SystemCheck($options, $factory, null, $glibc, static fn (): ?string => null, $sentence);
+        self::assertSame($sentence, $check->findings()['Processor']);
     }
 
     public function testProcOpenDisabledWithoutFfiIsAFailureForetold(): void
     {
         $findings = $this->findings(['ffi.enable' => 'false', 'disable_functions' => 'exec, proc_open,system']);
-        self::assertSame('disabled by disable_functions', $findings['proc_open']);
+        self::assertSame(
+            'disabled by disable_functions; remove proc_open from disable_functions in the php.ini WHMCS\'s PHP '
+            . 'reads, or set ffi.enable=true there or in WHMCS\'s PHP-FPM pool (php_admin_value[ffi.enable] = true); '
+            . '.htaccess, .user.ini and ini_set can change neither, so on shared hosting ask the host, and if it '
+            . 'allows neither, this server cannot run the module.',
+            $findings['proc_open'],
+        );
         self::assertSame('helper process: will fail, enable proc_open or FFI', $findings['Transport']);
     }
 

@@ -7,8 +7,12 @@ namespace HostkeyResellerMod\Tests;
 use PHPUnit\Framework\TestCase;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\CliTransport;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\DeferredTransport;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\FfiTransport;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\Machine;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\OpenBasedir;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\Transport;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\TransportFactory;
 
 /**
@@ -110,6 +114,36 @@ final class TransportSelectionTest extends TestCase
         $options = RuntimeOptions::fromEnvironment('/addon', 'https://invapi.hostkey.com/', [], null, 'AMD64');
         self::assertSame('/addon/bin/x86_64/hostkey-host', $options->cliPath());
         self::assertSame('x86_64', RuntimeOptions::arch(php_uname('m')), 'this machine is one the zip serves');
+    }
+
+    public function testTheProcessorIsFoundWithoutPhpUnameFromPhpsOwnBinary(): void
+    {
+        $anywhere = new OpenBasedir('');
+        self::assertSame('x86_64', Machine::fromElf(PHP_BINARY, $anywhere));
+        self::assertSame('x86_64', Machine::fromElf('/proc/self/exe', $anywhere));
+        self::assertNull(Machine::fromElf(__FILE__, $anywhere), 'not an ELF file');
+        self::assertNull(Machine::fromElf(PHP_BINARY, new OpenBasedir('/nowhere')), 'outside open_basedir');
+        self::assertSame(php_uname('m'), Machine::name());
+        $this->expectException(ComponentFault::class);
+        $this->expectExceptionMessage(
+            "hostkeyresellermod cannot tell this server's processor (php_uname and posix_uname are disabled "
+            . "and PHP's binary cannot be read); allow php_uname in disable_functions."
+        );
+        RuntimeOptions::arch('');
+    }
+
+    public function testATransportThatCannotBeMadeFailsOnItsFirstCallNotBefore(): void
+    {
+        $made = 0;
+        $factory = $this->factory('ffi', [], 'fpm-fcgi', true, 'preload');
+        $deferred = new DeferredTransport(static function () use ($factory, &$made): Transport {
+            $made++;
+            return $factory->create();
+        });
+        self::assertSame(0, $made, 'nothing is made before a call');
+        $this->expectException(ComponentFault::class);
+        $this->expectExceptionMessage('The FFI transport is selected but PHP does not allow FFI here');
+        $deferred->name();
     }
 
     public function testAProcessorWithoutAHostGetsOneSentence(): void

@@ -5,9 +5,11 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
 use Closure;
+use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\CsrfGuard;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
 defined('WHMCS') || exit;
 
@@ -181,6 +183,9 @@ final class AddonModule
             $page = is_array($page) ? $page : [];
         } catch (ComponentError $e) {
             $page = ['notices' => [['level' => 'error', 'text' => $e->getMessage()]]];
+        } catch (Throwable $e) {
+            // The engine itself failed: say why, and still show the System check below.
+            $page = ['notices' => [['level' => 'error', 'text' => ErrorReport::sentence('output', $e)]]];
         }
         $page['notices'] = array_merge($notices, is_array($page['notices'] ?? null) ? $page['notices'] : []);
         if ($this->check !== null) {

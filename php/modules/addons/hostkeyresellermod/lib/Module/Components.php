@@ -10,6 +10,8 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Capability\Grants;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\WhmcsPlatform;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\DeferredTransport;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\TransportFactory;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\Settings;
@@ -35,14 +37,22 @@ final class Components
         $env = getenv();
         // One reading of grants.json: PHP enforces it and the host checks it is its own.
         $grants = Grants::shipped();
-        $options = RuntimeOptions::fromEnvironment(self::addonDir(), $settings->apiUrl(), $env, $grants);
-        $transport = (new TransportFactory($options, $settings->transport(), $env))->create();
+        try {
+            $options = RuntimeOptions::fromEnvironment(self::addonDir(), $settings->apiUrl(), $env, $grants);
+            $factory = new TransportFactory($options, $settings->transport(), $env);
+            $transport = new DeferredTransport(static fn () => $factory->create());
+            $limits = $options->longCallLimits();
+        } catch (ComponentFault $e) {
+            // No engine for this server: each call says so; the admin page still shows its System check.
+            $transport = new DeferredTransport(static fn () => throw $e);
+            $limits = RuntimeOptions::LONG_CALL_LIMITS;
+        }
         $capabilities = new CapabilityHandler(
             new CapsuleDatabase($connection),
             new WhmcsPlatform($connection),
             $grants,
         );
-        return new Bridge($transport, $capabilities, $options->longCallLimits());
+        return new Bridge($transport, $capabilities, $limits);
     }
 
     public static function addon(): AddonModule
@@ -55,13 +65,24 @@ final class Components
         );
     }
 
-    /** What the admin page reports about this server (settings read once more). */
+    /**
+     * What the admin page reports about this server (settings read once
+     * more). Built without the engine, so it shows whatever stops the engine,
+     * even a processor the zip has no engine for.
+     */
     public static function systemCheck(): SystemCheck
     {
         $settings = Settings::load(Capsule::connection());
         $env = getenv();
-        $options = RuntimeOptions::fromEnvironment(self::addonDir(), $settings->apiUrl(), $env);
-        return new SystemCheck($options, new TransportFactory($options, $settings->transport(), $env));
+        $processor = null;
+        try {
+            $options = RuntimeOptions::fromEnvironment(self::addonDir(), $settings->apiUrl(), $env);
+        } catch (ComponentFault $e) {
+            $processor = $e->getMessage();
+            $options = new RuntimeOptions(self::addonDir() . '/bin', $settings->apiUrl());
+        }
+        $factory = new TransportFactory($options, $settings->transport(), $env);
+        return new SystemCheck($options, $factory, null, null, null, $processor);
     }
 
     public static function server(): ServerModule

@@ -4,6 +4,11 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
+use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\MountTable;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\NativeFiles;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\OpenBasedir;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\ProcOpenAdvice;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\TransportFactory;
 
@@ -11,8 +16,9 @@ defined('WHMCS') || exit;
 
 /**
  * The admin page's "System check": what this server gives the module's engine
- * (PHP, transport, proc_open, host files, compile cache), read from PHP itself,
- * so an admin sees why calls fail or are slow without module debug logging.
+ * (PHP, transport, proc_open, host files, their mount, glibc, compile cache,
+ * the API), read from PHP itself and never from the engine, so the panel shows
+ * even when the engine cannot start; a failing row carries its fix.
  */
 final class SystemCheck
 {
@@ -35,6 +41,7 @@ final class SystemCheck
      * @param callable(): ?string|null $glibc this machine's glibc version, null when unknown
      * @param callable(string, int, float): ?string|null $connect opens a TCP connection to
      *        host:port; null when it answered, else why not
+     * @param string|null $processor why the zip has no engine for this processor, if so
      */
     public function __construct(
         private RuntimeOptions $options,
@@ -42,6 +49,7 @@ final class SystemCheck
         ?callable $iniGet = null,
         ?callable $glibc = null,
         ?callable $connect = null,
+        private ?string $processor = null,
     ) {
         $this->iniGet = $iniGet ?? 'ini_get';
         $this->glibc = $glibc ?? fn (): ?string => $this->machineGlibc();
@@ -73,18 +81,81 @@ final class SystemCheck
             'FFI' => $ffi
                 ? 'enabled (ffi.enable=' . $this->ini('ffi.enable') . ')'
                 : 'not usable here (ffi.enable=' . $this->ini('ffi.enable') . ')',
-            'proc_open' => $procOpen ? 'available' : 'disabled by disable_functions',
+            'proc_open' => $procOpen
+                ? 'available'
+                : 'disabled by disable_functions' . ($mode === 'cli' ? '; ' . ProcOpenAdvice::fix() : ''),
             'Transport' => $mode === 'ffi'
                 ? 'in-process (FFI)'
                 : 'helper process' . ($procOpen ? '' : ': will fail, enable proc_open or FFI'),
         ];
-        $findings['Engine files'] = $mode === 'ffi'
-            ? self::file($this->options->libraryPath(), false)
-            : self::file($this->options->cliPath(), true);
+        if ($this->processor !== null) {
+            $findings['Processor'] = $this->processor;
+        }
+        $native = $this->options->native();
+        $findings['Engine files'] = $mode === 'ffi' ? $this->libraryFinding($native) : $this->launcherFinding($native);
+        $findings['Mount'] = $this->mountFinding($native);
         $findings['Compile cache'] = $this->cache();
         $findings['glibc'] = $this->glibcFinding();
         $findings['HOSTKEY API'] = $this->apiFinding();
         return $findings;
+    }
+
+    /** The launcher: ready where the zip put it, running from a checked copy, or why neither. */
+    private function launcherFinding(NativeFiles $native): string
+    {
+        $launcher = $this->options->cliPath();
+        if (!is_file($launcher)) {
+            return basename($launcher) . ' is missing from ' . dirname($launcher)
+                . '; upload bin/ again, in binary mode';
+        }
+        if ($native->blocker() === null) {
+            return basename($launcher) . ' ready in ' . dirname($launcher);
+        }
+        try {
+            $copy = $native->runnableDir();
+        } catch (ComponentFault $e) {
+            return $e->getMessage();
+        }
+        $why = $native->blocker() === 'noexec' ? 'its mount is noexec' : 'it lost its exec bit';
+        return basename($launcher) . ' cannot run in ' . dirname($launcher) . ' (' . $why . '); calls run from a '
+            . 'copy checked against the release digest in ' . $copy;
+    }
+
+    private function libraryFinding(NativeFiles $native): string
+    {
+        $library = $this->options->libraryPath();
+        if (!is_file($library)) {
+            return basename($library) . ' is missing from ' . dirname($library) . '; upload bin/ again, in binary mode';
+        }
+        try {
+            $used = $native->library();
+        } catch (ComponentFault $e) {
+            return $e->getMessage();
+        }
+        return $used === $library
+            ? basename($library) . ' ready in ' . dirname($library)
+            : basename($library) . ' is on a noexec mount; calls load a copy checked against the release digest, '
+                . $used;
+    }
+
+    /** The mount of the engine's files: whether it lets programs run. */
+    private function mountFinding(NativeFiles $native): string
+    {
+        $dir = $native->shippedDir();
+        $mount = $native->mount();
+        if ($mount === null) {
+            return 'unknown (' . MountTable::SOURCE
+                . ' cannot be read here); the Engine files row says whether the engine can run';
+        }
+        $where = $dir . ' is on ' . $mount['point'] . ' (' . $mount['type'] . ')';
+        if (!$mount['noexec']) {
+            return $where . ', which allows programs';
+        }
+        $copy = $native->copyDir();
+        return $copy !== null
+            ? $where . ', mounted noexec; the engine runs from ' . $copy
+            : $where . ', mounted noexec; remount it without noexec, or point $templates_compiledir in '
+                . 'configuration.php to a folder PHP\'s user can write on a file system that allows programs';
     }
 
     private function glibcFinding(): string
@@ -96,7 +167,8 @@ final class SystemCheck
         }
         return version_compare($version, self::GLIBC_FLOOR, '>=')
             ? $version . ' (' . $floor . ')'
-            : $version . ': too old, ' . $floor . '; the engine cannot load on this server';
+            : $version . ': too old, ' . $floor . '; the engine cannot load on this server, move WHMCS to one with '
+                . 'a newer system (CentOS 7, Debian 10, Ubuntu 20.04 or later)';
     }
 
     /** This machine's glibc: from libc itself through FFI, else getconf. */
@@ -148,7 +220,16 @@ final class SystemCheck
     {
         $errno = 0;
         $errstr = '';
-        $socket = @fsockopen($host, $port, $errno, $errstr, $timeout);
+        // Hosts disable one or the other; the engine's own HTTP does not need either.
+        if (function_exists('stream_socket_client')) {
+            $target = 'tcp://' . (str_contains($host, ':') ? '[' . trim($host, '[]') . ']' : $host) . ':' . $port;
+            $socket = @stream_socket_client($target, $errno, $errstr, $timeout);
+        } elseif (function_exists('fsockopen')) {
+            $socket = @fsockopen($host, $port, $errno, $errstr, $timeout);
+        } else {
+            return 'PHP may not open sockets here (fsockopen and stream_socket_client are disabled), so only '
+                . 'Test Connection can tell';
+        }
         if ($socket === false) {
             return $errstr !== '' ? $errstr : 'error ' . $errno;
         }
@@ -168,17 +249,6 @@ final class SystemCheck
         return function_exists('proc_open') && !in_array('proc_open', $disabled, true);
     }
 
-    private static function file(string $path, bool $executable): string
-    {
-        if (!is_file($path)) {
-            return basename($path) . ' is missing from ' . dirname($path);
-        }
-        if ($executable && !is_executable($path)) {
-            return basename($path) . ' is not executable: chmod 755 ' . $path;
-        }
-        return basename($path) . ' ready in ' . dirname($path);
-    }
-
     /**
      * Where the compiled engine is kept, and whether a call will find one:
      * the `.cwasm` shipped (or written) in bin/, or the private folder used
@@ -191,14 +261,21 @@ final class SystemCheck
         $stem = pathinfo($component, PATHINFO_FILENAME);
         $dir = $this->options->cacheDir();
         $where = $dir === null ? $bin : $dir . ' (bin/ is read-only for PHP\'s user)';
-        $kept = $dir === null ? [] : (glob($dir . '/' . $stem . '.*.cwasm') ?: []);
-        $shipped = glob($bin . '/' . $stem . '.*.cwasm') ?: [];
+        $basedir = OpenBasedir::forThisProcess();
+        $kept = $dir === null || !$basedir->allows($dir) ? [] : (glob($dir . '/' . $stem . '.*.cwasm') ?: []);
+        $shipped = $basedir->allows($bin) ? (glob($bin . '/' . $stem . '.*.cwasm') ?: []) : [];
         if ($kept !== []) {
             return $where . ': warm';
         }
         if ($shipped !== []) {
             return $where . ($dir === null ? ': warm' : ': warm (the engine precompiled in bin/)');
         }
-        return $where . ': cold, the next call compiles the engine (about a second)';
+        $cold = $where . ': cold, the next call compiles the engine (a second or more)';
+        if ($dir === null && $basedir->allows($bin) && is_dir($bin) && !is_writable($bin)) {
+            // Read-only bin/ and no private folder: every call compiles.
+            return $cold . ' and cannot keep it; make templates_c writable for PHP\'s user, or upload bin/ with '
+                . 'its .cwasm again';
+        }
+        return $cold;
     }
 }

@@ -20,28 +20,36 @@ final class CacheDir
     /** @var callable(string): bool */
     private $writable;
 
-    /**
-     * @param int $uid the user PHP runs as
-     * @param callable(string): bool|null $writable defaults to is_writable
-     */
+    private OpenBasedir $basedir;
+
     /**
      * @param int $uid the user PHP runs as
      * @param callable(string): bool|null $writable defaults to is_writable
      * @param list<string> $whmcsDirs WHMCS's own writable folders, tried before $tempDir
+     * @param OpenBasedir|null $basedir folders outside it are skipped, not tried (no warnings)
      */
     public function __construct(
         private string $tempDir,
         private int $uid,
         ?callable $writable = null,
         private array $whmcsDirs = [],
+        ?OpenBasedir $basedir = null,
     ) {
         $this->writable = $writable ?? 'is_writable';
+        $this->basedir = $basedir ?? OpenBasedir::forThisProcess();
     }
 
     public static function forThisProcess(): self
     {
         $uid = function_exists('posix_geteuid') ? posix_geteuid() : (int) getmyuid();
-        return new self(sys_get_temp_dir(), $uid, null, self::whmcsDirs());
+        $basedir = OpenBasedir::forThisProcess();
+        return new self(sys_get_temp_dir(), $uid, null, self::whmcsDirs($basedir), $basedir);
+    }
+
+    /** The folders a private folder is looked for in, in order. @return list<string> */
+    public function places(): array
+    {
+        return [...$this->whmcsDirs, $this->tempDir];
     }
 
     /**
@@ -49,12 +57,12 @@ final class CacheDir
      *
      * @return list<string>
      */
-    private static function whmcsDirs(): array
+    private static function whmcsDirs(OpenBasedir $basedir): array
     {
         $dirs = [];
         foreach (['templates_compiledir', 'attachments_dir'] as $name) {
             $dir = $GLOBALS[$name] ?? null;
-            if (is_string($dir) && $dir !== '' && is_dir($dir)) {
+            if (is_string($dir) && $dir !== '' && $basedir->allows($dir) && is_dir($dir)) {
                 $dirs[] = $dir;
             }
         }
@@ -68,21 +76,47 @@ final class CacheDir
      */
     public function choose(string $binDir): ?string
     {
-        if (!is_dir($binDir) || ($this->writable)($binDir)) {
+        if (!$this->basedir->allows($binDir) || !is_dir($binDir) || ($this->writable)($binDir)) {
             return null;
         }
-        foreach ([...$this->whmcsDirs, $this->tempDir] as $base) {
-            $dir = rtrim($base, '/') . '/hostkeyresellermod-' . $this->uid;
-            if (!file_exists($dir) && !is_link($dir)) {
-                $old = umask(0077);
-                @mkdir($dir, 0700);
-                umask($old);
-            }
-            if ($this->isPrivate($dir)) {
-                return $dir;
-            }
+        foreach ($this->privateDirs() as $dir) {
+            return $dir;
         }
         return null;
+    }
+
+    /**
+     * This user's private folder in each place that allows one, made when
+     * missing (templates_c, attachments, then the temp dir).
+     *
+     * @return \Generator<int, string>
+     */
+    public function privateDirs(): \Generator
+    {
+        foreach ($this->places() as $base) {
+            $dir = $this->privateDirIn($base);
+            if ($dir !== null) {
+                yield $dir;
+            }
+        }
+    }
+
+    /** The private folder `hostkeyresellermod-<uid>` in $base, or null when it cannot be had safely. */
+    public function privateDirIn(string $base): ?string
+    {
+        $dir = rtrim($base, '/') . '/hostkeyresellermod-' . $this->uid;
+        if (!$this->basedir->allows($dir)) {
+            return null;
+        }
+        if (!file_exists($dir) && !is_link($dir)) {
+            if (!is_dir($base) || !($this->writable)($base)) {
+                return null;
+            }
+            $old = umask(0077);
+            @mkdir($dir, 0700);
+            umask($old);
+        }
+        return $this->isPrivate($dir) ? $dir : null;
     }
 
     /**
@@ -92,15 +126,18 @@ final class CacheDir
      */
     public function uncachedWarning(string $binDir): ?string
     {
-        if (!is_dir($binDir) || ($this->writable)($binDir) || $this->choose($binDir) !== null) {
+        if (!$this->basedir->allows($binDir) || !is_dir($binDir) || ($this->writable)($binDir)) {
+            return null;
+        }
+        if ($this->choose($binDir) !== null) {
             return null;
         }
         if ((glob(rtrim($binDir, '/') . '/*.cwasm') ?: []) !== []) {
             return null;
         }
         return 'The compiled engine cannot be kept: ' . $binDir . ' is read-only for PHP\'s user and no private '
-            . 'folder could be made in templates_c or the temp dir, so every request compiles it (about a '
-            . 'second); make templates_c writable for PHP\'s user, or upload bin/ with its .cwasm again.';
+            . 'folder could be made in templates_c, attachments or the temp dir, so every request compiles it '
+            . '(a second or more); make templates_c writable for PHP\'s user, or upload bin/ with its .cwasm again.';
     }
 
     /** A real folder of this user that nobody else may write. */

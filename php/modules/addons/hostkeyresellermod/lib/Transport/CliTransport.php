@@ -75,21 +75,12 @@ final class CliTransport implements Transport
         if ($this->process !== null) {
             return;
         }
-        $binary = $this->options->cliPath();
-        if (!is_file($binary) || !is_executable($binary)) {
-            throw RuntimeFailure::fault(
-                RuntimeFailure::EXEC_BIT,
-                'The component host program ' . $binary . ' is missing or not executable; '
-                . 'upload bin/ again or run chmod 755 ' . $binary . '.',
-            );
-        }
         if (!function_exists('proc_open')) {
-            throw RuntimeFailure::fault(
-                RuntimeFailure::PROC_OPEN,
-                'PHP\'s disable_functions blocks proc_open, which the helper-process transport needs; '
-                . 'allow proc_open, or set ffi.enable=true for the in-process transport.',
-            );
+            $ffi = (new TransportFactory($this->options, 'auto', []))->ffiUsable();
+            throw RuntimeFailure::fault(RuntimeFailure::PROC_OPEN, ProcOpenAdvice::sentence($ffi));
         }
+        // The shipped launcher, or a checked copy when an upload or the mount stops it.
+        $binary = $this->options->native()->launcher();
         $stderr = tmpfile();
         if ($stderr === false) {
             throw new ComponentFault('No temporary file for the component host\'s messages can be created.');

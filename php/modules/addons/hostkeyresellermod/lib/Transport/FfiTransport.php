@@ -20,7 +20,7 @@ final class FfiTransport implements Transport
     public function call(string $call, RequestHandler $capabilities): string
     {
         $runtime = FfiRuntime::shared(
-            $this->options->libraryPath(),
+            $this->options->native()->library(),
             $this->options->headerPath(),
             $this->options->toJson(),
         );

@@ -25,12 +25,19 @@ final class RuntimeFailure
     public const EXEC_BIT = 1502;
     public const PROC_OPEN = 1503;
     public const CACHE = 1504;
+    public const NOEXEC = 1505;
+    public const DAMAGED = 1506;
+    /** A failure no sentence foresaw (a PHP Error, an exception of another library). */
+    public const UNEXPECTED = 1599;
 
     private const CAUSES = [
         self::LOADER => 'engine does not load',
         self::EXEC_BIT => 'helper program not executable',
         self::PROC_OPEN => 'proc_open disabled',
         self::CACHE => 'compiled engine not kept',
+        self::NOEXEC => 'engine on a noexec mount',
+        self::DAMAGED => 'engine files damaged',
+        self::UNEXPECTED => 'unexpected failure',
     ];
 
     public const QUIET_SECONDS = 3600;
@@ -46,6 +53,20 @@ final class RuntimeFailure
     {
         $code = $error->getCode();
         return $error instanceof ComponentFault && is_int($code) && isset(self::CAUSES[$code]) ? $code : null;
+    }
+
+    /**
+     * The activity log's sentence for a failure no sentence foresaw: where it
+     * happened, and PHP's own message for a PHP Error (an undefined or
+     * disabled function, a type error), which carries no data; another
+     * library's exception may carry data, so only its class.
+     */
+    public static function unexpected(Throwable $error): string
+    {
+        $where = basename($error->getFile()) . ':' . $error->getLine();
+        $what = $error instanceof \Error ? ': ' . mb_substr($error->getMessage(), 0, 200) : '';
+        return $error::class . ' at ' . $where . $what
+            . '; the module log has the details (System Settings > Module Log, with debug logging on).';
     }
 
     /** The activity log's text for a cause: a fixed prefix, then the sentence. */

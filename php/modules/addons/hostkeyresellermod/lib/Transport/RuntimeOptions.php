@@ -55,10 +55,13 @@ final class RuntimeOptions
     /** Where the native host files (library, CLI) are: the bin dir itself or its `<arch>/` folder. */
     private string $nativeDir;
 
+    private ?NativeFiles $native;
+
     /**
      * @param array<string, int> $limits memory_mb, fuel, timeout_ms, http_timeout_ms
      * @param string|null $arch the folder of bin/ with the native files; null: beside the component
      * @param string|null $cacheDir where the host keeps the compiled component; null: beside it
+     * @param NativeFiles|null $native where the native files run from; null: found on first use
      */
     public function __construct(
         private string $binDir,
@@ -67,7 +70,9 @@ final class RuntimeOptions
         private ?Grants $grants = null,
         ?string $arch = null,
         private ?string $cacheDir = null,
+        ?NativeFiles $native = null,
     ) {
+        $this->native = $native;
         $this->binDir = rtrim($binDir, '/');
         $this->nativeDir = $arch === null ? $this->binDir : $this->binDir . '/' . $arch;
         $this->given = array_intersect_key($limits, self::DEFAULTS);
@@ -92,7 +97,7 @@ final class RuntimeOptions
      *
      * @param array<string, string> $env usually getenv()
      * @param Grants|null $grants sent to the host, which refuses to run when they differ from its own
-     * @param string|null $machine what php_uname('m') says (the default)
+     * @param string|null $machine the processor's name (default: Machine::name())
      * @throws ComponentFault on a processor the zip has no host for
      */
     public static function fromEnvironment(
@@ -107,7 +112,7 @@ final class RuntimeOptions
             $binDir = $env['HOSTKEYRESELLERMOD_BIN_DIR'];
         } else {
             $binDir = $addonDir . '/bin';
-            $arch = self::arch($machine ?? php_uname('m'));
+            $arch = self::arch($machine ?? Machine::name() ?? '');
         }
         $limits = [];
         foreach (self::ENV_LIMITS as $variable => $key) {
@@ -127,6 +132,12 @@ final class RuntimeOptions
     /** The `bin/` folder for a processor, or the sentence that it has none. */
     public static function arch(string $machine): string
     {
+        if (trim($machine) === '') {
+            throw new ComponentFault(
+                'hostkeyresellermod cannot tell this server\'s processor (php_uname and posix_uname are disabled '
+                . 'and PHP\'s binary cannot be read); allow php_uname in disable_functions.'
+            );
+        }
         $arch = self::MACHINES[strtolower(trim($machine))] ?? null;
         if ($arch === null) {
             throw new ComponentFault(sprintf(
@@ -162,6 +173,12 @@ final class RuntimeOptions
     public function cliPath(): string
     {
         return $this->nativeDir . '/hostkey-host';
+    }
+
+    /** Where the native files run from (the shipped folder, or a checked copy of it). */
+    public function native(): NativeFiles
+    {
+        return $this->native ??= NativeFiles::forThisProcess($this->nativeDir);
     }
 
     /** Where the host keeps the compiled component when not beside it. */

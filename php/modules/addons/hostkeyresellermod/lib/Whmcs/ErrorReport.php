@@ -63,6 +63,9 @@ final class ErrorReport
         $cause = RuntimeFailure::causeOf($error);
         if ($cause !== null) {
             RuntimeFailure::alarm($cause, $sentence);
+        } elseif (!$known) {
+            // The module log is off unless debug logging is: the activity log keeps the cause.
+            RuntimeFailure::alarm(RuntimeFailure::UNEXPECTED, RuntimeFailure::unexpected($error));
         }
         return $sentence;
     }
