@@ -13,10 +13,14 @@ pub mod checkout;
 pub mod client_area;
 pub mod create;
 pub mod custom_fields;
+pub mod follow;
 pub mod hostkey;
 pub mod invoice_paid;
 pub mod link;
 pub mod order_request;
+pub mod pending;
+pub mod pending_api;
+pub mod pending_store;
 pub mod place;
 pub mod renewal;
 pub mod secret;
@@ -28,3 +32,5 @@ pub mod welcome;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_pending;
