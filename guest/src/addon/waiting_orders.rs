@@ -77,7 +77,11 @@ mod tests {
         assert_eq!(table(&mut db).expect("reads"), None);
         for (service, at, detail) in [
             (1, State::Sending, ""),
-            (2, State::Paid, "HOSTKEY is still deploying its server (pending)."),
+            (
+                2,
+                State::Paid,
+                "HOSTKEY is still deploying its server (pending).",
+            ),
             (3, State::Linked, ""),
             (4, State::Refused, "No stock."),
         ] {
@@ -94,7 +98,10 @@ mod tests {
             .collect();
         assert_eq!(waits.len(), 3, "{waits:?}");
         assert!(waits[0].1.contains("answer to the order was lost"));
-        assert_eq!(waits[1].1, "HOSTKEY is still deploying its server (pending).");
+        assert_eq!(
+            waits[1].1,
+            "HOSTKEY is still deploying its server (pending)."
+        );
         assert_eq!(
             waits[2].1,
             "HOSTKEY refused the order (No stock); the next delivery of the invoice tries again."

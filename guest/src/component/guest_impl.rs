@@ -348,9 +348,13 @@ impl cron::Guest for Component {
         };
         let followed =
             crate::orders::follow::follow_orders(&mut WitDb, &mut WitHttp, &mut WitPlatform, now);
-        let status =
-            crate::servers::status_sync::sync(&mut WitDb, &mut WitHttp, &mut WitPlatform, now_unix())
-                .map_err(error)?;
+        let status = crate::servers::status_sync::sync(
+            &mut WitDb,
+            &mut WitHttp,
+            &mut WitPlatform,
+            now_unix(),
+        )
+        .map_err(error)?;
         Ok(match followed {
             Ok(line) if line.is_empty() => status,
             Ok(line) => format!("{line} {status}"),

@@ -70,7 +70,9 @@ pub fn follow_orders(
         let line = match outcome {
             Ok(Outcome::Linked(server, welcome)) => {
                 linked += 1;
-                format!("Service {service_id} is linked to HOSTKEY server {server} by the cron. {welcome}")
+                format!(
+                    "Service {service_id} is linked to HOSTKEY server {server} by the cron. {welcome}"
+                )
             }
             Ok(Outcome::Waiting(why)) => {
                 waiting += 1;
@@ -243,9 +245,11 @@ fn link_paid(
         now,
     )? {
         Linked::Now(server) | Linked::Already(server) => {
-            let renamed = match pending_api::rename_if_placeholder(api, server, &service.hostname)
-            {
-                Ok(true) => format!("HOSTKEY's placeholder name was replaced by {}. ", service.hostname),
+            let renamed = match pending_api::rename_if_placeholder(api, server, &service.hostname) {
+                Ok(true) => format!(
+                    "HOSTKEY's placeholder name was replaced by {}. ",
+                    service.hostname
+                ),
                 Ok(false) => String::new(),
                 Err(error) => format!(
                     "Its HOSTKEY name could not be set ({}). ",

@@ -28,9 +28,8 @@ pub fn taken_by_others(db: &mut dyn Db, service_id: i64) -> Result<Taken, DbErro
         values: vec![Value::Int(service_id)],
     };
     let mut taken = Taken::default();
-    let jobs = db.select(
-        &Select::from(ORDERS_TABLE, &["hostkey_invoice", "server_id"]).filter(others()),
-    )?;
+    let jobs =
+        db.select(&Select::from(ORDERS_TABLE, &["hostkey_invoice", "server_id"]).filter(others()))?;
     for i in 0..jobs.len() {
         taken
             .invoices
@@ -118,5 +117,8 @@ pub fn newcomer(
 }
 
 pub fn list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

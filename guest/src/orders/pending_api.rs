@@ -330,7 +330,10 @@ mod tests {
         let account = Account::read(
             &json!({"result":"OK","deploy_keys":{"603548":"cb-ours","111":"cb-other"},"servers":[10,"20",{"id":101}]}),
         );
-        assert_eq!(account.deploy_keys.get(&603548).map(String::as_str), Some("cb-ours"));
+        assert_eq!(
+            account.deploy_keys.get(&603548).map(String::as_str),
+            Some("cb-ours")
+        );
         assert_eq!(account.servers, BTreeSet::from([10, 20, 101]));
         let empty = Account::read(&json!({"result":"OK","deploy_keys":[]}));
         assert!(empty.deploy_keys.is_empty() && empty.servers.is_empty());
@@ -341,11 +344,18 @@ mod tests {
         // pending_test.go: scope pending with empty context, then deploy_done with context id/ip
         let pending = json!({"result":"OK","scope":"pending","context":{"id":"","ip":""}});
         assert_eq!(Deploy::read(&pending), Deploy::Running("pending".into()));
-        let done = json!({"result":"OK","scope":"deploy_done","context":{"id":"101","ip":"1.2.3.4"}});
+        let done =
+            json!({"result":"OK","scope":"deploy_done","context":{"id":"101","ip":"1.2.3.4"}});
         assert_eq!(Deploy::read(&done), Deploy::Done { server: Some(101) });
         // TestCallbackServerID_UsesContextOrScopeID: an object scope carries the id.
-        let scoped = json!({"result":"OK","scope":{"id":67890,"location":"RU","result":"deploy_done"}});
-        assert_eq!(Deploy::read(&scoped), Deploy::Done { server: Some(67890) });
+        let scoped =
+            json!({"result":"OK","scope":{"id":67890,"location":"RU","result":"deploy_done"}});
+        assert_eq!(
+            Deploy::read(&scoped),
+            Deploy::Done {
+                server: Some(67890)
+            }
+        );
         let cancelled = json!({"result":"OK","scope":"cancel_request"});
         assert!(matches!(Deploy::read(&cancelled), Deploy::Failed(_)));
     }
@@ -355,7 +365,11 @@ mod tests {
         let nested = json!({"server_data":{"data":{"server":{"hostname":"tf-pico-renamed"}}}});
         assert_eq!(live_hostname(&nested), "tf-pico-renamed");
         let preset = json!({"server_data":{"data":{"preset":{"name":"vps.v1.small"}}}});
-        assert_eq!(live_hostname(&preset), "", "a nested preset name is no hostname");
+        assert_eq!(
+            live_hostname(&preset),
+            "",
+            "a nested preset name is no hostname"
+        );
         let tags = json!({"server_data":{"status":"Active"},"tags":[{"tag":"hostname","value":"hostkey101"}]});
         assert_eq!(live_hostname(&tags), "hostkey101");
         assert!(is_placeholder("hostkey101", 101));

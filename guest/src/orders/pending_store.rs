@@ -64,7 +64,9 @@ pub fn definition() -> TableDef {
 }
 
 fn ids(text: &str) -> BTreeSet<i64> {
-    text.split(',').filter_map(|s| s.trim().parse().ok()).collect()
+    text.split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect()
 }
 
 fn join(ids: &BTreeSet<i64>) -> String {

@@ -252,7 +252,12 @@ impl Step<'_, '_> {
 
     /// A newcomer server confirmed by its name, without a deploy key (its
     /// deploy finished): its invoice from `eq/show` → `get_product_invoice`.
-    fn adopt_server(&mut self, service: &Service, job: &mut Job, server: i64) -> ModuleResult<Look> {
+    fn adopt_server(
+        &mut self,
+        service: &Service,
+        job: &mut Job,
+        server: i64,
+    ) -> ModuleResult<Look> {
         let facts = hostkey::send(self.api, &ShowServer { id: server })?;
         let invoices = match facts.account_id {
             Some(account_id) => {

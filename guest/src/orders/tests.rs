@@ -97,7 +97,9 @@ impl Hostkey {
                 .map(|(id, name, config)| json!({"id": id, "name": name, "config": config})).collect::<Vec<_>>(),
                 "deploy_keys": keys})
             }
-            "eq_callback/check" => json!({"result": "OK", "scope": "pending", "context": {"id": "", "ip": ""}}),
+            "eq_callback/check" => {
+                json!({"result": "OK", "scope": "pending", "context": {"id": "", "ip": ""}})
+            }
             "eq/order_instance" => {
                 self.orders_sent += 1;
                 self.ordered_params.push(p.clone());

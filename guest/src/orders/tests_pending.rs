@@ -189,7 +189,12 @@ impl Shaped {
             },
             "api_keys/list_for_server" => {
                 let server = id("params[server_id]");
-                let data: Vec<Json> = self.keys.get(&server).map(|_| json!({"id": 1})).into_iter().collect();
+                let data: Vec<Json> = self
+                    .keys
+                    .get(&server)
+                    .map(|_| json!({"id": 1}))
+                    .into_iter()
+                    .collect();
                 json!({"result": "OK", "data": data})
             }
             "api_keys/add" => {
@@ -433,6 +438,10 @@ fn a_deploy_naming_a_server_that_existed_before_is_not_linked() {
     cron(&mut db, &mut hk);
     let after = job(&mut db, 77);
     assert_eq!(after.state, State::NeedsAttention);
-    assert!(after.detail.contains("names server 40001, which existed before the order"));
+    assert!(
+        after
+            .detail
+            .contains("names server 40001, which existed before the order")
+    );
     assert!(!hk.keys.contains_key(&40001));
 }
