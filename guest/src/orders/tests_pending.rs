@@ -283,6 +283,10 @@ fn a_lost_answer_is_found_through_deploy_keys_and_linked_by_the_cron_alone() {
     let mut db = whmcs_with_orders();
     let mut hk = Shaped::new();
     hk.checks_before_done = 2;
+    // TestWaitForPendingServer_BindsInvoiceCallback: another order's key ("111":
+    // "cb-other") is listed before ours and must never be taken for it.
+    hk.deploys.insert("cb-other".into(), (111, 9));
+    hk.invoices.insert(111, true);
     hk.lose_order = Some(true);
     let first = deliver_at(&mut db, &mut hk, NOW.unix);
     assert!(first.contains("answer did not arrive"), "{first}");
@@ -335,6 +339,7 @@ fn a_lost_answer_is_found_through_deploy_keys_and_linked_by_the_cron_alone() {
     assert_eq!(hk.count("eq/order_instance"), 2, "77 once, 78 once");
     assert_eq!(hk.count("whmcs/apply_credit"), 2, "one payment each");
     assert_eq!(hk.keys.len(), 2, "one key per server");
+    assert_eq!(hk.deploys["cb-other"].1, 9, "the other order's key was never checked");
 }
 
 #[test]
