@@ -5,7 +5,7 @@
 //! services of the module already own. One candidate is adopted; several,
 //! or a newcomer whose name does not show yet, mean look again later.
 
-use super::pending_api::{self, Account};
+use super::pending_api::{self, Account, Deploy};
 use super::pending_store::Snapshot;
 use super::state::ORDERS_TABLE;
 use crate::api::{ApiClient, ApiError};
@@ -113,6 +113,37 @@ pub fn newcomer(
         ([], _) => Newcomer::Nothing,
         (_, [one]) => Newcomer::Server(*one),
         _ => Newcomer::Unclear(ids),
+    })
+}
+
+/// Among several new orders, the one whose deployed server already carries
+/// the service's hostname (the provider's hostname match): (invoice, deploy
+/// key, server). None when no single one does.
+pub fn named_order(
+    api: &mut ApiClient,
+    snapshot: &Snapshot,
+    taken: &Taken,
+    orders: &[(i64, String)],
+    hostname: &str,
+) -> Result<Option<(i64, String, i64)>, ApiError> {
+    let hostname = hostname.trim();
+    if hostname.is_empty() {
+        return Ok(None);
+    }
+    let mut matched = Vec::new();
+    for (invoice, key) in orders {
+        let Deploy::Done { server: Some(id) } = pending_api::check_deploy(api, key)? else {
+            continue;
+        };
+        if is_newcomer(snapshot, taken, id)
+            && pending_api::show_name(api, id).is_ok_and(|live| live.eq_ignore_ascii_case(hostname))
+        {
+            matched.push((*invoice, key.clone(), id));
+        }
+    }
+    Ok(match matched.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
     })
 }
 

@@ -6,7 +6,8 @@
 //!   refusal, or a request that never left --> `refused` (the next delivery retries)
 //!   no answer --> stays `sending`; the next delivery or cron run looks
 //! `sending` --> look for the order among the account's newcomers
-//!   (`orders::pending`): one deploy key or one named server --> `ordered`;
+//!   (`orders::pending`): one new deploy key, one deployed under our
+//!   hostname among several, or one named server --> `ordered`;
 //!   several or none yet --> wait (nothing is ordered); nothing at all once
 //!   the order has had `SETTLE_SECS` to show --> it never reached HOSTKEY:
 //!   order again. See docs/lifecycle.md, "A lost order answer".
@@ -223,6 +224,16 @@ impl Step<'_, '_> {
             }
             [] => {}
             several => {
+                if let Some((invoice, key, server)) =
+                    pending::named_order(self.api, &snapshot, &taken, several, &service.hostname)?
+                {
+                    job.hostkey_invoice = Some(invoice);
+                    job.server_id = Some(server);
+                    snapshot.callback = key;
+                    pending_store::save(self.db, &mut snapshot)?;
+                    self.record_ordered(service, job)?;
+                    return Ok(Look::Found);
+                }
                 let ids: Vec<i64> = several.iter().map(|(i, _)| *i).collect();
                 return Ok(Look::Wait(format!(
                     "The answer to the order of service {} was lost and {} new HOSTKEY orders appeared since (invoices {}); none can be told to be its own yet, so the module looks again at the next delivery or cron run and orders nothing more.",

@@ -34,6 +34,10 @@ struct Shaped {
     deploys: BTreeMap<String, (i64, u32)>,
     /// Keep `deploy_keys` empty (it lags).
     hide_deploy_keys: bool,
+    /// Apply the ordered hostname at once (else `hostkey<id>`).
+    apply_hostname: bool,
+    /// Orders are paid from the account's credit at once.
+    paid_on_order: bool,
     checks_before_done: u32,
     /// Lose the next order's answer after placing it (or before, when false).
     lose_order: Option<bool>,
@@ -57,6 +61,8 @@ impl Shaped {
             invoices: BTreeMap::new(),
             deploys: BTreeMap::new(),
             hide_deploy_keys: false,
+            apply_hostname: false,
+            paid_on_order: false,
             checks_before_done: 1,
             lose_order: None,
             keys: BTreeMap::new(),
@@ -78,17 +84,18 @@ impl Shaped {
         server
     }
 
-    fn place(&mut self, _hostname: &str) -> (i64, i64) {
+    fn place(&mut self, hostname: &str) -> (i64, i64) {
         let (id, invoice) = (self.next_server, self.next_invoice);
         self.next_server += 1;
         self.next_invoice += 1;
         // HOSTKEY's default name until the ordered hostname is applied.
-        self.servers.push(Server {
-            id,
-            name: format!("hostkey{id}"),
-            invoice,
-        });
-        self.invoices.insert(invoice, false);
+        let name = if self.apply_hostname {
+            hostname.to_string()
+        } else {
+            format!("hostkey{id}")
+        };
+        self.servers.push(Server { id, name, invoice });
+        self.invoices.insert(invoice, self.paid_on_order);
         self.deploys
             .insert(format!("cb-{invoice}"), (invoice, self.checks_before_done));
         (id, invoice)
@@ -339,7 +346,10 @@ fn a_lost_answer_is_found_through_deploy_keys_and_linked_by_the_cron_alone() {
     assert_eq!(hk.count("eq/order_instance"), 2, "77 once, 78 once");
     assert_eq!(hk.count("whmcs/apply_credit"), 2, "one payment each");
     assert_eq!(hk.keys.len(), 2, "one key per server");
-    assert_eq!(hk.deploys["cb-other"].1, 9, "the other order's key was never checked");
+    assert_eq!(
+        hk.deploys["cb-other"].1, 9,
+        "the other order's key was never checked"
+    );
 }
 
 #[test]
@@ -357,6 +367,25 @@ fn several_new_orders_mean_wait_and_nothing_is_ordered_again() {
     assert_eq!(job(&mut db, 77).state, State::Sending);
     assert_eq!(hk.count("eq/order_instance"), 2, "77 once, 78 once");
     assert_eq!(hk.count("whmcs/apply_credit"), 1, "only 78 paid");
+}
+
+#[test]
+fn several_new_orders_are_told_apart_by_the_name_of_their_deployed_server() {
+    let mut db = whmcs_with_orders();
+    let mut hk = Shaped::new();
+    (hk.apply_hostname, hk.paid_on_order, hk.checks_before_done) = (true, true, 0);
+    hk.lose_order = Some(true);
+    deliver_at(&mut db, &mut hk, NOW.unix);
+    hk.foreign_order("panel.example.test", true);
+    let again = deliver_at(&mut db, &mut hk, NOW.unix + 60);
+    assert!(
+        again.contains("Service 77: ordered at HOSTKEY and HOSTKEY invoice 603548 paid"),
+        "{again}"
+    );
+    let found = job(&mut db, 77);
+    assert_eq!((found.state, found.server_id), (State::Paid, Some(30000)));
+    assert_eq!(hk.count("eq/order_instance"), 2, "77 once, 78 once");
+    assert_eq!(hk.count("whmcs/apply_credit"), 0, "paid at order time");
 }
 
 #[test]
