@@ -41,7 +41,8 @@ fn activation_creates_tables_once() {
             "mod_hostkeyresellermod_log",
             "mod_hostkeyresellermodimportsettings",
             "mod_hostkeyresellermod_orders",
-            "mod_hostkeyresellermod_servers"
+            "mod_hostkeyresellermod_servers",
+            "mod_hostkeyresellermod_pending"
         ])
     );
     assert_eq!(first["ok"]["rows-seeded"], json!(6));

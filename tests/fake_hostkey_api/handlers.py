@@ -600,6 +600,9 @@ HANDLERS = {
     "api_keys": {"list": api_keys_list, "list_for_server": api_keys_list_for_server,
                  "add": api_keys_add, "edit": api_keys_edit, "delete": api_keys_delete},
 }
+# The lost-answer flow in HOSTKEY's shapes (pending_flow.py), switched on by settings.
+from pending_flow import register as _register_pending_flow  # noqa: E402
+_register_pending_flow(HANDLERS, globals())
 # Modules the real API has (§2) but the fake does not implement: answered with an error.
 KNOWN_MODULES = set(HANDLERS) | {"os", "software", "traffic_plans", "stocks", "tags", "net",
                                  "ip", "pdns", "ssh_keys", "vm", "jira", "jenkins", "nat"}

@@ -268,6 +268,8 @@ final class OrderLifecycleTest extends CatalogueCase
         $line = (string) Capsule::table('mod_hostkeyresellermod_log')->where('action', 'invoice-paid')
             ->orderBy('id', 'desc')->value('response');
         self::assertMatchesRegularExpression('/^Service \d+: [^\n]+\.$/', $line);
+        // A quarter of an hour on HOSTKEY still shows nothing: the order never arrived.
+        Capsule::table('mod_hostkeyresellermod_pending')->update(['sent_at' => time() - 15 * 60]);
         WhmcsShim::runHook('InvoicePaid', ['invoiceid' => self::INVOICE]);
         self::assertCount(1, FakeApi::state()['orders']);
         self::assertSame('paid', self::job($service)['state']);

@@ -28,9 +28,9 @@ final class OriginalLayoutTest extends CatalogueCase
         $this->configure(FakeApi::VALID_KEY);
         $activation = hostkeyresellermod_activate();
         self::assertSame('success', $activation['status'], $activation['description']);
-        // The public module's tables are adopted; only the orders and servers tables are new.
+        // The public module's tables are adopted; only the orders, servers and pending tables are new.
         self::assertSame(
-            'The module is set up: 2 tables created, 0 default settings added.',
+            'The module is set up: 3 tables created, 0 default settings added.',
             $activation['description'],
         );
         FakeApi::catalogue(Catalogue::presets());

@@ -110,7 +110,8 @@ mod tests {
                 LOG_TABLE,
                 IMPORT_SETTINGS_TABLE,
                 ORDERS_TABLE,
-                SERVERS_TABLE
+                SERVERS_TABLE,
+                crate::orders::pending_store::PENDING_TABLE
             ]
         );
         assert_eq!(report.rows_seeded, 6);

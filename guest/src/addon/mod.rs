@@ -4,6 +4,7 @@ pub mod activate;
 pub mod admin_page;
 pub mod config;
 pub mod view;
+pub mod waiting_orders;
 
 /// The addon's version as WHMCS records it: the workspace version (also in
 /// `whmcs.json` and the zip's name), above the original's 1.0.x so WHMCS runs

@@ -77,13 +77,23 @@ pub fn post_install(
     }
     let linked = {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
-        link::link(
+        let linked = link::link(
             db,
             &mut api,
             &service,
             &mut |api| Ok(api.client_info()?.email),
             &stamp,
-        )
+        );
+        if let Ok(Linked::Now(server)) = &linked {
+            // HOSTKEY may not have applied the hostname; a failed rename
+            // never undoes the link (the admin can rename in the panel).
+            let _ = crate::orders::pending_api::rename_if_placeholder(
+                &mut api,
+                *server,
+                &service.hostname,
+            );
+        }
+        linked
     };
     let _ = db.unlock(&lock);
     let answer = match linked? {

@@ -358,8 +358,25 @@ impl cron::Guest for Component {
     }
 
     fn sync_server_status() -> Result<String, Error> {
-        crate::servers::status_sync::sync(&mut WitDb, &mut WitHttp, &mut WitPlatform, now_unix())
-            .map_err(error)
+        // Waiting orders first: one linked now is read by the status sync.
+        let now = crate::orders::invoice_paid::Now {
+            unix: now_unix(),
+            random: random_bytes(),
+        };
+        let followed =
+            crate::orders::follow::follow_orders(&mut WitDb, &mut WitHttp, &mut WitPlatform, now);
+        let status = crate::servers::status_sync::sync(
+            &mut WitDb,
+            &mut WitHttp,
+            &mut WitPlatform,
+            now_unix(),
+        )
+        .map_err(error)?;
+        Ok(match followed {
+            Ok(line) if line.is_empty() => status,
+            Ok(line) => format!("{line} {status}"),
+            Err(e) => format!("{status} The waiting orders could not be followed: {e}"),
+        })
     }
 }
 

@@ -128,7 +128,9 @@ impl OrderSource for Prepared {
     }
 }
 
-fn deliver(
+/// One service's first order (or renewal) for a paid WHMCS invoice; the
+/// caller holds the service's lock. The cron follows a waiting order with it.
+pub(crate) fn deliver(
     db: &mut dyn Db,
     http: &mut dyn Http,
     platform: &mut dyn Platform,
@@ -177,6 +179,7 @@ fn deliver(
         db,
         api: &mut api,
         now: &stamp,
+        now_unix: now.unix,
     }
     .first_order(&service, invoice_id, &mut prepared)?;
     Ok(match placed {
@@ -185,5 +188,6 @@ fn deliver(
         ),
         Placed::AlreadyLinked => format!("Service {service_id}: already linked."),
         Placed::NeedsAttention(why) => format!("Service {service_id} needs attention: {why}"),
+        Placed::Waiting(why) => format!("Service {service_id}: {why}"),
     })
 }

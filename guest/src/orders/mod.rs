@@ -15,10 +15,14 @@ pub mod create;
 pub mod custom_fields;
 pub mod ended;
 pub mod first_payment;
+pub mod follow;
 pub mod hostkey;
 pub mod invoice_paid;
 pub mod link;
 pub mod order_request;
+pub mod pending;
+pub mod pending_api;
+pub mod pending_store;
 pub mod place;
 pub mod renewal;
 pub mod secret;
@@ -31,3 +35,5 @@ pub mod welcome;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_pending;

@@ -1,21 +1,33 @@
 //! The first order of one service, as a state machine over its durable job
 //! row (the caller holds the service's named lock):
 //!
-//! none/refused --snapshot, write `sending`--> order_instance
-//!   answer with invoice --> `ordered` (+ Invoice ID) --> pay --> `paid`
-//!   refusal --> `refused` (nothing ordered; the next delivery retries)
-//!   no answer --> stays `sending`; the next delivery reconciles
-//! `sending` --> look for the server among the account's new ones:
-//!   none --> order again; exactly ours --> `ordered`; unclear --> `needs-attention`
+//! none/refused --snapshot the account, write `sending`--> order_instance
+//!   answer with invoice --> `ordered` (+ Invoice ID, deploy key) --> pay --> `paid`
+//!   refusal, or a request that never left --> `refused` (the next delivery retries)
+//!   no answer --> stays `sending`; the next delivery or cron run looks
+//! `sending` --> look for the order among the account's newcomers
+//!   (`orders::pending`): one new deploy key, one deployed under our
+//!   hostname among several, or one named server --> `ordered`;
+//!   several or none yet --> wait (nothing is ordered); nothing at all once
+//!   the order has had `SETTLE_SECS` to show --> it never reached HOSTKEY:
+//!   order again. See docs/lifecycle.md, "A lost order answer".
 
 use super::custom_fields::{self, INVOICE_ID};
-use super::hostkey::{self, OrderInstance, ProductInvoices, ShowServer, UpdateServers};
+use super::hostkey::{self, OrderInstance, ProductInvoices, ShowServer};
+use super::pending::{self, Newcomer};
+use super::pending_api::{self, Deploy};
+use super::pending_store::{self, Snapshot};
 use super::service::Service;
 use super::state::{self, FIRST_ORDER, Job, State};
 use crate::api::{ApiClient, ApiError};
 use crate::capabilities::Db;
-use crate::capabilities::db::{Condition, Select, Value, in_transaction};
+use crate::capabilities::db::in_transaction;
 use crate::error::{ModuleError, ModuleResult};
+
+/// How long HOSTKEY has to show an order (its invoice's deploy key, or its
+/// server) before an empty look proves the order never arrived. Far above
+/// any HTTP timeout, so no request of ours can still be on its way.
+pub const SETTLE_SECS: i64 = 15 * 60;
 
 /// Where the first order of a service stands after this delivery.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +38,9 @@ pub enum Placed {
     AlreadyLinked,
     /// The admin must decide; nothing was ordered by this delivery.
     NeedsAttention(String),
+    /// The order's answer was lost and HOSTKEY does not tell yet whether it
+    /// arrived: nothing was ordered; the next delivery or cron run looks again.
+    Waiting(String),
 }
 
 /// What the order needs besides the service; built lazily, only when an
@@ -38,6 +53,27 @@ pub struct Step<'a, 'b> {
     pub db: &'a mut dyn Db,
     pub api: &'a mut ApiClient<'b>,
     pub now: &'a str,
+    pub now_unix: i64,
+}
+
+/// What a look at the account after a lost answer concluded.
+enum Look {
+    /// The order is found: the job is `ordered` now.
+    Found,
+    /// Not known yet: the sentence says what it waits for.
+    Wait(String),
+    /// HOSTKEY's answers show the order never arrived.
+    NotPlaced,
+    /// The admin must look.
+    Attention(Placed),
+}
+
+/// Errors that prove the request never left this host.
+fn never_sent(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::BadUrl(_) | ApiError::NoKey | ApiError::HostNotAllowed(_)
+    )
 }
 
 impl Step<'_, '_> {
@@ -52,11 +88,16 @@ impl Step<'_, '_> {
         loop {
             match job.state {
                 State::Refused => return self.send_order(service, &mut job, source),
-                State::Sending => {
-                    if !self.reconcile(service, &mut job)? {
-                        return self.send_order(service, &mut job, source);
+                State::Sending => match self.reconcile(service, &mut job)? {
+                    Look::Found => {}
+                    Look::NotPlaced => return self.send_order(service, &mut job, source),
+                    Look::Wait(why) => {
+                        job.detail = why.clone();
+                        state::save(self.db, &mut job, self.now)?;
+                        return Ok(Placed::Waiting(why));
                     }
-                }
+                    Look::Attention(placed) => return Ok(placed),
+                },
                 State::Ordered => return self.pay(&mut job),
                 State::Paid => {
                     return Ok(Placed::Paid {
@@ -76,11 +117,18 @@ impl Step<'_, '_> {
         source: &mut dyn OrderSource,
     ) -> ModuleResult<Placed> {
         let request = source.order(self.api, service)?;
-        job.servers_before = hostkey::send(self.api, &UpdateServers)?.highest_id();
+        let account = pending_api::look_at_account(self.api)?;
+        let mut snapshot = Snapshot::before_order(service.id, &account, self.now_unix);
+        job.servers_before = account.highest_id();
         job.state = State::Sending;
         job.detail = String::new();
-        state::save(self.db, job, self.now)?;
-        match hostkey::send(self.api, &request) {
+        let now = self.now.to_string();
+        in_transaction(self.db, |db| {
+            state::save(db, job, &now)?;
+            pending_store::save(db, &mut snapshot)?;
+            Ok::<(), ModuleError>(())
+        })?;
+        match pending_api::place_order(self.api, &request) {
             Ok(answer) => {
                 let Some(invoice) = answer.invoice else {
                     return self.attention(
@@ -92,7 +140,11 @@ impl Step<'_, '_> {
                     );
                 };
                 job.hostkey_invoice = Some(invoice);
-                job.server_id = answer.id;
+                job.server_id = answer
+                    .server
+                    .filter(|id| !snapshot.known_servers.contains(id));
+                snapshot.callback = answer.callback;
+                pending_store::save(self.db, &mut snapshot)?;
                 self.record_ordered(service, job)?;
                 self.pay(job)
             }
@@ -111,13 +163,19 @@ impl Step<'_, '_> {
                 }
                 .into())
             }
+            Err(unsent) if never_sent(&unsent) => {
+                job.state = State::Refused;
+                job.detail = unsent.to_string();
+                state::save(self.db, job, self.now)?;
+                Err(unsent.into())
+            }
             Err(lost) => {
                 // The order may have been placed: stay `sending`; the next
-                // delivery looks before it orders again.
+                // delivery or cron run looks before it orders again.
                 job.detail = lost.to_string();
                 state::save(self.db, job, self.now)?;
                 Err(ModuleError::Unfinished(format!(
-                    "The order of service {} was sent but HOSTKEY's answer did not arrive ({}); the next delivery checks whether it went through before ordering again.",
+                    "The order of service {} was sent but HOSTKEY's answer did not arrive ({}); the next delivery or cron run checks whether it went through before ordering again.",
                     service.id,
                     lost.to_string().trim_end_matches('.')
                 )))
@@ -137,86 +195,106 @@ impl Step<'_, '_> {
         })
     }
 
-    /// A `sending` job whose sender is gone: true when the order was found
-    /// (the job is now `ordered` or `needs-attention`), false when it
-    /// evidently did not go through.
-    fn reconcile(&mut self, service: &Service, job: &mut Job) -> ModuleResult<bool> {
-        let servers = hostkey::send(self.api, &UpdateServers)?;
-        let taken = self.servers_of_other_services(service.id)?;
-        let candidates: Vec<i64> = servers
-            .billing_servers
-            .iter()
-            .filter(|s| s.id.is_some_and(|id| id > job.servers_before))
-            .filter(|s| s.name == service.hostname)
-            .filter(|s| s.config.is_empty() || s.config == service.preset)
-            .filter_map(|s| s.id)
-            .filter(|id| !taken.contains(id))
-            .collect();
-        match candidates.as_slice() {
-            [] => Ok(false),
-            [server] => {
-                let facts = hostkey::send(self.api, &ShowServer { id: *server })?;
-                let invoices = match facts.account_id {
-                    Some(account_id) => {
-                        hostkey::send(
-                            self.api,
-                            &ProductInvoices {
-                                account_id,
-                                location: facts.type_billing.clone(),
-                            },
-                        )?
-                        .invoices
-                    }
-                    None => Vec::new(),
-                };
-                let ids: Vec<i64> = invoices.iter().filter_map(|i| i.invoiceid).collect();
-                let [invoice] = ids.as_slice() else {
-                    self.attention(
-                        job,
-                        format!(
-                            "The order of service {} went through (server {server}) but its HOSTKEY invoice cannot be told apart; pay it in the HOSTKEY account and enter its id in the service's Invoice ID field.",
-                            service.id
-                        ),
-                    )?;
-                    return Ok(true);
-                };
-                job.server_id = Some(*server);
+    /// A `sending` job whose sender is gone: looks for the order among the
+    /// account's newcomers as HOSTKEY's client does.
+    fn reconcile(&mut self, service: &Service, job: &mut Job) -> ModuleResult<Look> {
+        let Some(mut snapshot) = pending_store::find(self.db, service.id)? else {
+            let why = format!(
+                "The answer to the order of service {} was lost before the module recorded the account's servers; find its server in the HOSTKEY account and link it by hand, nothing more is ordered.",
+                service.id
+            );
+            return Ok(Look::Attention(self.attention(job, why)?));
+        };
+        let account = pending_api::look_at_account(self.api)?;
+        let taken = pending::taken_by_others(self.db, service.id)?;
+        let invoices = pending::new_invoices(&snapshot, &account, &taken);
+        match invoices.as_slice() {
+            [(invoice, key)] => {
                 job.hostkey_invoice = Some(*invoice);
+                snapshot.callback = key.clone();
+                pending_store::save(self.db, &mut snapshot)?;
+                if let Ok(Deploy::Done { server: Some(id) }) =
+                    pending_api::check_deploy(self.api, key)
+                    && pending::is_newcomer(&snapshot, &taken, id)
+                {
+                    job.server_id = Some(id);
+                }
                 self.record_ordered(service, job)?;
-                Ok(true)
+                return Ok(Look::Found);
             }
+            [] => {}
             several => {
-                self.attention(
-                    job,
-                    format!(
-                        "The answer to the order of service {} was lost and {} new HOSTKEY servers match it ({}); link the right one by hand, nothing more was ordered.",
-                        service.id,
-                        several.len(),
-                        several.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
-                    ),
-                )?;
-                Ok(true)
+                if let Some((invoice, key, server)) =
+                    pending::named_order(self.api, &snapshot, &taken, several, &service.hostname)?
+                {
+                    job.hostkey_invoice = Some(invoice);
+                    job.server_id = Some(server);
+                    snapshot.callback = key;
+                    pending_store::save(self.db, &mut snapshot)?;
+                    self.record_ordered(service, job)?;
+                    return Ok(Look::Found);
+                }
+                let ids: Vec<i64> = several.iter().map(|(i, _)| *i).collect();
+                return Ok(Look::Wait(format!(
+                    "The answer to the order of service {} was lost and {} new HOSTKEY orders appeared since (invoices {}); none can be told to be its own yet, so the module looks again at the next delivery or cron run and orders nothing more.",
+                    service.id,
+                    ids.len(),
+                    pending::list(&ids)
+                )));
             }
+        }
+        match pending::newcomer(self.api, &snapshot, &account, &taken, &service.hostname)? {
+            Newcomer::Server(server) => self.adopt_server(service, job, server),
+            Newcomer::Unclear(ids) => Ok(Look::Wait(format!(
+                "The answer to the order of service {} was lost and HOSTKEY shows new servers ({}) whose names do not tell yet which is its own; the module looks again at the next delivery or cron run and orders nothing more.",
+                service.id,
+                pending::list(&ids)
+            ))),
+            Newcomer::Nothing if self.now_unix - snapshot.sent_at >= SETTLE_SECS => {
+                Ok(Look::NotPlaced)
+            }
+            Newcomer::Nothing => Ok(Look::Wait(format!(
+                "The answer to the order of service {} was lost and HOSTKEY shows no new order or server yet; the module looks again at the next delivery or cron run, and orders again only if none has appeared {} minutes after the order was sent.",
+                service.id,
+                SETTLE_SECS / 60
+            ))),
         }
     }
 
-    fn servers_of_other_services(&mut self, service_id: i64) -> ModuleResult<Vec<i64>> {
-        let rows = self.db.select(
-            &Select::from(state::ORDERS_TABLE, &["server_id"])
-                .filter(Condition {
-                    column: "service_id".into(),
-                    comparison: crate::capabilities::db::Comparison::Ne,
-                    values: vec![Value::Int(service_id)],
-                })
-                .filter(Condition {
-                    column: "server_id".into(),
-                    comparison: crate::capabilities::db::Comparison::NotNull,
-                    values: vec![],
-                }),
-        )?;
-        Ok((0..rows.len())
-            .filter_map(|i| rows.get(i, "server_id").as_int())
-            .collect())
+    /// A newcomer server confirmed by its name, without a deploy key (its
+    /// deploy finished): its invoice from `eq/show` → `get_product_invoice`.
+    fn adopt_server(
+        &mut self,
+        service: &Service,
+        job: &mut Job,
+        server: i64,
+    ) -> ModuleResult<Look> {
+        let facts = hostkey::send(self.api, &ShowServer { id: server })?;
+        let invoices = match facts.account_id {
+            Some(account_id) => {
+                hostkey::send(
+                    self.api,
+                    &ProductInvoices {
+                        account_id,
+                        location: facts.type_billing.clone(),
+                    },
+                )?
+                .invoices
+            }
+            None => Vec::new(),
+        };
+        let ids: Vec<i64> = invoices.iter().filter_map(|i| i.invoiceid).collect();
+        let [invoice] = ids.as_slice() else {
+            let why = format!(
+                "The order of service {} went through (server {server}) but its HOSTKEY invoice cannot be told apart; pay it in the HOSTKEY account and enter its id in the service's Invoice ID field.",
+                service.id
+            );
+            return Ok(Look::Attention(self.attention(job, why)?));
+        };
+        job.server_id = Some(server);
+        job.hostkey_invoice = Some(*invoice);
+        self.record_ordered(service, job)?;
+        Ok(Look::Found)
     }
 
     /// Pays the HOSTKEY invoice unless HOSTKEY says it is paid already; a

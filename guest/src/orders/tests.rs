@@ -17,7 +17,7 @@ use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 
 /// What the recording platform "decrypts" service 77's password to.
-const ROOT_PASS: &str = "tblhosting.password#77";
+pub(super) const ROOT_PASS: &str = "tblhosting.password#77";
 
 /// What goes wrong with the next call of an action.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -87,8 +87,19 @@ impl Hostkey {
             "whmcs/get_client" => {
                 json!({"result": "success", "client": {"email": "reseller@example.test", "currency_code": "EUR"}})
             }
-            "eq/update_servers" => json!({"result": "OK", "billing_servers": self.servers.iter()
-                .map(|(id, name, config)| json!({"id": id, "name": name, "config": config})).collect::<Vec<_>>()}),
+            "eq/update_servers" => {
+                let keys: serde_json::Map<String, Json> = self
+                    .invoices
+                    .keys()
+                    .map(|i| (i.to_string(), json!(format!("cb-{i}"))))
+                    .collect();
+                json!({"result": "OK", "billing_servers": self.servers.iter()
+                .map(|(id, name, config)| json!({"id": id, "name": name, "config": config})).collect::<Vec<_>>(),
+                "deploy_keys": keys})
+            }
+            "eq_callback/check" => {
+                json!({"result": "OK", "scope": "pending", "context": {"id": "", "ip": ""}})
+            }
             "eq/order_instance" => {
                 self.orders_sent += 1;
                 self.ordered_params.push(p.clone());
@@ -202,7 +213,7 @@ impl Http for Hostkey {
 
 /// WHMCS with the imported catalogue, a client, and an invoice (id 700)
 /// carrying two services of the module and one domain.
-fn whmcs_with_orders() -> MemoryDb {
+pub(super) fn whmcs_with_orders() -> MemoryDb {
     let mut db = whmcs();
     // A key no word contains, so masking it leaves the sentences readable.
     db.update_where(
@@ -345,7 +356,7 @@ fn choose(db: &mut MemoryDb, service: i64, option: &str, sub: &str) {
     );
 }
 
-const NOW: Now = Now {
+pub(super) const NOW: Now = Now {
     unix: 1_795_545_296,
     random: [7; 32],
 };
@@ -488,6 +499,14 @@ fn an_order_that_never_reached_hostkey_is_sent_again_once() {
     );
     assert_eq!(hk.servers.len(), 1, "only 78 exists at HOSTKEY");
     deliver(&mut db, &mut hk, &mut platform);
+    assert_eq!(hk.servers.len(), 1, "too early to tell: nothing is ordered");
+    assert_eq!(job_state(&mut db, 77), Some(State::Sending));
+    // HOSTKEY still shows no order once it has had time to: it never arrived.
+    let later = Now {
+        unix: NOW.unix + super::place::SETTLE_SECS,
+        ..NOW
+    };
+    invoice_paid(&mut db, &mut hk, &mut platform, 700, later).expect("delivers");
     assert_eq!(hk.servers.len(), 2);
     assert_eq!(
         hk.count("eq/order_instance"),

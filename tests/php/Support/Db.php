@@ -17,6 +17,7 @@ final class Db
         'mod_hostkeyresellermod_log',
         'mod_hostkeyresellermodimportsettings',
         'mod_hostkeyresellermod_orders',
+        'mod_hostkeyresellermod_pending',
         'mod_hostkeyresellermod_servers',
     ];
 
