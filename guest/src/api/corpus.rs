@@ -7,8 +7,8 @@ use super::requests::{GetClient, Login, PresetsInfo};
 use super::{ApiClient, ApiError, Call, Session, send};
 use crate::orders::cancel::{Kind, RequestCancellation};
 use crate::orders::hostkey::{
-    AddServerKey, ApplyCredit, GetInvoice, KeysForServer, OrderInstance, Payment,
-    ProductInvoices, ServerKey, ShowServer, UpdateServers,
+    AddServerKey, ApplyCredit, GetInvoice, KeysForServer, OrderInstance, Payment, ProductInvoices,
+    ServerKey, ShowServer, UpdateServers,
 };
 use crate::servers::calls::{
     CallbackCheck, Power, PowerOff, PowerOn, Progress, Reboot, Reinstall, SetKeyActive,
@@ -122,7 +122,11 @@ fn form(body: &[u8]) -> BTreeMap<String, String> {
 fn exchange<C: Call>(
     call: &C,
     answer: &Json,
-) -> (BTreeMap<String, String>, String, Result<C::Answer, ApiError>) {
+) -> (
+    BTreeMap<String, String>,
+    String,
+    Result<C::Answer, ApiError>,
+) {
     let mut http = ScriptedHttp::default();
     if C::SESSION == Session::Token {
         http = http.json(LOGIN);
@@ -153,10 +157,10 @@ fn verdict<T>(result: &Result<T, ApiError>) -> &'static str {
 }
 
 fn param<'a>(file: &'a File, name: &str) -> &'a str {
-    file.request
-        .params
-        .get(name)
-        .map_or_else(|| panic!("{}: no {name} in the request", file.call), String::as_str)
+    file.request.params.get(name).map_or_else(
+        || panic!("{}: no {name} in the request", file.call),
+        String::as_str,
+    )
 }
 
 fn int(file: &File, name: &str) -> i64 {
@@ -202,9 +206,10 @@ fn run(file: &File, call: &str, answer: &Json) -> Outcome {
             ),
             |a| json!({"token": a.token()}),
         ),
-        "whmcs/get_client" => outcome(exchange(&GetClient, answer), |a| {
-            json!({"email": a.client.email})
-        }),
+        "whmcs/get_client" => outcome(
+            exchange(&GetClient, answer),
+            |a| json!({"email": a.client.email}),
+        ),
         "presets/info" => outcome(
             exchange(
                 &PresetsInfo {
@@ -229,9 +234,10 @@ fn run(file: &File, call: &str, answer: &Json) -> Outcome {
                 currency_code: param(file, "currency_code").into(),
                 post_install_callback: param(file, "post_install_callback").into(),
             };
-            outcome(exchange(&order, answer), |a| {
-                json!({"invoice": a.invoice, "server_id": a.id, "callback": a.callback})
-            })
+            outcome(
+                exchange(&order, answer),
+                |a| json!({"invoice": a.invoice, "server_id": a.id, "callback": a.callback}),
+            )
         }
         "eq/order_instance (reinstall)" => {
             let reinstall = Reinstall {
@@ -239,9 +245,10 @@ fn run(file: &File, call: &str, answer: &Json) -> Outcome {
                 os_id: int(file, "os_id"),
                 root_pass: param(file, "root_pass").into(),
             };
-            outcome(exchange(&reinstall, answer), |a| {
-                json!({"callback": a.callback, "server_id": a.id})
-            })
+            outcome(
+                exchange(&reinstall, answer),
+                |a| json!({"callback": a.callback, "server_id": a.id}),
+            )
         }
         "whmcs/get_invoice" => outcome(
             exchange(
@@ -320,9 +327,10 @@ fn run(file: &File, call: &str, answer: &Json) -> Outcome {
             );
             // The records are what `edit` is sent with: read them all.
             let keys = result.and_then(|list| list.keys());
-            outcome((form, url, keys), |keys| {
-                json!({"key_ids": keys.iter().map(|k| k.id).collect::<Vec<_>>()})
-            })
+            outcome(
+                (form, url, keys),
+                |keys| json!({"key_ids": keys.iter().map(|k| k.id).collect::<Vec<_>>()}),
+            )
         }
         "api_keys/add" => outcome(
             exchange(
@@ -398,20 +406,29 @@ fn check(file: &File, call: &str, case: &Case, got: &Outcome) -> Vec<String> {
     let action = call.split('/').nth(1).unwrap_or(&request.action);
     let action = action.split(' ').next().unwrap_or(action);
     if !got.url.ends_with(&format!("/{}.php", request.module)) {
-        problems.push(format!("sent to {} instead of {}.php", got.url, request.module));
+        problems.push(format!(
+            "sent to {} instead of {}.php",
+            got.url, request.module
+        ));
     }
     if request.method != "POST" {
         problems.push(format!("the corpus asks for {}", request.method));
     }
     if got.form.get("action").map(String::as_str) != Some(action) {
-        problems.push(format!("action {:?} instead of {action}", got.form.get("action")));
+        problems.push(format!(
+            "action {:?} instead of {action}",
+            got.form.get("action")
+        ));
     }
     if got.form.contains_key("token") != (request.session == "token") {
         problems.push(format!("token sent: {}", got.form.contains_key("token")));
     }
     for (name, value) in &request.params {
         if got.form.get(name) != Some(value) {
-            problems.push(format!("{name} sent as {:?}, not {value:?}", got.form.get(name)));
+            problems.push(format!(
+                "{name} sent as {:?}, not {value:?}",
+                got.form.get(name)
+            ));
         }
     }
     for name in &request.absent {
@@ -420,7 +437,10 @@ fn check(file: &File, call: &str, case: &Case, got: &Outcome) -> Vec<String> {
         }
     }
     if got.verdict != case.verdict {
-        problems.push(format!("verdict {} instead of {}", got.verdict, case.verdict));
+        problems.push(format!(
+            "verdict {} instead of {}",
+            got.verdict, case.verdict
+        ));
     }
     if let Json::Object(expected) = &case.expect {
         for (key, want) in expected {
@@ -465,9 +485,16 @@ fn conformance_corpus_lists_every_case_with_its_source() {
         };
         println!("{} ({name}){weak}", file.call);
         println!("  request: {}", file.request.source);
-        assert!(!file.request.source.is_empty(), "{name}: request without source");
+        assert!(
+            !file.request.source.is_empty(),
+            "{name}: request without source"
+        );
         for case in &file.answers {
-            assert!(!case.source.is_empty(), "{name}: {} has no source", case.case);
+            assert!(
+                !case.source.is_empty(),
+                "{name}: {} has no source",
+                case.case
+            );
             println!("  [{}] {} <- {}", case.verdict, case.case, case.source);
             listed += 1;
         }

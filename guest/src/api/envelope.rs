@@ -45,8 +45,9 @@ fn failed_result(answer: &Json) -> Option<String> {
             let lower = s.trim().to_ascii_lowercase();
             (!matches!(lower.as_str(), "ok" | "success" | "not ready" | "")).then(|| s.clone())
         }
-        Json::Number(n) => (!matches!(n.as_f64().map(|f| f as i64), Some(0 | 1)))
-            .then(|| n.to_string()),
+        Json::Number(n) => {
+            (!matches!(n.as_f64().map(|f| f as i64), Some(0 | 1))).then(|| n.to_string())
+        }
         _ => None,
     }
 }
@@ -117,7 +118,10 @@ mod tests {
         let stale =
             check("eq/show", json!({"code": -2, "message": "Invalid token"})).expect_err("refused");
         assert!(stale.is_stale_session());
-        let boom = check("whmcs/request_cancellation", json!({"code": 1, "error": "boom"}));
+        let boom = check(
+            "whmcs/request_cancellation",
+            json!({"code": 1, "error": "boom"}),
+        );
         assert_eq!(
             boom,
             Err(ApiError::Refused {

@@ -356,14 +356,20 @@ fn object_or_default<'de, D: Deserializer<'de>, T: Default + serde::de::Deserial
     d: D,
 ) -> Result<T, D::Error> {
     Ok(match Json::deserialize(d)? {
-        object @ Json::Object(_) => serde_json::from_value(object).map_err(serde::de::Error::custom)?,
+        object @ Json::Object(_) => {
+            serde_json::from_value(object).map_err(serde::de::Error::custom)?
+        }
         _ => T::default(),
     })
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ServerData {
-    #[serde(default, rename = "Condition_Component", deserialize_with = "lenient_text")]
+    #[serde(
+        default,
+        rename = "Condition_Component",
+        deserialize_with = "lenient_text"
+    )]
     pub condition: String,
     #[serde(default, deserialize_with = "lenient_text")]
     pub hostname: String,
@@ -485,9 +491,10 @@ impl KeyList {
         lenient::items_of(self.data.clone())
             .into_iter()
             .map(|item| {
-                let key: ServerKey = serde_json::from_value(item).map_err(|_| ApiError::Malformed {
-                    call: "api_keys/list_for_server".into(),
-                })?;
+                let key: ServerKey =
+                    serde_json::from_value(item).map_err(|_| ApiError::Malformed {
+                        call: "api_keys/list_for_server".into(),
+                    })?;
                 lenient::essential(key.id, "api_keys/list_for_server", "the id of a key")?;
                 Ok(key)
             })

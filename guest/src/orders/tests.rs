@@ -726,8 +726,13 @@ fn a_cancellation_refused_with_code_1_is_not_done_and_says_so() {
     let service = service::load(&mut db, 77).expect("reads").expect("ours");
     let mut refusing = RefusesCancellation(&mut hk);
     let mut platform = RecordingPlatform::default();
-    let mut api = ApiClient::new(&mut refusing, &mut platform, "https://invapi.hostkey.com/", "k")
-        .expect("client");
+    let mut api = ApiClient::new(
+        &mut refusing,
+        &mut platform,
+        "https://invapi.hostkey.com/",
+        "k",
+    )
+    .expect("client");
     let error = super::cancel::cancel(
         &mut db,
         &mut api,

@@ -133,7 +133,8 @@ impl CallbackState {
         ) {
             return Progress::Failed(format!("HOSTKEY reported the work as {}", self.result));
         }
-        let blob = format!("{scope} {} {}", json_text(&self.context), self.debug).to_ascii_lowercase();
+        let blob =
+            format!("{scope} {} {}", json_text(&self.context), self.debug).to_ascii_lowercase();
         let failures = [
             ("cancel", "cancelled"),
             ("aborted", "aborted"),
