@@ -244,3 +244,66 @@ pub fn set_server_keys(
     }
     Ok(keys.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{RecordingPlatform, ScriptedHttp};
+
+    const LOGIN: &str = r#"{"result":{"token":"tok-0123456789abcdef"}}"#;
+
+    fn switch_off(list: &str) -> (Result<usize, ApiError>, Vec<String>) {
+        let mut http = ScriptedHttp::default()
+            .json(LOGIN)
+            .json(list)
+            .json(r#"{"result":"OK"}"#)
+            .json(r#"{"result":"OK"}"#);
+        let mut platform = RecordingPlatform::default();
+        let result = {
+            let mut api = ApiClient::new(
+                &mut http,
+                &mut platform,
+                "https://invapi.hostkey.com/",
+                "key-0123456789",
+            )
+            .expect("client");
+            set_server_keys(&mut api, 4242, false)
+        };
+        let edits = http
+            .bodies()
+            .into_iter()
+            .filter(|b| b.starts_with("action=edit&"))
+            .collect();
+        (result, edits)
+    }
+
+    #[test]
+    fn every_key_is_edited_with_its_whole_record() {
+        let (result, edits) = switch_off(
+            r#"{"result":"OK","data":{"71":{"id":"71","name":"Api key [4242.9]","ip":null,"active":"1","login_notify_method":"email","login_notify_address":"r@example.test"},"72":{"id":72,"name":"second"}}}"#,
+        );
+        assert_eq!(result, Ok(2));
+        assert_eq!(
+            edits[0],
+            "action=edit&params%5Bid%5D=71&params%5Bname%5D=Api+key+%5B4242.9%5D&params%5Bip%5D=\
+             &params%5Blogin_notify_method%5D=email&params%5Blogin_notify_address%5D=r%40example.test\
+             &params%5Bactive%5D=0&token=tok-0123456789abcdef"
+        );
+        assert!(
+            edits[1].contains("params%5Blogin_notify_method%5D=none&"),
+            "a key without a method keeps the one it was made with: {}",
+            edits[1]
+        );
+    }
+
+    #[test]
+    fn a_listed_key_without_an_id_changes_no_key() {
+        let (result, edits) =
+            switch_off(r#"{"result":"OK","data":[{"id":71,"name":"a"},{"name":"b"}]}"#);
+        assert_eq!(
+            result.expect_err("refused").to_string(),
+            "The HOSTKEY API answered api_keys/list_for_server without the id of a key, which the module needs."
+        );
+        assert!(edits.is_empty(), "{edits:?}");
+    }
+}
