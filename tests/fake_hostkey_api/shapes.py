@@ -13,7 +13,8 @@ it off). What changes (`tests/hostkey-api/` holds each shape with its source):
 - ids are strings (`servers`, `billing_servers[].id`, `server_data.id`, key ids, invoice ids);
   `billing_servers[].config` is null and `name` null where HOSTKEY has none;
 - `eq/show` carries `account_id`/`type_billing` only inside `server_data`, `"IP": null` and
-  `"hostname": null` until the server is deployed, no `power` (no source has it);
+  `"hostname": null` until the server is deployed, no `power` (no source has it): a server
+  powered off shows `power_off` as its rental state instead;
 - `whmcs/get_invoice` has no `status` (the public module reads `total` and `items` only);
 - a deploy's `eq_callback/check` says `{"result":"OK","scope":"pending","context":{"id":"","ip":""}}`
   while it runs (pending_test.go); power actions keep "Not ready" (the -com errors.go);
@@ -91,6 +92,9 @@ def reshape(st, module, action, params, answer, noted):
         else:
             for ip in answer.get("IP") or []:
                 ip["main_ip"] = str(ip.get("main_ip", ""))
+            if server is not None and server.get("power") == "off":
+                # Power shows in the rental state (eq_power.go PowerStateFromStatus).
+                data["Condition_Component"] = data["status"] = "power_off"
     elif call == "whmcs/get_invoice" and answer.get("result") == "OK":
         answer.pop("status", None)
         answer["invoiceid"] = str(answer.get("invoiceid", ""))

@@ -90,6 +90,18 @@ class ShapeModeTest(unittest.TestCase):
         self.assertNotIn("power", data)
         self.assertEqual(show["IP"][0]["main_ip"], "1")
 
+    def test_power_shows_in_the_rental_state_not_in_a_power_field(self):
+        self.control("settings", {"action_checks": 0})
+        self.hostkey_mode()
+        token = self.login()
+        show = {"action": "show", "token": token, "id": "40001"}
+        self.assertEqual(self.api("/eq.php", show)["server_data"]["Condition_Component"], "rent")
+        off = self.api("/eq.php", {"action": "off", "token": token, "id": "40001"})
+        self.api("/eq_callback.php", {"action": "check", "key": off["callback"]})
+        data = self.api("/eq.php", show)["server_data"]
+        self.assertEqual((data["Condition_Component"], data["status"]), ("power_off", "power_off"))
+        self.assertNotIn("power", data)
+
     def test_an_undeployed_server_has_null_ip_and_hostname_and_a_pending_scope(self):
         self.hostkey_mode()
         state = self.control("state")

@@ -43,6 +43,21 @@ final class HostkeyShapeTest extends CatalogueCase
         self::assertNotSame('', self::field($service, 'Api key'));
     }
 
+    public function testTheClientAreaReadsShowWithoutPowerAndWithStringIds(): void
+    {
+        $service = $this->linkedService('ffi');
+        $server = self::server($service);
+        $page = hostkeyresellermod_ClientArea(self::params($service));
+        self::assertSame('templates/clientarea', $page['templatefile'], json_encode($page));
+        $vars = $page['vars'];
+        self::assertSame('', $vars['errorMessage']);
+        $facts = json_encode($vars['facts']);
+        self::assertStringContainsString('#' . $server, $facts);
+        self::assertStringContainsString('hostkey' . $server, $facts, 'the name HOSTKEY shows');
+        self::assertSame('on', $vars['server']['power'], 'power follows the rental state');
+        self::assertSame('Active', self::status($service));
+    }
+
     public function testSuspendAndUnsuspendSendTheWholeKeyRecordSoNothingIsBlanked(): void
     {
         $service = $this->linkedService('ffi');

@@ -306,4 +306,18 @@ mod tests {
         );
         assert!(edits.is_empty(), "{edits:?}");
     }
+
+    #[test]
+    fn power_follows_the_rental_state_when_hostkey_sends_no_power_field() {
+        use crate::servers::actions::power_of;
+        assert_eq!(power_of("", "rent"), Some("on"));
+        assert_eq!(power_of("", "power_off"), Some("off"));
+        assert_eq!(power_of("", "presale"), None, "not deployed: neither");
+        assert_eq!(power_of("", ""), None);
+        assert_eq!(
+            power_of("off", "rent"),
+            Some("off"),
+            "a power field, where sent, wins"
+        );
+    }
 }
