@@ -43,6 +43,27 @@ final class HostkeyShapeTest extends CatalogueCase
         self::assertNotSame('', self::field($service, 'Api key'));
     }
 
+    public function testAnInvoiceWithoutStatusIsPaidOnceTheBalanceCoversIt(): void
+    {
+        $service = $this->paidService('cli', '0.00');
+        $state = FakeApi::state();
+        self::assertCount(1, $state['orders']);
+        $invoice = end($state['invoices']);
+        self::assertSame('Unpaid', $invoice['status'], 'nothing to pay it with');
+        self::assertSame('Pending', self::status($service));
+
+        FakeApi::credit('100.00');
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => 800]);
+        $state = FakeApi::state();
+        self::assertCount(1, $state['orders'], 'the redelivery ordered nothing');
+        self::assertCount(0, self::calls('eq', 'order_instance'));
+        $paid = array_values(array_filter($state['invoices'], static fn (array $i): bool =>
+            $i['id'] === $invoice['id']));
+        self::assertSame('Paid', $paid[0]['status']);
+        self::assertCount(1, self::calls('whmcs', 'apply_credit'), 'paid once: a zero balance after it says so');
+        self::assertSame([$invoice['total'], '0.00'], [$paid[0]['credit'], $paid[0]['balance']]);
+    }
+
     public function testTheClientAreaReadsShowWithoutPowerAndWithStringIds(): void
     {
         $service = $this->linkedService('ffi');
@@ -126,9 +147,25 @@ final class HostkeyShapeTest extends CatalogueCase
     /** A service ordered, paid and linked through the real hooks and callback, HOSTKEY-shaped. */
     private function linkedService(string $transport): int
     {
+        $service = $this->paidService($transport);
+        $orders = FakeApi::state()['orders'];
+        self::assertCount(1, $orders, json_encode(FakeApi::calls()));
+        parse_str((string) parse_url(end($orders)['post_install_callback'], PHP_URL_QUERY), $query);
+        $answer = Components::callback()->handle($query, []);
+        self::assertSame(200, $answer['status'], $answer['body']);
+        self::assertSame('Active', self::status($service));
+        return $service;
+    }
+
+    /** A service whose WHMCS invoice is paid (InvoicePaid run once), HOSTKEY-shaped. */
+    private function paidService(string $transport, ?string $credit = null): int
+    {
         $this->install($transport);
         $this->import();
         FakeApi::hostkeyShapes();
+        if ($credit !== null) {
+            FakeApi::credit($credit);
+        }
         $product = self::productId('HKP-vm.alpha (NL)');
         $service = (int) Capsule::table('tblhosting')->insertGetId([
             'userid' => self::OWNER, 'packageid' => $product, 'domainstatus' => 'Pending',
@@ -147,12 +184,6 @@ final class HostkeyShapeTest extends CatalogueCase
         Capsule::table('tblinvoiceitems')->insert(['invoiceid' => 800, 'userid' => self::OWNER,
             'type' => 'Hosting', 'relid' => $service, 'description' => 'Server', 'amount' => '5.00']);
         WhmcsShim::runHook('InvoicePaid', ['invoiceid' => 800]);
-        $orders = FakeApi::state()['orders'];
-        self::assertCount(1, $orders, json_encode(FakeApi::calls()));
-        parse_str((string) parse_url(end($orders)['post_install_callback'], PHP_URL_QUERY), $query);
-        $answer = Components::callback()->handle($query, []);
-        self::assertSame(200, $answer['status'], $answer['body']);
-        self::assertSame('Active', self::status($service));
         return $service;
     }
 

@@ -67,6 +67,19 @@ final class FakeApi
         }
     }
 
+    /** Sets the valid key's credit balance; the recorded calls start afresh. */
+    public static function credit(string $amount): void
+    {
+        $raw = @file_get_contents(self::url() . '_control/state');
+        $state = is_string($raw) ? json_decode($raw) : null;
+        if (!is_object($state) || !isset($state->accounts->{self::VALID_KEY})) {
+            throw new RuntimeException('The fake HOSTKEY API did not give its state.');
+        }
+        unset($state->calls, $state->faults);
+        $state->accounts->{self::VALID_KEY}->client->credit = $amount;
+        self::post('reset', ['state' => $state]);
+    }
+
     /** HOSTKEY-shape mode for this test (a reset turns it off). */
     public static function hostkeyShapes(): void
     {
