@@ -117,7 +117,7 @@ pub fn cancel(
         // the job stays open, so the next request sends it again.
         Err(ApiError::Refused { message, .. }) => {
             let why = format!(
-                "HOSTKEY refused to cancel server {server} ({message}), so nothing is cancelled yet"
+                "HOSTKEY refused to cancel server {server} ({message}), so nothing is cancelled yet."
             );
             job.state = State::Refused;
             job.detail = why.clone();

@@ -745,7 +745,7 @@ fn a_cancellation_refused_with_code_1_is_not_done_and_says_so() {
     drop(api);
     assert_eq!(
         error.to_string(),
-        "HOSTKEY refused to cancel server 5000 (Cancellation is not possible for this server), so nothing is cancelled yet"
+        "HOSTKEY refused to cancel server 5000 (Cancellation is not possible for this server), so nothing is cancelled yet."
     );
     let job = state::find(&mut db, 77, state::CANCELLATION)
         .expect("reads")
