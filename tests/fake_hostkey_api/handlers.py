@@ -335,7 +335,10 @@ def eq_order_instance(st, p):
     info, account = session(st, p)
     client = account["client"]
     if p.get("id") and not p.get("preset"):
-        raise fail("Reinstall is not supported by the fake")
+        # A reinstall, as HOSTKEY's own client sends it (server_reinstall.go).
+        started = eq_reinstall(st, p)
+        return {**started, "action": "order_instance", "id": st.server(p.get("id"))["id"],
+                "deploy_status": "reinstall"}
     preset = st.preset(p.get("preset"))
     if preset is None:
         raise fail(f"Preset {p.get('preset')} not found")

@@ -27,6 +27,7 @@ if HERE not in sys.path:
 from handlers import KNOWN_MODULES, dispatch, raise_renewal  # noqa: E402
 from phpform import mask, merge_request, parse_qs_php  # noqa: E402
 from state import State  # noqa: E402
+import shapes  # noqa: E402
 
 HOST = "127.0.0.1"  # never bind anything else
 FAULT_KINDS = ("delay", "status", "body", "close")
@@ -125,7 +126,10 @@ class Handler(BaseHTTPRequestHandler):
         if fault and not late and self.apply_fault(fault):
             return
         with st.lock:
+            noted = shapes.before(st, module, action, params) if shapes.enabled(st) else None
             answer = dispatch(st, module, action, params)
+            if noted is not None:
+                answer = shapes.reshape(st, module, action, params, answer, noted)
         if late and self.apply_fault(fault):
             return
         self.send(200, answer)
@@ -183,6 +187,12 @@ class Handler(BaseHTTPRequestHandler):
             if invoice is None:
                 return self.send(404, {"error": "no such server"})
             return self.send(200, {"result": "OK", "invoice_id": invoice["id"]})
+        if name == "settings" and method == "POST":
+            if not isinstance(data, dict):
+                return self.send(400, {"error": "expected a JSON object of settings"})
+            with st.lock:
+                st.data["settings"].update(data)
+                return self.send(200, {"result": "OK", "settings": dict(st.data["settings"])})
         if name == "expire_tokens" and method == "POST":
             return self.send(200, {"result": "OK", "expired": st.expire_tokens()})
         return self.send(404, {"error": f"unknown control endpoint {method} /_control/{name}"})

@@ -36,6 +36,7 @@ DEFAULT_SETTINGS = {
     "validate_root_pass": True,
     "ip_prefix": "203.0.113.",
     "action_checks": 2,             # eq_callback/check answers "Not ready" this often first
+    "shape": "plain",               # "hostkey": answers in HOSTKEY's own shapes (shapes.py)
 }
 COLLECTIONS = {
     "accounts": dict, "tokens": dict, "callbacks": dict, "presets": list, "servers": list,

@@ -215,13 +215,17 @@ final class ServerManagementTest extends CatalogueCase
             self::assertFalse($answer['ok']);
             self::assertStringContainsString($sentence, $answer['message']);
         }
-        self::assertSame(0, self::sent('reinstall'));
+        self::assertSame(1, self::sent('order_instance'), 'the order only');
         $done = $this->click($service, $reinstall);
         self::assertTrue($done['ok'], $done['message']);
         self::assertSame('Reinstalling…', $done['server']['busyLabel']);
-        $sent = self::calls('eq', 'reinstall');
+        // HOSTKEY's own client reinstalls with order_instance, id=<server> and no preset.
+        self::assertSame(0, self::sent('reinstall'));
+        $sent = array_slice(self::calls('eq', 'order_instance'), 1);
         self::assertCount(1, $sent);
-        self::assertSame(['187', '***'], [$sent[0]['params']['os_id'], $sent[0]['params']['root_pass']]);
+        self::assertSame([(string) self::server($service), '187', '***'], [$sent[0]['params']['id'],
+            $sent[0]['params']['os_id'], $sent[0]['params']['root_pass']]);
+        self::assertArrayNotHasKey('preset', $sent[0]['params']);
         self::assertStringNotContainsString('New-Pass99', Db::allLogText());
     }
 

@@ -46,9 +46,19 @@ pub fn send<C: Call>(client: &mut ApiClient, call: &C) -> Result<C::Answer, ApiE
         Session::Public => client.post(C::MODULE, C::ACTION, &pairs)?,
         Session::Token => client.with_session(C::MODULE, C::ACTION, &pairs, C::RETRY)?,
     };
-    serde_json::from_value(answer).map_err(|_| ApiError::Malformed {
-        call: format!("{}/{}", C::MODULE, C::ACTION),
+    let call = format!("{}/{}", C::MODULE, C::ACTION);
+    serde_json::from_value(answer).map_err(|error| match missing_field(&error) {
+        Some(field) => ApiError::Missing { call, field },
+        None => ApiError::Malformed { call },
     })
+}
+
+/// The field serde found missing: every other field reads leniently, so a
+/// missing one is one the module cannot do without.
+fn missing_field(error: &serde_json::Error) -> Option<String> {
+    let text = error.to_string();
+    let rest = text.strip_prefix("missing field `")?;
+    Some(rest.split('`').next()?.to_string())
 }
 
 #[cfg(test)]

@@ -76,8 +76,9 @@ impl<'a> ApiClient<'a> {
                 key: self.key.clone(),
             },
         )?;
-        let token = answer.token().ok_or_else(|| ApiError::Malformed {
+        let token = answer.token().ok_or_else(|| ApiError::Missing {
             call: "auth/login".into(),
+            field: "the session token".into(),
         })?;
         self.token = Some(token.to_string());
         Ok(())

@@ -17,6 +17,8 @@ pub enum ApiError {
     Status { call: String, status: u16 },
     #[error("The HOSTKEY API answered {call} with something that is not the expected JSON.")]
     Malformed { call: String },
+    #[error("The HOSTKEY API answered {call} without {field}, which the module needs.")]
+    Missing { call: String, field: String },
     #[error("The HOSTKEY API refused {call}: {message}.")]
     Refused {
         call: String,
@@ -34,6 +36,24 @@ impl ApiError {
             ApiError::Status { status, .. } => *status >= 500 || *status == 429,
             _ => false,
         }
+    }
+
+    /// A refusal that says the object is gone or was never there, in the
+    /// words the terraform provider's `IsNotFound` (errors.go) looks for.
+    pub fn is_not_found(&self) -> bool {
+        let ApiError::Refused { message, .. } = self else {
+            return false;
+        };
+        let message = message.to_ascii_lowercase();
+        [
+            "not found",
+            "no such",
+            "unknown server",
+            "server not exist",
+            "does not exist",
+        ]
+        .iter()
+        .any(|words| message.contains(words))
     }
 
     /// The API's way of saying the session token is no longer valid.

@@ -4,9 +4,12 @@
 mod base_url;
 mod call;
 mod client;
+#[cfg(test)]
+mod corpus;
 mod envelope;
 mod error;
 mod form;
+pub mod lenient;
 mod requests;
 mod types;
 

@@ -1,16 +1,17 @@
 use serde::Deserialize;
 
-/// The reseller's HOSTKEY account as `whmcs/get_client` describes it.
+/// The reseller's HOSTKEY account as `whmcs/get_client` describes it; WHMCS
+/// sends empty fields as null as often as "".
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
 pub struct ClientInfo {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::text")]
     pub email: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::text")]
     pub currency_code: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::text")]
     pub firstname: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::text")]
     pub lastname: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::lenient::text")]
     pub companyname: String,
 }

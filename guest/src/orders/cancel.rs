@@ -9,7 +9,7 @@ use super::state::{self, CANCELLATION, State};
 use super::terms::ServiceStatus;
 use crate::api::{ApiClient, ApiError};
 use crate::capabilities::Db;
-use crate::error::ModuleResult;
+use crate::error::{ModuleError, ModuleResult};
 use serde_json::Value as Json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +131,17 @@ pub fn request_once(
             if message
                 .to_ascii_lowercase()
                 .contains("existing cancellation") => {}
+        // A refusal (`{"code":1,"error":..}` included) cancelled nothing:
+        // the job stays open, so the next request sends it again.
+        Err(ApiError::Refused { message, .. }) => {
+            let why = format!(
+                "HOSTKEY refused to cancel server {server} ({message}), so nothing is cancelled yet."
+            );
+            job.state = State::Refused;
+            job.detail = why.clone();
+            state::save(db, &mut job, now)?;
+            return Err(ModuleError::InvalidInput(why));
+        }
         Err(error) => {
             job.state = State::Refused;
             job.detail = error.to_string();

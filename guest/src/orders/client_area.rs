@@ -125,10 +125,9 @@ pub fn client_area(
         ("Server".to_string(), format!("#{server}")),
         (
             "Hostname".to_string(),
-            if data.hostname.is_empty() {
-                service.hostname.clone()
-            } else {
-                data.hostname.clone()
+            match facts.hostname() {
+                "" => service.hostname.clone(),
+                known => known.to_string(),
             },
         ),
         (

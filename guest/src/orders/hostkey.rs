@@ -1,33 +1,15 @@
 //! The HOSTKEY calls of the order lifecycle, typed (`api::Call`, the one
 //! mechanism): each request knows its module, action and whether it may ever
-//! be sent twice; each answer is read with serde, leniently where the API is
-//! loose (ids as strings).
+//! be sent twice; each answer is read with serde, as leniently as HOSTKEY
+//! writes it (`api::lenient`: null or absent fields, ids as numbers or
+//! strings, lists as arrays or objects).
 
+use crate::api::lenient::{self, id as lenient_id, money as lenient_money, text as lenient_text};
 use crate::api::{ApiClient, ApiError};
 pub use crate::api::{Call, Retry, send};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
-
-/// An id the API sends as a number or a string ("0" and "" are none).
-fn lenient_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-    let value = Json::deserialize(d)?;
-    Ok(match value {
-        Json::Number(n) => n.as_i64(),
-        Json::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-    .filter(|id| *id > 0))
-}
-
-/// Money as text (the API sends "12.50" or 12.5); never through f64.
-fn lenient_money<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let value = Json::deserialize(d)?;
-    Ok(match value {
-        Json::Number(n) => n.to_string(),
-        Json::String(s) => s.trim().to_string(),
-        _ => String::new(),
-    })
-}
+use std::collections::BTreeMap;
 
 /// `eq/order_instance`: orders a new server; HOSTKEY raises an invoice.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,10 +32,13 @@ pub struct OrderInstance {
 pub struct Ordered {
     #[serde(default, deserialize_with = "lenient_id")]
     pub invoice: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub status: String,
     #[serde(default, deserialize_with = "lenient_id")]
     pub id: Option<i64>,
+    /// The deploy's eq_callback key (`OrderInstanceResponse.Callback`).
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub callback: String,
 }
 
 impl Call for OrderInstance {
@@ -97,8 +82,18 @@ pub struct GetInvoice {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Invoice {
-    #[serde(default)]
-    pub status: String,
+    // The payment status keys, in the order the `-com` provider's
+    // `whmcsGetInvoiceStatus` tries them (invoice_payment.go).
+    #[serde(default, deserialize_with = "payment_status_text")]
+    paymentstatus: String,
+    #[serde(default, deserialize_with = "payment_status_text")]
+    payment_status: String,
+    #[serde(default, deserialize_with = "payment_status_text")]
+    invoicestatus: String,
+    #[serde(default, deserialize_with = "payment_status_text")]
+    invoice_status: String,
+    #[serde(default, deserialize_with = "payment_status_text")]
+    status: String,
     #[serde(default, deserialize_with = "lenient_money")]
     pub total: String,
     #[serde(default, deserialize_with = "lenient_money")]
@@ -107,10 +102,39 @@ pub struct Invoice {
     pub items: Items,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A status key's text; "success" and "OK" are the envelope's word, not a
+/// payment status, and are skipped as the `-com` provider skips them.
+fn payment_status_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let text = lenient::text(d)?;
+    Ok(
+        if text.eq_ignore_ascii_case("success") || text.eq_ignore_ascii_case("ok") {
+            String::new()
+        } else {
+            text
+        },
+    )
+}
+
+/// The invoice lines, as `{"item": [..]}`, `{"item": {..}}`, `[]` or null.
+#[derive(Debug, Clone, Default)]
 pub struct Items {
-    #[serde(default, deserialize_with = "one_or_many")]
     pub item: Vec<InvoiceItem>,
+}
+
+impl<'de> Deserialize<'de> for Items {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = Json::deserialize(d)?;
+        let lines = match value {
+            Json::Object(mut map) => map.remove("item").unwrap_or(Json::Null),
+            other => other,
+        };
+        Ok(Items {
+            item: lenient::items_of(lines)
+                .into_iter()
+                .filter_map(|v| serde_json::from_value(v).ok())
+                .collect(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -121,24 +145,66 @@ pub struct InvoiceItem {
     pub relid: Option<i64>,
 }
 
-/// WHMCS-style lists: one object or an array of them.
-fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<InvoiceItem>, D::Error> {
-    let value = Json::deserialize(d)?;
-    let list = match value {
-        Json::Array(items) => items,
-        Json::Object(_) => vec![value],
-        _ => Vec::new(),
-    };
-    Ok(list
-        .into_iter()
-        .filter_map(|v| serde_json::from_value(v).ok())
-        .collect())
+/// What a HOSTKEY invoice says of its payment (the rule: docs/hostkey-api.md,
+/// "Paid verdict").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payment {
+    Paid,
+    /// A status or a balance says money is still owed.
+    Unpaid,
+    /// The answer carries neither (the public module's shape: `total` and
+    /// `items` only).
+    Unknown,
 }
 
 impl Invoice {
-    pub fn is_paid(&self) -> bool {
-        self.status.eq_ignore_ascii_case("paid")
+    /// The payment status text, from `paymentstatus`, `payment_status`,
+    /// `invoicestatus`, `invoice_status`, then `status`.
+    pub fn status(&self) -> &str {
+        [
+            &self.paymentstatus,
+            &self.payment_status,
+            &self.invoicestatus,
+            &self.invoice_status,
+            &self.status,
+        ]
+        .into_iter()
+        .find(|s| !s.is_empty())
+        .map_or("", String::as_str)
     }
+
+    /// A status says Paid, or not; without one, a `balance` of zero says
+    /// paid and any other balance says owed.
+    pub fn payment(&self) -> Payment {
+        let status = self.status();
+        if !status.is_empty() {
+            return if status.eq_ignore_ascii_case("paid") {
+                Payment::Paid
+            } else {
+                Payment::Unpaid
+            };
+        }
+        match is_zero(&self.balance) {
+            Some(true) => Payment::Paid,
+            Some(false) => Payment::Unpaid,
+            None => Payment::Unknown,
+        }
+    }
+
+    pub fn is_paid(&self) -> bool {
+        self.payment() == Payment::Paid
+    }
+}
+
+/// Whether decimal text is zero; None when it is not a decimal number.
+fn is_zero(amount: &str) -> Option<bool> {
+    let amount = amount.trim();
+    let digits = amount.strip_prefix('-').unwrap_or(amount);
+    let valid = !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && digits.matches('.').count() <= 1
+        && digits.chars().any(|c| c.is_ascii_digit());
+    valid.then(|| digits.chars().all(|c| c == '0' || c == '.'))
 }
 
 impl Call for GetInvoice {
@@ -158,11 +224,19 @@ pub struct ApplyCredit {
     pub amount: String,
 }
 
+/// The apply_credit answer, WHMCS-like where HOSTKEY sends one
+/// (`invoicepaid` "true"/"false"); absent says nothing.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Credited {
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub invoicepaid: String,
+}
+
 impl Call for ApplyCredit {
     const MODULE: &'static str = "whmcs";
     const ACTION: &'static str = "apply_credit";
     const RETRY: Retry = Retry::Never;
-    type Answer = Json;
+    type Answer = Credited;
     fn params(&self) -> Vec<(String, String)> {
         vec![
             ("invoice_id".into(), self.invoice_id.to_string()),
@@ -173,7 +247,11 @@ impl Call for ApplyCredit {
 
 /// Pays a HOSTKEY invoice from the reseller's balance unless HOSTKEY says it
 /// is paid; asks again after paying, so a lost answer is never paid twice.
-/// Returns the invoice as first read and whether it is paid now.
+/// Returns the invoice as first read and whether it is paid now. An invoice
+/// whose answer tells nothing of its payment counts as paid once
+/// `apply_credit` took the money without an error (the public module's
+/// practice, the only source of that shape), unless its answer says
+/// `invoicepaid` "false".
 pub fn pay_once(api: &mut ApiClient, invoice_id: i64) -> Result<(Invoice, bool), ApiError> {
     let invoice = send(api, &GetInvoice { invoice_id })?;
     if invoice.is_paid() {
@@ -184,8 +262,12 @@ pub fn pay_once(api: &mut ApiClient, invoice_id: i64) -> Result<(Invoice, bool),
     } else {
         invoice.balance.clone()
     };
-    send(api, &ApplyCredit { invoice_id, amount })?;
-    let paid = send(api, &GetInvoice { invoice_id })?.is_paid();
+    let credited = send(api, &ApplyCredit { invoice_id, amount })?;
+    let paid = match send(api, &GetInvoice { invoice_id })?.payment() {
+        Payment::Paid => true,
+        Payment::Unpaid => false,
+        Payment::Unknown => !credited.invoicepaid.eq_ignore_ascii_case("false"),
+    };
     Ok((invoice, paid))
 }
 
@@ -196,18 +278,27 @@ pub struct UpdateServers;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Servers {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub billing_servers: Vec<BillingServer>,
+    /// `servers`: ids as numbers, strings or objects (`parseServerIDs`).
+    #[serde(default, deserialize_with = "lenient::ids")]
+    pub servers: Vec<i64>,
+    /// `deploy_keys` {"<invoice>": "<callback>"}, or `[]` when empty.
+    #[serde(default, deserialize_with = "lenient::string_map")]
+    pub deploy_keys: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct BillingServer {
     #[serde(default, deserialize_with = "lenient_id")]
     pub id: Option<i64>,
-    #[serde(default)]
+    /// Null while HOSTKEY has no name for it; `hostkey<id>` until renamed.
+    #[serde(default, deserialize_with = "lenient_text")]
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub config: String,
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub status: String,
 }
 
 impl Servers {
@@ -217,6 +308,13 @@ impl Servers {
             .filter_map(|s| s.id)
             .max()
             .unwrap_or(0)
+    }
+
+    /// The callback key HOSTKEY keeps for an invoice's deploy, if any.
+    pub fn deploy_key(&self, invoice: i64) -> Option<&str> {
+        self.deploy_keys
+            .get(&invoice.to_string())
+            .map(String::as_str)
     }
 }
 
@@ -240,39 +338,95 @@ pub struct ShowServer {
 pub struct ServerFacts {
     #[serde(default, deserialize_with = "lenient_id")]
     pub account_id: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub type_billing: String,
-    #[serde(default)]
+    /// An object; null, `[]` or absent while HOSTKEY has nothing to say.
+    #[serde(default, deserialize_with = "object_or_default")]
     pub server_data: ServerData,
-    #[serde(default, rename = "IP")]
+    /// `"IP": null` before the server has an address.
+    #[serde(default, rename = "IP", deserialize_with = "lenient::list")]
     pub ips: Vec<Address>,
+    /// Where the hostname often lives (`tag: "hostname"`).
+    #[serde(default, deserialize_with = "lenient::list")]
+    pub tags: Vec<Tag>,
+}
+
+/// An object read as `T`; anything else (null, `[]`, a string) is `T`'s default.
+fn object_or_default<'de, D: Deserializer<'de>, T: Default + serde::de::DeserializeOwned>(
+    d: D,
+) -> Result<T, D::Error> {
+    Ok(match Json::deserialize(d)? {
+        object @ Json::Object(_) => {
+            serde_json::from_value(object).map_err(serde::de::Error::custom)?
+        }
+        _ => T::default(),
+    })
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct ServerData {
-    #[serde(default, rename = "Condition_Component")]
+    #[serde(
+        default,
+        rename = "Condition_Component",
+        deserialize_with = "lenient_text"
+    )]
     pub condition: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub hostname: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub name: String,
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub server_name: String,
+    #[serde(default, deserialize_with = "lenient_text")]
     pub location: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub os_name: String,
-    /// The power state, where HOSTKEY reports it (on / off).
-    #[serde(default)]
+    /// The power state, where HOSTKEY reports it (on / off); no HOSTKEY
+    /// source shows it: the provider derives power from the status.
+    #[serde(default, deserialize_with = "lenient_text")]
     pub power: String,
     /// The billing account, where HOSTKEY puts it inside `server_data`
     /// (`orders::renewal::billing_account` reads both places).
     #[serde(default, deserialize_with = "lenient_id")]
     pub account_id: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub type_billing: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Address {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub ip: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Tag {
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub tag: String,
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub value: String,
+}
+
+impl ServerFacts {
+    /// The hostname where the provider's `showHostname` finds it:
+    /// `server_data` hostname/name/server_name, else the `hostname` or
+    /// `server_name` tag; "" when HOSTKEY has none yet.
+    pub fn hostname(&self) -> &str {
+        let data = &self.server_data;
+        let tag = |name: &str| {
+            self.tags
+                .iter()
+                .find(|t| t.tag == name && !t.value.is_empty())
+                .map(|t| t.value.as_str())
+        };
+        [&data.hostname, &data.name, &data.server_name]
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .map(String::as_str)
+            .or_else(|| tag("hostname"))
+            .or_else(|| tag("server_name"))
+            .unwrap_or("")
+    }
 }
 
 impl Call for ShowServer {
@@ -294,7 +448,7 @@ pub struct ProductInvoices {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct InvoiceList {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient::list")]
     pub invoices: Vec<InvoiceSummary>,
 }
 
@@ -302,7 +456,7 @@ pub struct InvoiceList {
 pub struct InvoiceSummary {
     #[serde(default, deserialize_with = "lenient_id")]
     pub invoiceid: Option<i64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "lenient_text")]
     pub status: String,
 }
 
@@ -332,9 +486,54 @@ pub struct KeyList {
 }
 
 impl KeyList {
+    /// No key at all, whatever shape the list came in.
     pub fn is_empty(&self) -> bool {
-        self.data.as_array().is_none_or(|a| a.is_empty())
+        lenient::items_of(self.data.clone()).is_empty()
     }
+
+    /// The keys as whole records (`api_keys/edit` is sent with all of it);
+    /// a key without an id is one sentence, before anything is changed.
+    pub fn keys(&self) -> Result<Vec<ServerKey>, ApiError> {
+        lenient::items_of(self.data.clone())
+            .into_iter()
+            .map(|item| {
+                let key: ServerKey =
+                    serde_json::from_value(item).map_err(|_| ApiError::Malformed {
+                        call: "api_keys/list_for_server".into(),
+                    })?;
+                lenient::essential(key.id, "api_keys/list_for_server", "the id of a key")?;
+                Ok(key)
+            })
+            .collect()
+    }
+}
+
+/// One per-server key as `api_keys/list_for_server` lists it; the fields
+/// are the ones the MCP server's `update_api_key` sends back to `edit`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ServerKey {
+    #[serde(default, deserialize_with = "lenient_id")]
+    pub id: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub name: String,
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub ip: String,
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub login_notify_method: String,
+    #[serde(default, deserialize_with = "lenient_text")]
+    pub login_notify_address: String,
+    #[serde(default, deserialize_with = "lenient_flag")]
+    pub active: bool,
+}
+
+/// 1/0, "1"/"0", true/false; anything else is off.
+fn lenient_flag<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(match Json::deserialize(d)? {
+        Json::Bool(b) => b,
+        Json::Number(n) => n.as_i64().is_some_and(|n| n != 0),
+        Json::String(s) => matches!(s.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"),
+        _ => false,
+    })
 }
 
 impl Call for KeysForServer {
@@ -476,5 +675,50 @@ mod tests {
             .filter(|b| b.contains("action=order_instance"))
             .count();
         assert_eq!(orders, 1);
+    }
+
+    fn pay(answers: &[&str]) -> (bool, usize) {
+        let mut http = ScriptedHttp::default().json(LOGIN);
+        for answer in answers {
+            http = http.json(answer);
+        }
+        let mut platform = RecordingPlatform::default();
+        let paid = {
+            let mut api = ApiClient::new(
+                &mut http,
+                &mut platform,
+                "https://invapi.hostkey.com/",
+                "key-0123456789",
+            )
+            .expect("client");
+            pay_once(&mut api, 7).expect("answers").1
+        };
+        let credits = http
+            .bodies()
+            .iter()
+            .filter(|b| b.contains("action=apply_credit"))
+            .count();
+        (paid, credits)
+    }
+
+    #[test]
+    fn an_invoice_paid_at_hostkey_is_never_paid_again_whatever_key_says_so() {
+        for answer in [
+            r#"{"result":"OK","status":"Paid","total":"4.40"}"#,
+            r#"{"result":"OK","paymentstatus":"Paid","status":"success","total":"4.40"}"#,
+            r#"{"result":"OK","total":"4.40","balance":"0.00"}"#,
+        ] {
+            assert_eq!(pay(&[answer]), (true, 0), "{answer}");
+        }
+    }
+
+    #[test]
+    fn a_status_less_invoice_is_paid_once_apply_credit_took_the_money() {
+        let plain = r#"{"result":"OK","total":"4.40","items":{"item":[{"inv_id":"5000"}]}}"#;
+        assert_eq!(pay(&[plain, r#"{"result":"OK"}"#, plain]), (true, 1));
+        let short = r#"{"result":"success","invoicepaid":"false"}"#;
+        assert_eq!(pay(&[plain, short, plain]), (false, 1));
+        let owed = r#"{"result":"OK","total":"4.40","balance":"4.40"}"#;
+        assert_eq!(pay(&[owed, r#"{"result":"OK"}"#, owed]), (false, 1));
     }
 }

@@ -794,3 +794,76 @@ fn a_service_the_module_holds_as_terminated_is_never_linked() {
     assert!(hk.keys.is_empty());
 }
 mod adopted;
+
+/// HOSTKEY refusing the cancellation the way its own client's test shows
+/// (`{"code":1,"error":..}`, terraform provider client_test.go).
+struct RefusesCancellation<'a>(&'a mut Hostkey);
+
+impl Http for RefusesCancellation<'_> {
+    fn send(&mut self, request: Request) -> Result<Response, HttpError> {
+        if form(&request.body).get("action").map(String::as_str) == Some("request_cancellation") {
+            self.0.calls.push("whmcs/request_cancellation".into());
+            return Ok(Response {
+                status: 200,
+                body: br#"{"code":1,"error":"Cancellation is not possible for this server"}"#
+                    .to_vec(),
+            });
+        }
+        self.0.send(request)
+    }
+}
+
+#[test]
+fn a_cancellation_refused_with_code_1_is_not_done_and_says_so() {
+    let (mut db, mut hk) = linked_service_77();
+    let service = service::load(&mut db, 77).expect("reads").expect("ours");
+    let mut refusing = RefusesCancellation(&mut hk);
+    let mut platform = RecordingPlatform::default();
+    let mut api = ApiClient::new(
+        &mut refusing,
+        &mut platform,
+        "https://invapi.hostkey.com/",
+        "k",
+    )
+    .expect("client");
+    let error = super::cancel::cancel(
+        &mut db,
+        &mut api,
+        &service,
+        super::cancel::Kind::Immediate,
+        "Too slow",
+        "2026-11-29 16:00:00",
+    )
+    .expect_err("refused");
+    drop(api);
+    assert_eq!(
+        error.to_string(),
+        "HOSTKEY refused to cancel server 5000 (Cancellation is not possible for this server), so nothing is cancelled yet."
+    );
+    let job = state::find(&mut db, 77, state::CANCELLATION)
+        .expect("reads")
+        .expect("recorded");
+    assert_ne!(job.state, State::Done, "the cancellation is not done");
+    assert_eq!(
+        db.column("tblhosting", "domainstatus")[0].as_text(),
+        "Active",
+        "an immediate cancellation that HOSTKEY refused suspends nothing"
+    );
+    // The next request sends it again (now accepted).
+    let mut platform = RecordingPlatform::default();
+    let mut api =
+        ApiClient::new(&mut hk, &mut platform, "https://invapi.hostkey.com/", "k").expect("client");
+    let line = super::cancel::cancel(
+        &mut db,
+        &mut api,
+        &service,
+        super::cancel::Kind::Immediate,
+        "Too slow",
+        "2026-11-29 16:05:00",
+    )
+    .expect("accepted this time");
+    drop(api);
+    assert!(line.contains("requested"), "{line}");
+    assert_eq!(hk.count("whmcs/request_cancellation"), 2);
+    assert_eq!(hk.cancellations, [(5000, "1".to_string())]);
+}

@@ -217,13 +217,13 @@ mod tests {
             ),
             (
                 ScriptedHttp::default().json(r#"{"result":{"no_token":1}}"#),
-                "The HOSTKEY API answered auth/login with something that is not the expected JSON.",
+                "The HOSTKEY API answered auth/login without the session token, which the module needs.",
             ),
             (
                 ScriptedHttp::default()
                     .json(&login_ok())
                     .json(r#"{"result":"success"}"#),
-                "The HOSTKEY API answered whmcs/get_client with something that is not the expected JSON.",
+                "The HOSTKEY API answered whmcs/get_client without client, which the module needs.",
             ),
         ];
         for (mut http, expected) in cases {

@@ -126,8 +126,8 @@ pub fn follow(api: &mut ApiClient, ops: &mut ServerOps) -> Result<bool, ApiError
     }
 }
 
-/// Reads the power HOSTKEY reports (`server_data.power`, else a
-/// `power_off` rental state); unknown leaves the last seen value.
+/// Reads the power HOSTKEY reports (`server_data.power`, else the rental
+/// state); unknown leaves the last seen value.
 pub fn read_power(api: &mut ApiClient, server: i64, ops: &mut ServerOps) -> Result<(), ApiError> {
     let facts = hostkey::send(api, &ShowServer { id: server })?;
     if let Some(power) = power_of(&facts.server_data.power, &facts.server_data.condition) {
@@ -142,7 +142,13 @@ pub fn power_of(power: &str, condition: &str) -> Option<&'static str> {
         "off" | "down" | "stopped" => return Some("off"),
         _ => {}
     }
-    (condition.trim().eq_ignore_ascii_case("power_off")).then_some("off")
+    // No HOSTKEY source has a power field: the terraform provider derives
+    // power from the rental state (eq_power.go PowerStateFromStatus).
+    match condition.trim().to_ascii_lowercase().as_str() {
+        "power_off" | "poweroff" | "off" | "stopped" => Some("off"),
+        "rent" | "active" | "on" | "running" => Some("on"),
+        _ => None,
+    }
 }
 
 fn outcome(accepted: bool, message: impl Into<String>, ops: &ServerOps, usable: bool) -> Outcome {

@@ -305,7 +305,12 @@ fn reinstall_takes_an_offered_os_and_a_valid_password() {
     )
     .expect("answers");
     assert!(done.accepted, "{done:?}");
-    assert_eq!(sent(&ok, "reinstall"), 1);
+    // As HOSTKEY's own client sends it: order_instance, id=<server>, no preset.
+    assert_eq!(sent(&ok, "reinstall"), 0);
+    assert_eq!(sent(&ok, "order_instance"), 1);
+    let body = ok.bodies().pop().unwrap_or_default();
+    assert!(body.contains("&id=4242&os_id=187&"), "{body}");
+    assert!(!body.contains("preset="), "{body}");
 }
 
 #[test]

@@ -51,6 +51,41 @@ final class FakeApi
         self::post('reset', ['state' => $state]);
     }
 
+    /**
+     * Changes the fake's settings until the next reset, e.g. `['shape' => 'hostkey']`:
+     * answers in the shapes HOSTKEY's own clients show (tests/fake_hostkey_api/shapes.py).
+     *
+     * @param array<string, mixed> $settings
+     */
+    public static function settings(array $settings): void
+    {
+        $answer = self::post('settings', $settings);
+        foreach ($settings as $name => $value) {
+            if (($answer['settings'][$name] ?? null) !== $value) {
+                throw new RuntimeException('The fake HOSTKEY API did not take the settings: ' . json_encode($answer));
+            }
+        }
+    }
+
+    /** Sets the valid key's credit balance; the recorded calls start afresh. */
+    public static function credit(string $amount): void
+    {
+        $raw = @file_get_contents(self::url() . '_control/state');
+        $state = is_string($raw) ? json_decode($raw) : null;
+        if (!is_object($state) || !isset($state->accounts->{self::VALID_KEY})) {
+            throw new RuntimeException('The fake HOSTKEY API did not give its state.');
+        }
+        unset($state->calls, $state->faults);
+        $state->accounts->{self::VALID_KEY}->client->credit = $amount;
+        self::post('reset', ['state' => $state]);
+    }
+
+    /** HOSTKEY-shape mode for this test (a reset turns it off). */
+    public static function hostkeyShapes(): void
+    {
+        self::settings(['shape' => 'hostkey']);
+    }
+
     /** @param array<string, mixed> $fault module, action, kind (delay|status|body|close), ... */
     public static function fault(array $fault): void
     {
