@@ -266,6 +266,19 @@ def whmcs_get_product_invoice(st, p):
     return {"result": "OK", "action": "get_product_invoice", "invoices": out}
 
 
+def whmcs_get_related_invoices(st, p):
+    """The invoices of one server (MCP billing.ts get_server_invoices); no HOSTKEY source
+    shows the answer, so the fake answers in WHMCS's own list shape."""
+    info, _ = session(st, p)
+    server = str(p.get("id", ""))
+    out = [{"id": inv["id"], "status": inv["status"], "total": inv["total"],
+            "date": inv["date"], "duedate": inv["duedate"]}
+           for inv in st.data["invoices"]
+           if inv["client_id"] == info["client_id"]
+           and any(str(it.get("inv_id", "")) == server for it in inv["items"])]
+    return {"result": "OK", "action": "get_related_invoices", "invoices": out}
+
+
 def whmcs_get_invoices(st, p):
     info, _ = session(st, p)
     status = p.get("status")
@@ -593,6 +606,7 @@ HANDLERS = {
     "whmcs": {"get_client": whmcs_get_client, "get_invoice": whmcs_get_invoice,
               "apply_credit": whmcs_apply_credit,
               "get_product_invoice": whmcs_get_product_invoice,
+              "get_related_invoices": whmcs_get_related_invoices,
               "get_invoices": whmcs_get_invoices,
               "request_cancellation": whmcs_request_cancellation},
     "eq": {"order_instance": eq_order_instance, "show": eq_show,

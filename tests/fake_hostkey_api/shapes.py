@@ -18,7 +18,10 @@ it off). What changes (`tests/hostkey-api/` holds each shape with its source):
 - `whmcs/get_invoice` has no `status` (the public module reads `total` and `items` only);
 - a deploy's `eq_callback/check` says `{"result":"OK","scope":"pending","context":{"id":"","ip":""}}`
   while it runs (pending_test.go); power actions keep "Not ready" (the -com errors.go);
-- `api_keys/edit` blanks every field of the record it was not sent (what the issue fears).
+- `api_keys/edit` blanks every field of the record it was not sent (what the issue fears);
+- `whmcs/get_related_invoices` (MCP billing.ts lists it, no source shows its answer) is
+  refused as an unknown action, so a renewal takes the public module's path
+  (`eq/show` server_data account → `whmcs/get_product_invoice`).
 """
 
 import copy
@@ -65,6 +68,8 @@ def reshape(st, module, action, params, answer, noted):
         answer = _error(answer)
     answer = copy.deepcopy(answer)
     call = f"{module}/{action}"
+    if call == "whmcs/get_related_invoices":
+        return {"code": 1, "error": "Unknown action"}
     if call == "eq/order_instance" and answer.get("result") == "OK" and params.get("preset"):
         server = next((s for s in st.data["servers"]
                        if s.get("invoice_id") == answer.get("invoice")), None)

@@ -228,6 +228,13 @@ class FakeServerTest(unittest.TestCase):
         listed = self.api("/whmcs.php", {"action": "get_product_invoice", "token": token,
                                          "product": item["relid"], "location": "NL"})
         self.assertEqual([i["invoiceid"] for i in listed["invoices"]], [answer["invoice"]])
+        related = self.api("/whmcs.php", {"action": "get_related_invoices", "token": token,
+                                          "id": item["inv_id"]})
+        self.assertEqual([(i["id"], i["status"]) for i in related["invoices"]],
+                         [(answer["invoice"], "Paid")])
+        other = self.api("/whmcs.php", {"action": "get_related_invoices", "token": token,
+                                        "id": "1"})
+        self.assertEqual(other["invoices"], [])
         check = self.api("/eq_callback.php", {"action": "check", "key": answer["callback"]})
         self.assertEqual((check["result"], check["scope"]), ("OK", "deploy_done"))
 

@@ -53,6 +53,13 @@ class ShapeModeTest(unittest.TestCase):
                                     "id": "40001", "os_id": "187", "root_pass": "weak"})
         self.assertEqual(weak["code"], -1)
 
+    def test_related_invoices_are_refused_so_renewals_take_the_public_modules_path(self):
+        self.hostkey_mode()
+        token = self.login()
+        answer = self.api("/whmcs.php", {"action": "get_related_invoices", "token": token,
+                                         "id": "40001"})
+        self.assertEqual(answer, {"code": 1, "error": "Unknown action"})
+
     def test_errors_are_code_1_with_error_but_a_stale_token_stays_code_minus_2(self):
         self.hostkey_mode()
         token = self.login()

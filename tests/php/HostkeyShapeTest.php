@@ -36,11 +36,40 @@ final class HostkeyShapeTest extends CatalogueCase
         $server = self::server($service);
         self::assertGreaterThan(0, $server);
         $state = FakeApi::state();
-        self::assertSame('hostkey' . $server, end($state['servers'])['hostname'], 'HOSTKEY kept its placeholder');
+        // HOSTKEY kept its placeholder `hostkey<id>`; the link renamed it, once.
+        self::assertSame('web-1.example.test', end($state['servers'])['hostname']);
+        self::assertSame('web-1.example.test', end($state['servers'])['requested_hostname']);
+        self::assertCount(1, self::calls('eq', 'rename_server'));
         self::assertCount(1, self::calls('eq', 'order_instance'));
         self::assertCount(0, self::calls('whmcs', 'apply_credit'), 'paid from credit at the order: balance 0');
         self::assertSame('Paid', end($state['invoices'])['status']);
         self::assertNotSame('', self::field($service, 'Api key'));
+    }
+
+    /**
+     * HOSTKEY's shapes put the billing account only in eq/show's server_data and refuse
+     * whmcs/get_related_invoices: the renewal takes the public module's path and pays once.
+     */
+    public function testARenewalIsPaidOnceWhenTheAccountSitsOnlyInServerData(): void
+    {
+        $service = $this->linkedService('ffi');
+        $server = self::server($service);
+        $renewal = FakeApi::renewalInvoice($server);
+        Capsule::table('tblinvoices')->insert(['id' => 801, 'userid' => self::OWNER, 'status' => 'Paid',
+            'total' => '10.00', 'date' => '2026-12-29', 'duedate' => '2026-12-29', 'datepaid' => '2026-12-29']);
+        Capsule::table('tblinvoiceitems')->insert(['invoiceid' => 801, 'userid' => self::OWNER,
+            'type' => 'Hosting', 'relid' => $service, 'description' => 'Server renewal', 'amount' => '5.00']);
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => 801]);
+        WhmcsShim::runHook('InvoicePaid', ['invoiceid' => 801]);
+
+        $state = FakeApi::state();
+        $paid = array_values(array_filter($state['invoices'], static fn (array $i): bool =>
+            (int) $i['id'] === $renewal));
+        self::assertSame('Paid', $paid[0]['status'], json_encode(FakeApi::calls()));
+        self::assertCount(1, $state['orders'], 'a renewal never orders');
+        self::assertCount(1, self::calls('whmcs', 'apply_credit'), 'the renewal invoice paid once');
+        self::assertCount(1, self::calls('whmcs', 'get_product_invoice'), 'through server_data\'s account');
+        self::assertNotEmpty(self::calls('whmcs', 'get_related_invoices'), 'asked by the server first');
     }
 
     public function testAnInvoiceWithoutStatusIsPaidOnceTheBalanceCoversIt(): void
@@ -74,7 +103,7 @@ final class HostkeyShapeTest extends CatalogueCase
         self::assertSame('', $vars['errorMessage']);
         $facts = json_encode($vars['facts']);
         self::assertStringContainsString('#' . $server, $facts);
-        self::assertStringContainsString('hostkey' . $server, $facts, 'the name HOSTKEY shows');
+        self::assertStringContainsString('web-1.example.test', $facts, 'the name HOSTKEY shows, renamed at link');
         self::assertSame('on', $vars['server']['power'], 'power follows the rental state');
         self::assertSame('Active', self::status($service));
     }

@@ -37,6 +37,7 @@ final class LostOrderAnswerTest extends CatalogueCase
         $existing = array_map('intval', array_column(FakeApi::state()['servers'], 'id'));
         self::hostkeyShapes(['hostname_lag' => true, 'server_ids_from' => 30000, 'order_unpaid' => true,
             'callback_scope_shape' => true, 'deploy_checks' => 1]);
+        FakeApi::hostkeyShapes();
         $service = $this->order();
         FakeApi::fault(['module' => 'eq', 'action' => 'order_instance', 'kind' => 'close', 'when' => 'after']);
 

@@ -10,6 +10,7 @@ use crate::orders::hostkey::{
     AddServerKey, ApplyCredit, GetInvoice, KeysForServer, OrderInstance, Payment, ProductInvoices,
     ServerKey, ShowServer, UpdateServers,
 };
+use crate::orders::related_invoices::RelatedInvoices;
 use crate::servers::calls::{
     CallbackCheck, Power, PowerOff, PowerOn, Progress, Reboot, Reinstall, SetKeyActive,
 };
@@ -322,6 +323,15 @@ fn run(file: &File, call: &str, answer: &Json) -> Outcome {
                 json!({"unpaid": unpaid})
             },
         ),
+        "whmcs/get_related_invoices" => outcome(
+            exchange(
+                &RelatedInvoices {
+                    server_id: int(file, "id"),
+                },
+                answer,
+            ),
+            |a| json!({"unpaid": a.unpaid()}),
+        ),
         "api_keys/list_for_server" => {
             let (form, url, result) = exchange(
                 &KeysForServer {
@@ -541,6 +551,7 @@ fn every_call_the_guest_makes_is_in_the_corpus() {
         name::<UpdateServers>(),
         name::<ShowServer>(),
         name::<ProductInvoices>(),
+        name::<RelatedInvoices>(),
         name::<KeysForServer>(),
         name::<AddServerKey>(),
         name::<SetKeyActive>(),

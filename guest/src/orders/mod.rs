@@ -24,6 +24,7 @@ pub mod pending;
 pub mod pending_api;
 pub mod pending_store;
 pub mod place;
+pub mod related_invoices;
 pub mod renewal;
 pub mod secret;
 pub mod server_of;

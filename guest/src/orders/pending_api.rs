@@ -6,18 +6,11 @@
 
 use super::hostkey::OrderInstance;
 use crate::api::{ApiClient, ApiError, Call, Retry, send};
+use crate::servers::calls::{CallbackCheck, CallbackState, Progress};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// A positive id from a number or a numeric string.
-pub fn id_of(value: &Json) -> Option<i64> {
-    match value {
-        Json::Number(n) => n.as_i64(),
-        Json::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-    .filter(|id| *id > 0)
-}
+pub use crate::api::lenient::id_of;
 
 /// `eq/order_instance` read for its `callback` too (the order's deploy key).
 pub struct PlaceOrder<'a>(pub &'a OrderInstance);
@@ -51,11 +44,7 @@ pub fn place_order(api: &mut ApiClient, order: &OrderInstance) -> Result<OrderAn
 }
 
 fn text_of(value: Option<&Json>) -> String {
-    match value {
-        Some(Json::String(s)) => s.trim().to_string(),
-        Some(Json::Number(n)) => n.to_string(),
-        _ => String::new(),
-    }
+    value.map(crate::api::lenient::text_of).unwrap_or_default()
 }
 
 /// `eq/update_servers`: the account's servers and the deploy keys of its
@@ -126,21 +115,6 @@ pub fn look_at_account(api: &mut ApiClient) -> Result<Account, ApiError> {
     send(api, &LookAtAccount).map(|answer| Account::read(&answer))
 }
 
-/// `eq_callback/check`: where the deploy of one order stands.
-pub struct CheckDeploy<'a> {
-    pub key: &'a str,
-}
-
-impl Call for CheckDeploy<'_> {
-    const MODULE: &'static str = "eq_callback";
-    const ACTION: &'static str = "check";
-    const RETRY: Retry = Retry::AfterRelogin;
-    type Answer = Json;
-    fn params(&self) -> Vec<(String, String)> {
-        vec![("key".into(), self.key.to_string())]
-    }
-}
-
 /// A deploy's state as `eq_callback/check` tells it (`callbackTerminal`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Deploy {
@@ -156,53 +130,41 @@ pub enum Deploy {
 }
 
 impl Deploy {
+    /// The one reading of `eq_callback/check` (`servers::calls::CallbackState`,
+    /// the provider's `callbackTerminal`), told as a deploy.
     pub fn read(answer: &Json) -> Self {
-        let scope = answer.get("scope").cloned().unwrap_or(Json::Null);
-        let context = answer.get("context").cloned().unwrap_or(Json::Null);
-        let server = context
-            .get("id")
-            .and_then(id_of)
-            .or_else(|| scope.get("id").and_then(id_of));
-        let scope_text = match &scope {
-            Json::String(s) => s.trim().to_string(),
-            Json::Null => String::new(),
-            other => other.to_string(),
-        };
-        let lower = scope_text.to_ascii_lowercase();
-        let ip = text_of(context.get("ip"));
-        if lower.contains("deploy_done")
-            || lower.contains("autodeploy completed")
-            || (server.is_some() && !ip.is_empty())
-        {
-            return Deploy::Done { server };
+        match serde_json::from_value::<CallbackState>(answer.clone()) {
+            Ok(state) => Self::of(&state),
+            Err(_) => Deploy::Running(String::new()),
         }
-        let result = text_of(answer.get("result")).to_ascii_lowercase();
-        if matches!(
-            result.as_str(),
-            "error" | "failed" | "cancelled" | "canceled" | "fail"
-        ) {
-            return Deploy::Failed(format!("result {result}"));
-        }
-        let blob = format!("{lower} {}", context.to_string().to_ascii_lowercase());
-        for word in [
-            "cancel", "aborted", "rejected", "failure", "failed", "error",
-        ] {
-            if blob.contains(word) {
-                return Deploy::Failed(format!("scope {scope_text}"));
+    }
+
+    fn of(state: &CallbackState) -> Self {
+        match state.progress() {
+            Progress::Done => Deploy::Done {
+                server: state.server_id(),
+            },
+            Progress::Failed(why) => Deploy::Failed(why),
+            Progress::Running => {
+                let scope = match &state.scope {
+                    Json::String(s) => s.trim().to_string(),
+                    Json::Null => String::new(),
+                    other => other.to_string(),
+                };
+                let hint = if scope.is_empty() {
+                    state.result.clone()
+                } else {
+                    scope
+                };
+                Deploy::Running(hint.chars().take(80).collect())
             }
         }
-        let hint = if scope_text.is_empty() {
-            text_of(answer.get("result"))
-        } else {
-            scope_text
-        };
-        Deploy::Running(hint.chars().take(80).collect())
     }
 }
 
 pub fn check_deploy(api: &mut ApiClient, key: &str) -> Result<Deploy, ApiError> {
-    match send(api, &CheckDeploy { key }) {
-        Ok(answer) => Ok(Deploy::read(&answer)),
+    match send(api, &CallbackCheck { key: key.into() }) {
+        Ok(state) => Ok(Deploy::of(&state)),
         // HOSTKEY answers an unknown key (and a finished one it cleaned up)
         // with an error envelope; the provider then looks at the account.
         Err(ApiError::Refused { message, .. }) => Ok(Deploy::Gone(message)),

@@ -6,6 +6,7 @@
 
 use super::cancel::server_id;
 use super::hostkey::{self, ProductInvoices, ServerFacts, ShowServer};
+use super::related_invoices::RelatedInvoices;
 use super::service::Service;
 use super::state::{self, State};
 use crate::api::ApiClient;
@@ -48,25 +49,7 @@ pub fn renew(
     let invoice_id = match job.hostkey_invoice {
         Some(chosen) => chosen,
         None => {
-            let facts = hostkey::send(api, &ShowServer { id: server })?;
-            let (account_id, location) = billing_account(&facts).ok_or_else(|| {
-                ModuleError::InvalidInput(format!(
-                    "HOSTKEY did not say which billing account server {server} belongs to (eq/show account_id)."
-                ))
-            })?;
-            let mut open: Vec<i64> = hostkey::send(
-                api,
-                &ProductInvoices {
-                    account_id,
-                    location,
-                },
-            )?
-            .invoices
-            .into_iter()
-            .filter(|i| i.status.eq_ignore_ascii_case("unpaid"))
-            .filter_map(|i| i.invoiceid)
-            .collect();
-            open.sort_unstable();
+            let open = open_invoices(api, server)?;
             let taken = paid_by_other_renewals(db, id, &purpose)?;
             let Some(oldest) = open.into_iter().find(|i| !taken.contains(i)) else {
                 return Ok(format!(
@@ -89,6 +72,40 @@ pub fn renew(
     Ok(format!(
         "Service {id}: renewal passed on, HOSTKEY invoice {invoice_id} of server {server} paid."
     ))
+}
+
+/// The server's unpaid HOSTKEY invoices, oldest first: asked by the server's
+/// id (`whmcs/get_related_invoices`, HOSTKEY's MCP server), else through its
+/// billing account (`eq/show` + `whmcs/get_product_invoice`, the public
+/// module). Neither answer shape is shown by HOSTKEY's own clients, so the
+/// first path that names an invoice decides; nothing named is "none yet".
+fn open_invoices(api: &mut ApiClient, server: i64) -> ModuleResult<Vec<i64>> {
+    // A refusal or an unknown action is not the end: the second path may know.
+    if let Ok(related) = hostkey::send(api, &RelatedInvoices { server_id: server })
+        && !related.invoices().is_empty()
+    {
+        return Ok(related.unpaid());
+    }
+    let facts = hostkey::send(api, &ShowServer { id: server })?;
+    let (account_id, location) = billing_account(&facts).ok_or_else(|| {
+        ModuleError::InvalidInput(format!(
+            "HOSTKEY did not say which billing account server {server} belongs to (eq/show account_id)."
+        ))
+    })?;
+    let mut open: Vec<i64> = hostkey::send(
+        api,
+        &ProductInvoices {
+            account_id,
+            location,
+        },
+    )?
+    .invoices
+    .into_iter()
+    .filter(|i| i.status.eq_ignore_ascii_case("unpaid"))
+    .filter_map(|i| i.invoiceid)
+    .collect();
+    open.sort_unstable();
+    Ok(open)
 }
 
 /// The server's billing account and its billing location, as `eq/show`
