@@ -308,18 +308,19 @@ impl Grants {
         if depth > SCOPE_DEPTH {
             return Err(format!("the scope `{name}` refers to itself"));
         }
-        let refers = |names: &mut dyn Iterator<Item = &str>| {
-            names.try_for_each(|n| self.validate_scope(n, depth + 1))
-        };
         match self.scopes.get(name) {
             None => Err(format!("the scope `{name}` is not declared")),
-            Some(Scope::Any { any }) => refers(&mut any.iter().map(String::as_str)),
+            Some(Scope::Any { any }) => any
+                .iter()
+                .try_for_each(|n| self.validate_scope(n, depth + 1)),
             Some(Scope::Rows { conditions, .. }) => {
                 for condition in conditions {
                     match condition.test() {
-                        None => return Err(format!("a condition of the scope `{name}` is malformed")),
+                        None => {
+                            return Err(format!("a condition of the scope `{name}` is malformed"));
+                        }
                         Some(RowTest::In(s) | RowTest::NotIn(s)) => {
-                            refers(&mut std::iter::once(s))?;
+                            self.validate_scope(s, depth + 1)?;
                         }
                         Some(_) => {}
                     }
