@@ -233,7 +233,9 @@ impl Grants {
     pub fn parse(text: &str) -> Result<Self, String> {
         let grants: Grants =
             serde_json::from_str(text).map_err(|e| format!("the grants cannot be read: {e}"))?;
-        grants.validate().map_err(|e| format!("the grants cannot be used: {e}"))?;
+        grants
+            .validate()
+            .map_err(|e| format!("the grants cannot be used: {e}"))?;
         Ok(grants)
     }
 
@@ -250,7 +252,9 @@ impl Grants {
             if params.is_empty() {
                 return Err(format!("the command `{command}` names no parameters"));
             }
-            params.values().try_for_each(|s| self.validate_scope(s, 0))?;
+            params
+                .values()
+                .try_for_each(|s| self.validate_scope(s, 0))?;
         }
         self.scopes
             .keys()
@@ -266,7 +270,9 @@ impl Grants {
         };
         let missing = |granted: bool, filter: bool, op: &str| {
             if granted && !filter {
-                Err(format!("the core table `{name}` has no row filter for {op}"))
+                Err(format!(
+                    "the core table `{name}` has no row filter for {op}"
+                ))
             } else {
                 Ok(())
             }
@@ -276,7 +282,9 @@ impl Grants {
         missing(grant.update.is_some(), rows.update.is_some(), "update")?;
         missing(grant.delete, rows.delete.is_some(), "delete")?;
         if (grant.update.is_some() || grant.delete) && grant.keys.is_empty() {
-            return Err(format!("the core table `{name}` has no keys to pin writes by"));
+            return Err(format!(
+                "the core table `{name}` has no keys to pin writes by"
+            ));
         }
         let lists = [&rows.select, &rows.update, &rows.delete];
         for list in lists.into_iter().flatten() {
@@ -411,7 +419,10 @@ mod tests {
             .expect("rows")
             .remove("update");
         let refused = Grants::parse(&grants.to_string()).expect_err("refused");
-        assert!(refused.contains("`tblhosting` has no row filter for update"), "{refused}");
+        assert!(
+            refused.contains("`tblhosting` has no row filter for update"),
+            "{refused}"
+        );
     }
 
     #[test]

@@ -16,11 +16,7 @@ impl platform::Host for HostState {
         let allowed = policy::grants()
             .and_then(|g| {
                 g.check_decrypt(&secret.table, &secret.column)?;
-                RowScope::new(g, self.db.as_mut()).decrypt(
-                    &secret.table,
-                    &secret.column,
-                    secret.id,
-                )
+                RowScope::new(g, self.db.as_mut()).decrypt(&secret.table, &secret.column, secret.id)
             })
             .map_err(refused);
         Ok(allowed.and_then(|()| self.platform.decrypt(secret)))

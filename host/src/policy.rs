@@ -93,10 +93,14 @@ pub enum PolicyError {
         column: String,
     },
     /// An inserted row that is not the module's own.
-    #[error("this module may only insert rows of `{0}` that belong to its own products and services")]
+    #[error(
+        "this module may only insert rows of `{0}` that belong to its own products and services"
+    )]
     NotOurInsert(String),
     /// An update or delete that does not name its rows by a key.
-    #[error("the {op} on `{table}` must name its rows by {keys} (an `eq` or a non-empty `in-list`)")]
+    #[error(
+        "the {op} on `{table}` must name its rows by {keys} (an `eq` or a non-empty `in-list`)"
+    )]
     Unkeyed {
         /// The table.
         table: String,
@@ -106,7 +110,9 @@ pub enum PolicyError {
         keys: String,
     },
     /// A cell of a row that is not the module's.
-    #[error("this module may not decrypt `{table}`.`{column}` of row {id}: the row is not one of its own")]
+    #[error(
+        "this module may not decrypt `{table}`.`{column}` of row {id}: the row is not one of its own"
+    )]
     DecryptNotOurs {
         /// The table.
         table: String,
@@ -256,11 +262,14 @@ fn is_decimal(text: &str) -> bool {
 /// `not-in-list`, ranges and `like` do not.
 fn pins_rows(conditions: &[Condition], keys: &[String]) -> bool {
     let keyed = |c: &Condition| keys.is_empty() || keys.contains(&c.column);
-    conditions.iter().filter(|c| keyed(c)).any(|c| match c.comparison {
-        Comparison::Eq => c.values.len() == 1 && !matches!(c.values[0], Value::Null),
-        Comparison::InList => !c.values.is_empty(),
-        _ => false,
-    })
+    conditions
+        .iter()
+        .filter(|c| keyed(c))
+        .any(|c| match c.comparison {
+            Comparison::Eq => c.values.len() == 1 && !matches!(c.values[0], Value::Null),
+            Comparison::InList => !c.values.is_empty(),
+            _ => false,
+        })
 }
 
 fn identifiers<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<(), PolicyError> {

@@ -279,27 +279,96 @@ fn other_modules_db() -> MemoryDb {
             &["id", "userid", "packageid", "domainstatus", "password"],
         )
         .with_table("tblcustomfields", &["id", "type", "relid", "fieldname"])
-        .with_table("tblcustomfieldsvalues", &["id", "fieldid", "relid", "value"])
+        .with_table(
+            "tblcustomfieldsvalues",
+            &["id", "fieldid", "relid", "value"],
+        )
         .with_table("tblemailtemplates", &["id", "type", "name"]);
     let product = &["id", "gid", "name", "servertype"];
-    seed(&db, "tblproducts", product, vec![vec![int(1), int(1), text("HKP-vm (NL)"), text("hostkeyresellermod")]]);
-    seed(&db, "tblproducts", product, vec![vec![int(2), int(1), text("cPanel Pro"), text("cpanel")]]);
+    seed(
+        &db,
+        "tblproducts",
+        product,
+        vec![vec![
+            int(1),
+            int(1),
+            text("HKP-vm (NL)"),
+            text("hostkeyresellermod"),
+        ]],
+    );
+    seed(
+        &db,
+        "tblproducts",
+        product,
+        vec![vec![int(2), int(1), text("cPanel Pro"), text("cpanel")]],
+    );
     let service = &["id", "userid", "packageid", "domainstatus", "password"];
-    seed(&db, "tblhosting", service, vec![vec![int(10), int(1), int(1), text("Active"), text("enc-ours")]]);
-    seed(&db, "tblhosting", service, vec![vec![int(20), int(2), int(2), text("Active"), text("enc-cpanel")]]);
+    seed(
+        &db,
+        "tblhosting",
+        service,
+        vec![vec![
+            int(10),
+            int(1),
+            int(1),
+            text("Active"),
+            text("enc-ours"),
+        ]],
+    );
+    seed(
+        &db,
+        "tblhosting",
+        service,
+        vec![vec![
+            int(20),
+            int(2),
+            int(2),
+            text("Active"),
+            text("enc-cpanel"),
+        ]],
+    );
     let field = &["id", "type", "relid", "fieldname"];
-    seed(&db, "tblcustomfields", field, vec![vec![int(100), text("product"), int(1), text("Api key")]]);
-    seed(&db, "tblcustomfields", field, vec![vec![int(200), text("product"), int(2), text("cPanel token")]]);
+    seed(
+        &db,
+        "tblcustomfields",
+        field,
+        vec![vec![int(100), text("product"), int(1), text("Api key")]],
+    );
+    seed(
+        &db,
+        "tblcustomfields",
+        field,
+        vec![vec![
+            int(200),
+            text("product"),
+            int(2),
+            text("cPanel token"),
+        ]],
+    );
     let value = &["fieldid", "relid", "value"];
-    seed(&db, "tblcustomfieldsvalues", value, vec![
-        vec![int(100), int(10), text("our-key")],
-        vec![int(200), int(20), text("cpanel-secret")],
-    ]);
+    seed(
+        &db,
+        "tblcustomfieldsvalues",
+        value,
+        vec![
+            vec![int(100), int(10), text("our-key")],
+            vec![int(200), int(20), text("cpanel-secret")],
+        ],
+    );
     let template = &["id", "type", "name"];
-    seed(&db, "tblemailtemplates", template, vec![
-        vec![int(1), text("product"), text("Hosting Account Welcome Email")],
-        vec![int(2), text("general"), text("Password Reset Validation")],
-    ]);
+    seed(
+        &db,
+        "tblemailtemplates",
+        template,
+        vec![
+            vec![
+                int(1),
+                text("product"),
+                text("Hosting Account Welcome Email"),
+            ],
+            vec![int(2), text("general"), text("Password Reset Validation")],
+        ],
+    );
     db
 }
 
@@ -329,7 +398,10 @@ fn a_hostile_component_cannot_reach_other_modules_rows() {
         ),
         ("read-field-values:200", "allowed: read 0 field values []"),
         ("read-fields", "allowed: read 1 custom fields"),
-        ("overwrite-field-values:200", "allowed: overwrote 0 field values"),
+        (
+            "overwrite-field-values:200",
+            "allowed: overwrote 0 field values",
+        ),
         (
             "insert-field-value:200,20",
             "refused: the table is not allowed: this module may only insert rows of `tblcustomfieldsvalues` that belong to its own products and services",
@@ -378,7 +450,10 @@ fn the_modules_own_rows_stay_within_reach() {
         .collect();
     assert_eq!(
         statuses,
-        vec![format!("{:?}", text("Cancelled")), format!("{:?}", text("Active"))]
+        vec![
+            format!("{:?}", text("Cancelled")),
+            format!("{:?}", text("Active"))
+        ]
     );
 
     let (answer, _) = grant_probe_in(other_modules_db(), "read-field-values:100,200");
@@ -387,7 +462,10 @@ fn the_modules_own_rows_stay_within_reach() {
     assert!(answer.starts_with("allowed: sent"), "{answer}");
     assert_eq!(fakes.platform.local_api_calls()[0].0, "SendEmail");
     let (answer, fakes) = grant_probe_in(other_modules_db(), "decrypt-password:10");
-    assert_eq!(answer, "allowed: decrypted a service password: plain:tblhosting.password#10");
+    assert_eq!(
+        answer,
+        "allowed: decrypted a service password: plain:tblhosting.password#10"
+    );
     assert_eq!(
         fakes.platform.decrypted(),
         vec![("tblhosting".to_string(), "password".to_string(), 10)]

@@ -235,7 +235,10 @@ fn other_modules_rows(probe: &str, ids: &[i64]) -> Option<Result<String, String>
                     ("id".into(), first(ids).to_string()),
                     ("customtype".into(), "product".into()),
                     ("customsubject".into(), "Your password".into()),
-                    ("custommessage".into(), "Log in at http://evil.example/".into()),
+                    (
+                        "custommessage".into(),
+                        "Log in at http://evil.example/".into(),
+                    ),
                 ],
             )
             .map(|answer| format!("sent: {answer}"))

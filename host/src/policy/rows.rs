@@ -241,8 +241,11 @@ impl<'a> RowScope<'a> {
             .iter()
             .filter_map(|r| r.first().and_then(text_of))
             .collect();
-        s.rows
-            .retain(|r| r.first().and_then(text_of).is_some_and(|k| ours.contains(&k)));
+        s.rows.retain(|r| {
+            r.first()
+                .and_then(text_of)
+                .is_some_and(|k| ours.contains(&k))
+        });
         Ok(())
     }
 
@@ -292,9 +295,7 @@ impl<'a> RowScope<'a> {
             column: column.into(),
             id,
         };
-        let mut conditions = self
-            .conditions_at(&grant.rows, 0)
-            .map_err(|_| not_ours())?;
+        let mut conditions = self.conditions_at(&grant.rows, 0).map_err(|_| not_ours())?;
         conditions.push(Condition {
             column: "id".into(),
             comparison: Comparison::Eq,
@@ -319,7 +320,11 @@ impl<'a> RowScope<'a> {
     }
 
     /// A granted command with exactly its parameters, each value in its scope.
-    pub fn local_api(&mut self, command: &str, params: &[(String, String)]) -> Result<(), PolicyError> {
+    pub fn local_api(
+        &mut self,
+        command: &str,
+        params: &[(String, String)],
+    ) -> Result<(), PolicyError> {
         let grants = self.grants;
         let Some(allowed) = grants.local_api.get(command) else {
             return Err(PolicyError::CommandNotAllowed(
@@ -339,7 +344,10 @@ impl<'a> RowScope<'a> {
             let members = self.values(scope, 0).map_err(|e| {
                 PolicyError::Grants(format!("the scope `{scope}` cannot be read: {e:?}"))
             })?;
-            if !members.iter().any(|m| text_of(m).as_deref() == Some(value.as_str())) {
+            if !members
+                .iter()
+                .any(|m| text_of(m).as_deref() == Some(value.as_str()))
+            {
                 return Err(PolicyError::CommandValue {
                     command: command.into(),
                     param: name.clone(),
@@ -375,15 +383,29 @@ mod tests {
             .with_table("tblproducts", &["id", "gid", "servertype"])
             .with_table("tblhosting", &["id", "packageid", "domainstatus"]);
         let products = vec![
-            vec![Value::Int(1), Value::Int(1), Value::Text("hostkeyresellermod".into())],
+            vec![
+                Value::Int(1),
+                Value::Int(1),
+                Value::Text("hostkeyresellermod".into()),
+            ],
             vec![Value::Int(2), Value::Int(1), Value::Text("cpanel".into())],
         ];
-        seed(&mut db, "tblproducts", &["id", "gid", "servertype"], products);
+        seed(
+            &mut db,
+            "tblproducts",
+            &["id", "gid", "servertype"],
+            products,
+        );
         let services = vec![
             vec![Value::Int(10), Value::Int(1), Value::Text("Active".into())],
             vec![Value::Int(20), Value::Int(2), Value::Text("Active".into())],
         ];
-        seed(&mut db, "tblhosting", &["id", "packageid", "domainstatus"], services);
+        seed(
+            &mut db,
+            "tblhosting",
+            &["id", "packageid", "domainstatus"],
+            services,
+        );
         db
     }
 
@@ -501,6 +523,10 @@ mod tests {
             limit: None,
             for_update: false,
         };
-        assert!(RowScope::new(grants(), &mut db).select(&mut select).is_err());
+        assert!(
+            RowScope::new(grants(), &mut db)
+                .select(&mut select)
+                .is_err()
+        );
     }
 }

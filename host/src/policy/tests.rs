@@ -335,7 +335,11 @@ fn a_core_table_is_written_only_by_its_keys() {
     // The module's own tables keep the old rule: any `eq` pins.
     let own = DeleteStatement {
         table: "mod_hostkeyresellermod".into(),
-        conditions: vec![cond("type", Comparison::Eq, vec![Value::Text("group".into())])],
+        conditions: vec![cond(
+            "type",
+            Comparison::Eq,
+            vec![Value::Text("group".into())],
+        )],
     };
     assert_eq!(grants().check_delete(&own), Ok(()));
 }
