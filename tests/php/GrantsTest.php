@@ -223,6 +223,10 @@ final class GrantsTest extends TestCase
                 'table' => 'tblcustomfieldsvalues', 'assignments' => [['relid', OtherModules::CPANEL_SERVICE]],
                 'conditions' => [$eq('fieldid', OtherModules::OUR_FIELD)],
             ]], 'table-not-allowed'],
+            'a price moved to a cPanel product' => ['db.update', ['statement' => [
+                'table' => 'tblpricing', 'assignments' => [['relid', OtherModules::CPANEL_PRODUCT]],
+                'conditions' => [$in('id', [1])],
+            ]], 'table-not-allowed'],
             'cPanel products deleted by servertype' => ['db.delete', ['statement' => [
                 'table' => 'tblproducts', 'conditions' => [$eq('servertype', 'cpanel')],
             ]], 'invalid'],

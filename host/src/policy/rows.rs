@@ -169,6 +169,60 @@ impl<'a> RowScope<'a> {
         Ok(())
     }
 
+    /// New values of the columns the insert filter names must meet it as an
+    /// inserted row would: all of one alternative, never part of one (a price
+    /// row moved to another module's product by its `relid` alone is refused).
+    fn reassignable(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        values: &[&Value],
+    ) -> Result<(), Error> {
+        let Some(filter) = self
+            .grant(table)
+            .and_then(|g| g.rows.as_ref())
+            .and_then(|r| r.insert.as_ref())
+        else {
+            return Ok(());
+        };
+        let alternatives = filter.alternatives();
+        let touched = alternatives
+            .iter()
+            .flat_map(|a| a.iter())
+            .any(|c| columns.contains(&c.column.as_str()));
+        if !touched {
+            return Ok(());
+        }
+        for alternative in alternatives {
+            let mut all = true;
+            for condition in alternative {
+                let index = columns.iter().position(|c| *c == condition.column);
+                if !self.meets(condition, index.and_then(|i| values.get(i).copied()))? {
+                    all = false;
+                    break;
+                }
+            }
+            if all {
+                return Ok(());
+            }
+        }
+        let column = columns
+            .iter()
+            .find(|c| {
+                filter
+                    .alternatives()
+                    .iter()
+                    .flat_map(|a| a.iter())
+                    .any(|f| f.column == **c)
+            })
+            .copied()
+            .unwrap_or_default();
+        Err(refused(PolicyError::NotOurRow {
+            table: table.into(),
+            column: column.into(),
+        }))
+    }
+
     fn grant(&self, table: &str) -> Option<&'a TableGrant> {
         self.grants.table(table)
     }
@@ -192,6 +246,9 @@ impl<'a> RowScope<'a> {
         for (column, value) in &s.assignments {
             self.assignable(&s.table, filter, column, value)?;
         }
+        let columns: Vec<&str> = s.assignments.iter().map(|(c, _)| c.as_str()).collect();
+        let values: Vec<&Value> = s.assignments.iter().map(|(_, v)| v).collect();
+        self.reassignable(&s.table, &columns, &values)?;
         let extra = self.conditions_at(filter, 0)?;
         s.conditions.extend(extra);
         Ok(())
@@ -214,10 +271,13 @@ impl<'a> RowScope<'a> {
             return Ok(());
         };
         let filter = filter.update.as_deref().unwrap_or_default();
+        let columns: Vec<&str> = s.columns.iter().map(String::as_str).collect();
         for row in &s.rows {
             for (column, value) in s.columns.iter().zip(row.iter().skip(1)) {
                 self.assignable(&s.table, filter, column, value)?;
             }
+            let values: Vec<&Value> = row.iter().skip(1).collect();
+            self.reassignable(&s.table, &columns, &values)?;
         }
         if s.rows.is_empty() {
             return Ok(());
@@ -493,6 +553,63 @@ mod tests {
         assert!(
             RowScope::new(grants(), &mut db).insert(&without).is_err(),
             "a product without servertype is nobody's"
+        );
+    }
+
+    #[test]
+    fn a_price_cannot_be_moved_to_another_modules_product() {
+        let mut db = db()
+            .with_table("tblpricing", &["id", "type", "relid", "monthly"])
+            .with_table("tblproductconfiglinks", &["id", "gid", "pid"])
+            .with_table("tblproductconfigoptions", &["id", "gid"])
+            .with_table("tblproductconfigoptionssub", &["id", "configid"]);
+        let price = vec![vec![
+            Value::Int(1),
+            Value::Text("product".into()),
+            Value::Int(1),
+            Value::Text("4.00".into()),
+        ]];
+        seed(
+            &mut db,
+            "tblpricing",
+            &["id", "type", "relid", "monthly"],
+            price,
+        );
+        let relid = |id: i64| UpdateStatement {
+            table: "tblpricing".into(),
+            assignments: vec![("relid".into(), Value::Int(id))],
+            conditions: Vec::new(),
+        };
+        assert!(
+            RowScope::new(grants(), &mut db)
+                .update(&mut relid(2))
+                .is_err(),
+            "relid alone"
+        );
+        let mut whole = UpdateRowsStatement {
+            table: "tblpricing".into(),
+            key: "id".into(),
+            columns: vec!["type".into(), "relid".into(), "monthly".into()],
+            rows: vec![vec![
+                Value::Int(1),
+                Value::Text("product".into()),
+                Value::Int(1),
+                Value::Text("4.40".into()),
+            ]],
+        };
+        let mut moved = whole.clone();
+        assert!(
+            RowScope::new(grants(), &mut db)
+                .update_rows(&mut whole)
+                .is_ok()
+        );
+        assert_eq!(whole.rows.len(), 1, "the module's own price row stays");
+        moved.rows[0][2] = Value::Int(2);
+        assert!(
+            RowScope::new(grants(), &mut db)
+                .update_rows(&mut moved)
+                .is_err(),
+            "the cPanel product"
         );
     }
 

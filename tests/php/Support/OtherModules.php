@@ -24,7 +24,7 @@ final class OtherModules
     public const WELCOME = 'Hosting Account Welcome Email';
     public const TEMPLATES = ['tblemailtemplates'];
     /** The tables every trick is after; a dump of them must not change. */
-    public const TABLES = ['tblproducts', 'tblhosting', 'tblcustomfields', 'tblcustomfieldsvalues',
+    public const TABLES = ['tblproducts', 'tblhosting', 'tblcustomfields', 'tblcustomfieldsvalues', 'tblpricing',
         'tblemailtemplates', 'tblclients'];
 
     public static function seed(): void

@@ -41,11 +41,14 @@ final class RowFilter
     public function update(array $s): array
     {
         $filter = $this->filter((string) $s['table'], 'update');
+        $assigned = [];
         foreach (Args::list($s, 'assignments') as $pair) {
             if (is_array($pair)) {
                 $this->assignable((string) $s['table'], $filter, (string) ($pair[0] ?? ''), $pair[1] ?? null);
+                $assigned[(string) ($pair[0] ?? '')] = Args::value($pair[1] ?? null);
             }
         }
+        $this->reassignable((string) $s['table'], $assigned);
         return $this->filtered($s, 'update');
     }
 
@@ -76,9 +79,12 @@ final class RowFilter
         $rows = Args::list($s, 'rows');
         foreach ($rows as $row) {
             $row = Args::row($row, count($columns) + 1);
+            $assigned = [];
             foreach ($columns as $index => $column) {
                 $this->assignable($table, $filter, (string) $column, $row[$index + 1]);
+                $assigned[(string) $column] = $row[$index + 1];
             }
+            $this->reassignable($table, $assigned);
         }
         if ($rows === []) {
             return $s;
@@ -206,6 +212,44 @@ final class RowFilter
                     . ' to a value outside its own rows.');
             }
         }
+    }
+
+    /**
+     * New values of the columns the insert filter names must meet it as an
+     * inserted row would: all of one alternative, never part of one (a price row
+     * moved to another module's product by its relid alone is refused).
+     *
+     * @param array<string, int|float|string|null> $assigned column => new value
+     */
+    private function reassignable(string $table, array $assigned): void
+    {
+        $alternatives = $this->grants->rows($table)['insert'] ?? null;
+        if ($alternatives === null) {
+            return;
+        }
+        $touched = false;
+        foreach ($alternatives as $conditions) {
+            foreach ($conditions as $condition) {
+                $touched = $touched || array_key_exists($condition['column'], $assigned);
+            }
+        }
+        if (!$touched) {
+            return;
+        }
+        foreach ($alternatives as $conditions) {
+            $all = true;
+            foreach ($conditions as $condition) {
+                if (!$this->meets($condition, $assigned[$condition['column']] ?? null)) {
+                    $all = false;
+                    break;
+                }
+            }
+            if ($all) {
+                return;
+            }
+        }
+        throw new DatabaseError('table-not-allowed', 'The module may not move rows of ' . $table
+            . ' outside its own products and services.');
     }
 
     /** @param array<string, string> $condition */
