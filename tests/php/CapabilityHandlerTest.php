@@ -620,6 +620,23 @@ final class CapabilityHandlerTest extends TestCase
         self::assertSame(1000, Capsule::table('tblproductgroups')->where('name', 'like', 'Renamed %')->count());
     }
 
+    public function testAnInListLongerThanMariaDbsPlaceholderLimitIsAnswered(): void
+    {
+        $this->insertGroups([['A', 1, 0], ['B', 2, 0]]);
+        $ids = Capsule::table('tblproductgroups')->orderBy('id')->pluck('id')->all();
+        $many = array_merge(range(1_000_000, 1_070_000), [$ids[1]]);
+        $rows = $this->ok('db.select', ['statement' => [
+            'table' => 'tblproductgroups', 'columns' => ['name'],
+            'conditions' => [['column' => 'id', 'comparison' => 'in-list', 'values' => $many]],
+        ]]);
+        self::assertSame([['B']], $rows['rows']);
+        $rows = $this->ok('db.select', ['statement' => [
+            'table' => 'tblproductgroups', 'columns' => ['name'],
+            'conditions' => [['column' => 'id', 'comparison' => 'not-in-list', 'values' => $many]],
+        ]]);
+        self::assertSame([['A']], $rows['rows']);
+    }
+
     public function testMalformedRequestsAreAnsweredNotThrown(): void
     {
         $answer = json_decode($this->handler->handle('{not json'), true);
