@@ -7,6 +7,7 @@ use crate::bindings::db::{
     UpdateRowsStatement, UpdateStatement,
 };
 use crate::grants::Grants;
+use crate::policy::rows::RowScope;
 use crate::policy::{self, PolicyError};
 use crate::state::HostState;
 
@@ -33,32 +34,56 @@ fn same_width(rows: &[Vec<db::Value>], width: usize) -> Result<(), Error> {
     }
 }
 
+/// The row filter of the grants, reading its scopes from `db`.
+fn rows<T>(
+    db: &mut dyn DbBackend,
+    apply: impl FnOnce(&mut RowScope<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let grants = policy::grants().map_err(refused)?;
+    apply(&mut RowScope::new(grants, db))
+}
+
 impl db::Host for HostState {
-    fn select(&mut self, statement: SelectStatement) -> wasmtime::Result<Result<Rows, Error>> {
-        Ok(allowed(|g| g.check_select(&statement)).and_then(|()| self.db.select(statement)))
+    fn select(&mut self, mut statement: SelectStatement) -> wasmtime::Result<Result<Rows, Error>> {
+        Ok(allowed(|g| g.check_select(&statement))
+            .and_then(|()| rows(self.db.as_mut(), |r| r.select(&mut statement)))
+            .and_then(|()| self.db.select(statement)))
     }
 
     fn insert(&mut self, statement: InsertStatement) -> wasmtime::Result<Result<Vec<i64>, Error>> {
         Ok(allowed(|g| g.check_insert(&statement))
             .and_then(|()| same_width(&statement.rows, statement.columns.len()))
+            .and_then(|()| rows(self.db.as_mut(), |r| r.insert(&statement)))
             .and_then(|()| self.db.insert(statement)))
     }
 
-    fn update(&mut self, statement: UpdateStatement) -> wasmtime::Result<Result<u64, Error>> {
-        Ok(allowed(|g| g.check_update(&statement)).and_then(|()| self.db.update(statement)))
+    fn update(&mut self, mut statement: UpdateStatement) -> wasmtime::Result<Result<u64, Error>> {
+        Ok(allowed(|g| g.check_update(&statement))
+            .and_then(|()| rows(self.db.as_mut(), |r| r.update(&mut statement)))
+            .and_then(|()| self.db.update(statement)))
     }
 
     fn update_rows(
         &mut self,
-        statement: UpdateRowsStatement,
+        mut statement: UpdateRowsStatement,
     ) -> wasmtime::Result<Result<u64, Error>> {
         Ok(allowed(|g| g.check_update_rows(&statement))
             .and_then(|()| same_width(&statement.rows, statement.columns.len() + 1))
-            .and_then(|()| self.db.update_rows(statement)))
+            .and_then(|()| rows(self.db.as_mut(), |r| r.update_rows(&mut statement)))
+            .and_then(|()| {
+                // Every row was another module's: nothing of the module's to change.
+                if statement.rows.is_empty() {
+                    Ok(0)
+                } else {
+                    self.db.update_rows(statement)
+                }
+            }))
     }
 
-    fn delete(&mut self, statement: DeleteStatement) -> wasmtime::Result<Result<u64, Error>> {
-        Ok(allowed(|g| g.check_delete(&statement)).and_then(|()| self.db.delete(statement)))
+    fn delete(&mut self, mut statement: DeleteStatement) -> wasmtime::Result<Result<u64, Error>> {
+        Ok(allowed(|g| g.check_delete(&statement))
+            .and_then(|()| rows(self.db.as_mut(), |r| r.delete(&mut statement)))
+            .and_then(|()| self.db.delete(statement)))
     }
 
     fn lock(&mut self, name: String, timeout_ms: u32) -> wasmtime::Result<Result<bool, Error>> {

@@ -72,6 +72,120 @@ pub struct TableGrant {
     /// column = value conditions every statement on the table must carry.
     #[serde(default)]
     pub pin: BTreeMap<String, String>,
+    /// Per operation, the filter that keeps statements to the module's own
+    /// rows (every WHMCS core table declares one for each granted operation).
+    #[serde(default)]
+    pub rows: Option<RowFilters>,
+    /// The columns an update or delete must single its rows out by; without
+    /// them any `eq` pins (the module's own tables).
+    #[serde(default)]
+    pub keys: Vec<String>,
+}
+
+/// The row filter of each granted operation (`update` also covers update-rows).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowFilters {
+    /// Selects.
+    pub select: Option<Vec<RowCondition>>,
+    /// The values of inserted rows.
+    pub insert: Option<InsertFilter>,
+    /// Updates and update-rows (also the values they assign).
+    pub update: Option<Vec<RowCondition>>,
+    /// Deletes.
+    pub delete: Option<Vec<RowCondition>>,
+}
+
+/// What inserted rows must meet: all of these conditions, or all of one of
+/// several lists (`{"any": [[...], [...]]}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum InsertFilter {
+    /// Every condition holds.
+    All(Vec<RowCondition>),
+    /// Every condition of at least one list holds.
+    Any {
+        /// The alternatives.
+        any: Vec<Vec<RowCondition>>,
+    },
+}
+
+impl InsertFilter {
+    /// The alternatives, one of which a row must meet.
+    pub fn alternatives(&self) -> Vec<&[RowCondition]> {
+        match self {
+            InsertFilter::All(list) => vec![list.as_slice()],
+            InsertFilter::Any { any } => any.iter().map(Vec::as_slice).collect(),
+        }
+    }
+}
+
+/// One condition of a row filter: the column compared with a value or a scope.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RowCondition {
+    /// The column of the filtered table.
+    pub column: String,
+    /// column = this text.
+    #[serde(default)]
+    pub eq: Option<String>,
+    /// column <> this text.
+    #[serde(default)]
+    pub ne: Option<String>,
+    /// column IN (the scope's values).
+    #[serde(default, rename = "in")]
+    pub in_scope: Option<String>,
+    /// column NOT IN (the scope's values).
+    #[serde(default, rename = "not-in")]
+    pub not_in_scope: Option<String>,
+}
+
+/// What a row condition compares its column with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowTest<'a> {
+    /// = text
+    Eq(&'a str),
+    /// <> text
+    Ne(&'a str),
+    /// IN scope
+    In(&'a str),
+    /// NOT IN scope
+    NotIn(&'a str),
+}
+
+impl RowCondition {
+    /// The comparison, when exactly one is given.
+    pub fn test(&self) -> Option<RowTest<'_>> {
+        match (&self.eq, &self.ne, &self.in_scope, &self.not_in_scope) {
+            (Some(v), None, None, None) => Some(RowTest::Eq(v)),
+            (None, Some(v), None, None) => Some(RowTest::Ne(v)),
+            (None, None, Some(s), None) => Some(RowTest::In(s)),
+            (None, None, None, Some(s)) => Some(RowTest::NotIn(s)),
+            _ => None,
+        }
+    }
+}
+
+/// A named set of values: one column of the rows of a table that meet
+/// conditions, or the union of other scopes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Scope {
+    /// `SELECT column FROM table WHERE ...`
+    Rows {
+        /// The table read.
+        table: String,
+        /// The column whose values form the set.
+        column: String,
+        /// The rows taken.
+        #[serde(rename = "where")]
+        conditions: Vec<RowCondition>,
+    },
+    /// The union of these scopes.
+    Any {
+        /// The scopes joined.
+        any: Vec<String>,
+    },
 }
 
 /// One cell kind `platform.decrypt` may open.
@@ -82,6 +196,9 @@ pub struct DecryptGrant {
     pub table: String,
     /// The column.
     pub column: String,
+    /// The rows whose cells may be opened.
+    #[serde(default)]
+    pub rows: Vec<RowCondition>,
 }
 
 /// What the component may do: tables, decryptable cells, localAPI commands (`grants.json`).
@@ -96,15 +213,129 @@ pub struct Grants {
     /// The cells `platform.decrypt` may open.
     #[serde(default)]
     pub decrypt: Vec<DecryptGrant>,
-    /// The localAPI commands `platform.local-api` may run.
+    /// The localAPI commands `platform.local-api` may run: per command, its
+    /// only parameters, each with the scope its value must be in.
     #[serde(default, rename = "local-api")]
-    pub local_api: Vec<String>,
+    pub local_api: BTreeMap<String, BTreeMap<String, String>>,
+    /// The named sets row filters compare with.
+    #[serde(default)]
+    pub scopes: BTreeMap<String, Scope>,
 }
+
+/// Prefix of the module's own tables, which need no row filter.
+const OWN_PREFIX: &str = "mod_hostkeyresellermod";
+
+/// How deep scopes may refer to scopes (a cycle is refused, not followed).
+pub const SCOPE_DEPTH: usize = 8;
 
 impl Grants {
     /// Reads grants from JSON text.
     pub fn parse(text: &str) -> Result<Self, String> {
-        serde_json::from_str(text).map_err(|e| format!("the grants cannot be read: {e}"))
+        let grants: Grants =
+            serde_json::from_str(text).map_err(|e| format!("the grants cannot be read: {e}"))?;
+        grants
+            .validate()
+            .map_err(|e| format!("the grants cannot be used: {e}"))?;
+        Ok(grants)
+    }
+
+    /// Every core table filters every granted operation, every condition has
+    /// one comparison, every scope named exists and none refers to itself.
+    fn validate(&self) -> Result<(), String> {
+        for (name, grant) in &self.tables {
+            self.validate_table(name, grant)?;
+        }
+        for cell in &self.decrypt {
+            self.validate_conditions(&cell.rows)?;
+        }
+        for (command, params) in &self.local_api {
+            if params.is_empty() {
+                return Err(format!("the command `{command}` names no parameters"));
+            }
+            params
+                .values()
+                .try_for_each(|s| self.validate_scope(s, 0))?;
+        }
+        self.scopes
+            .keys()
+            .try_for_each(|name| self.validate_scope(name, 0))
+    }
+
+    fn validate_table(&self, name: &str, grant: &TableGrant) -> Result<(), String> {
+        if name.starts_with(OWN_PREFIX) {
+            return Ok(());
+        }
+        let Some(rows) = &grant.rows else {
+            return Err(format!("the core table `{name}` has no row filter"));
+        };
+        let missing = |granted: bool, filter: bool, op: &str| {
+            if granted && !filter {
+                Err(format!(
+                    "the core table `{name}` has no row filter for {op}"
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        missing(grant.select.is_some(), rows.select.is_some(), "select")?;
+        missing(grant.insert.is_some(), rows.insert.is_some(), "insert")?;
+        missing(grant.update.is_some(), rows.update.is_some(), "update")?;
+        missing(grant.delete, rows.delete.is_some(), "delete")?;
+        if (grant.update.is_some() || grant.delete) && grant.keys.is_empty() {
+            return Err(format!(
+                "the core table `{name}` has no keys to pin writes by"
+            ));
+        }
+        let lists = [&rows.select, &rows.update, &rows.delete];
+        for list in lists.into_iter().flatten() {
+            self.validate_conditions(list)?;
+        }
+        for list in rows.insert.iter().flat_map(InsertFilter::alternatives) {
+            self.validate_conditions(list)?;
+        }
+        Ok(())
+    }
+
+    fn validate_conditions(&self, conditions: &[RowCondition]) -> Result<(), String> {
+        for condition in conditions {
+            match condition.test() {
+                None => {
+                    return Err(format!(
+                        "the row condition on `{}` needs exactly one of eq, ne, in, not-in",
+                        condition.column
+                    ));
+                }
+                Some(RowTest::In(s) | RowTest::NotIn(s)) => self.validate_scope(s, 0)?,
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn validate_scope(&self, name: &str, depth: usize) -> Result<(), String> {
+        if depth > SCOPE_DEPTH {
+            return Err(format!("the scope `{name}` refers to itself"));
+        }
+        match self.scopes.get(name) {
+            None => Err(format!("the scope `{name}` is not declared")),
+            Some(Scope::Any { any }) => any
+                .iter()
+                .try_for_each(|n| self.validate_scope(n, depth + 1)),
+            Some(Scope::Rows { conditions, .. }) => {
+                for condition in conditions {
+                    match condition.test() {
+                        None => {
+                            return Err(format!("a condition of the scope `{name}` is malformed"));
+                        }
+                        Some(RowTest::In(s) | RowTest::NotIn(s)) => {
+                            self.validate_scope(s, depth + 1)?;
+                        }
+                        Some(_) => {}
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 
     /// The embedded declaration; an error only if the shipped file is broken
@@ -120,16 +351,21 @@ impl Grants {
         self.tables.get(name)
     }
 
-    /// Whether the cell kind may be decrypted.
-    pub fn may_decrypt(&self, table: &str, column: &str) -> bool {
+    /// The grant of a cell kind, if it may be decrypted.
+    pub fn decrypt_grant(&self, table: &str, column: &str) -> Option<&DecryptGrant> {
         self.decrypt
             .iter()
-            .any(|g| g.table == table && g.column == column)
+            .find(|g| g.table == table && g.column == column)
+    }
+
+    /// Whether the cell kind may be decrypted.
+    pub fn may_decrypt(&self, table: &str, column: &str) -> bool {
+        self.decrypt_grant(table, column).is_some()
     }
 
     /// Whether the localAPI command may run.
     pub fn may_call(&self, command: &str) -> bool {
-        self.local_api.iter().any(|c| c == command)
+        self.local_api.contains_key(command)
     }
 }
 
@@ -173,5 +409,30 @@ mod tests {
         assert!(Grants::parse(text).is_err());
         let text = r#"{"tables": {"t": {"selects": "*"}}}"#;
         assert!(Grants::parse(text).is_err());
+    }
+
+    #[test]
+    fn a_core_table_without_a_row_filter_is_refused() {
+        let mut grants: serde_json::Value = serde_json::from_str(GRANTS_JSON).expect("json");
+        grants["tables"]["tblhosting"]["rows"]
+            .as_object_mut()
+            .expect("rows")
+            .remove("update");
+        let refused = Grants::parse(&grants.to_string()).expect_err("refused");
+        assert!(
+            refused.contains("`tblhosting` has no row filter for update"),
+            "{refused}"
+        );
+    }
+
+    #[test]
+    fn a_scope_that_refers_to_itself_is_refused() {
+        let mut grants: serde_json::Value = serde_json::from_str(GRANTS_JSON).expect("json");
+        grants["scopes"]["products"]["where"]
+            .as_array_mut()
+            .expect("where")
+            .push(serde_json::json!({"column": "id", "in": "services"}));
+        let refused = Grants::parse(&grants.to_string()).expect_err("refused");
+        assert!(refused.contains("refers to itself"), "{refused}");
     }
 }

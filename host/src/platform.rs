@@ -4,6 +4,7 @@
 pub use crate::backends::PlatformBackend;
 use crate::bindings::platform::{self, Error, ModuleLogEntry, SecretRef};
 use crate::policy;
+use crate::policy::rows::RowScope;
 use crate::state::HostState;
 
 fn refused(error: policy::PolicyError) -> Error {
@@ -13,7 +14,10 @@ fn refused(error: policy::PolicyError) -> Error {
 impl platform::Host for HostState {
     fn decrypt(&mut self, secret: SecretRef) -> wasmtime::Result<Result<String, Error>> {
         let allowed = policy::grants()
-            .and_then(|g| g.check_decrypt(&secret.table, &secret.column))
+            .and_then(|g| {
+                g.check_decrypt(&secret.table, &secret.column)?;
+                RowScope::new(g, self.db.as_mut()).decrypt(&secret.table, &secret.column, secret.id)
+            })
             .map_err(refused);
         Ok(allowed.and_then(|()| self.platform.decrypt(secret)))
     }
@@ -38,7 +42,10 @@ impl platform::Host for HostState {
         params: Vec<(String, String)>,
     ) -> wasmtime::Result<Result<String, Error>> {
         let allowed = policy::grants()
-            .and_then(|g| g.check_local_api(&command))
+            .and_then(|g| {
+                g.check_local_api(&command)?;
+                RowScope::new(g, self.db.as_mut()).local_api(&command, &params)
+            })
             .map_err(refused);
         Ok(allowed.and_then(|()| self.platform.local_api(command, params)))
     }

@@ -84,6 +84,59 @@ pub enum PolicyError {
         /// The column.
         column: String,
     },
+    /// A value that would hand a row to another module (or take one from it).
+    #[error("this module may not set `{table}`.`{column}` to a value outside its own rows")]
+    NotOurRow {
+        /// The table.
+        table: String,
+        /// The column assigned.
+        column: String,
+    },
+    /// An inserted row that is not the module's own.
+    #[error(
+        "this module may only insert rows of `{0}` that belong to its own products and services"
+    )]
+    NotOurInsert(String),
+    /// An update or delete that does not name its rows by a key.
+    #[error(
+        "the {op} on `{table}` must name its rows by {keys} (an `eq` or a non-empty `in-list`)"
+    )]
+    Unkeyed {
+        /// The table.
+        table: String,
+        /// The operation.
+        op: &'static str,
+        /// The key columns.
+        keys: String,
+    },
+    /// A cell of a row that is not the module's.
+    #[error(
+        "this module may not decrypt `{table}`.`{column}` of row {id}: the row is not one of its own"
+    )]
+    DecryptNotOurs {
+        /// The table.
+        table: String,
+        /// The column.
+        column: String,
+        /// The row.
+        id: i64,
+    },
+    /// A localAPI command with other parameters than its grant names.
+    #[error("the WHMCS API command `{command}` takes exactly the parameters {params}")]
+    CommandParams {
+        /// The command.
+        command: String,
+        /// The parameters it takes.
+        params: String,
+    },
+    /// A localAPI parameter whose value is outside its scope.
+    #[error("the WHMCS API command `{command}` may not be called with that `{param}`")]
+    CommandValue {
+        /// The command.
+        command: String,
+        /// The parameter.
+        param: String,
+    },
     /// A localAPI command outside the grants.
     #[error("this module may not call the WHMCS API command `{0}`")]
     CommandNotAllowed(String),
@@ -109,6 +162,7 @@ impl PolicyError {
                 | PolicyError::BadDefault { .. }
                 | PolicyError::EveryColumn(_)
                 | PolicyError::Unpinned { .. }
+                | PolicyError::Unkeyed { .. }
         )
     }
 }
@@ -204,13 +258,18 @@ fn is_decimal(text: &str) -> bool {
 }
 
 /// Whether the conditions single out rows: an `eq` with a value or a
-/// non-empty `in-list`. `not-in-list`, ranges and `like` do not.
-fn pins_rows(conditions: &[Condition]) -> bool {
-    conditions.iter().any(|c| match c.comparison {
-        Comparison::Eq => c.values.len() == 1 && !matches!(c.values[0], Value::Null),
-        Comparison::InList => !c.values.is_empty(),
-        _ => false,
-    })
+/// non-empty `in-list`, on one of `keys` when the table declares them.
+/// `not-in-list`, ranges and `like` do not.
+fn pins_rows(conditions: &[Condition], keys: &[String]) -> bool {
+    let keyed = |c: &Condition| keys.is_empty() || keys.contains(&c.column);
+    conditions
+        .iter()
+        .filter(|c| keyed(c))
+        .any(|c| match c.comparison {
+            Comparison::Eq => c.values.len() == 1 && !matches!(c.values[0], Value::Null),
+            Comparison::InList => !c.values.is_empty(),
+            _ => false,
+        })
 }
 
 fn identifiers<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<(), PolicyError> {
@@ -293,6 +352,35 @@ impl Grants {
         Ok(())
     }
 
+    /// An update or delete names its rows: by one of the table's keys when it
+    /// declares them (an `eq` on any column could match every module's rows).
+    fn keyed(
+        table: &str,
+        grant: &TableGrant,
+        op: &'static str,
+        conditions: &[Condition],
+    ) -> Result<(), PolicyError> {
+        if pins_rows(conditions, &grant.keys) {
+            Ok(())
+        } else if grant.keys.is_empty() || !pins_rows(conditions, &[]) {
+            Err(PolicyError::Unpinned {
+                table: table.into(),
+                op,
+            })
+        } else {
+            Err(PolicyError::Unkeyed {
+                table: table.into(),
+                op,
+                keys: grant
+                    .keys
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            })
+        }
+    }
+
     /// A select that stays within the grants.
     pub fn check_select(&self, s: &SelectStatement) -> Result<(), PolicyError> {
         let grant = self.granted(&s.table)?;
@@ -353,12 +441,7 @@ impl Grants {
         }
         let conditions = s.conditions.iter().map(|c| c.column.as_str());
         self.readable(&s.table, grant, conditions)?;
-        if !pins_rows(&s.conditions) {
-            return Err(PolicyError::Unpinned {
-                table: s.table.clone(),
-                op: "update",
-            });
-        }
+        Self::keyed(&s.table, grant, "update", &s.conditions)?;
         self.pinned(&s.table, grant, &s.conditions)
     }
 
@@ -374,6 +457,13 @@ impl Grants {
                 table: s.table.clone(),
                 column: column.clone(),
                 value: value.clone(),
+            });
+        }
+        if !grant.keys.is_empty() && !grant.keys.contains(&s.key) {
+            return Err(PolicyError::Unkeyed {
+                table: s.table.clone(),
+                op: "update",
+                keys: grant.keys.join(", "),
             });
         }
         if s.columns.contains(&s.key) {
@@ -397,12 +487,7 @@ impl Grants {
         }
         let conditions = s.conditions.iter().map(|c| c.column.as_str());
         self.readable(&s.table, grant, conditions)?;
-        if !pins_rows(&s.conditions) {
-            return Err(PolicyError::Unpinned {
-                table: s.table.clone(),
-                op: "delete",
-            });
-        }
+        Self::keyed(&s.table, grant, "delete", &s.conditions)?;
         self.pinned(&s.table, grant, &s.conditions)
     }
 
@@ -463,6 +548,8 @@ impl Grants {
 pub fn grants() -> Result<&'static Grants, PolicyError> {
     Grants::embedded().map_err(PolicyError::Grants)
 }
+
+pub mod rows;
 
 #[cfg(test)]
 mod tests;

@@ -162,17 +162,20 @@ fn a_slow_api_is_cut_off_by_the_http_timeout() {
 #[test]
 fn a_hook_for_a_service_of_another_module_does_nothing() {
     let rt = runtime();
-    let db = whmcs_db(KEY).with_table(
-        "tblhosting",
-        &[
-            "id",
-            "userid",
-            "packageid",
-            "domain",
-            "billingcycle",
-            "domainstatus",
-        ],
-    );
+    // The row filter reads tblproducts to tell the module's services apart.
+    let db = whmcs_db(KEY)
+        .with_table("tblproducts", &["id", "gid", "servertype"])
+        .with_table(
+            "tblhosting",
+            &[
+                "id",
+                "userid",
+                "packageid",
+                "domain",
+                "billingcycle",
+                "domainstatus",
+            ],
+        );
     let fakes = Fakes::new(db, ScriptedHttp::default());
     let answer = call(
         &rt,

@@ -3,7 +3,9 @@
 
 mod support;
 
-use hostkey_host::fakes::ScriptedHttp;
+use hostkey_host::db::DbBackend;
+use hostkey_host::db_types::{InsertStatement, Value};
+use hostkey_host::fakes::{MemoryDb, ScriptedHttp};
 use hostkey_host::{Runtime, RuntimeOptions};
 use serde_json::json;
 use std::sync::mpsc;
@@ -18,7 +20,18 @@ fn probe(
     hostname: &str,
     watchdog: Duration,
 ) -> (Result<serde_json::Value, String>, Duration, Fakes) {
-    let fakes = Fakes::new(whmcs_db("k"), ScriptedHttp::default());
+    probe_in(whmcs_db("k"), opts, username, hostname, watchdog)
+}
+
+/// `probe` on a database of the test's choosing.
+fn probe_in(
+    db: MemoryDb,
+    opts: RuntimeOptions,
+    username: &str,
+    hostname: &str,
+    watchdog: Duration,
+) -> (Result<serde_json::Value, String>, Duration, Fakes) {
+    let fakes = Fakes::new(db, ScriptedHttp::default());
     let capabilities = fakes.capabilities();
     let args = server(username, hostname);
     let (tx, rx) = mpsc::channel();
@@ -158,7 +171,12 @@ fn a_call_can_carry_its_own_limits() {
 
 /// A request outside the grants, sent by the probes component (`probe:grant`).
 fn grant_probe(name: &str) -> (String, Fakes) {
-    let (outcome, _, fakes) = probe(
+    grant_probe_in(whmcs_db("k"), name)
+}
+
+fn grant_probe_in(db: MemoryDb, name: &str) -> (String, Fakes) {
+    let (outcome, _, fakes) = probe_in(
+        db,
         options(probes()),
         "probe:grant",
         name,
@@ -212,6 +230,10 @@ fn requests_outside_the_grants_are_refused() {
             "refused: the statement is invalid: the update on `tblhosting` must pin its rows with an `eq` or a non-empty `in-list` condition",
         ),
         (
+            "send-email",
+            "refused: the WHMCS API command `SendEmail` takes exactly the parameters id, messagename",
+        ),
+        (
             "sso-token",
             "refused: this module may not call the WHMCS API command `CreateSsoToken`",
         ),
@@ -228,16 +250,225 @@ fn requests_outside_the_grants_are_refused() {
     }
 }
 
+fn seed(db: &MemoryDb, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) {
+    let mut store = db.clone();
+    store
+        .insert(InsertStatement {
+            table: table.into(),
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            rows,
+        })
+        .expect("seeded");
+}
+
+fn int(i: i64) -> Value {
+    Value::Int(i)
+}
+
+fn text(t: &str) -> Value {
+    Value::Text(t.into())
+}
+
+/// This module's product 1 with service 10 and field 100, next to a cPanel
+/// product 2 with service 20 and field 200 (the rows a hostile component is after).
+fn other_modules_db() -> MemoryDb {
+    let db = whmcs_db("k")
+        .with_table("tblproducts", &["id", "gid", "name", "servertype"])
+        .with_table(
+            "tblhosting",
+            &["id", "userid", "packageid", "domainstatus", "password"],
+        )
+        .with_table("tblcustomfields", &["id", "type", "relid", "fieldname"])
+        .with_table(
+            "tblcustomfieldsvalues",
+            &["id", "fieldid", "relid", "value"],
+        )
+        .with_table("tblemailtemplates", &["id", "type", "name"]);
+    let product = &["id", "gid", "name", "servertype"];
+    seed(
+        &db,
+        "tblproducts",
+        product,
+        vec![vec![
+            int(1),
+            int(1),
+            text("HKP-vm (NL)"),
+            text("hostkeyresellermod"),
+        ]],
+    );
+    seed(
+        &db,
+        "tblproducts",
+        product,
+        vec![vec![int(2), int(1), text("cPanel Pro"), text("cpanel")]],
+    );
+    let service = &["id", "userid", "packageid", "domainstatus", "password"];
+    seed(
+        &db,
+        "tblhosting",
+        service,
+        vec![vec![
+            int(10),
+            int(1),
+            int(1),
+            text("Active"),
+            text("enc-ours"),
+        ]],
+    );
+    seed(
+        &db,
+        "tblhosting",
+        service,
+        vec![vec![
+            int(20),
+            int(2),
+            int(2),
+            text("Active"),
+            text("enc-cpanel"),
+        ]],
+    );
+    let field = &["id", "type", "relid", "fieldname"];
+    seed(
+        &db,
+        "tblcustomfields",
+        field,
+        vec![vec![int(100), text("product"), int(1), text("Api key")]],
+    );
+    seed(
+        &db,
+        "tblcustomfields",
+        field,
+        vec![vec![
+            int(200),
+            text("product"),
+            int(2),
+            text("cPanel token"),
+        ]],
+    );
+    let value = &["fieldid", "relid", "value"];
+    seed(
+        &db,
+        "tblcustomfieldsvalues",
+        value,
+        vec![
+            vec![int(100), int(10), text("our-key")],
+            vec![int(200), int(20), text("cpanel-secret")],
+        ],
+    );
+    let template = &["id", "type", "name"];
+    seed(
+        &db,
+        "tblemailtemplates",
+        template,
+        vec![
+            vec![
+                int(1),
+                text("product"),
+                text("Hosting Account Welcome Email"),
+            ],
+            vec![int(2), text("general"), text("Password Reset Validation")],
+        ],
+    );
+    db
+}
+
+/// Every table, every row (values have no equality of their own: their debug form).
+fn dump(db: &MemoryDb) -> Vec<(String, String)> {
+    db.table_names()
+        .into_iter()
+        .map(|name| {
+            let rows = db.table(&name).map(|t| t.rows).unwrap_or_default();
+            (name, format!("{rows:?}"))
+        })
+        .collect()
+}
+
 #[test]
-fn granted_platform_requests_reach_whmcs() {
-    let (answer, fakes) = grant_probe("send-email");
-    assert!(answer.starts_with("allowed: "), "{answer}");
+fn a_hostile_component_cannot_reach_other_modules_rows() {
+    let cases = [
+        (
+            "cancel-every-active-service",
+            "refused: the statement is invalid: the update on `tblhosting` must name its rows by `id` (an `eq` or a non-empty `in-list`)",
+        ),
+        ("cancel-services:20", "allowed: updated 0 services"),
+        ("read-services", "allowed: read services [10]"),
+        (
+            "decrypt-password:20",
+            "refused: this module may not decrypt `tblhosting`.`password` of row 20: the row is not one of its own",
+        ),
+        ("read-field-values:200", "allowed: read 0 field values []"),
+        ("read-fields", "allowed: read 1 custom fields"),
+        (
+            "overwrite-field-values:200",
+            "allowed: overwrote 0 field values",
+        ),
+        (
+            "insert-field-value:200,20",
+            "refused: the table is not allowed: this module may only insert rows of `tblcustomfieldsvalues` that belong to its own products and services",
+        ),
+        (
+            "insert-field-value:100,20",
+            "refused: the table is not allowed: this module may only insert rows of `tblcustomfieldsvalues` that belong to its own products and services",
+        ),
+        (
+            "delete-cpanel-products",
+            "refused: the statement is invalid: the delete on `tblproducts` must name its rows by `id` (an `eq` or a non-empty `in-list`)",
+        ),
+        ("delete-products:2", "allowed: deleted 0 products"),
+        ("adopt-products:2", "allowed: adopted 0 products"),
+        (
+            "free-form-email:10",
+            "refused: the WHMCS API command `SendEmail` takes exactly the parameters id, messagename",
+        ),
+        (
+            "email-service:20",
+            "refused: the WHMCS API command `SendEmail` may not be called with that `id`",
+        ),
+    ];
+    for (name, expected) in cases {
+        let db = other_modules_db();
+        let before = dump(&db);
+        let (answer, fakes) = grant_probe_in(db.clone(), name);
+        assert_eq!(answer, expected, "probe {name}");
+        assert_eq!(dump(&db), before, "probe {name} changed the database");
+        assert!(fakes.platform.local_api_calls().is_empty(), "probe {name}");
+        assert!(fakes.platform.decrypted().is_empty(), "probe {name}");
+    }
+}
+
+#[test]
+fn the_modules_own_rows_stay_within_reach() {
+    let db = other_modules_db();
+    let (answer, _) = grant_probe_in(db.clone(), "cancel-services:10,20");
+    assert_eq!(answer, "allowed: updated 1 services");
+    let statuses: Vec<String> = db
+        .table("tblhosting")
+        .expect("table")
+        .rows
+        .iter()
+        .map(|r| format!("{:?}", r[3]))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            format!("{:?}", text("Cancelled")),
+            format!("{:?}", text("Active"))
+        ]
+    );
+
+    let (answer, _) = grant_probe_in(other_modules_db(), "read-field-values:100,200");
+    assert_eq!(answer, "allowed: read 1 field values [our-key]");
+    let (answer, fakes) = grant_probe_in(other_modules_db(), "email-service:10");
+    assert!(answer.starts_with("allowed: sent"), "{answer}");
     assert_eq!(fakes.platform.local_api_calls()[0].0, "SendEmail");
-    let (answer, fakes) = grant_probe("decrypt-service-password");
-    assert_eq!(answer, "allowed: decrypted a service password");
+    let (answer, fakes) = grant_probe_in(other_modules_db(), "decrypt-password:10");
+    assert_eq!(
+        answer,
+        "allowed: decrypted a service password: plain:tblhosting.password#10"
+    );
     assert_eq!(
         fakes.platform.decrypted(),
-        vec![("tblhosting".to_string(), "password".to_string(), 1)]
+        vec![("tblhosting".to_string(), "password".to_string(), 10)]
     );
 }
 

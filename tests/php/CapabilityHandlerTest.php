@@ -32,18 +32,27 @@ final class CapabilityHandlerTest extends TestCase
             $this->platform,
             Grants::fromJson((string) json_encode([
                 'tables' => [
-                    'tblproductgroups' => self::EVERYTHING,
-                    'tblcurrencies' => self::EVERYTHING,
+                    'tblproductgroups' => self::EVERYTHING + self::EVERY_ROW,
+                    'tblcurrencies' => self::EVERYTHING + self::EVERY_ROW,
                     'mod_hostkeyresellermod' => self::EVERYTHING + ['create' => true],
                     'mod_hostkeyresellermodimportsettings' => self::EVERYTHING + ['create' => true],
                 ],
                 'decrypt' => [['table' => 'tblhosting', 'column' => 'password']],
-                'local-api' => ['SendEmail'],
+                'local-api' => ['SendEmail' => ['messagename' => 'templates', 'id' => 'services']],
+                'scopes' => [
+                    'templates' => ['table' => 'tblemailtemplates', 'column' => 'name', 'where' => []],
+                    'services' => ['table' => 'tblhosting', 'column' => 'id', 'where' => []],
+                ],
             ])),
         );
     }
 
     private const EVERYTHING = ['select' => '*', 'insert' => '*', 'update' => '*', 'delete' => true];
+    /** Core tables declare row filters; these tests use two as plain tables: every row, written by id or order. */
+    private const EVERY_ROW = [
+        'rows' => ['select' => [], 'insert' => [], 'update' => [], 'delete' => []],
+        'keys' => ['id', 'order'],
+    ];
 
     /**
      * @param array<string, mixed> $args
@@ -611,6 +620,23 @@ final class CapabilityHandlerTest extends TestCase
         self::assertSame(1000, Capsule::table('tblproductgroups')->where('name', 'like', 'Renamed %')->count());
     }
 
+    public function testAnInListLongerThanMariaDbsPlaceholderLimitIsAnswered(): void
+    {
+        $this->insertGroups([['A', 1, 0], ['B', 2, 0]]);
+        $ids = Capsule::table('tblproductgroups')->orderBy('id')->pluck('id')->all();
+        $many = array_merge(range(1_000_000, 1_070_000), [$ids[1]]);
+        $rows = $this->ok('db.select', ['statement' => [
+            'table' => 'tblproductgroups', 'columns' => ['name'],
+            'conditions' => [['column' => 'id', 'comparison' => 'in-list', 'values' => $many]],
+        ]]);
+        self::assertSame([['B']], $rows['rows']);
+        $rows = $this->ok('db.select', ['statement' => [
+            'table' => 'tblproductgroups', 'columns' => ['name'],
+            'conditions' => [['column' => 'id', 'comparison' => 'not-in-list', 'values' => $many]],
+        ]]);
+        self::assertSame([['A']], $rows['rows']);
+    }
+
     public function testMalformedRequestsAreAnsweredNotThrown(): void
     {
         $answer = json_decode($this->handler->handle('{not json'), true);
@@ -623,6 +649,17 @@ final class CapabilityHandlerTest extends TestCase
     }
 
     public function testPlatformRequestsReachThePlatform(): void
+    {
+        Capsule::table('tblhosting')->insert(['id' => 5, 'userid' => 1]);
+        Capsule::table('tblemailtemplates')->insert(['type' => 'product', 'name' => 'Welcome']);
+        try {
+            $this->platformRequestsReachThePlatform();
+        } finally {
+            Capsule::table('tblemailtemplates')->where('name', 'Welcome')->delete();
+        }
+    }
+
+    private function platformRequestsReachThePlatform(): void
     {
         $cell = ['table' => 'tblhosting', 'column' => 'password', 'id' => 5];
         self::assertSame('plain:tblhosting.password#5', $this->ok('platform.decrypt', ['secret' => $cell]));

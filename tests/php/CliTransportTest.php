@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace HostkeyResellerMod\Tests;
 
+use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\MemoryPlatform;
 use PHPUnit\Framework\TestCase;
 use WHMCS\Database\Capsule;
@@ -58,6 +59,10 @@ final class CliTransportTest extends TestCase
 
     public function testEachRequestIsAnsweredAndOneProcessServesSeveralCalls(): void
     {
+        // The fake host decrypts service 7's password: a service of this module's.
+        Db::reset();
+        Capsule::table('tblproducts')->insert(['id' => 3, 'servertype' => 'hostkeyresellermod']);
+        Capsule::table('tblhosting')->insert(['id' => 7, 'packageid' => 3]);
         $bridge = $this->bridge();
         $first = $bridge->call('test.two-requests', ['note' => "two\nlines"]);
         $decrypted = ['ok' => 'plain:tblhosting.password#7'];

@@ -6,6 +6,7 @@ namespace HostkeyResellerMod\Tests;
 
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\MemoryPlatform;
+use HostkeyResellerMod\Tests\Support\OtherModules;
 use PHPUnit\Framework\TestCase;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
@@ -40,6 +41,7 @@ final class GrantsTest extends TestCase
 
     protected function tearDown(): void
     {
+        OtherModules::forget();
         Capsule::table('tbladdonmodules')->where('module', 'stripe')->delete();
         Capsule::table('tblclients')->truncate();
     }
@@ -141,6 +143,7 @@ final class GrantsTest extends TestCase
 
     public function testTheGrantedRequestsStillWork(): void
     {
+        OtherModules::seed();
         $settings = $this->ask('db.select', ['statement' => [
             'table' => 'tbladdonmodules', 'columns' => ['setting', 'value'],
             'conditions' => [['column' => 'module', 'comparison' => 'eq', 'values' => ['hostkeyresellermod']]],
@@ -150,14 +153,16 @@ final class GrantsTest extends TestCase
             'table' => 'tblclients', 'columns' => ['id', 'email', 'currency'],
             'conditions' => [['column' => 'id', 'comparison' => 'eq', 'values' => [1]]],
         ]]);
-        self::assertSame([[1, 'ann@example.test', 1]], $client['ok']['rows']);
-        $this->ask('platform.local-api', ['command' => 'SendEmail', 'params' => [['id', '1']]]);
-        self::assertSame('SendEmail', $this->platform->localApiCalls[0][0]);
+        self::assertSame([[1, 'ann@example.test', 1]], $client['ok']['rows'], 'the client of one of our services');
+        $this->ask('platform.local-api', ['command' => 'SendEmail', 'params' => [
+            ['messagename', OtherModules::WELCOME], ['id', (string) OtherModules::OUR_SERVICE],
+        ]]);
+        self::assertSame('SendEmail', $this->platform->localApiCalls[0][0] ?? null);
     }
 
     public function testDecryptReadsTheGrantedCellItself(): void
     {
-        $id = Capsule::table('tblhosting')->insertGetId(['userid' => 1, 'password' => encrypt('r00t-pass')]);
+        OtherModules::seed();
         $handler = new CapabilityHandler(
             new CapsuleDatabase(Capsule::connection()),
             new WhmcsPlatform(Capsule::connection()),
@@ -166,9 +171,148 @@ final class GrantsTest extends TestCase
             ['op' => 'platform.decrypt', 'args' => ['secret' => $secret]],
             JSON_THROW_ON_ERROR,
         )), true);
-        self::assertSame(['ok' => 'r00t-pass'], $ask(['table' => 'tblhosting', 'column' => 'password', 'id' => $id]));
+        $id = OtherModules::OUR_SERVICE;
+        $cell = ['table' => 'tblhosting', 'column' => 'password', 'id' => $id];
+        self::assertSame(['ok' => 'our-r00t-pass'], $ask($cell));
         $missing = $ask(['table' => 'tblhosting', 'column' => 'password', 'id' => $id + 1]);
         self::assertSame('failed', $missing['error']['kind']);
+    }
+
+    /**
+     * The hostile component's tricks against other modules' rows (issue 22), at
+     * the PHP wall alone: each is refused or reaches none of their rows.
+     *
+     * @return array<string, array{0: string, 1: array<string, mixed>, 2: string|int|list<mixed>}>
+     *     op, args, the error kind, or the count / rows answered
+     */
+    public static function otherModulesRows(): array
+    {
+        $in = static fn (string $column, array $values): array =>
+            ['column' => $column, 'comparison' => 'in-list', 'values' => $values];
+        $eq = static fn (string $column, mixed $value): array =>
+            ['column' => $column, 'comparison' => 'eq', 'values' => [$value]];
+        $cancel = [['domainstatus', 'Cancelled']];
+        return [
+            'every module\'s active services cancelled' => ['db.update', ['statement' => [
+                'table' => 'tblhosting', 'assignments' => $cancel, 'conditions' => [$eq('domainstatus', 'Active')],
+            ]], 'invalid'],
+            'a cPanel service cancelled by id' => ['db.update', ['statement' => [
+                'table' => 'tblhosting', 'assignments' => $cancel,
+                'conditions' => [$in('id', [OtherModules::CPANEL_SERVICE])],
+            ]], 0],
+            'cPanel services by update-rows' => ['db.update-rows', ['statement' => [
+                'table' => 'tblhosting', 'key' => 'id', 'columns' => ['domainstatus'],
+                'rows' => [[OtherModules::CPANEL_SERVICE, 'Cancelled']],
+            ]], 0],
+            'a cPanel service\'s password' => ['platform.decrypt', ['secret' => [
+                'table' => 'tblhosting', 'column' => 'password', 'id' => OtherModules::CPANEL_SERVICE,
+            ]], 'failed'],
+            'a cPanel custom field read' => ['db.select', ['statement' => [
+                'table' => 'tblcustomfieldsvalues', 'columns' => ['relid', 'value'],
+                'conditions' => [$eq('fieldid', OtherModules::CPANEL_FIELD)],
+            ]], []],
+            'a cPanel custom field overwritten' => ['db.update', ['statement' => [
+                'table' => 'tblcustomfieldsvalues', 'assignments' => [['value', 'overwritten']],
+                'conditions' => [$eq('fieldid', OtherModules::CPANEL_FIELD)],
+            ]], 0],
+            'a value planted in a cPanel field' => ['db.insert', ['statement' => [
+                'table' => 'tblcustomfieldsvalues', 'columns' => ['fieldid', 'relid', 'value'],
+                'rows' => [[OtherModules::CPANEL_FIELD, OtherModules::CPANEL_SERVICE, 'planted']],
+            ]], 'table-not-allowed'],
+            'our field moved to a cPanel service' => ['db.update', ['statement' => [
+                'table' => 'tblcustomfieldsvalues', 'assignments' => [['relid', OtherModules::CPANEL_SERVICE]],
+                'conditions' => [$eq('fieldid', OtherModules::OUR_FIELD)],
+            ]], 'table-not-allowed'],
+            'a price moved to a cPanel product' => ['db.update', ['statement' => [
+                'table' => 'tblpricing', 'assignments' => [['relid', OtherModules::CPANEL_PRODUCT]],
+                'conditions' => [$in('id', [1])],
+            ]], 'table-not-allowed'],
+            'cPanel products deleted by servertype' => ['db.delete', ['statement' => [
+                'table' => 'tblproducts', 'conditions' => [$eq('servertype', 'cpanel')],
+            ]], 'invalid'],
+            'a cPanel product deleted by id' => ['db.delete', ['statement' => [
+                'table' => 'tblproducts', 'conditions' => [$in('id', [OtherModules::CPANEL_PRODUCT])],
+            ]], 0],
+            'a cPanel product adopted' => ['db.update', ['statement' => [
+                'table' => 'tblproducts', 'assignments' => [['servertype', 'hostkeyresellermod']],
+                'conditions' => [$in('id', [OtherModules::CPANEL_PRODUCT])],
+            ]], 0],
+            'our product handed to cPanel' => ['db.update', ['statement' => [
+                'table' => 'tblproducts', 'assignments' => [['servertype', 'cpanel']],
+                'conditions' => [$in('id', [OtherModules::OUR_PRODUCT])],
+            ]], 'table-not-allowed'],
+            'a product inserted for cPanel' => ['db.insert', ['statement' => [
+                'table' => 'tblproducts', 'columns' => ['name', 'servertype'], 'rows' => [['Fake', 'cpanel']],
+            ]], 'table-not-allowed'],
+            'a free-form email' => ['platform.local-api', ['command' => 'SendEmail', 'params' => [
+                ['id', (string) OtherModules::OUR_SERVICE], ['customtype', 'product'],
+                ['customsubject', 'Your password'], ['custommessage', 'Log in at http://evil.example/'],
+            ]], 'failed'],
+            'an email to a cPanel client' => ['platform.local-api', ['command' => 'SendEmail', 'params' => [
+                ['messagename', OtherModules::WELCOME], ['id', (string) OtherModules::CPANEL_SERVICE],
+            ]], 'failed'],
+            'a general template to a client id' => ['platform.local-api', ['command' => 'SendEmail', 'params' => [
+                ['messagename', 'Password Reset Validation'], ['id', (string) OtherModules::OUR_SERVICE],
+            ]], 'failed'],
+            'another client\'s email address' => ['db.select', ['statement' => [
+                'table' => 'tblclients', 'columns' => ['id', 'email'], 'conditions' => [$eq('id', 2)],
+            ]], []],
+        ];
+    }
+
+    /**
+     * @dataProvider otherModulesRows
+     * @param array<string, mixed> $args
+     * @param string|int|list<mixed> $expected
+     */
+    public function testAHostileComponentCannotReachOtherModulesRowsEvenWithoutTheHost(
+        string $op,
+        array $args,
+        string|int|array $expected,
+    ): void {
+        OtherModules::seed();
+        Capsule::table('tblclients')->insert(['id' => 2, 'email' => 'bob@example.test']);
+        $before = Db::dump(OtherModules::TABLES);
+        $answer = $this->ask($op, $args);
+        if (is_string($expected)) {
+            self::assertSame($expected, $answer['error']['kind'] ?? null, json_encode($answer));
+        } elseif (is_int($expected)) {
+            self::assertSame($expected, $answer['ok'] ?? null, json_encode($answer));
+        } else {
+            self::assertSame($expected, $answer['ok']['rows'] ?? null, json_encode($answer));
+        }
+        foreach ([OtherModules::CPANEL_SECRET, OtherModules::CPANEL_PASSWORD, 'bob@'] as $secret) {
+            self::assertStringNotContainsString($secret, json_encode($answer));
+        }
+        self::assertSame($before, Db::dump(OtherModules::TABLES));
+        self::assertSame([], $this->platform->localApiCalls);
+        self::assertSame([], $this->platform->decrypted);
+    }
+
+    public function testTheModulesOwnRowsStayWithinReach(): void
+    {
+        OtherModules::seed();
+        $cancelled = $this->ask('db.update', ['statement' => [
+            'table' => 'tblhosting', 'assignments' => [['domainstatus', 'Cancelled']],
+            'conditions' => [['column' => 'id', 'comparison' => 'in-list',
+                'values' => [OtherModules::OUR_SERVICE, OtherModules::CPANEL_SERVICE]]],
+        ]]);
+        self::assertSame(1, $cancelled['ok'] ?? null, json_encode($cancelled));
+        self::assertSame(
+            [OtherModules::OUR_SERVICE => 'Cancelled', OtherModules::CPANEL_SERVICE => 'Active'],
+            Capsule::table('tblhosting')->orderBy('id')->pluck('domainstatus', 'id')->all(),
+        );
+        $values = $this->ask('db.select', ['statement' => [
+            'table' => 'tblcustomfieldsvalues', 'columns' => ['value'],
+            'conditions' => [['column' => 'fieldid', 'comparison' => 'in-list',
+                'values' => [OtherModules::OUR_FIELD, OtherModules::CPANEL_FIELD]]],
+        ]]);
+        self::assertSame([['our-key']], $values['ok']['rows'] ?? null);
+        $planted = $this->ask('db.insert', ['statement' => [
+            'table' => 'tblcustomfieldsvalues', 'columns' => ['fieldid', 'relid', 'value'],
+            'rows' => [[OtherModules::OUR_FIELD, OtherModules::OUR_SERVICE, 'second']],
+        ]]);
+        self::assertArrayHasKey('ok', $planted, json_encode($planted));
     }
 
     public function testGrantsOfAnotherShapeAreRefusedWhenRead(): void

@@ -8,14 +8,18 @@ use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\EndToEndCase;
 use HostkeyResellerMod\Tests\Support\Host;
 use HostkeyResellerMod\Tests\Support\MemoryPlatform;
+use HostkeyResellerMod\Tests\Support\OtherModules;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\Grants;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\TransportFactory;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ServerParams;
+use WhmcsShim;
 
 /**
  * The host's limits as WHMCS sees them, with the test-only probes component
@@ -46,6 +50,7 @@ final class SandboxTest extends EndToEndCase
 
     protected function tearDown(): void
     {
+        OtherModules::forget();
         if ($this->probeBinDir !== '') {
             putenv('HOSTKEYRESELLERMOD_BIN_DIR=' . $this->originalBinDir);
             array_map('unlink', glob($this->probeBinDir . '/*') ?: []);
@@ -135,6 +140,7 @@ final class SandboxTest extends EndToEndCase
             'delete-products-not-in' => 'the delete on `tblproducts` must pin its rows',
             'update-every-service' => 'the update on `tblhosting` must pin its rows',
             'sso-token' => 'may not call the WHMCS API command `CreateSsoToken`',
+            'send-email' => 'the WHMCS API command `SendEmail` takes exactly the parameters id, messagename',
             'decrypt-server-password' => 'may not decrypt `tblservers`.`password`',
         ];
         foreach ($refusals as $probe => $refusal) {
@@ -166,5 +172,66 @@ final class SandboxTest extends EndToEndCase
         } catch (ComponentFault $fault) {
             self::assertStringContainsString('differs from the grants built into this host', $fault->getMessage());
         }
+    }
+
+    /**
+     * The hostile component's tricks against other modules' rows (issue 22),
+     * through the real host and bridge: each refused, or reaching none of
+     * their rows; the tables and the platform calls unchanged.
+     *
+     * @dataProvider transports
+     */
+    public function testAHostileComponentCannotReachOtherModulesRows(string $transport): void
+    {
+        Host::useTransport($transport);
+        OtherModules::seed();
+        $cpanel = OtherModules::CPANEL_SERVICE;
+        $field = OtherModules::CPANEL_FIELD;
+        $tricks = [
+            'cancel-every-active-service' => 'the update on `tblhosting` must name its rows by `id`',
+            'cancel-services:' . $cpanel => 'updated 0 services',
+            'read-services' => 'read services [' . OtherModules::OUR_SERVICE . ']',
+            'decrypt-password:' . $cpanel => 'may not decrypt `tblhosting`.`password` of row ' . $cpanel
+                . ': the row is not one of its own',
+            'read-field-values:' . $field => 'read 0 field values []',
+            'overwrite-field-values:' . $field => 'overwrote 0 field values',
+            'insert-field-value:' . $field . ',' . $cpanel => 'may only insert rows of `tblcustomfieldsvalues`',
+            'delete-cpanel-products' => 'the delete on `tblproducts` must name its rows by `id`',
+            'delete-products:' . OtherModules::CPANEL_PRODUCT => 'deleted 0 products',
+            'adopt-products:' . OtherModules::CPANEL_PRODUCT => 'adopted 0 products',
+            'free-form-email:' . OtherModules::OUR_SERVICE => 'takes exactly the parameters id, messagename',
+            'email-service:' . $cpanel => 'may not be called with that `id`',
+        ];
+        $before = Db::dump(OtherModules::TABLES);
+        WhmcsShim::reset();
+        foreach ($tricks as $probe => $outcome) {
+            $said = self::grantProbeAnswer($probe);
+            self::assertStringContainsString($outcome, $said, $probe);
+            self::assertStringNotContainsString(OtherModules::CPANEL_SECRET, $said);
+            self::assertStringNotContainsString(OtherModules::CPANEL_PASSWORD, $said);
+        }
+        self::assertSame($before, Db::dump(OtherModules::TABLES));
+        self::assertSame([], WhmcsShim::$localApiCalls, 'no email was sent');
+    }
+
+    /** The component's whole answer to a grant probe, summary or refusal. */
+    private static function grantProbeAnswer(string $probe): string
+    {
+        $server = ServerParams::fromParams(self::grantProbe($probe));
+        $answer = Components::bridge()->call('provisioning.test-connection', ['server' => $server]);
+        return (string) json_encode($answer, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+    }
+
+    /** @dataProvider transports */
+    public function testTheModulesOwnRowsStayWithinReachOfTheComponent(string $transport): void
+    {
+        Host::useTransport($transport);
+        OtherModules::seed();
+        $ids = OtherModules::OUR_SERVICE . ',' . OtherModules::CPANEL_SERVICE;
+        self::assertStringContainsString('updated 1 services', self::grantProbeAnswer('cancel-services:' . $ids));
+        self::assertSame(
+            [OtherModules::OUR_SERVICE => 'Cancelled', OtherModules::CPANEL_SERVICE => 'Active'],
+            Capsule::table('tblhosting')->orderBy('id')->pluck('domainstatus', 'id')->all(),
+        );
     }
 }

@@ -300,3 +300,46 @@ fn only_the_modules_own_lock_names_are_taken() {
     assert!(check_lock_name("hostkeyresellermod') OR 1").is_err());
     assert!(check_lock_name(&format!("hostkeyresellermod{}", "x".repeat(40))).is_err());
 }
+
+#[test]
+fn a_core_table_is_written_only_by_its_keys() {
+    let active = cond(
+        "domainstatus",
+        Comparison::Eq,
+        vec![Value::Text("Active".into())],
+    );
+    let update = |conditions| UpdateStatement {
+        table: "tblhosting".into(),
+        assignments: vec![("domainstatus".into(), Value::Text("Cancelled".into()))],
+        conditions,
+    };
+    assert!(matches!(
+        grants().check_update(&update(vec![active.clone()])),
+        Err(PolicyError::Unkeyed { .. })
+    ));
+    let by_id = cond("id", Comparison::Eq, vec![Value::Int(7)]);
+    assert_eq!(grants().check_update(&update(vec![by_id, active])), Ok(()));
+    let cpanel = cond(
+        "servertype",
+        Comparison::Eq,
+        vec![Value::Text("cpanel".into())],
+    );
+    let delete = DeleteStatement {
+        table: "tblproducts".into(),
+        conditions: vec![cpanel],
+    };
+    assert!(matches!(
+        grants().check_delete(&delete),
+        Err(PolicyError::Unkeyed { .. })
+    ));
+    // The module's own tables keep the old rule: any `eq` pins.
+    let own = DeleteStatement {
+        table: "mod_hostkeyresellermod".into(),
+        conditions: vec![cond(
+            "type",
+            Comparison::Eq,
+            vec![Value::Text("group".into())],
+        )],
+    };
+    assert_eq!(grants().check_delete(&own), Ok(()));
+}

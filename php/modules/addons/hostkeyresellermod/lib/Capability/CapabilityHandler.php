@@ -120,12 +120,18 @@ final class CapabilityHandler implements RequestHandler
         }
     }
 
+    /** The row filter of one request: its scopes are read afresh, after the last write. */
+    private function rows(): RowFilter
+    {
+        return new RowFilter($this->grants, $this->database);
+    }
+
     /** @param array<string, mixed> $args */
     private function select(array $args): array
     {
         $statement = Args::record($args, 'statement');
         $this->grants->checkSelect($statement);
-        return $this->database->select($statement);
+        return $this->database->select($this->rows()->select($statement));
     }
 
     /** @param array<string, mixed> $args */
@@ -133,6 +139,7 @@ final class CapabilityHandler implements RequestHandler
     {
         $statement = Args::record($args, 'statement');
         $this->grants->checkInsert($statement);
+        $this->rows()->insert($statement);
         return $this->database->insert($statement);
     }
 
@@ -141,7 +148,7 @@ final class CapabilityHandler implements RequestHandler
     {
         $statement = Args::record($args, 'statement');
         $this->grants->checkUpdate($statement);
-        return $this->database->update($statement);
+        return $this->database->update($this->rows()->update($statement));
     }
 
     /** @param array<string, mixed> $args */
@@ -149,7 +156,9 @@ final class CapabilityHandler implements RequestHandler
     {
         $statement = Args::record($args, 'statement');
         $this->grants->checkUpdateRows($statement);
-        return $this->database->updateRows($statement);
+        $statement = $this->rows()->updateRows($statement);
+        // Every row was another module's: nothing of the module's to change.
+        return $statement['rows'] === [] ? 0 : $this->database->updateRows($statement);
     }
 
     /** @param array<string, mixed> $args */
@@ -157,7 +166,7 @@ final class CapabilityHandler implements RequestHandler
     {
         $statement = Args::record($args, 'statement');
         $this->grants->checkDelete($statement);
-        return $this->database->delete($statement);
+        return $this->database->delete($this->rows()->delete($statement));
     }
 
     /** @param array<string, mixed> $args */
@@ -240,7 +249,9 @@ final class CapabilityHandler implements RequestHandler
         $table = Args::string($secret, 'table');
         $column = Args::string($secret, 'column');
         $this->grants->checkDecrypt($table, $column);
-        return $this->platform->decrypt($table, $column, Args::int($secret, 'id'));
+        $id = Args::int($secret, 'id');
+        $this->rows()->decrypt($table, $column, $id);
+        return $this->platform->decrypt($table, $column, $id);
     }
 
     /** @param array<string, mixed> $args */
@@ -275,7 +286,9 @@ final class CapabilityHandler implements RequestHandler
     {
         $command = Args::string($args, 'command');
         $this->grants->checkLocalApi($command);
-        return (object) $this->platform->localApi($command, self::pairs($args['params'] ?? []));
+        $params = self::pairs($args['params'] ?? []);
+        $this->rows()->localApi($command, $params);
+        return (object) $this->platform->localApi($command, $params);
     }
 
     /**

@@ -18,6 +18,8 @@ defined('WHMCS') || exit;
 final class Conditions
 {
     private const OPERATORS = ['eq' => '=', 'ne' => '<>', 'lt' => '<', 'le' => '<=', 'gt' => '>', 'ge' => '>='];
+    /** From this many values on, a list of integers is inlined (see manyIntegers). */
+    private const INLINE_INTEGERS = 1000;
 
     /**
      * @param list<mixed> $conditions
@@ -62,10 +64,18 @@ final class Conditions
                 $query->where($column, 'like', $value);
                 return;
             case 'in-list':
-                $values === [] ? $query->whereRaw('0 = 1') : $query->whereIn($column, $values);
+                if ($values === []) {
+                    $query->whereRaw('0 = 1');
+                } elseif (self::manyIntegers($values)) {
+                    $query->whereIntegerInRaw($column, $values);
+                } else {
+                    $query->whereIn($column, $values);
+                }
                 return;
             case 'not-in-list':
-                if ($values !== []) {
+                if (self::manyIntegers($values)) {
+                    $query->whereIntegerNotInRaw($column, $values);
+                } elseif ($values !== []) {
                     $query->whereNotIn($column, $values);
                 }
                 return;
@@ -77,6 +87,17 @@ final class Conditions
                 return;
         }
         throw DatabaseError::invalid('The comparison ' . (is_string($comparison) ? $comparison : '?') . ' is unknown.');
+    }
+
+    /**
+     * A long list of integers (the row filters' ids of a large install) is written
+     * into the SQL as integers: bound, it could pass MariaDB's 65535 placeholders.
+     *
+     * @param list<int|float|string|null> $values
+     */
+    private static function manyIntegers(array $values): bool
+    {
+        return count($values) >= self::INLINE_INTEGERS && array_filter($values, 'is_int') === $values;
     }
 
     /** @param list<int|float|string|null> $values */

@@ -19,12 +19,15 @@ final class Grants
     public const FILE = __DIR__ . '/../../grants.json';
 
     /** @var array<string, array{select: list<string>|true|null, insert: list<string>|true|null,
-     *      update: list<string>|true|null, delete: bool, create: bool, pin: array<string, string>}> */
+     *      update: list<string>|true|null, delete: bool, create: bool, pin: array<string, string>,
+     *      rows: array<string, mixed>|null, keys: list<string>}> */
     private array $tables = [];
-    /** @var array<string, true> "table.column" */
+    /** @var array<string, list<array<string, string>>> "table.column" => the rows it may be opened in */
     private array $decrypt = [];
-    /** @var array<string, true> */
+    /** @var array<string, array<string, string>> command => parameter => scope */
     private array $localApi = [];
+    /** @var array<string, array<string, mixed>> */
+    private array $scopes = [];
 
     /** @param object $declaration the decoded file, objects kept as objects (sent to the host as is) */
     private function __construct(private object $declaration)
@@ -36,18 +39,75 @@ final class Grants
         foreach (get_object_vars($tables) as $table => $grant) {
             $this->tables[(string) $table] = self::tableGrant((string) $table, $grant);
         }
+        foreach (get_object_vars($declaration->scopes ?? new \stdClass()) as $name => $scope) {
+            $this->scopes[(string) $name] = RowFilter::scopeFrom((string) $name, $scope);
+        }
         foreach ($declaration->decrypt ?? [] as $cell) {
             if (!is_object($cell) || !is_string($cell->table ?? null) || !is_string($cell->column ?? null)) {
                 throw new \InvalidArgumentException('Every decrypt grant names a table and a column.');
             }
-            $this->decrypt[$cell->table . '.' . $cell->column] = true;
+            $this->decrypt[$cell->table . '.' . $cell->column] = RowFilter::conditionsFrom($cell->rows ?? []);
         }
-        foreach ($declaration->{'local-api'} ?? [] as $command) {
-            if (!is_string($command)) {
-                throw new \InvalidArgumentException('Every local-api grant is a command name.');
+        $commands = $declaration->{'local-api'} ?? new \stdClass();
+        if (!is_object($commands)) {
+            throw new \InvalidArgumentException('The local-api grants name each command\'s parameters.');
+        }
+        foreach (get_object_vars($commands) as $command => $params) {
+            $scopes = is_object($params) ? get_object_vars($params) : null;
+            if ($scopes === null || $scopes === [] || array_filter($scopes, 'is_string') !== $scopes) {
+                throw new \InvalidArgumentException(
+                    'The local-api grant ' . $command . ' names its parameters\' scopes.'
+                );
             }
-            $this->localApi[$command] = true;
+            $this->localApi[(string) $command] = $scopes;
         }
+        RowFilter::validate($this);
+    }
+
+    /** @return array<string, array<string, mixed>> the named scopes */
+    public function scopes(): array
+    {
+        return $this->scopes;
+    }
+
+    /** @return array<string, mixed>|null the table's row filters (null: one of the module's own tables) */
+    public function rows(string $table): ?array
+    {
+        return $this->tables[$table]['rows'] ?? null;
+    }
+
+    /**
+     * @return array<string, array{select: list<string>|true|null, insert: list<string>|true|null,
+     *     update: list<string>|true|null, delete: bool, create: bool, pin: array<string, string>,
+     *     rows: array<string, mixed>|null, keys: list<string>}>
+     */
+    public function tables(): array
+    {
+        return $this->tables;
+    }
+
+    /** @return list<array<string, string>> the conditions a decrypted cell's row must meet */
+    public function decryptRows(string $table, string $column): array
+    {
+        return $this->decrypt[$table . '.' . $column] ?? [];
+    }
+
+    /** @return array<string, array<string, string>> command => parameter => scope */
+    public function localApiGrants(): array
+    {
+        return $this->localApi;
+    }
+
+    /** @return array<string, list<array<string, string>>> "table.column" => the rows it may be opened in */
+    public function decryptGrants(): array
+    {
+        return $this->decrypt;
+    }
+
+    /** @return array<string, string>|null parameter => scope, null when the command is not granted */
+    public function localApiParams(string $command): ?array
+    {
+        return $this->localApi[$command] ?? null;
     }
 
     /** The module's own grants.json. */
@@ -136,7 +196,7 @@ final class Grants
         }
         $conditions = Args::list($s, 'conditions', false);
         $this->readable($table, $grant, self::conditionColumns($conditions));
-        self::requirePinnedRows($table, 'update', $conditions);
+        self::requirePinnedRows($table, 'update', $conditions, $grant['keys']);
         $this->pinned($table, $grant, $conditions);
     }
 
@@ -154,6 +214,10 @@ final class Grants
         if (in_array($key, $columns, true)) {
             throw self::refused('The module may not update the key column ' . $table . '.' . $key . '.');
         }
+        if ($grant['keys'] !== [] && !in_array($key, $grant['keys'], true)) {
+            throw DatabaseError::invalid('The update on ' . $table . ' must name its rows by '
+                . implode(' or ', $grant['keys']) . '.');
+        }
     }
 
     /** @param array<string, mixed> $s a `delete-statement` */
@@ -165,7 +229,7 @@ final class Grants
         }
         $conditions = Args::list($s, 'conditions', false);
         $this->readable($table, $grant, self::conditionColumns($conditions));
-        self::requirePinnedRows($table, 'delete', $conditions);
+        self::requirePinnedRows($table, 'delete', $conditions, $grant['keys']);
         $this->pinned($table, $grant, $conditions);
     }
 
@@ -270,28 +334,48 @@ final class Grants
 
     /**
      * An update or delete must single out rows: an `eq` with a value or a
-     * non-empty `in-list`. `not-in-list`, ranges and `like` do not.
+     * non-empty `in-list`, on one of the table's keys when it declares them (an
+     * `eq` on any column could match every module's rows). `not-in-list`,
+     * ranges and `like` do not.
      *
      * @param list<mixed> $conditions
+     * @param list<string> $keys
      */
-    private static function requirePinnedRows(string $table, string $op, array $conditions): void
+    private static function requirePinnedRows(string $table, string $op, array $conditions, array $keys): void
     {
-        foreach ($conditions as $condition) {
-            $values = is_array($condition) ? ($condition['values'] ?? []) : [];
-            $comparison = is_array($condition) ? ($condition['comparison'] ?? null) : null;
-            if (!is_array($values)) {
-                continue;
-            }
-            if ($comparison === 'eq' && count($values) === 1 && $values[0] !== null) {
-                return;
-            }
-            if ($comparison === 'in-list' && $values !== []) {
-                return;
-            }
+        if (self::pins($conditions, $keys)) {
+            return;
+        }
+        if ($keys !== [] && self::pins($conditions, [])) {
+            throw DatabaseError::invalid('The ' . $op . ' on ' . $table . ' must name its rows by '
+                . implode(' or ', $keys) . '.');
         }
         throw DatabaseError::invalid(
             'The ' . $op . ' on ' . $table . ' must pin its rows with an eq or a non-empty in-list condition.'
         );
+    }
+
+    /**
+     * @param list<mixed> $conditions
+     * @param list<string> $keys
+     */
+    private static function pins(array $conditions, array $keys): bool
+    {
+        foreach ($conditions as $condition) {
+            $values = is_array($condition) ? ($condition['values'] ?? []) : [];
+            $comparison = is_array($condition) ? ($condition['comparison'] ?? null) : null;
+            $column = is_array($condition) ? ($condition['column'] ?? null) : null;
+            if (!is_array($values) || ($keys !== [] && !in_array($column, $keys, true))) {
+                continue;
+            }
+            if ($comparison === 'eq' && count($values) === 1 && $values[0] !== null) {
+                return true;
+            }
+            if ($comparison === 'in-list' && $values !== []) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -315,14 +399,15 @@ final class Grants
 
     /**
      * @return array{select: list<string>|true|null, insert: list<string>|true|null,
-     *     update: list<string>|true|null, delete: bool, create: bool, pin: array<string, string>}
+     *     update: list<string>|true|null, delete: bool, create: bool, pin: array<string, string>,
+     *     rows: array<string, mixed>|null, keys: list<string>}
      */
     private static function tableGrant(string $table, mixed $grant): array
     {
         if (!is_object($grant)) {
             throw new \InvalidArgumentException('The grant of ' . $table . ' must be an object.');
         }
-        $known = ['select', 'insert', 'update', 'delete', 'create', 'pin'];
+        $known = ['select', 'insert', 'update', 'delete', 'create', 'pin', 'rows', 'keys'];
         $unknown = array_diff(array_keys(get_object_vars($grant)), $known);
         if ($unknown !== []) {
             throw new \InvalidArgumentException('The grant of ' . $table . ' has unknown keys.');
@@ -341,7 +426,18 @@ final class Grants
             'delete' => ($grant->delete ?? false) === true,
             'create' => ($grant->create ?? false) === true,
             'pin' => $pin,
+            'rows' => RowFilter::rowsFrom($table, $grant->rows ?? null),
+            'keys' => self::keys($table, $grant->keys ?? []),
         ];
+    }
+
+    /** @return list<string> */
+    private static function keys(string $table, mixed $keys): array
+    {
+        if (!is_array($keys) || !array_is_list($keys) || array_filter($keys, 'is_string') !== $keys) {
+            throw new \InvalidArgumentException('The keys of ' . $table . ' are a list of column names.');
+        }
+        return $keys;
     }
 
     /** @return list<string>|true|null */

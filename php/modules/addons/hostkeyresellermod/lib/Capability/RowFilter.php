@@ -1,0 +1,476 @@
+<?php
+
+declare(strict_types=1);
+
+namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
+
+defined('WHMCS') || exit;
+
+/**
+ * Row filters (`rows` and `scopes` in grants.json): a statement on a WHMCS core
+ * table reaches only the module's own rows. Each scope is read once per request
+ * with the bridge's own selects and AND-ed to the statement, so the component's
+ * statements need not know the filters and a hostile one cannot leave them
+ * out. The host did the same before (`host/src/policy/rows.rs`).
+ */
+final class RowFilter
+{
+    private const DEPTH = 8;
+    private const TESTS = ['eq', 'ne', 'in', 'not-in'];
+
+    /** @var array<string, list<int|float|string>> scope => its values, for this request */
+    private array $resolved = [];
+
+    public function __construct(private Grants $grants, private Database $database)
+    {
+    }
+
+    /**
+     * @param array<string, mixed> $s a checked `select-statement`
+     * @return array<string, mixed> the statement with its filter AND-ed
+     */
+    public function select(array $s): array
+    {
+        return $this->filtered($s, 'select');
+    }
+
+    /**
+     * @param array<string, mixed> $s a checked `update-statement`
+     * @return array<string, mixed>
+     */
+    public function update(array $s): array
+    {
+        $filter = $this->filter((string) $s['table'], 'update');
+        $assigned = [];
+        foreach (Args::list($s, 'assignments') as $pair) {
+            if (is_array($pair)) {
+                $this->assignable((string) $s['table'], $filter, (string) ($pair[0] ?? ''), $pair[1] ?? null);
+                $assigned[(string) ($pair[0] ?? '')] = Args::value($pair[1] ?? null);
+            }
+        }
+        $this->reassignable((string) $s['table'], $assigned);
+        return $this->filtered($s, 'update');
+    }
+
+    /**
+     * @param array<string, mixed> $s a checked `delete-statement`
+     * @return array<string, mixed>
+     */
+    public function delete(array $s): array
+    {
+        return $this->filtered($s, 'delete');
+    }
+
+    /**
+     * Keeps the rows whose key names one of the module's rows (the others would
+     * not match a filtered WHERE) and checks their new values.
+     *
+     * @param array<string, mixed> $s a checked `update-rows-statement`
+     * @return array<string, mixed>
+     */
+    public function updateRows(array $s): array
+    {
+        $table = (string) $s['table'];
+        if ($this->grants->rows($table) === null) {
+            return $s;
+        }
+        $filter = $this->filter($table, 'update');
+        $columns = Args::list($s, 'columns');
+        $rows = Args::list($s, 'rows');
+        foreach ($rows as $row) {
+            $row = Args::row($row, count($columns) + 1);
+            $assigned = [];
+            foreach ($columns as $index => $column) {
+                $this->assignable($table, $filter, (string) $column, $row[$index + 1]);
+                $assigned[(string) $column] = $row[$index + 1];
+            }
+            $this->reassignable($table, $assigned);
+        }
+        if ($rows === []) {
+            return $s;
+        }
+        $key = (string) $s['key'];
+        $conditions = $this->conditions($filter, 0);
+        $conditions[] = ['column' => $key, 'comparison' => 'in-list', 'values' => array_column($rows, 0)];
+        $ours = [];
+        $found = $this->database->select(['table' => $table, 'columns' => [$key], 'conditions' => $conditions]);
+        foreach ($found['rows'] as $row) {
+            $ours[(string) $row[0]] = true;
+        }
+        $s['rows'] = array_values(array_filter($rows, static fn (array $row): bool => isset($ours[(string) $row[0]])));
+        return $s;
+    }
+
+    /**
+     * Every inserted row must meet the insert filter (one of its alternatives).
+     *
+     * @param array<string, mixed> $s a checked `insert-statement`
+     */
+    public function insert(array $s): void
+    {
+        $table = (string) $s['table'];
+        $alternatives = $this->grants->rows($table)['insert'] ?? null;
+        if ($alternatives === null) {
+            return;
+        }
+        $columns = Args::list($s, 'columns');
+        foreach (Args::list($s, 'rows') as $row) {
+            $row = Args::row($row, count($columns));
+            $met = false;
+            foreach ($alternatives as $conditions) {
+                $all = true;
+                foreach ($conditions as $condition) {
+                    $index = array_search($condition['column'], $columns, true);
+                    if (!$this->meets($condition, $index === false ? null : $row[$index])) {
+                        $all = false;
+                        break;
+                    }
+                }
+                $met = $met || $all;
+            }
+            if (!$met) {
+                throw new DatabaseError(
+                    'table-not-allowed',
+                    'The module may only insert rows of ' . $table . ' that belong to its own products and services.'
+                );
+            }
+        }
+    }
+
+    /** The cell's row must be one the decrypt grant lets the module open. */
+    public function decrypt(string $table, string $column, int $id): void
+    {
+        $conditions = $this->conditions($this->grants->decryptRows($table, $column), 0);
+        $conditions[] = ['column' => 'id', 'comparison' => 'eq', 'values' => [$id]];
+        $found = $this->database->select(
+            ['table' => $table, 'columns' => ['id'], 'conditions' => $conditions, 'limit' => 1],
+        );
+        if ($found['rows'] === []) {
+            throw PlatformError::failed('The module may not decrypt ' . $table . '.' . $column . ' of row ' . $id
+                . ': the row is not one of its own.');
+        }
+    }
+
+    /**
+     * A granted command with exactly its parameters, each value in its scope.
+     *
+     * @param array<string, string> $params
+     */
+    public function localApi(string $command, array $params): void
+    {
+        $scopes = $this->grants->localApiParams($command) ?? [];
+        $names = array_keys($params);
+        $expected = array_keys($scopes);
+        sort($names);
+        sort($expected);
+        if ($names !== $expected) {
+            throw PlatformError::failed('The WHMCS API command ' . $command . ' takes exactly the parameters '
+                . implode(', ', array_keys($scopes)) . '.');
+        }
+        foreach ($params as $name => $value) {
+            $members = array_map('strval', $this->values($scopes[$name], 0));
+            if (!in_array($value, $members, true)) {
+                throw PlatformError::failed('The WHMCS API command ' . $command . ' may not be called with that '
+                    . $name . '.');
+            }
+        }
+    }
+
+    /**
+     * @param array<string, mixed> $s
+     * @return array<string, mixed>
+     */
+    private function filtered(array $s, string $op): array
+    {
+        $table = (string) $s['table'];
+        if ($this->grants->rows($table) === null) {
+            return $s;
+        }
+        $s['conditions'] = array_merge(
+            Args::list($s, 'conditions', false),
+            $this->conditions($this->filter($table, $op), 0),
+        );
+        return $s;
+    }
+
+    /** @return list<array<string, string>> */
+    private function filter(string $table, string $op): array
+    {
+        return $this->grants->rows($table)[$op] ?? [];
+    }
+
+    /**
+     * A value assigned to a filtered column must keep the row the module's.
+     *
+     * @param list<array<string, string>> $filter
+     */
+    private function assignable(string $table, array $filter, string $column, mixed $value): void
+    {
+        foreach ($filter as $condition) {
+            if ($condition['column'] === $column && !$this->meets($condition, Args::value($value))) {
+                throw new DatabaseError('table-not-allowed', 'The module may not set ' . $table . '.' . $column
+                    . ' to a value outside its own rows.');
+            }
+        }
+    }
+
+    /**
+     * New values of the columns the insert filter names must meet it as an
+     * inserted row would: all of one alternative, never part of one (a price row
+     * moved to another module's product by its relid alone is refused).
+     *
+     * @param array<string, int|float|string|null> $assigned column => new value
+     */
+    private function reassignable(string $table, array $assigned): void
+    {
+        $alternatives = $this->grants->rows($table)['insert'] ?? null;
+        if ($alternatives === null) {
+            return;
+        }
+        $touched = false;
+        foreach ($alternatives as $conditions) {
+            foreach ($conditions as $condition) {
+                $touched = $touched || array_key_exists($condition['column'], $assigned);
+            }
+        }
+        if (!$touched) {
+            return;
+        }
+        foreach ($alternatives as $conditions) {
+            $all = true;
+            foreach ($conditions as $condition) {
+                if (!$this->meets($condition, $assigned[$condition['column']] ?? null)) {
+                    $all = false;
+                    break;
+                }
+            }
+            if ($all) {
+                return;
+            }
+        }
+        throw new DatabaseError('table-not-allowed', 'The module may not move rows of ' . $table
+            . ' outside its own products and services.');
+    }
+
+    /** @param array<string, string> $condition */
+    private function meets(array $condition, int|float|string|null $value): bool
+    {
+        if ($value === null) {
+            return false;
+        }
+        $text = (string) $value;
+        $in = fn (string $scope): bool => in_array($text, array_map('strval', $this->values($scope, 0)), true);
+        return match ($condition['test']) {
+            'eq' => $text === $condition['operand'],
+            'ne' => $text !== $condition['operand'],
+            'in' => $in($condition['operand']),
+            'not-in' => !$in($condition['operand']),
+            default => false,
+        };
+    }
+
+    /**
+     * @param list<array<string, string>> $filter
+     * @return list<array{column: string, comparison: string, values: list<int|float|string>}>
+     */
+    private function conditions(array $filter, int $depth): array
+    {
+        $conditions = [];
+        foreach ($filter as $condition) {
+            $operand = $condition['operand'];
+            $conditions[] = ['column' => $condition['column']] + match ($condition['test']) {
+                'eq' => ['comparison' => 'eq', 'values' => [$operand]],
+                'ne' => ['comparison' => 'ne', 'values' => [$operand]],
+                'in' => ['comparison' => 'in-list', 'values' => $this->values($operand, $depth)],
+                default => ['comparison' => 'not-in-list', 'values' => $this->values($operand, $depth)],
+            };
+        }
+        return $conditions;
+    }
+
+    /** @return list<int|float|string> the scope's distinct non-null values */
+    private function values(string $name, int $depth): array
+    {
+        if (isset($this->resolved[$name])) {
+            return $this->resolved[$name];
+        }
+        $scope = $this->grants->scopes()[$name] ?? null;
+        if ($scope === null || $depth > self::DEPTH) {
+            throw new DatabaseError('table-not-allowed', 'The grants\' scope ' . $name . ' cannot be used.');
+        }
+        $values = [];
+        if (isset($scope['any'])) {
+            foreach ($scope['any'] as $part) {
+                foreach ($this->values($part, $depth + 1) as $value) {
+                    $values[(string) $value] = $value;
+                }
+            }
+        } else {
+            $rows = $this->database->select([
+                'table' => $scope['table'],
+                'columns' => [$scope['column']],
+                'conditions' => $this->conditions($scope['where'], $depth + 1),
+            ])['rows'];
+            foreach ($rows as $row) {
+                if (isset($row[0])) {
+                    $values[(string) $row[0]] = $row[0];
+                }
+            }
+        }
+        return $this->resolved[$name] = array_values($values);
+    }
+
+    /** @return list<array<string, string>> conditions as read from grants.json */
+    public static function conditionsFrom(mixed $list): array
+    {
+        if (!is_array($list) || !array_is_list($list)) {
+            throw new \InvalidArgumentException('A row filter is a list of conditions.');
+        }
+        $conditions = [];
+        foreach ($list as $condition) {
+            $fields = is_object($condition) ? get_object_vars($condition) : [];
+            $tests = array_values(array_intersect(array_keys($fields), self::TESTS));
+            if (
+                !is_string($fields['column'] ?? null) || count($tests) !== 1 || count($fields) !== 2
+                || !is_string($fields[$tests[0]])
+            ) {
+                throw new \InvalidArgumentException('A row condition names a column and one of eq, ne, in, not-in.');
+            }
+            $conditions[] = ['column' => $fields['column'], 'test' => $tests[0], 'operand' => $fields[$tests[0]]];
+        }
+        return $conditions;
+    }
+
+    /** @return array<string, mixed>|null per operation: conditions (insert: a list of alternatives) */
+    public static function rowsFrom(string $table, mixed $rows): ?array
+    {
+        if ($rows === null) {
+            return null;
+        }
+        $ops = is_object($rows) ? get_object_vars($rows) : null;
+        if ($ops === null || array_diff(array_keys($ops), ['select', 'insert', 'update', 'delete']) !== []) {
+            throw new \InvalidArgumentException(
+                'The row filters of ' . $table . ' are per select, insert, update, delete.'
+            );
+        }
+        $parsed = [];
+        foreach ($ops as $op => $filter) {
+            if ($op === 'insert' && is_object($filter)) {
+                $any = $filter->any ?? null;
+                if (!is_array($any) || count(get_object_vars($filter)) !== 1) {
+                    throw new \InvalidArgumentException(
+                        'The insert filter of ' . $table . ' is a list or {"any": [...]}.'
+                    );
+                }
+                $parsed[$op] = array_map([self::class, 'conditionsFrom'], $any);
+                continue;
+            }
+            $conditions = self::conditionsFrom($filter);
+            $parsed[$op] = $op === 'insert' ? [$conditions] : $conditions;
+        }
+        return $parsed;
+    }
+
+    /** @return array<string, mixed> a scope as read from grants.json */
+    public static function scopeFrom(string $name, mixed $scope): array
+    {
+        $fields = is_object($scope) ? get_object_vars($scope) : [];
+        if (array_keys($fields) === ['any'] && is_array($fields['any'])) {
+            if (array_filter($fields['any'], 'is_string') !== $fields['any']) {
+                throw new \InvalidArgumentException('The scope ' . $name . ' joins scopes by name.');
+            }
+            return ['any' => array_values($fields['any'])];
+        }
+        $known = ['table', 'column', 'where'];
+        if (
+            array_diff(array_keys($fields), $known) !== [] || !is_string($fields['table'] ?? null)
+            || !is_string($fields['column'] ?? null)
+        ) {
+            throw new \InvalidArgumentException('The scope ' . $name . ' names a table, a column and its rows.');
+        }
+        return [
+            'table' => Identifier::check($fields['table'], 'table'),
+            'column' => Identifier::check($fields['column']),
+            'where' => self::conditionsFrom($fields['where'] ?? null),
+        ];
+    }
+
+    /**
+     * Every core table filters each granted operation and names its keys when
+     * it may be written; every scope named exists and none refers to itself.
+     */
+    public static function validate(Grants $grants): void
+    {
+        $scopes = $grants->scopes();
+        foreach ($grants->tables() as $table => $grant) {
+            if (str_starts_with($table, Grants::MODULE_TABLE_PREFIX)) {
+                continue;
+            }
+            $rows = $grant['rows'];
+            $granted = [
+                'select' => $grant['select'] !== null,
+                'insert' => $grant['insert'] !== null,
+                'update' => $grant['update'] !== null,
+                'delete' => $grant['delete'],
+            ];
+            foreach ($granted as $op => $yes) {
+                if ($yes && !isset($rows[$op])) {
+                    throw new \InvalidArgumentException(
+                        'The core table ' . $table . ' has no row filter for ' . $op . '.'
+                    );
+                }
+            }
+            if (($granted['update'] || $granted['delete']) && $grant['keys'] === []) {
+                throw new \InvalidArgumentException('The core table ' . $table . ' has no keys to pin writes by.');
+            }
+            foreach ($rows ?? [] as $op => $filter) {
+                foreach ($op === 'insert' ? $filter : [$filter] as $conditions) {
+                    self::validateConditions($scopes, $conditions);
+                }
+            }
+        }
+        foreach (array_keys($scopes) as $name) {
+            self::validateScope($scopes, $name, 0);
+        }
+        foreach ($grants->decryptGrants() as $conditions) {
+            self::validateConditions($scopes, $conditions);
+        }
+        foreach ($grants->localApiGrants() as $params) {
+            foreach ($params as $scope) {
+                self::validateScope($scopes, $scope, 0);
+            }
+        }
+    }
+
+    /**
+     * @param array<string, array<string, mixed>> $scopes
+     * @param list<array<string, string>> $conditions
+     */
+    private static function validateConditions(array $scopes, array $conditions): void
+    {
+        foreach ($conditions as $condition) {
+            if ($condition['test'] === 'in' || $condition['test'] === 'not-in') {
+                self::validateScope($scopes, $condition['operand'], 0);
+            }
+        }
+    }
+
+    /** @param array<string, array<string, mixed>> $scopes */
+    private static function validateScope(array $scopes, string $name, int $depth): void
+    {
+        $scope = $scopes[$name] ?? null;
+        if ($scope === null) {
+            throw new \InvalidArgumentException('The scope ' . $name . ' is not declared.');
+        }
+        if ($depth > self::DEPTH) {
+            throw new \InvalidArgumentException('The scope ' . $name . ' refers to itself.');
+        }
+        $parts = $scope['any'] ?? array_column(
+            array_filter($scope['where'], static fn (array $c): bool => in_array($c['test'], ['in', 'not-in'], true)),
+            'operand',
+        );
+        foreach ($parts as $part) {
+            self::validateScope($scopes, $part, $depth + 1);
+        }
+    }
+}
