@@ -76,6 +76,8 @@ def one(pool, page):
         raise SystemExit(f"{pool} {page}: not JSON: {raw[-400:]!r} {err[-400:]!r}")
     if not answer.get("ok"):
         raise SystemExit(f"{pool} {page}: the page failed: {answer} {err[-400:]!r}")
+    if answer.get("transport") != ("ffi" if pool == "ffi" else "cli"):
+        raise SystemExit(f"{pool} {page}: answered by the wrong pool's settings: {answer}")
     answer["wall_ms"] = wall
     return answer
 
@@ -92,6 +94,8 @@ for page in ("call", "addon"):
             runs[pool].append(one(pool, page))
     for pool, answers in runs.items():
         module = [a["module_ms"] for a in answers]
+        helper = [a["helper_cpu_ms"] for a in answers]
+        php_cpu = [a["php_cpu_ms"] for a in answers]
         wall = [a["wall_ms"] for a in answers]
         result[f"{pool}_{page}"] = {
             "transport": answers[0]["transport"],
@@ -100,6 +104,8 @@ for page in ("call", "addon"):
             "module_median_ms": statistics.median(module),
             "module_p90_ms": sorted(module)[int(0.9 * (len(module) - 1))],
             "wall_median_ms": statistics.median(wall),
+            "helper_cpu_median_ms": statistics.median(helper),
+            "php_cpu_median_ms": statistics.median(php_cpu),
             "bytes": answers[0]["bytes"],
         }
 json.dump(result, sys.stdout, indent=1)

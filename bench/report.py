@@ -60,7 +60,8 @@ def main():
         ("Process transport kept open, per call (median)", f"{transport['cli_kept_open_median_us']:.0f} µs",
          "one process for 2,000 calls", "—", "—"),
         ("First call of a process, with the `.cwasm` cache (median)", f"{first['process_first_call_with_cache_ms']:.2f} ms",
-         f"p90 {first['process_first_call_with_cache_p90_ms']:.2f} ms, {first['runs_with_cache']} runs: spawn + load + call + exit", "≤ 5 ms",
+         f"p90 {first['process_first_call_with_cache_p90_ms']:.2f} ms, {first['runs_with_cache']} runs: spawn + load + call + exit; "
+         f"CPU time of the process {first['process_first_call_with_cache_cpu_ms']:.2f} ms (median)", "≤ 5 ms",
          verdict(first['process_first_call_with_cache_ms'], 5)),
         ("First call of the first process of a fresh tree", f"{first['process_first_call_fresh_tree_ms']:.2f} ms",
          "1 run: the `.wasm` read, the shipped `.cwasm` checked against its digest, stamped", "—", "—"),

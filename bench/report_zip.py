@@ -69,7 +69,8 @@ def fpm_section(fpm):
     def row(key, what):
         r = fpm[key]
         return (f"| {what} | `ffi.enable={r['ffi_enable'] or '(default: preload)'}` → {r['transport']} | "
-                f"{r['module_median_ms']:.2f} ms (p90 {r['module_p90_ms']:.2f}) | {r['wall_median_ms']:.2f} ms |")
+                f"{r['module_median_ms']:.2f} ms (p90 {r['module_p90_ms']:.2f}) | "
+                f"{r['helper_cpu_median_ms']:.2f} ms | {r['php_cpu_median_ms']:.2f} ms | {r['wall_median_ms']:.2f} ms |")
 
     call = fpm["default_call"]["module_median_ms"]
     out = [
@@ -81,13 +82,15 @@ def fpm_section(fpm):
         f"{fpm['requests']} per row, interleaved between the pools after 3 warm-up requests each.",
         "- *in the module*: `hrtime` around the module's code in the page (what the engine and the bridge "
         "cost, plus PHP's own answers to the engine's database requests); *page*: the whole FastCGI request "
-        "seen by the client (FPM, PHP start-up, the WHMCS boot of the test harness, the module).",
+        "seen by the client (FPM, PHP start-up, the WHMCS boot of the test harness, the module); *CPU*: "
+        "`getrusage` in the page around the module's code, for PHP itself and for the helper processes it "
+        "started and waited for (user + system): what the call costs the machine, whatever else runs on it.",
         "- neither page sends anything to HOSTKEY: `provisioning.meta-data` is answered by the component "
         "alone, and the addon page reads the catalogue from the database; so the first row is the engine's "
         "whole overhead per call, with no HOSTKEY time to subtract.",
         "",
-        "| page | transport | in the module (median) | page (median) |",
-        "|---|---|---|---|",
+        "| page | transport | in the module (median) | CPU of the helper process | CPU of PHP | page (median) |",
+        "|---|---|---|---|---|---|",
         row("default_call", "one engine call (`provisioning.meta-data`)"),
         row("ffi_call", "one engine call (`provisioning.meta-data`)"),
         row("default_addon", f"the addon's admin page ({fpm['default_addon']['bytes']:,} bytes of HTML)"),
