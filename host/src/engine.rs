@@ -200,7 +200,9 @@ pub fn load_uncached(path: &Path, cache_dir: Option<&Path>) -> Result<Loaded, Lo
         && stamp.wasm == wasm_id
         && let Some(place) = folder_of(stamp.place)
         && let Ok(file) = place.open_file(&stamp.name)
-        && file.metadata().is_ok_and(|meta| Identity::of(&meta) == stamp.cwasm)
+        && file
+            .metadata()
+            .is_ok_and(|meta| Identity::of(&meta) == stamp.cwasm)
     {
         // SAFETY: the file whose digest a full check matched, unchanged
         // since (same inode, size, ctime: stamp.rs), mapped from the file
@@ -288,7 +290,8 @@ pub fn load_uncached(path: &Path, cache_dir: Option<&Path>) -> Result<Loaded, Lo
                 (None, None) => path.with_file_name(&cwasm),
             };
             match keep {
-                Some((place, folder, seal)) => match store_cwasm(&component, folder, &cwasm, &seal) {
+                Some((place, folder, seal)) => match store_cwasm(&component, folder, &cwasm, &seal)
+                {
                     Ok(cwasm_id) => {
                         if let Some((stamp_folder, key)) = &stamps {
                             let stamp = Stamp {

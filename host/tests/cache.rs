@@ -270,7 +270,11 @@ fn a_cache_folder_swapped_for_a_symlink_while_open_writes_nothing_outside() {
     Seal::Release
         .record(&folder, "x.cwasm", b"native code")
         .expect("digest written");
-    assert!(folder.create_once("cwasm.key", &[1u8; 32], 0o600).expect("key"));
+    assert!(
+        folder
+            .create_once("cwasm.key", &[1u8; 32], 0o600)
+            .expect("key")
+    );
     assert_eq!(Vec::<String>::new(), listing(&outside), "nothing outside");
     assert_eq!(
         vec!["cwasm.key", "x.cwasm", "x.cwasm.sha256"],
@@ -311,20 +315,37 @@ fn a_symlink_planted_under_a_cache_file_name_is_replaced_not_followed() {
     let victim = dir.join("victim");
     std::fs::write(&victim, b"the victim's bytes").expect("victim");
     symlink(&victim, cache.join("x.cwasm")).expect("planted name");
-    symlink(&victim, cache.join(format!("x.cwasm.tmp{}", std::process::id())))
-        .expect("planted temporary name");
+    symlink(
+        &victim,
+        cache.join(format!("x.cwasm.tmp{}", std::process::id())),
+    )
+    .expect("planted temporary name");
     let folder = Folder::open(&cache, Trust::Private).expect("the cache folder");
-    folder.replace("x.cwasm", b"native code", 0o600).expect("written");
-    assert_eq!(b"the victim's bytes".to_vec(), std::fs::read(&victim).expect("read"));
+    folder
+        .replace("x.cwasm", b"native code", 0o600)
+        .expect("written");
+    assert_eq!(
+        b"the victim's bytes".to_vec(),
+        std::fs::read(&victim).expect("read")
+    );
     let written = std::fs::symlink_metadata(cache.join("x.cwasm")).expect("stat");
-    assert!(written.file_type().is_file(), "the symlink itself was replaced");
+    assert!(
+        written.file_type().is_file(),
+        "the symlink itself was replaced"
+    );
     // A key planted as a symlink is not read through.
     symlink(&victim, cache.join(KEY_FILE)).expect("planted key");
     let (_, wasm) = folder_with_component("planted-link-key");
     let loaded = load_uncached(&wasm, Some(&cache)).expect("load");
     let problem = loaded.cache_error.expect("a reason");
-    assert!(problem.contains("cannot be read as a plain file"), "{problem}");
-    assert_eq!(b"the victim's bytes".to_vec(), std::fs::read(&victim).expect("read"));
+    assert!(
+        problem.contains("cannot be read as a plain file"),
+        "{problem}"
+    );
+    assert_eq!(
+        b"the victim's bytes".to_vec(),
+        std::fs::read(&victim).expect("read")
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -354,10 +375,17 @@ fn a_stamp_stands_for_the_full_check_until_a_file_changes() {
         let cache = cache_dir.then(|| private_folder(&dir));
         let cache = cache.as_deref();
         let first = load_uncached(&wasm, cache).expect("load");
-        assert!(!first.from_cache && first.cache_error.is_none(), "{:?}", first.cache_error);
+        assert!(
+            !first.from_cache && first.cache_error.is_none(),
+            "{:?}",
+            first.cache_error
+        );
         settle();
         let checked = load_uncached(&wasm, cache).expect("load");
-        assert!(checked.from_cache && !checked.checked_by_stamp, "the first load checks fully");
+        assert!(
+            checked.from_cache && !checked.checked_by_stamp,
+            "the first load checks fully"
+        );
         let stamped = load_uncached(&wasm, cache).expect("load");
         assert!(
             stamped.from_cache && stamped.checked_by_stamp,
@@ -370,7 +398,10 @@ fn a_stamp_stands_for_the_full_check_until_a_file_changes() {
         let changed = load_uncached(&wasm, cache).expect("load");
         assert!(!changed.from_cache && !changed.checked_by_stamp);
         assert!(
-            changed.refused.iter().any(|r| r.contains("does not match its digest")),
+            changed
+                .refused
+                .iter()
+                .any(|r| r.contains("does not match its digest")),
             "{:?}",
             changed.refused
         );

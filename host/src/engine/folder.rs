@@ -98,8 +98,8 @@ impl Folder {
             }
             other => format!("{} cannot be opened: {}", path.display(), other),
         })?;
-        let stat =
-            rustix::fs::fstat(&fd).map_err(|e| format!("{} cannot be read: {e}", path.display()))?;
+        let stat = rustix::fs::fstat(&fd)
+            .map_err(|e| format!("{} cannot be read: {e}", path.display()))?;
         let mode = stat.st_mode & 0o7777;
         match trust {
             Trust::Private => {
@@ -167,7 +167,12 @@ impl Folder {
 
     /// A new file `<name>.tmp<pid>` with `bytes` and `mode` (less the
     /// umask), created exclusively and without following a symlink.
-    fn write_temp(&self, name: &str, bytes: &[u8], mode: u32) -> std::io::Result<(String, std::fs::File)> {
+    fn write_temp(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        mode: u32,
+    ) -> std::io::Result<(String, std::fs::File)> {
         let temp = format!("{name}.tmp{}", std::process::id());
         let _ = rustix::fs::unlinkat(&self.fd, temp.as_str(), AtFlags::empty());
         let flags =

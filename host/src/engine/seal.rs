@@ -8,9 +8,9 @@
 //!   `cwasm.key`, a random secret in that folder that only PHP's user can
 //!   read, so a file planted or altered by anyone else is refused.
 
+use super::folder::Folder;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use super::folder::Folder;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
