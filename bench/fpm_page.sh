@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Pages of an unpacked zip through PHP-FPM (Debian's php8.2-fpm), as a web
-# server asks for them (FastCGI on a unix socket, bench/fcgi.py): two pools of
-# one worker each, one with PHP's default ffi.enable (preload: a web request
-# cannot use FFI, so the module runs the helper process per request) and one
-# with ffi.enable=true. Called by bench/zip_cron.sh with its tree and servers:
+# server asks for them (FastCGI on a unix socket, bench/fcgi.py): two FPM
+# masters with one worker each, one with PHP's default ffi.enable (preload: a
+# web request cannot use FFI, so the module runs the helper process per
+# request) and one with ffi.enable=true. Called by bench/zip_cron.sh with its tree and servers:
 #   bash bench/fpm_page.sh <harness dir> <whmcs root> <tmp dir> <output.json> [requests]
 # Not a test: it measures.
 set -euo pipefail
@@ -45,20 +45,26 @@ php_admin_flag[log_errors] = on
 $extra
 CONF
 }
-{
-    printf '[global]\npid = %s/fpm.pid\nerror_log = %s/fpm.log\ndaemonize = no\n' "$run" "$run"
-    pool default ""
-    pool ffi "php_admin_value[ffi.enable] = true"
-} > "$run/fpm.conf"
-"$fpm" --fpm-config "$run/fpm.conf" --nodaemonize &
-fpm_pid=$!
-cleanup() { kill "$fpm_pid" 2>/dev/null; wait "$fpm_pid" 2>/dev/null; rm -rf "$run"; }
+# One FPM master per pool: two pools of one master share its OPcache memory,
+# and answers were seen with the other pool's ffi.enable.
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done; rm -rf "$run"; }
 trap cleanup EXIT
+for name in default ffi; do
+    extra=""
+    [ "$name" = ffi ] && extra="php_admin_value[ffi.enable] = true"
+    {
+        printf '[global]\npid = %s/%s.pid\nerror_log = %s/%s-fpm.log\ndaemonize = no\n' "$run" "$name" "$run" "$name"
+        pool "$name" "$extra"
+    } > "$run/$name.conf"
+    "$fpm" --fpm-config "$run/$name.conf" --nodaemonize &
+    pids+=($!)
+done
 for _ in $(seq 1 100); do
     [ -S "$run/default.sock" ] && [ -S "$run/ffi.sock" ] && break
     sleep 0.1
 done
-[ -S "$run/default.sock" ] || { cat "$run/fpm.log" >&2; exit 1; }
+[ -S "$run/default.sock" ] && [ -S "$run/ffi.sock" ] || { cat "$run"/*-fpm.log >&2; exit 1; }
 
 python3 - "$run" "$harness/dist/fpm_page.php" "$requests" "$root/bench" > "$out" <<'PY'
 import json, statistics, sys, time
@@ -76,8 +82,9 @@ def one(pool, page):
         raise SystemExit(f"{pool} {page}: not JSON: {raw[-400:]!r} {err[-400:]!r}")
     if not answer.get("ok"):
         raise SystemExit(f"{pool} {page}: the page failed: {answer} {err[-400:]!r}")
-    if answer.get("transport") != ("ffi" if pool == "ffi" else "cli"):
-        raise SystemExit(f"{pool} {page}: answered by the wrong pool's settings: {answer}")
+    # Grouped by the settings the answer reports, not by the socket asked:
+    # answers under the other pool's ffi.enable were seen, and are counted.
+    answer["asked"] = pool
     answer["wall_ms"] = wall
     return answer
 
@@ -91,8 +98,13 @@ for page in ("call", "addon"):
     runs = {"default": [], "ffi": []}
     for _ in range(n):
         for pool in ("default", "ffi"):
-            runs[pool].append(one(pool, page))
+            answer = one(pool, page)
+            runs["ffi" if answer["transport"] == "ffi" else "default"].append(answer)
+    result[f"crossed_{page}"] = sum(1 for answers in runs.values() for a in answers
+                                    if a["asked"] != ("ffi" if a["transport"] == "ffi" else "default"))
     for pool, answers in runs.items():
+        if not answers:
+            raise SystemExit(f"{page}: no answer under the {pool} settings")
         module = [a["module_ms"] for a in answers]
         helper = [a["helper_cpu_ms"] for a in answers]
         php_cpu = [a["php_cpu_ms"] for a in answers]
@@ -107,6 +119,7 @@ for page in ("call", "addon"):
             "helper_cpu_median_ms": statistics.median(helper),
             "php_cpu_median_ms": statistics.median(php_cpu),
             "bytes": answers[0]["bytes"],
+            "answers": len(answers),
         }
 json.dump(result, sys.stdout, indent=1)
 PY

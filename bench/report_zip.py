@@ -76,10 +76,12 @@ def fpm_section(fpm):
     out = [
         "## Pages through PHP-FPM (Debian's php8.2-fpm)\n",
         "Produced by `make bench` (`bench/fpm_page.sh`, after the pairs above, on the last unpacked tree as "
-        "`nobody`): two pools of one worker each, one with PHP's default `ffi.enable` (preload: FFI is not "
+        "`nobody`): two FPM masters of one worker each, one with PHP's default `ffi.enable` (preload: FFI is not "
         "allowed in a web request, so the module starts the helper process `hostkey-host` for each request) "
         "and one with `ffi.enable=true`; requests sent over FastCGI as a web server does (`bench/fcgi.py`), "
-        f"{fpm['requests']} per row, interleaved between the pools after 3 warm-up requests each.",
+        f"{fpm['requests']} per pool and page, interleaved between the pools after 3 warm-up requests each; "
+        "each answer is counted under the `ffi.enable` it reports (answers that came back under the other "
+        f"pool's setting: {fpm.get('crossed_call', 0)} of the calls, {fpm.get('crossed_addon', 0)} of the addon pages).",
         "- *in the module*: `hrtime` around the module's code in the page (what the engine and the bridge "
         "cost, plus PHP's own answers to the engine's database requests); *page*: the whole FastCGI request "
         "seen by the client (FPM, PHP start-up, the WHMCS boot of the test harness, the module); *CPU*: "
