@@ -10,7 +10,9 @@ zip=$PWD/build/hostkeyresellermod-$version.zip
 probes=build/hostkey_guest_probes.wasm
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp docs/benchmarks.md "$work/previous.md" 2>/dev/null || : > "$work/previous.md"
+# The figures to compare with: the last docs/benchmarks.md, or the file
+# HOSTKEY_BENCH_PREVIOUS names (e.g. a release's, from git show).
+cp "${HOSTKEY_BENCH_PREVIOUS:-docs/benchmarks.md}" "$work/previous.md" 2>/dev/null || : > "$work/previous.md"
 
 # The zip's files as an admin gets them, in one flat folder (the layout
 # HOSTKEYRESELLERMOD_BIN_DIR names): the shipped launcher, library, header,
