@@ -2,11 +2,18 @@
 """First call of a fresh process, with and without the .cwasm cache.
 
 Each run spawns `hostkey-host serve`, makes one call that needs no database
-or HTTP (provisioning.meta-data) and exits; the component is copied to a
-temporary folder so the staged cache is not disturbed. Prints JSON.
+or HTTP (provisioning.meta-data) and exits. The bin dir's component, with its
+shipped `.cwasm` and release digest, is copied to a temporary folder so the
+runs do not disturb it. Prints JSON:
+- a fresh tree: the first process after the copy (reads the `.wasm`, checks
+  the `.cwasm` against its digest, and stamps the result);
+- with the cache: later processes (the stamp stands for the check);
+- without the cache: the `.cwasm` removed before each run (a compile).
 """
+import glob
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -14,17 +21,23 @@ import sys
 import tempfile
 import time
 
+CPU = []  # CPU ms (user + system) of each process, in run order
 CALL = b'{"call":"provisioning.meta-data","args":{}}\n'
+STATUS = b'{"call":"@host.status","args":{}}\n'
 
 
-def one_run(host, wasm):
+def one_run(host, wasm, request=CALL):
     options = json.dumps({"component": wasm})
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    out = subprocess.run([host, "serve", "--options", options], input=CALL, capture_output=True, check=True)
+    out = subprocess.run([host, "serve", "--options", options], input=request, capture_output=True, check=True)
     elapsed = time.perf_counter() - started
-    if b'"value"' not in out.stdout:
-        raise SystemExit(f"unexpected answer: {out.stdout!r}")
-    return elapsed * 1000.0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0)
+    answers = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
+    if not answers or any("value" not in a for a in answers):
+        raise SystemExit(f"unexpected answer: {out.stdout!r} {out.stderr!r}")
+    return elapsed * 1000.0, answers[0]["value"]
 
 
 def main():
@@ -33,21 +46,36 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         wasm = os.path.join(tmp, "hostkey_guest.wasm")
         shutil.copy(os.path.join(bin_dir, "hostkey_guest.wasm"), wasm)
+        for shipped in glob.glob(os.path.join(bin_dir, "hostkey_guest.*.cwasm*")):
+            shutil.copy(shipped, tmp)
+        # Past the stamp's settling time (host/src/engine.rs, SETTLED).
+        time.sleep(1.2)
+        # The status first (what loaded the component), then the call.
+        fresh_ms, fresh = one_run(host, wasm, STATUS + CALL)
+        if not fresh["loaded_from_cache"] or fresh["checked_by_stamp"]:
+            raise SystemExit(f"the shipped .cwasm was not loaded by a full check: {fresh}")
+        _, stamped = one_run(host, wasm, STATUS + CALL)
+        if not stamped["checked_by_stamp"]:
+            raise SystemExit(f"the stamp was not used: {stamped}")
+        CPU.clear()
+        warm = [one_run(host, wasm)[0] for _ in range(30)]
+        warm_cpu = list(CPU)
 
         def clear_cache():
             for name in os.listdir(tmp):
-                if name.endswith(".cwasm"):
+                if ".cwasm" in name or name.endswith(".stamp"):
                     os.remove(os.path.join(tmp, name))
 
         cold = []
         for _ in range(5):
             clear_cache()
-            cold.append(one_run(host, wasm))
-        one_run(host, wasm)  # leaves the cache in place
-        warm = [one_run(host, wasm) for _ in range(30)]
+            cold.append(one_run(host, wasm)[0])
     print(json.dumps({
-        "process_first_call_without_cache_ms": statistics.median(cold),
+        "process_first_call_fresh_tree_ms": fresh_ms,
         "process_first_call_with_cache_ms": statistics.median(warm),
+        "process_first_call_with_cache_p90_ms": sorted(warm)[int(0.9 * (len(warm) - 1))],
+        "process_first_call_with_cache_cpu_ms": statistics.median(warm_cpu),
+        "process_first_call_without_cache_ms": statistics.median(cold),
         "runs_without_cache": len(cold),
         "runs_with_cache": len(warm),
     }))

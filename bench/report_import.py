@@ -125,7 +125,7 @@ def section(data, cpu_line):
                "host's JSON.")
     out.append(f"- the floor: the {floor['rows_written']:,} rows the first import left in the ten tables (dumped "
                "right after it), written into empty copies of the tables (`CREATE TABLE ... LIKE`) as "
-               f"multi-row INSERTs of up to {floor['chunk_rows']} rows through PDO in one transaction, timed "
+               f"multi-row INSERTs of up to {floor['chunk_bytes'] // 1024:,} KB with the values inline through PDO in one transaction, timed "
                "from BEGIN to COMMIT; done " + str(len(floor.get("wall_ms_runs", [0]))) + " times into fresh empty "
                "tables, the median is the floor (" + ", ".join(secs(t) for t in floor.get("wall_ms_runs", [floor["wall_ms"]]))
                + "). The imports run once each. Single runs are noisy on a small shared machine: while this "

@@ -4,8 +4,10 @@
 # 400-preset catalogue of bench/catalogue.py in the fake HOSTKEY API, activation,
 # then the first `php cron.php` of that tree, timed from outside (process start
 # to exit: PHP, the WHMCS boot, loading the engine, the import). Then the floor
-# of bench/catalogue_import.php (the same rows as multi-row INSERTs via PDO,
-# median of 3) in the same run. Needs `make dist`.
+# of bench/catalogue_import.php (the same rows as multi-row INSERTs via PDO in
+# one transaction); import and floor as interleaved pairs (HOSTKEY_BENCH_PAIRS,
+# 5), each import in a fresh database and a freshly unpacked tree. Then pages
+# of the last tree through PHP-FPM (bench/fpm_page.sh). Needs `make dist`.
 #   bash bench/zip_cron.sh <output.json>
 # Not a test: it measures.
 set -euo pipefail
@@ -42,24 +44,41 @@ cp -r "$root/tests/php/whmcs-shim.php" "$root/tests/php/Shim" "$harness/php/"
 chmod -R a+rX "$harness"
 
 whmcs=$work/whmcs
-mkdir -p "$whmcs" "$work/tmp"
-(cd "$whmcs" && unzip -q "$zip")
-chmod -R a+rX,go-w "$whmcs"
-chmod -R a-w "$whmcs/modules/addons/hostkeyresellermod/bin"
-mkdir -p "$whmcs/templates_c"
+mkdir -p "$work/tmp"
 as_php=()
 if [ "$(id -u)" = 0 ]; then
     as_php=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
-    chown nobody "$whmcs/templates_c" "$work/tmp"
+    chown nobody "$work/tmp"
 fi
 env=(env -i PATH=/usr/bin:/bin TMPDIR="$work/tmp" HOSTKEYRESELLERMOD_UNPACKED="$whmcs"
     HOSTKEYRESELLERMOD_DB_SOCKET="$HOSTKEYRESELLERMOD_DB_SOCKET"
     HOSTKEYRESELLERMOD_FAKE_API_PORT="$HOSTKEYRESELLERMOD_FAKE_API_PORT"
     WHMCS_INIT="$harness/dist/whmcs-init.php")
-"${as_php[@]}" "${env[@]}" php "$harness/dist/unpacked-call.php" activate > "$work/activate.json"
+db() { mariadb --no-defaults --socket="$HOSTKEYRESELLERMOD_DB_SOCKET" --user=root "$@"; }
 
-echo "   the first cron.php of the unpacked zip" >&2
-python3 - "$work/cron.json" "${as_php[@]}" "${env[@]}" php "$whmcs/modules/addons/hostkeyresellermod/cron.php" <<'PY'
+# A fresh WHMCS (schema and seed) and a freshly unpacked zip, activated.
+fresh_tree() {
+    db -e 'DROP DATABASE IF EXISTS whmcs; CREATE DATABASE whmcs CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'
+    db whmcs < "$root/tests/db/whmcs-schema.sql"
+    db whmcs < "$root/tests/db/whmcs-seed.sql"
+    rm -rf "$whmcs"
+    mkdir -p "$whmcs"
+    (cd "$whmcs" && unzip -q "$zip")
+    chmod -R a+rX,go-w "$whmcs"
+    chmod -R a-w "$whmcs/modules/addons/hostkeyresellermod/bin"
+    mkdir -p "$whmcs/templates_c"
+    [ ${#as_php[@]} -eq 0 ] || chown nobody "$whmcs/templates_c"
+    "${as_php[@]}" "${env[@]}" php "$harness/dist/unpacked-call.php" activate > "$work/activate.json"
+}
+
+# Import and floor as interleaved pairs: each pair sees the same machine load,
+# so their ratio means more than either time.
+pairs=${HOSTKEY_BENCH_PAIRS:-5}
+export HOSTKEY_BENCH_DB=whmcs
+for i in $(seq 1 "$pairs"); do
+    fresh_tree
+    echo "   pair $i/$pairs: the first cron.php of the unpacked zip, then the floor" >&2
+    python3 - "$work/cron-$i.json" "${as_php[@]}" "${env[@]}" php "$whmcs/modules/addons/hostkeyresellermod/cron.php" <<'PY'
 import json, subprocess, sys, time
 start = time.perf_counter()
 run = subprocess.run(sys.argv[2:], capture_output=True, text=True)
@@ -67,17 +86,23 @@ wall = time.perf_counter() - start
 json.dump({"wall_s": wall, "status": run.returncode, "stdout": run.stdout, "stderr": run.stderr},
           open(sys.argv[1], "w"))
 PY
-echo "   floor: the same rows as multi-row INSERTs through PDO (3 times, median)" >&2
-export HOSTKEY_BENCH_DB=whmcs
-php bench/catalogue_import.php dump "$work/rows.ser" > "$work/dump.json"
-php -d memory_limit=2048M bench/catalogue_import.php floor "$work/rows.ser" 3 > "$work/floor.json"
+    if [ "$i" = 1 ]; then
+        php bench/catalogue_import.php dump "$work/rows.ser" > "$work/dump.json"
+    fi
+    php -d memory_limit=2048M bench/catalogue_import.php floor "$work/rows.ser" 1 > "$work/floor-$i.json"
+done
+
+echo "   pages through PHP-FPM (default ffi.enable and ffi.enable=true)" >&2
+bash bench/fpm_page.sh "$harness" "$whmcs" "$work/tmp" "$work/fpm.json"
+
 php_version=$(php -r 'echo PHP_VERSION;')
-python3 - "$work" "$php_version" > "$out" <<'PY'
+python3 - "$work" "$php_version" "$pairs" > "$out" <<'PY'
 import json, sys
-d = sys.argv[1]
+d, pairs = sys.argv[1], int(sys.argv[3])
 load = lambda name: json.load(open(f"{d}/{name}.json"))
-json.dump({"php": sys.argv[2], "activate": load("activate"), "cron": load("cron"),
-           "dump": load("dump"), "floor": load("floor"),
+json.dump({"php": sys.argv[2], "activate": load("activate"),
+           "pairs": [{"cron": load(f"cron-{i}"), "floor": load(f"floor-{i}")} for i in range(1, pairs + 1)],
+           "dump": load("dump"), "fpm": load("fpm"),
            "presets": len(load("catalogue")["presets"])}, sys.stdout, indent=1)
 PY
 echo "   written to $out" >&2

@@ -33,6 +33,9 @@ case $verdict in
     *"is a valid precompiled"*) ;;
     *) echo "the shipped .cwasm does not fit the shipped host: $verdict" >&2; exit 1 ;;
 esac
+# That check leaves a secret and a stamp beside the component (host/src/engine/stamp.rs):
+# they belong to one server, never to the zip.
+rm -f "$bin/cwasm.key" "$bin"/*.stamp
 # The admin's papers stay in the addon folder, not in the WHMCS root.
 mkdir -p "$addon/docs"
 cp LICENSE CHANGELOG.md "$addon/"

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(php8.2-cli php8.2-mysql php8.2-sqlite3 php8.2-mbstring phpunit php-illuminate-database
           smarty3 mariadb-server mariadb-client php-codesniffer python3 python3-venv zip binutils
-          chromium python3-websocket libjs-bootstrap4)
+          chromium python3-websocket libjs-bootstrap4 php8.2-fpm unzip)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -158,6 +158,7 @@ impl Runtime {
     pub fn status(&self) -> Json {
         json!({
             "loaded_from_cache": self.loaded.from_cache,
+            "checked_by_stamp": self.loaded.checked_by_stamp,
             "compiles": engine::compiles(),
             "compile_ms": self.loaded.compile_ms,
             "cache_file": self.loaded.cwasm.display().to_string(),
@@ -252,6 +253,7 @@ impl Runtime {
         let tick_ms = u64::try_from(EPOCH_TICK.as_millis()).unwrap_or(1).max(1);
         store.set_epoch_deadline(options.timeout_ms.div_ceil(tick_ms).max(1));
         store.epoch_deadline_trap();
+        let _ticking = engine::Ticking::start();
 
         let outcome = (|| {
             let instance = self.loaded.instance_pre.instantiate(&mut store)?;

@@ -3,7 +3,7 @@
 
 mod support;
 
-use hostkey_host::engine::{KEY_FILE, Seal, cwasm_path, engine, load_uncached};
+use hostkey_host::engine::{Folder, KEY_FILE, Seal, Trust, cwasm_path, engine, load_uncached};
 use hostkey_host::{Runtime, RuntimeOptions};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -25,6 +25,13 @@ fn precompile(wasm: &Path) -> Output {
         .arg(wasm)
         .output()
         .expect("hostkey-host runs")
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .expect("a file name")
+        .to_string()
 }
 
 fn stdout(output: &Output) -> String {
@@ -90,8 +97,7 @@ fn precompile_fails_with_a_sentence_when_it_cannot_write() {
 #[test]
 fn a_cache_folder_given_by_the_embedder_holds_the_cache() {
     let (dir, wasm) = folder_with_component("folder");
-    let cache = dir.join("private");
-    std::fs::create_dir(&cache).expect("cache folder");
+    let cache = private_folder(&dir);
     let mut options = RuntimeOptions::for_component(&wasm);
     options.cache_dir = Some(cache.clone());
     let runtime = Runtime::new(options).expect("runtime");
@@ -196,8 +202,9 @@ fn a_cwasm_planted_in_the_cache_folder_is_refused_and_compiled_again() {
     planted[middle] ^= 0x40;
     std::fs::write(&cwasm, &planted).expect("plant");
     let release = Seal::Release.digest_path(&cwasm);
+    let folder = Folder::open(&cache, Trust::Private).expect("the cache folder");
     Seal::Release
-        .record(&cwasm, &planted)
+        .record(&folder, &file_name(&cwasm), &planted)
         .expect("a public digest");
     std::fs::rename(&release, Seal::Keyed(Vec::new()).digest_path(&cwasm)).expect("as hmac");
     let refused = load_uncached(&wasm, Some(&cache)).expect("load");
@@ -230,4 +237,186 @@ fn a_secret_others_can_read_turns_the_cache_off_with_a_reason() {
             .exists()
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Files (any kind) in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_cache_folder_swapped_for_a_symlink_while_open_writes_nothing_outside() {
+    use std::os::unix::fs::symlink;
+    let (dir, _wasm) = folder_with_component("swapped");
+    let cache = private_folder(&dir);
+    let outside = dir.join("outside");
+    std::fs::create_dir(&outside).expect("outside folder");
+    let folder = Folder::open(&cache, Trust::Private).expect("the cache folder");
+
+    // The swap an attacker with a writable, non-sticky parent could make
+    // during a compile: the checked folder moves away, a symlink takes its name.
+    let moved = dir.join("private.moved");
+    std::fs::rename(&cache, &moved).expect("move the folder");
+    symlink(&outside, &cache).expect("symlink in its place");
+
+    folder
+        .replace("x.cwasm", b"native code", 0o600)
+        .expect("written");
+    Seal::Release
+        .record(&folder, "x.cwasm", b"native code")
+        .expect("digest written");
+    assert!(
+        folder
+            .create_once("cwasm.key", &[1u8; 32], 0o600)
+            .expect("key")
+    );
+    assert_eq!(Vec::<String>::new(), listing(&outside), "nothing outside");
+    assert_eq!(
+        vec!["cwasm.key", "x.cwasm", "x.cwasm.sha256"],
+        listing(&moved),
+        "everything in the folder that was checked"
+    );
+
+    // A new process meets the symlink itself: refused, with a reason.
+    assert!(
+        Folder::open(&cache, Trust::Private)
+            .err()
+            .expect("refused")
+            .contains("is not a real folder")
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_symlinked_cache_folder_is_not_used_and_nothing_lands_where_it_points() {
+    use std::os::unix::fs::symlink;
+    let (dir, wasm) = folder_with_component("symlinked");
+    let outside = private_folder(&dir);
+    let cache = dir.join("cache-link");
+    symlink(&outside, &cache).expect("symlink");
+    let loaded = load_uncached(&wasm, Some(&cache)).expect("load");
+    assert!(!loaded.from_cache);
+    let problem = loaded.cache_error.expect("a reason");
+    assert!(problem.contains("is not a real folder"), "{problem}");
+    assert_eq!(Vec::<String>::new(), listing(&outside));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_symlink_planted_under_a_cache_file_name_is_replaced_not_followed() {
+    use std::os::unix::fs::symlink;
+    let (dir, _wasm) = folder_with_component("planted-link");
+    let cache = private_folder(&dir);
+    let victim = dir.join("victim");
+    std::fs::write(&victim, b"the victim's bytes").expect("victim");
+    symlink(&victim, cache.join("x.cwasm")).expect("planted name");
+    symlink(
+        &victim,
+        cache.join(format!("x.cwasm.tmp{}", std::process::id())),
+    )
+    .expect("planted temporary name");
+    let folder = Folder::open(&cache, Trust::Private).expect("the cache folder");
+    folder
+        .replace("x.cwasm", b"native code", 0o600)
+        .expect("written");
+    assert_eq!(
+        b"the victim's bytes".to_vec(),
+        std::fs::read(&victim).expect("read")
+    );
+    let written = std::fs::symlink_metadata(cache.join("x.cwasm")).expect("stat");
+    assert!(
+        written.file_type().is_file(),
+        "the symlink itself was replaced"
+    );
+    // A key planted as a symlink is not read through.
+    symlink(&victim, cache.join(KEY_FILE)).expect("planted key");
+    let (_, wasm) = folder_with_component("planted-link-key");
+    let loaded = load_uncached(&wasm, Some(&cache)).expect("load");
+    let problem = loaded.cache_error.expect("a reason");
+    assert!(
+        problem.contains("cannot be read as a plain file"),
+        "{problem}"
+    );
+    assert_eq!(
+        b"the victim's bytes".to_vec(),
+        std::fs::read(&victim).expect("read")
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_cache_folder_others_can_enter_is_not_used() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, wasm) = folder_with_component("shared-folder");
+    let cache = private_folder(&dir);
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o755)).expect("0755");
+    let loaded = load_uncached(&wasm, Some(&cache)).expect("load");
+    let problem = loaded.cache_error.expect("a reason");
+    assert!(problem.contains("is not private to this user"), "{problem}");
+    assert_eq!(Vec::<String>::new(), listing(&cache));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Past the stamp's settling time (a file changed within it is checked
+/// fully again, engine.rs `SETTLED`).
+fn settle() {
+    std::thread::sleep(Duration::from_millis(1100));
+}
+
+#[test]
+fn a_stamp_stands_for_the_full_check_until_a_file_changes() {
+    for cache_dir in [false, true] {
+        let (dir, wasm) = folder_with_component(if cache_dir { "stamp-cache" } else { "stamp" });
+        let cache = cache_dir.then(|| private_folder(&dir));
+        let cache = cache.as_deref();
+        let first = load_uncached(&wasm, cache).expect("load");
+        assert!(
+            !first.from_cache && first.cache_error.is_none(),
+            "{:?}",
+            first.cache_error
+        );
+        settle();
+        let checked = load_uncached(&wasm, cache).expect("load");
+        assert!(
+            checked.from_cache && !checked.checked_by_stamp,
+            "the first load checks fully"
+        );
+        let stamped = load_uncached(&wasm, cache).expect("load");
+        assert!(
+            stamped.from_cache && stamped.checked_by_stamp,
+            "the next one trusts the stamp: {:?}",
+            stamped.refused
+        );
+
+        // The .cwasm changed in place (same size): checked fully, refused, compiled again.
+        flip_a_byte(&stamped.cwasm);
+        let changed = load_uncached(&wasm, cache).expect("load");
+        assert!(!changed.from_cache && !changed.checked_by_stamp);
+        assert!(
+            changed
+                .refused
+                .iter()
+                .any(|r| r.contains("does not match its digest")),
+            "{:?}",
+            changed.refused
+        );
+
+        // A new component under the same name: its own .cwasm, never the stamped one.
+        settle();
+        assert!(load_uncached(&wasm, cache).expect("load").from_cache);
+        assert!(load_uncached(&wasm, cache).expect("load").checked_by_stamp);
+        let mut bytes = std::fs::read(&wasm).expect("read");
+        // A custom section (id 0, 5 bytes: the name "note"): still a valid component.
+        bytes.extend_from_slice(&[0, 5, 4, b'n', b'o', b't', b'e']);
+        std::fs::write(&wasm, &bytes).expect("write");
+        let renewed = load_uncached(&wasm, cache).expect("load");
+        assert!(!renewed.checked_by_stamp);
+        assert_ne!(changed.cwasm, renewed.cwasm);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -152,6 +152,11 @@ class ZipTest(unittest.TestCase):
         recorded = self.zip.read(cwasm[0] + ".sha256").decode().split()[0]
         self.assertEqual(hashlib.sha256(self.zip.read(cwasm[0])).hexdigest(), recorded)
 
+    def test_no_secret_or_stamp_of_the_build_machine_ships(self):
+        # The host makes both beside the component when it checks it (engine/stamp.rs).
+        leaked = [n for n in self.names if n.endswith(("cwasm.key", ".stamp")) or ".tmp" in n]
+        self.assertEqual([], leaked)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -25,10 +25,15 @@ final class HostStatusTest extends EndToEndCase
         $keys = array_keys($status);
         sort($keys);
         self::assertSame(
-            ['cache_error', 'cache_file', 'compile_ms', 'compiles', 'loaded_from_cache', 'refused'],
+            [
+                'cache_error', 'cache_file', 'checked_by_stamp', 'compile_ms', 'compiles',
+                'loaded_from_cache', 'refused',
+            ],
             $keys,
         );
         self::assertIsInt($status['compiles']);
+        // Whether a stamp stood for the full check of the .cwasm (host/src/engine/stamp.rs).
+        self::assertIsBool($status['checked_by_stamp']);
         $bin = (string) getenv('HOSTKEYRESELLERMOD_BIN_DIR');
         self::assertSame($bin, dirname($status['cache_file']), 'make build precompiles beside the component');
         self::assertMatchesRegularExpression('/hostkey_guest\.[0-9a-f]{16}\.cwasm$/', $status['cache_file']);

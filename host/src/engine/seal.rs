@@ -8,10 +8,10 @@
 //!   `cwasm.key`, a random secret in that folder that only PHP's user can
 //!   read, so a file planted or altered by anyone else is refused.
 
+use super::folder::Folder;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::io::Read;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// The secret's file in the cache folder.
@@ -43,121 +43,112 @@ impl Seal {
     }
 
     fn digest(&self, bytes: &[u8]) -> String {
-        let raw: Vec<u8> = match self {
-            Seal::Release => Sha256::digest(bytes).to_vec(),
-            Seal::Keyed(key) => {
-                // HMAC takes a key of any length.
-                let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
-                    .unwrap_or_else(|_| unreachable!("HMAC accepts every key length"));
-                mac.update(bytes);
-                mac.finalize().into_bytes().to_vec()
-            }
-        };
-        raw.iter().map(|b| format!("{b:02x}")).collect()
+        match self {
+            Seal::Release => hex(&Sha256::digest(bytes)),
+            Seal::Keyed(key) => mac_hex(key, &[bytes]),
+        }
     }
 
-    /// Ok when the digest file beside `cwasm` vouches for `bytes`; otherwise
-    /// why the file is refused.
-    pub fn check(&self, cwasm: &Path, bytes: &[u8]) -> Result<(), String> {
-        let digest_file = self.digest_path(cwasm);
-        let recorded = std::fs::read_to_string(&digest_file).map_err(|_| {
-            format!(
-                "{} has no digest ({} is missing), so it was not loaded",
-                cwasm.display(),
-                digest_file.display()
-            )
-        })?;
+    /// The digest file's name for the `.cwasm` named `name`.
+    pub fn digest_name(&self, name: &str) -> String {
+        format!("{name}.{}", self.extension())
+    }
+
+    /// Ok when the digest file beside `name` in `folder` vouches for
+    /// `bytes`; otherwise why the file is refused.
+    pub fn check(&self, folder: &Folder, name: &str, bytes: &[u8]) -> Result<(), String> {
+        let digest_name = self.digest_name(name);
+        let recorded = folder
+            .read(&digest_name)
+            .ok()
+            .and_then(|(bytes, _, _)| String::from_utf8(bytes).ok())
+            .ok_or_else(|| {
+                format!(
+                    "{} has no digest ({} is missing), so it was not loaded",
+                    folder.display(name),
+                    folder.display(&digest_name)
+                )
+            })?;
         let recorded = recorded.split_whitespace().next().unwrap_or("");
-        let actual = self.digest(bytes);
-        // Both are hex of a public length; the comparison leaks nothing useful
-        // about the key, but constant time costs nothing either.
-        let same = recorded.len() == actual.len()
-            && recorded
-                .bytes()
-                .zip(actual.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0;
-        if same {
+        if same(recorded.as_bytes(), self.digest(bytes).as_bytes()) {
             Ok(())
         } else {
             Err(format!(
                 "{} does not match its digest {} (changed or planted), so it was not loaded",
-                cwasm.display(),
-                digest_file.display()
+                folder.display(name),
+                folder.display(&digest_name)
             ))
         }
     }
 
-    /// Writes the digest of `bytes` beside `cwasm` (atomically).
-    pub fn record(&self, cwasm: &Path, bytes: &[u8]) -> std::io::Result<()> {
-        let digest_file = self.digest_path(cwasm);
-        let temp = digest_file.with_extension(format!("tmp{}", std::process::id()));
-        let _ = std::fs::remove_file(&temp);
+    /// Writes the digest of `bytes` beside `name` in `folder` (atomically).
+    pub fn record(&self, folder: &Folder, name: &str, bytes: &[u8]) -> std::io::Result<()> {
         let line = format!("{}\n", self.digest(bytes));
         // The release digest is read by PHP's user, whoever unpacked the zip.
         let mode = match self {
             Seal::Release => 0o644,
             Seal::Keyed(_) => 0o600,
         };
-        let written = write_new(&temp, line.as_bytes(), mode)
-            .and_then(|()| std::fs::rename(&temp, &digest_file));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
-        written
+        folder
+            .replace(&self.digest_name(name), line.as_bytes(), mode)
+            .map(|_| ())
     }
 }
 
-/// A new file with `mode` (less the umask).
-fn write_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .open(path)?;
-    file.write_all(bytes)
+/// Compares two digests in constant time: both are hex of a public length,
+/// so the comparison leaks nothing useful about the key, and costs nothing.
+pub fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// The cache folder's secret, made on first use. Refused when the file can be
+/// HMAC-SHA256 of `parts` under `key`, as hex.
+pub fn mac_hex(key: &[u8], parts: &[&[u8]]) -> String {
+    // HMAC takes a key of any length.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts every key length"));
+    for part in parts {
+        mac.update(part);
+    }
+    hex(&mac.finalize().into_bytes())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The folder's secret, made on first use. Refused when the file can be
 /// read or written by others, or is not a plain file.
-pub fn key(dir: &Path) -> Result<Vec<u8>, String> {
-    let path = dir.join(KEY_FILE);
-    if std::fs::symlink_metadata(&path).is_err() {
+pub fn key(folder: &Folder) -> Result<Vec<u8>, String> {
+    if !folder.has(KEY_FILE) {
         let mut key = vec![0u8; KEY_LEN];
         std::fs::File::open("/dev/urandom")
             .and_then(|mut random| random.read_exact(&mut key))
             .map_err(|e| format!("no random secret for the compile cache: {e}"))?;
-        // Written whole under a temporary name, then linked into place: two
-        // processes may race here, and the loser reads the winner's key.
-        let temp = dir.join(format!("{KEY_FILE}.tmp{}", std::process::id()));
-        let _ = std::fs::remove_file(&temp);
-        let linked = write_new(&temp, &key, 0o600).and_then(|()| std::fs::hard_link(&temp, &path));
-        let _ = std::fs::remove_file(&temp);
-        if let Err(e) = linked
-            && e.kind() != std::io::ErrorKind::AlreadyExists
-        {
-            return Err(format!(
+        // Two processes may race here: the loser reads the winner's key.
+        folder.create_once(KEY_FILE, &key, 0o600).map_err(|e| {
+            format!(
                 "the compile cache's secret {} cannot be written: {e}",
-                path.display()
-            ));
-        }
+                folder.display(KEY_FILE)
+            )
+        })?;
     }
-    let meta = std::fs::symlink_metadata(&path)
-        .map_err(|e| format!("{} cannot be read: {e}", path.display()))?;
-    if !meta.file_type().is_file() || meta.mode() & 0o077 != 0 {
+    let (key, _, mode) = folder.read(KEY_FILE).map_err(|e| {
+        format!(
+            "{} cannot be read as a plain file: {e}",
+            folder.display(KEY_FILE)
+        )
+    })?;
+    if mode & 0o077 != 0 {
         return Err(format!(
             "{} is not a private file (mode {:o}), so the compile cache is not used",
-            path.display(),
-            meta.mode() & 0o7777
+            folder.display(KEY_FILE),
+            mode
         ));
     }
-    let key =
-        std::fs::read(&path).map_err(|e| format!("{} cannot be read: {e}", path.display()))?;
     if key.len() < KEY_LEN {
         return Err(format!(
             "{} is shorter than a secret, so the compile cache is not used",
-            path.display()
+            folder.display(KEY_FILE)
         ));
     }
     Ok(key)
