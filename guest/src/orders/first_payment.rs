@@ -43,11 +43,28 @@ pub fn decide(db: &mut dyn Db, service: &Service, first_order: Option<&Job>) -> 
         }
     }
     let jobs = db.select(
-        &Select::from(ORDERS_TABLE, &["id"])
+        &Select::from(ORDERS_TABLE, &["purpose", "state", "server_id"])
             .filter(Condition::eq("service_id", Value::Int(service.id))),
     )?;
-    if !jobs.is_empty() || ops::load(db, service.id)?.server_id.is_some() {
+    let evidence = (0..jobs.len()).any(|i| {
+        !is_blind_renewal(
+            &jobs.get(i, "purpose").as_text(),
+            &jobs.get(i, "state").as_text(),
+            jobs.get(i, "server_id").as_int(),
+        )
+    });
+    if evidence || ops::load(db, service.id)?.server_id.is_some() {
         return Ok(Path::Renew);
     }
     Ok(Path::Order)
+}
+
+/// A renewal that stopped because no server could be determined says
+/// nothing about a server: once the admin sets such a service back to
+/// Pending (it never had one), its paid invoice may order it. Every other
+/// job of ours is evidence of a server.
+fn is_blind_renewal(purpose: &str, state: &str, server: Option<i64>) -> bool {
+    purpose.starts_with("renewal:")
+        && state == State::NeedsAttention.key()
+        && server.is_none_or(|id| id <= 0)
 }

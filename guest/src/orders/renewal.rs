@@ -38,7 +38,7 @@ pub fn renew(
         // Nothing is bought on a guess: the admin links the server (the
         // service tab's re-link) and the next delivery pays the renewal.
         let why = format!(
-            "the renewal paid by invoice {whmcs_invoice} was not passed on: no HOSTKEY server could be determined for service {id} (none recorded, no Preset ID, and its Invoice ID names none); link its server in the service's HOSTKEY tab, then pay HOSTKEY's invoice in HOSTKEY's panel or deliver the invoice again."
+            "the renewal paid by invoice {whmcs_invoice} was not passed on: no HOSTKEY server could be determined for service {id} (none recorded, no Preset ID, and its Invoice ID names none); link its server in the service's HOSTKEY tab, then pay HOSTKEY's invoice in HOSTKEY's panel or deliver the invoice again; if it never had a server, set it back to Pending and deliver the invoice again to order one."
         );
         job.state = State::NeedsAttention;
         job.detail = why.clone();

@@ -120,6 +120,45 @@ fn a_renewal_whose_server_cannot_be_determined_buys_nothing_and_waits_for_the_ad
 }
 
 #[test]
+fn a_service_set_back_to_pending_after_a_blind_renewal_is_ordered_once() {
+    // An admin accepted the order by hand (Active) before it was paid: the
+    // payment is read as a renewal and stops; the admin says it never had a
+    // server by setting it back to Pending, and the next delivery orders it.
+    let mut db = public_module_service("Active", &[]);
+    let mut hk = hostkey_with_server_5000();
+    renewal_invoice(&mut db, 710);
+    let line = pay(&mut db, &mut hk, 710);
+    assert!(line.contains("set it back to Pending"), "{line}");
+    assert_eq!(hk.orders_sent, 0);
+    db.update_where(
+        "tblhosting",
+        "id",
+        "77",
+        "domainstatus",
+        Value::text("Pending"),
+    );
+    pay(&mut db, &mut hk, 710);
+    pay(&mut db, &mut hk, 710);
+    assert_eq!(hk.orders_sent, 1, "ordered once, whatever is redelivered");
+}
+
+#[test]
+fn a_renewal_that_reached_a_server_keeps_a_service_from_ordering() {
+    let mut db = public_module_service("Pending", &[]);
+    let mut job = state::new_job(77, &purpose(705), 705);
+    job.state = State::NeedsAttention;
+    job.server_id = Some(5000);
+    state::save(&mut db, &mut job, "2026-11-29 16:00:00").expect("saves");
+    let mut hk = hostkey_with_server_5000();
+    renewal_invoice(&mut db, 710);
+    pay(&mut db, &mut hk, 710);
+    assert_eq!(
+        hk.orders_sent, 0,
+        "a job that named a server is evidence of it"
+    );
+}
+
+#[test]
 fn only_a_pending_service_without_any_mark_of_a_server_is_ordered() {
     // Invoice 700 carries 77 and 78; 77 is Pending but the public module keyed it.
     let mut db = public_module_service("Pending", &[(API_KEY, "pm-key")]);
