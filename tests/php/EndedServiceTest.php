@@ -7,6 +7,7 @@ namespace HostkeyResellerMod\Tests;
 use HostkeyResellerMod\Tests\Support\CatalogueCase;
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\FakeApi;
+use HostkeyResellerMod\Tests\Support\ServiceRows;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
 use WhmcsShim;
@@ -20,6 +21,8 @@ use WhmcsShim;
  */
 final class EndedServiceTest extends CatalogueCase
 {
+    use ServiceRows;
+
     private const OWNER = 3;
     private const INVOICE = 900;
 
@@ -154,25 +157,6 @@ final class EndedServiceTest extends CatalogueCase
     private static function params(int $service): array
     {
         return ['serviceid' => $service, 'userid' => self::OWNER] + self::serviceParams();
-    }
-
-    /** @return list<array<string, mixed>> */
-    private static function calls(string $module, string $action): array
-    {
-        return array_values(array_filter(FakeApi::calls(), static fn (array $c): bool =>
-            $c['module'] === $module && $c['action'] === $action));
-    }
-
-    private static function status(int $service): string
-    {
-        return (string) Capsule::table('tblhosting')->where('id', $service)->value('domainstatus');
-    }
-
-    private static function field(int $service, string $name): string
-    {
-        return (string) Capsule::table('tblcustomfieldsvalues as v')
-            ->join('tblcustomfields as f', 'f.id', '=', 'v.fieldid')
-            ->where('v.relid', $service)->where('f.fieldname', $name)->value('v.value');
     }
 
     /** @return array<string, mixed> */

@@ -6,6 +6,7 @@ namespace HostkeyResellerMod\Tests;
 
 use HostkeyResellerMod\Tests\Support\CatalogueCase;
 use HostkeyResellerMod\Tests\Support\FakeApi;
+use HostkeyResellerMod\Tests\Support\ServiceRows;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
 use WhmcsShim;
@@ -19,6 +20,8 @@ use WhmcsShim;
  */
 final class HostkeyShapeTest extends CatalogueCase
 {
+    use ServiceRows;
+
     private const ROOT_PASS = 'Root-Pass42';
     private const OWNER = 3;
     private const KEY_FIELDS = ['id', 'name', 'ip', 'login_notify_method', 'login_notify_address', 'active'];
@@ -236,28 +239,9 @@ final class HostkeyShapeTest extends CatalogueCase
         );
     }
 
-    /** @return list<array<string, mixed>> */
-    private static function calls(string $module, string $action): array
-    {
-        return array_values(array_filter(FakeApi::calls(), static fn (array $c): bool =>
-            $c['module'] === $module && $c['action'] === $action));
-    }
-
-    private static function status(int $service): string
-    {
-        return (string) Capsule::table('tblhosting')->where('id', $service)->value('domainstatus');
-    }
-
     private static function server(int $service): int
     {
         return (int) self::field($service, 'Preset ID');
-    }
-
-    private static function field(int $service, string $name): string
-    {
-        return (string) Capsule::table('tblcustomfieldsvalues as v')
-            ->join('tblcustomfields as f', 'f.id', '=', 'v.fieldid')
-            ->where('v.relid', $service)->where('f.fieldname', $name)->value('v.value');
     }
 
     /** @return array<string, mixed> the one key of the service's server, as HOSTKEY holds it */

@@ -6,6 +6,7 @@ namespace HostkeyResellerMod\Tests;
 
 use HostkeyResellerMod\Tests\Support\CatalogueCase;
 use HostkeyResellerMod\Tests\Support\FakeApi;
+use HostkeyResellerMod\Tests\Support\ServiceRows;
 use RuntimeException;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
@@ -20,6 +21,8 @@ use WhmcsShim;
  */
 final class LostOrderAnswerTest extends CatalogueCase
 {
+    use ServiceRows;
+
     private const INVOICE = 700;
     private const HOSTNAME = 'web-1.example.test';
 
@@ -164,13 +167,6 @@ final class LostOrderAnswerTest extends CatalogueCase
             }
         }
         self::fail('HOSTKEY has no server ' . $id);
-    }
-
-    private static function field(int $service, string $name): string
-    {
-        return (string) Capsule::table('tblcustomfieldsvalues as v')
-            ->join('tblcustomfields as f', 'f.id', '=', 'v.fieldid')
-            ->where('v.relid', $service)->where('f.fieldname', $name)->value('v.value');
     }
 
     /** @return array<string, mixed> */

@@ -7,6 +7,7 @@ namespace HostkeyResellerMod\Tests;
 use HostkeyResellerMod\Tests\Support\CatalogueCase;
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\FakeApi;
+use HostkeyResellerMod\Tests\Support\ServiceRows;
 use HostkeyResellerMod\Tests\Support\Host;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
@@ -19,6 +20,8 @@ use WhmcsShim;
  */
 final class OrderLifecycleTest extends CatalogueCase
 {
+    use ServiceRows;
+
     private const ROOT_PASS = 'Root-Pass42';
     private const INVOICE = 700;
 
@@ -390,13 +393,6 @@ final class OrderLifecycleTest extends CatalogueCase
     {
         parse_str((string) parse_url($url, PHP_URL_QUERY), $query);
         return Components::callback()->handle($query, []);
-    }
-
-    private static function field(int $service, string $name): string
-    {
-        return (string) Capsule::table('tblcustomfieldsvalues as v')
-            ->join('tblcustomfields as f', 'f.id', '=', 'v.fieldid')
-            ->where('v.relid', $service)->where('f.fieldname', $name)->value('v.value');
     }
 
     /** @return array<string, mixed> */

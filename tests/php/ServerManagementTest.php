@@ -7,6 +7,7 @@ namespace HostkeyResellerMod\Tests;
 use HostkeyResellerMod\Tests\Support\CatalogueCase;
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\FakeApi;
+use HostkeyResellerMod\Tests\Support\ServiceRows;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
 use WhmcsShim;
@@ -18,6 +19,8 @@ use WhmcsShim;
  */
 final class ServerManagementTest extends CatalogueCase
 {
+    use ServiceRows;
+
     private const ROOT_PASS = 'Root-Pass42';
     private const OWNER = 3;
     private const HOSTILE = '<script>alert("x")</script>';
@@ -384,32 +387,15 @@ final class ServerManagementTest extends CatalogueCase
     }
 
     /** @return list<array<string, mixed>> */
-    private static function calls(string $module, string $action): array
-    {
-        return array_values(array_filter(FakeApi::calls(), static fn (array $c): bool =>
-            $c['module'] === $module && $c['action'] === $action));
-    }
 
     private static function sent(string $eqAction): int
     {
         return count(self::calls('eq', $eqAction));
     }
 
-    private static function status(int $service): string
-    {
-        return (string) Capsule::table('tblhosting')->where('id', $service)->value('domainstatus');
-    }
-
     private static function server(int $service): int
     {
         return (int) self::field($service, 'Preset ID');
-    }
-
-    private static function field(int $service, string $name): string
-    {
-        return (string) Capsule::table('tblcustomfieldsvalues as v')
-            ->join('tblcustomfields as f', 'f.id', '=', 'v.fieldid')
-            ->where('v.relid', $service)->where('f.fieldname', $name)->value('v.value');
     }
 
     /** @return list<int> the active flag of each key of the service's server at HOSTKEY */

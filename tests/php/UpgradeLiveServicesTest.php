@@ -8,6 +8,7 @@ use HostkeyResellerMod\Tests\Support\Catalogue;
 use HostkeyResellerMod\Tests\Support\CatalogueCase;
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\FakeApi;
+use HostkeyResellerMod\Tests\Support\ServiceRows;
 use HostkeyResellerMod\Tests\Support\Host;
 use HostkeyResellerMod\Tests\Support\PublicModuleImport;
 use Illuminate\Database\Schema\Blueprint;
@@ -26,6 +27,8 @@ use WhmcsShim;
  */
 final class UpgradeLiveServicesTest extends CatalogueCase
 {
+    use ServiceRows;
+
     private const ROOT_PASS = 'Root-Pass42';
     private const CLIENT_A = 3;
     private const CLIENT_B = 4;
@@ -324,17 +327,5 @@ final class UpgradeLiveServicesTest extends CatalogueCase
             }
         }
         self::fail('HOSTKEY has no invoice ' . $id);
-    }
-
-    private static function field(int $service, string $name): string
-    {
-        return (string) Capsule::table('tblcustomfieldsvalues as v')
-            ->join('tblcustomfields as f', 'f.id', '=', 'v.fieldid')
-            ->where('v.relid', $service)->where('f.fieldname', $name)->value('v.value');
-    }
-
-    private static function status(int $service): string
-    {
-        return (string) Capsule::table('tblhosting')->where('id', $service)->value('domainstatus');
     }
 }
