@@ -144,6 +144,13 @@ pub(crate) fn deliver(
             "Service {service_id}: not a service of this module."
         ));
     };
+    // An ended service's server is cancelled, not paid for: whatever WHMCS
+    // collects for it later spends nothing at HOSTKEY (`orders::ended`).
+    if super::ended::is_ended(db, &service)? {
+        return Ok(format!(
+            "Service {service_id} has ended: invoice {invoice_id} is not passed on to HOSTKEY."
+        ));
+    }
     let job = state::find(db, service_id, FIRST_ORDER)?;
     if first_payment::decide(db, &service, job.as_ref())? == Path::Renew {
         let stamp = module_log::datetime(now.unix);

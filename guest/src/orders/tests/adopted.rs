@@ -159,6 +159,28 @@ fn a_renewal_that_reached_a_server_keeps_a_service_from_ordering() {
 }
 
 #[test]
+fn an_ended_services_paid_invoice_spends_nothing_at_hostkey() {
+    for status in ["Cancelled", "Terminated", "Fraud"] {
+        let mut db = public_module_service(status, &[(INVOICE_ID, "9000"), (PRESET_ID, "5000")]);
+        let mut hk = hostkey_with_server_5000();
+        renewal_invoice(&mut db, 710);
+        let line = pay(&mut db, &mut hk, 710);
+        assert!(line.contains("has ended"), "{status}: {line}");
+        assert!(hk.credit_paid.is_empty(), "{status}: nothing paid");
+        assert_eq!(hk.orders_sent, 0);
+    }
+    // Held by the module as terminated while WHMCS still says Active.
+    let mut db = public_module_service("Active", &[(PRESET_ID, "5000")]);
+    let mut held = crate::servers::ops::ServerOps::new(77);
+    held.hold = crate::servers::ops::Hold::Terminated;
+    crate::servers::ops::save(&mut db, &mut held).expect("saves");
+    let mut hk = hostkey_with_server_5000();
+    renewal_invoice(&mut db, 710);
+    assert!(pay(&mut db, &mut hk, 710).contains("has ended"));
+    assert!(hk.credit_paid.is_empty());
+}
+
+#[test]
 fn only_a_pending_service_without_any_mark_of_a_server_is_ordered() {
     // Invoice 700 carries 77 and 78; 77 is Pending but the public module keyed it.
     let mut db = public_module_service("Pending", &[(API_KEY, "pm-key")]);
