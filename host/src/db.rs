@@ -7,7 +7,7 @@ use crate::bindings::db::{
     UpdateRowsStatement, UpdateStatement,
 };
 use crate::grants::Grants;
-use crate::policy::rows::RowScope;
+use crate::policy::rows::{RowScope, ScopeCache};
 use crate::policy::{self, PolicyError};
 use crate::state::HostState;
 
@@ -34,33 +34,60 @@ fn same_width(rows: &[Vec<db::Value>], width: usize) -> Result<(), Error> {
     }
 }
 
-/// The row filter of the grants, reading its scopes from `db`.
+/// The row filter of the grants, reading its scopes from `db` (once a call,
+/// through `cache`).
 fn rows<T>(
     db: &mut dyn DbBackend,
+    cache: &mut ScopeCache,
     apply: impl FnOnce(&mut RowScope<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let grants = policy::grants().map_err(refused)?;
-    apply(&mut RowScope::new(grants, db))
+    apply(&mut RowScope::new(grants, db, cache))
+}
+
+/// A write to `table`: the scopes that read it are read again next time.
+fn wrote(cache: &mut ScopeCache, table: &str) {
+    if let Ok(grants) = policy::grants() {
+        cache.written(grants, table);
+    }
 }
 
 impl db::Host for HostState {
     fn select(&mut self, mut statement: SelectStatement) -> wasmtime::Result<Result<Rows, Error>> {
         Ok(allowed(|g| g.check_select(&statement))
-            .and_then(|()| rows(self.db.as_mut(), |r| r.select(&mut statement)))
+            .and_then(|()| {
+                rows(self.db.as_mut(), &mut self.scopes, |r| {
+                    r.select(&mut statement)
+                })
+            })
             .and_then(|()| self.db.select(statement)))
     }
 
     fn insert(&mut self, statement: InsertStatement) -> wasmtime::Result<Result<Vec<i64>, Error>> {
         Ok(allowed(|g| g.check_insert(&statement))
             .and_then(|()| same_width(&statement.rows, statement.columns.len()))
-            .and_then(|()| rows(self.db.as_mut(), |r| r.insert(&statement)))
-            .and_then(|()| self.db.insert(statement)))
+            .and_then(|()| rows(self.db.as_mut(), &mut self.scopes, |r| r.insert(&statement)))
+            .and_then(|()| {
+                let table = statement.table.clone();
+                let written = self.db.insert(statement);
+                wrote(&mut self.scopes, &table);
+                written
+            }))
     }
 
     fn update(&mut self, mut statement: UpdateStatement) -> wasmtime::Result<Result<u64, Error>> {
         Ok(allowed(|g| g.check_update(&statement))
-            .and_then(|()| rows(self.db.as_mut(), |r| r.update(&mut statement)))
-            .and_then(|()| self.db.update(statement)))
+            .and_then(|()| {
+                rows(self.db.as_mut(), &mut self.scopes, |r| {
+                    r.update(&mut statement)
+                })
+            })
+            .and_then(|()| {
+                let table = statement.table.clone();
+                let written = self.db.update(statement);
+                wrote(&mut self.scopes, &table);
+                written
+            }))
     }
 
     fn update_rows(
@@ -69,21 +96,37 @@ impl db::Host for HostState {
     ) -> wasmtime::Result<Result<u64, Error>> {
         Ok(allowed(|g| g.check_update_rows(&statement))
             .and_then(|()| same_width(&statement.rows, statement.columns.len() + 1))
-            .and_then(|()| rows(self.db.as_mut(), |r| r.update_rows(&mut statement)))
+            .and_then(|()| {
+                rows(self.db.as_mut(), &mut self.scopes, |r| {
+                    r.update_rows(&mut statement)
+                })
+            })
             .and_then(|()| {
                 // Every row was another module's: nothing of the module's to change.
                 if statement.rows.is_empty() {
                     Ok(0)
                 } else {
-                    self.db.update_rows(statement)
+                    let table = statement.table.clone();
+                    let written = self.db.update_rows(statement);
+                    wrote(&mut self.scopes, &table);
+                    written
                 }
             }))
     }
 
     fn delete(&mut self, mut statement: DeleteStatement) -> wasmtime::Result<Result<u64, Error>> {
         Ok(allowed(|g| g.check_delete(&statement))
-            .and_then(|()| rows(self.db.as_mut(), |r| r.delete(&mut statement)))
-            .and_then(|()| self.db.delete(statement)))
+            .and_then(|()| {
+                rows(self.db.as_mut(), &mut self.scopes, |r| {
+                    r.delete(&mut statement)
+                })
+            })
+            .and_then(|()| {
+                let table = statement.table.clone();
+                let written = self.db.delete(statement);
+                wrote(&mut self.scopes, &table);
+                written
+            }))
     }
 
     fn lock(&mut self, name: String, timeout_ms: u32) -> wasmtime::Result<Result<bool, Error>> {
@@ -118,6 +161,7 @@ impl db::Host for HostState {
     }
 
     fn rollback(&mut self) -> wasmtime::Result<Result<(), Error>> {
+        self.scopes.clear();
         Ok(self.db.rollback())
     }
 

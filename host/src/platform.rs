@@ -16,7 +16,11 @@ impl platform::Host for HostState {
         let allowed = policy::grants()
             .and_then(|g| {
                 g.check_decrypt(&secret.table, &secret.column)?;
-                RowScope::new(g, self.db.as_mut()).decrypt(&secret.table, &secret.column, secret.id)
+                RowScope::new(g, self.db.as_mut(), &mut self.scopes).decrypt(
+                    &secret.table,
+                    &secret.column,
+                    secret.id,
+                )
             })
             .map_err(refused);
         Ok(allowed.and_then(|()| self.platform.decrypt(secret)))
@@ -44,9 +48,12 @@ impl platform::Host for HostState {
         let allowed = policy::grants()
             .and_then(|g| {
                 g.check_local_api(&command)?;
-                RowScope::new(g, self.db.as_mut()).local_api(&command, &params)
+                RowScope::new(g, self.db.as_mut(), &mut self.scopes).local_api(&command, &params)
             })
             .map_err(refused);
-        Ok(allowed.and_then(|()| self.platform.local_api(command, params)))
+        let answer = allowed.and_then(|()| self.platform.local_api(command, params));
+        // WHMCS's own API may change the rows a scope holds.
+        self.scopes.clear();
+        Ok(answer)
     }
 }

@@ -42,6 +42,8 @@ pub struct HostState {
     pub(crate) platform: Box<dyn PlatformBackend>,
     /// Named locks the call took and has not released.
     pub(crate) locks: Vec<String>,
+    /// The row filters' scopes, read once a call (`policy::rows`).
+    pub(crate) scopes: crate::policy::rows::ScopeCache,
 }
 
 impl HostState {
@@ -55,6 +57,7 @@ impl HostState {
             db: caps.db,
             platform: caps.platform,
             locks: Vec::new(),
+            scopes: Default::default(),
         }
     }
 

@@ -29,30 +29,83 @@ fn refused(error: PolicyError) -> Error {
     Error::TableNotAllowed(error.to_string())
 }
 
-/// One request's view of the scopes: each resolved once, on first use.
-pub struct RowScope<'a> {
-    grants: &'a Grants,
-    db: &'a mut dyn DbBackend,
+/// The scopes one call has resolved. A call (one Store) keeps them, so an
+/// import's hundreds of statements do not read the same scopes again each
+/// time: a scope is read again only after the call wrote a table it depends
+/// on, or rolled back. Another process's change shows at the next call.
+#[derive(Debug, Default)]
+pub struct ScopeCache {
     resolved: BTreeMap<String, Vec<Value>>,
     /// The same values as text, for a row-by-row test in constant time (an
     /// import checks 100,000s of inserted rows against a scope).
     texts: BTreeMap<String, HashSet<String>>,
 }
 
-impl<'a> RowScope<'a> {
-    /// Filters requests with `grants`, reading scopes from `db`.
-    pub fn new(grants: &'a Grants, db: &'a mut dyn DbBackend) -> Self {
-        Self {
-            grants,
-            db,
-            resolved: BTreeMap::new(),
-            texts: BTreeMap::new(),
+impl ScopeCache {
+    /// Forgets every scope that reads `table` (directly or through another scope).
+    pub fn written(&mut self, grants: &Grants, table: &str) {
+        let stale: Vec<String> = self
+            .resolved
+            .keys()
+            .filter(|name| reads(grants, name, 0).contains(table))
+            .cloned()
+            .collect();
+        for name in stale {
+            self.resolved.remove(&name);
+            self.texts.remove(&name);
         }
+    }
+
+    /// Forgets everything (a rollback may have taken rows a scope holds).
+    pub fn clear(&mut self) {
+        self.resolved.clear();
+        self.texts.clear();
+    }
+}
+
+/// The tables a scope's values come from, through the scopes it names.
+fn reads(grants: &Grants, name: &str, depth: usize) -> BTreeSet<String> {
+    let mut tables = BTreeSet::new();
+    if depth > SCOPE_DEPTH {
+        return tables;
+    }
+    match grants.scopes.get(name) {
+        Some(Scope::Any { any }) => {
+            for part in any {
+                tables.extend(reads(grants, part, depth + 1));
+            }
+        }
+        Some(Scope::Rows {
+            table, conditions, ..
+        }) => {
+            tables.insert(table.clone());
+            for condition in conditions {
+                if let Some(RowTest::In(s) | RowTest::NotIn(s)) = condition.test() {
+                    tables.extend(reads(grants, s, depth + 1));
+                }
+            }
+        }
+        None => {}
+    }
+    tables
+}
+
+/// One request's view of the scopes, through the call's cache.
+pub struct RowScope<'a> {
+    grants: &'a Grants,
+    db: &'a mut dyn DbBackend,
+    cache: &'a mut ScopeCache,
+}
+
+impl<'a> RowScope<'a> {
+    /// Filters requests with `grants`, reading scopes from `db` once per `cache`.
+    pub fn new(grants: &'a Grants, db: &'a mut dyn DbBackend, cache: &'a mut ScopeCache) -> Self {
+        Self { grants, db, cache }
     }
 
     /// The distinct non-null values of a scope.
     fn values(&mut self, name: &str, depth: usize) -> Result<Vec<Value>, Error> {
-        if let Some(values) = self.resolved.get(name) {
+        if let Some(values) = self.cache.resolved.get(name) {
             return Ok(values.clone());
         }
         let grants = self.grants;
@@ -100,7 +153,7 @@ impl<'a> RowScope<'a> {
                     .for_each(&mut keep);
             }
         }
-        self.resolved.insert(name.to_string(), values.clone());
+        self.cache.resolved.insert(name.to_string(), values.clone());
         Ok(values)
     }
 
@@ -149,11 +202,15 @@ impl<'a> RowScope<'a> {
 
     /// Whether `text` is one of the scope's values.
     fn in_scope(&mut self, scope: &str, text: &str) -> Result<bool, Error> {
-        if !self.texts.contains_key(scope) {
+        if !self.cache.texts.contains_key(scope) {
             let set = self.values(scope, 0)?.iter().filter_map(text_of).collect();
-            self.texts.insert(scope.to_string(), set);
+            self.cache.texts.insert(scope.to_string(), set);
         }
-        Ok(self.texts.get(scope).is_some_and(|set| set.contains(text)))
+        Ok(self
+            .cache
+            .texts
+            .get(scope)
+            .is_some_and(|set| set.contains(text)))
     }
 
     /// Values assigned to a filtered column must keep the row the module's:
@@ -483,7 +540,7 @@ mod tests {
     #[test]
     fn a_select_gets_the_tables_filter_and_statements_are_untouched_elsewhere() {
         let mut db = db();
-        let mut scope = RowScope::new(grants(), &mut db);
+        let mut scope = RowScope::new(grants(), &mut db, &mut ScopeCache::default());
         let mut select = SelectStatement {
             table: "tblhosting".into(),
             columns: vec!["id".into()],
@@ -518,7 +575,7 @@ mod tests {
                 vec![Value::Int(20), Value::Text("Cancelled".into())],
             ],
         };
-        RowScope::new(grants(), &mut db)
+        RowScope::new(grants(), &mut db, &mut ScopeCache::default())
             .update_rows(&mut statement)
             .expect("filtered");
         let kept: Vec<String> = statement
@@ -537,7 +594,8 @@ mod tests {
             assignments: vec![("servertype".into(), Value::Text("cpanel".into()))],
             conditions: Vec::new(),
         };
-        let refused = RowScope::new(grants(), &mut db).update(&mut statement);
+        let refused =
+            RowScope::new(grants(), &mut db, &mut ScopeCache::default()).update(&mut statement);
         assert!(
             matches!(&refused, Err(Error::TableNotAllowed(m)) if m.contains("`tblproducts`.`servertype`")),
             "{refused:?}"
@@ -550,15 +608,25 @@ mod tests {
                 Value::Text("hostkeyresellermod".into()),
             ]],
         };
-        assert!(RowScope::new(grants(), &mut db).insert(&insert).is_ok());
+        assert!(
+            RowScope::new(grants(), &mut db, &mut ScopeCache::default())
+                .insert(&insert)
+                .is_ok()
+        );
         let mut foreign = insert.clone();
         foreign.rows[0][1] = Value::Text("cpanel".into());
-        assert!(RowScope::new(grants(), &mut db).insert(&foreign).is_err());
+        assert!(
+            RowScope::new(grants(), &mut db, &mut ScopeCache::default())
+                .insert(&foreign)
+                .is_err()
+        );
         let mut without = insert;
         without.columns.truncate(1);
         without.rows[0].truncate(1);
         assert!(
-            RowScope::new(grants(), &mut db).insert(&without).is_err(),
+            RowScope::new(grants(), &mut db, &mut ScopeCache::default())
+                .insert(&without)
+                .is_err(),
             "a product without servertype is nobody's"
         );
     }
@@ -588,7 +656,7 @@ mod tests {
             conditions: Vec::new(),
         };
         assert!(
-            RowScope::new(grants(), &mut db)
+            RowScope::new(grants(), &mut db, &mut ScopeCache::default())
                 .update(&mut relid(2))
                 .is_err(),
             "relid alone"
@@ -606,14 +674,14 @@ mod tests {
         };
         let mut moved = whole.clone();
         assert!(
-            RowScope::new(grants(), &mut db)
+            RowScope::new(grants(), &mut db, &mut ScopeCache::default())
                 .update_rows(&mut whole)
                 .is_ok()
         );
         assert_eq!(whole.rows.len(), 1, "the module's own price row stays");
         moved.rows[0][2] = Value::Int(2);
         assert!(
-            RowScope::new(grants(), &mut db)
+            RowScope::new(grants(), &mut db, &mut ScopeCache::default())
                 .update_rows(&mut moved)
                 .is_err(),
             "the cPanel product"
@@ -623,7 +691,7 @@ mod tests {
     #[test]
     fn decrypt_opens_only_the_modules_services() {
         let mut db = db();
-        let mut scope = RowScope::new(grants(), &mut db);
+        let mut scope = RowScope::new(grants(), &mut db, &mut ScopeCache::default());
         assert_eq!(scope.decrypt("tblhosting", "password", 10), Ok(()));
         assert!(matches!(
             scope.decrypt("tblhosting", "password", 20),
@@ -648,7 +716,7 @@ mod tests {
             for_update: false,
         };
         assert!(
-            RowScope::new(grants(), &mut db)
+            RowScope::new(grants(), &mut db, &mut ScopeCache::default())
                 .select(&mut select)
                 .is_err()
         );
