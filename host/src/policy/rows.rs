@@ -540,7 +540,8 @@ mod tests {
     #[test]
     fn a_select_gets_the_tables_filter_and_statements_are_untouched_elsewhere() {
         let mut db = db();
-        let mut scope = RowScope::new(grants(), &mut db, &mut ScopeCache::default());
+        let mut cache = ScopeCache::default();
+        let mut scope = RowScope::new(grants(), &mut db, &mut cache);
         let mut select = SelectStatement {
             table: "tblhosting".into(),
             columns: vec!["id".into()],
@@ -689,9 +690,38 @@ mod tests {
     }
 
     #[test]
+    fn a_call_reads_a_scope_once_until_it_writes_a_table_the_scope_reads() {
+        let mut db = db();
+        let mut cache = ScopeCache::default();
+        assert_eq!(
+            RowScope::new(grants(), &mut db, &mut cache).decrypt("tblhosting", "password", 10),
+            Ok(())
+        );
+        let resolved: Vec<String> = cache.resolved.keys().cloned().collect();
+        assert!(!resolved.is_empty());
+        cache.written(grants(), "mod_hostkeyresellermod_log");
+        assert_eq!(
+            cache.resolved.keys().cloned().collect::<Vec<_>>(),
+            resolved,
+            "a table no scope reads changes nothing"
+        );
+        cache.written(grants(), "tblproducts");
+        assert!(cache.resolved.len() < resolved.len(), "{resolved:?}");
+        assert!(
+            cache
+                .resolved
+                .keys()
+                .all(|name| !reads(grants(), name, 0).contains("tblproducts"))
+        );
+        cache.clear();
+        assert!(cache.resolved.is_empty() && cache.texts.is_empty());
+    }
+
+    #[test]
     fn decrypt_opens_only_the_modules_services() {
         let mut db = db();
-        let mut scope = RowScope::new(grants(), &mut db, &mut ScopeCache::default());
+        let mut cache = ScopeCache::default();
+        let mut scope = RowScope::new(grants(), &mut db, &mut cache);
         assert_eq!(scope.decrypt("tblhosting", "password", 10), Ok(()));
         assert!(matches!(
             scope.decrypt("tblhosting", "password", 20),
