@@ -52,6 +52,9 @@ final class CapabilityHandler implements RequestHandler
 
     private Grants $grants;
 
+    /** The row filter of the call in progress: it keeps the scopes it read until a write makes them stale. */
+    private ?RowFilter $rowFilter = null;
+
     public function __construct(
         private Database $database,
         private Platform $platform,
@@ -62,6 +65,7 @@ final class CapabilityHandler implements RequestHandler
 
     public function callStarted(): void
     {
+        $this->rowFilter = null;
         $this->levels[] = $this->safeLevel();
         $this->locks[] = [];
     }
@@ -72,6 +76,7 @@ final class CapabilityHandler implements RequestHandler
      */
     public function callFinished(): void
     {
+        $this->rowFilter = null;
         $start = array_pop($this->levels) ?? 0;
         try {
             while ($this->database->transactionLevel() > $start) {
@@ -120,10 +125,26 @@ final class CapabilityHandler implements RequestHandler
         }
     }
 
-    /** The row filter of one request: its scopes are read afresh, after the last write. */
+    /** The row filter of the call: a scope is read again only after a write to a table it reads. */
     private function rows(): RowFilter
     {
-        return new RowFilter($this->grants, $this->database);
+        return $this->rowFilter ??= new RowFilter($this->grants, $this->database);
+    }
+
+    /**
+     * Runs a write to `$table`, then forgets the scopes it may have changed (even when it failed).
+     *
+     * @template T
+     * @param callable(): T $write
+     * @return T
+     */
+    private function writing(string $table, callable $write): mixed
+    {
+        try {
+            return $write();
+        } finally {
+            $this->rowFilter?->written($table);
+        }
     }
 
     /** @param array<string, mixed> $args */
@@ -140,7 +161,7 @@ final class CapabilityHandler implements RequestHandler
         $statement = Args::record($args, 'statement');
         $this->grants->checkInsert($statement);
         $this->rows()->insert($statement);
-        return $this->database->insert($statement);
+        return $this->writing((string) $statement['table'], fn (): array => $this->database->insert($statement));
     }
 
     /** @param array<string, mixed> $args */
@@ -148,7 +169,8 @@ final class CapabilityHandler implements RequestHandler
     {
         $statement = Args::record($args, 'statement');
         $this->grants->checkUpdate($statement);
-        return $this->database->update($this->rows()->update($statement));
+        $statement = $this->rows()->update($statement);
+        return $this->writing((string) $statement['table'], fn (): int => $this->database->update($statement));
     }
 
     /** @param array<string, mixed> $args */
@@ -158,7 +180,10 @@ final class CapabilityHandler implements RequestHandler
         $this->grants->checkUpdateRows($statement);
         $statement = $this->rows()->updateRows($statement);
         // Every row was another module's: nothing of the module's to change.
-        return $statement['rows'] === [] ? 0 : $this->database->updateRows($statement);
+        return $statement['rows'] === [] ? 0 : $this->writing(
+            (string) $statement['table'],
+            fn (): int => $this->database->updateRows($statement),
+        );
     }
 
     /** @param array<string, mixed> $args */
@@ -166,7 +191,8 @@ final class CapabilityHandler implements RequestHandler
     {
         $statement = Args::record($args, 'statement');
         $this->grants->checkDelete($statement);
-        return $this->database->delete($this->rows()->delete($statement));
+        $statement = $this->rows()->delete($statement);
+        return $this->writing((string) $statement['table'], fn (): int => $this->database->delete($statement));
     }
 
     /** @param array<string, mixed> $args */
@@ -223,6 +249,8 @@ final class CapabilityHandler implements RequestHandler
 
     private function rollback(): mixed
     {
+        // Rows a scope holds may be gone with the transaction.
+        $this->rowFilter = null;
         $this->database->rollback();
         return null;
     }
@@ -288,7 +316,12 @@ final class CapabilityHandler implements RequestHandler
         $this->grants->checkLocalApi($command);
         $params = self::pairs($args['params'] ?? []);
         $this->rows()->localApi($command, $params);
-        return (object) $this->platform->localApi($command, $params);
+        try {
+            return (object) $this->platform->localApi($command, $params);
+        } finally {
+            // WHMCS's own API may change the rows a scope holds.
+            $this->rowFilter = null;
+        }
     }
 
     /**

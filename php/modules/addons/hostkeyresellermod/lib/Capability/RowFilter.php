@@ -327,6 +327,39 @@ final class RowFilter
         return $this->resolved[$name] = array_values($values);
     }
 
+    /** Forgets the scopes that read `$table`, directly or through another scope. */
+    public function written(string $table): void
+    {
+        foreach (array_keys($this->resolved) as $name) {
+            if (in_array($table, $this->reads($name, 0), true)) {
+                unset($this->resolved[$name], $this->sets[$name]);
+            }
+        }
+    }
+
+    /** @return list<string> the tables a scope's values come from */
+    private function reads(string $name, int $depth): array
+    {
+        $scope = $this->grants->scopes()[$name] ?? null;
+        if ($scope === null || $depth > self::DEPTH) {
+            return [];
+        }
+        $tables = [];
+        if (isset($scope['any'])) {
+            foreach ($scope['any'] as $part) {
+                $tables = array_merge($tables, $this->reads($part, $depth + 1));
+            }
+            return $tables;
+        }
+        $tables[] = (string) $scope['table'];
+        foreach ($scope['where'] as $condition) {
+            if ($condition['test'] === 'in' || $condition['test'] === 'not-in') {
+                $tables = array_merge($tables, $this->reads($condition['operand'], $depth + 1));
+            }
+        }
+        return $tables;
+    }
+
     /** @return list<array<string, string>> conditions as read from grants.json */
     public static function conditionsFrom(mixed $list): array
     {
