@@ -45,10 +45,11 @@ fn rows<T>(
     apply(&mut RowScope::new(grants, db, cache))
 }
 
-/// A write to `table`: the scopes that read it are read again next time.
-fn wrote(cache: &mut ScopeCache, table: &str) {
+/// A write to `table` (of `columns`; none: rows added or removed): the
+/// scopes it may have changed are read again next time.
+fn wrote(cache: &mut ScopeCache, table: &str, columns: Option<&[String]>) {
     if let Ok(grants) = policy::grants() {
-        cache.written(grants, table);
+        cache.changed(grants, table, columns);
     }
 }
 
@@ -70,7 +71,7 @@ impl db::Host for HostState {
             .and_then(|()| {
                 let table = statement.table.clone();
                 let written = self.db.insert(statement);
-                wrote(&mut self.scopes, &table);
+                wrote(&mut self.scopes, &table, None);
                 written
             }))
     }
@@ -84,8 +85,13 @@ impl db::Host for HostState {
             })
             .and_then(|()| {
                 let table = statement.table.clone();
+                let columns: Vec<String> = statement
+                    .assignments
+                    .iter()
+                    .map(|(c, _)| c.clone())
+                    .collect();
                 let written = self.db.update(statement);
-                wrote(&mut self.scopes, &table);
+                wrote(&mut self.scopes, &table, Some(&columns));
                 written
             }))
     }
@@ -107,8 +113,9 @@ impl db::Host for HostState {
                     Ok(0)
                 } else {
                     let table = statement.table.clone();
+                    let columns = statement.columns.clone();
                     let written = self.db.update_rows(statement);
-                    wrote(&mut self.scopes, &table);
+                    wrote(&mut self.scopes, &table, Some(&columns));
                     written
                 }
             }))
@@ -124,7 +131,7 @@ impl db::Host for HostState {
             .and_then(|()| {
                 let table = statement.table.clone();
                 let written = self.db.delete(statement);
-                wrote(&mut self.scopes, &table);
+                wrote(&mut self.scopes, &table, None);
                 written
             }))
     }

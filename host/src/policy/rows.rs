@@ -44,10 +44,18 @@ pub struct ScopeCache {
 impl ScopeCache {
     /// Forgets every scope that reads `table` (directly or through another scope).
     pub fn written(&mut self, grants: &Grants, table: &str) {
+        self.changed(grants, table, None);
+    }
+
+    /// Forgets every scope a write to `table` may have changed: with
+    /// `columns` (an update's assigned columns), only the scopes that read
+    /// one of them; an update of a price's amount keeps the scope of price
+    /// ids, which an import's re-sync would otherwise read again each time.
+    pub fn changed(&mut self, grants: &Grants, table: &str, columns: Option<&[String]>) {
         let stale: Vec<String> = self
             .resolved
             .keys()
-            .filter(|name| reads(grants, name, 0).contains(table))
+            .filter(|name| touches(grants, name, table, columns, 0))
             .cloned()
             .collect();
         for name in stale {
@@ -60,6 +68,40 @@ impl ScopeCache {
     pub fn clear(&mut self) {
         self.resolved.clear();
         self.texts.clear();
+    }
+}
+
+/// Whether a write to `table` (of `columns`; none: any) may change a scope.
+fn touches(
+    grants: &Grants,
+    name: &str,
+    table: &str,
+    columns: Option<&[String]>,
+    depth: usize,
+) -> bool {
+    if depth > SCOPE_DEPTH {
+        return true;
+    }
+    match grants.scopes.get(name) {
+        Some(Scope::Any { any }) => any
+            .iter()
+            .any(|part| touches(grants, part, table, columns, depth + 1)),
+        Some(Scope::Rows {
+            table: read,
+            column,
+            conditions,
+        }) => {
+            let reads_column =
+                |c: &String| c == column || conditions.iter().any(|w| &w.column == c);
+            (read == table && columns.is_none_or(|cs| cs.iter().any(reads_column)))
+                || conditions.iter().any(|w| match w.test() {
+                    Some(RowTest::In(s) | RowTest::NotIn(s)) => {
+                        touches(grants, s, table, columns, depth + 1)
+                    }
+                    _ => false,
+                })
+        }
+        None => true,
     }
 }
 
@@ -712,6 +754,13 @@ mod tests {
                 .resolved
                 .keys()
                 .all(|name| !reads(grants(), name, 0).contains("tblproducts"))
+        );
+        let before = cache.resolved.len();
+        cache.changed(grants(), "tblproducts", Some(&["name".to_string()]));
+        assert_eq!(
+            cache.resolved.len(),
+            before,
+            "a product's name is in no scope"
         );
         cache.clear();
         assert!(cache.resolved.is_empty() && cache.texts.is_empty());

@@ -132,18 +132,20 @@ final class CapabilityHandler implements RequestHandler
     }
 
     /**
-     * Runs a write to `$table`, then forgets the scopes it may have changed (even when it failed).
+     * Runs a write to `$table` (of `$columns`; null: rows added or removed), then forgets the
+     * scopes it may have changed, even when it failed.
      *
      * @template T
+     * @param list<string>|null $columns
      * @param callable(): T $write
      * @return T
      */
-    private function writing(string $table, callable $write): mixed
+    private function writing(string $table, ?array $columns, callable $write): mixed
     {
         try {
             return $write();
         } finally {
-            $this->rowFilter?->written($table);
+            $this->rowFilter?->written($table, $columns);
         }
     }
 
@@ -161,7 +163,7 @@ final class CapabilityHandler implements RequestHandler
         $statement = Args::record($args, 'statement');
         $this->grants->checkInsert($statement);
         $this->rows()->insert($statement);
-        return $this->writing((string) $statement['table'], fn (): array => $this->database->insert($statement));
+        return $this->writing((string) $statement['table'], null, fn (): array => $this->database->insert($statement));
     }
 
     /** @param array<string, mixed> $args */
@@ -170,7 +172,15 @@ final class CapabilityHandler implements RequestHandler
         $statement = Args::record($args, 'statement');
         $this->grants->checkUpdate($statement);
         $statement = $this->rows()->update($statement);
-        return $this->writing((string) $statement['table'], fn (): int => $this->database->update($statement));
+        $columns = [];
+        foreach (Args::list($statement, 'assignments') as $pair) {
+            $columns[] = is_array($pair) ? (string) ($pair[0] ?? '') : '';
+        }
+        return $this->writing(
+            (string) $statement['table'],
+            $columns,
+            fn (): int => $this->database->update($statement),
+        );
     }
 
     /** @param array<string, mixed> $args */
@@ -182,6 +192,7 @@ final class CapabilityHandler implements RequestHandler
         // Every row was another module's: nothing of the module's to change.
         return $statement['rows'] === [] ? 0 : $this->writing(
             (string) $statement['table'],
+            array_map('strval', Args::list($statement, 'columns')),
             fn (): int => $this->database->updateRows($statement),
         );
     }
@@ -192,7 +203,7 @@ final class CapabilityHandler implements RequestHandler
         $statement = Args::record($args, 'statement');
         $this->grants->checkDelete($statement);
         $statement = $this->rows()->delete($statement);
-        return $this->writing((string) $statement['table'], fn (): int => $this->database->delete($statement));
+        return $this->writing((string) $statement['table'], null, fn (): int => $this->database->delete($statement));
     }
 
     /** @param array<string, mixed> $args */

@@ -327,37 +327,47 @@ final class RowFilter
         return $this->resolved[$name] = array_values($values);
     }
 
-    /** Forgets the scopes that read `$table`, directly or through another scope. */
-    public function written(string $table): void
+    /**
+     * Forgets the scopes a write to `$table` may have changed: with `$columns` (an update's
+     * assigned columns), only those that read one of them, so repricing keeps the price ids.
+     *
+     * @param list<string>|null $columns
+     */
+    public function written(string $table, ?array $columns = null): void
     {
         foreach (array_keys($this->resolved) as $name) {
-            if (in_array($table, $this->reads($name, 0), true)) {
+            if ($this->touches($name, $table, $columns, 0)) {
                 unset($this->resolved[$name], $this->sets[$name]);
             }
         }
     }
 
-    /** @return list<string> the tables a scope's values come from */
-    private function reads(string $name, int $depth): array
+    /** @param list<string>|null $columns */
+    private function touches(string $name, string $table, ?array $columns, int $depth): bool
     {
         $scope = $this->grants->scopes()[$name] ?? null;
         if ($scope === null || $depth > self::DEPTH) {
-            return [];
+            return true;
         }
-        $tables = [];
         if (isset($scope['any'])) {
             foreach ($scope['any'] as $part) {
-                $tables = array_merge($tables, $this->reads($part, $depth + 1));
+                if ($this->touches($part, $table, $columns, $depth + 1)) {
+                    return true;
+                }
             }
-            return $tables;
+            return false;
         }
-        $tables[] = (string) $scope['table'];
+        $read = array_merge([(string) $scope['column']], array_column($scope['where'], 'column'));
+        if ($scope['table'] === $table && ($columns === null || array_intersect($columns, $read) !== [])) {
+            return true;
+        }
         foreach ($scope['where'] as $condition) {
-            if ($condition['test'] === 'in' || $condition['test'] === 'not-in') {
-                $tables = array_merge($tables, $this->reads($condition['operand'], $depth + 1));
+            $nested = $condition['test'] === 'in' || $condition['test'] === 'not-in';
+            if ($nested && $this->touches($condition['operand'], $table, $columns, $depth + 1)) {
+                return true;
             }
         }
-        return $tables;
+        return false;
     }
 
     /** @return list<array<string, string>> conditions as read from grants.json */
