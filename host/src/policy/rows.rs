@@ -105,33 +105,6 @@ fn touches(
     }
 }
 
-/// The tables a scope's values come from, through the scopes it names.
-fn reads(grants: &Grants, name: &str, depth: usize) -> BTreeSet<String> {
-    let mut tables = BTreeSet::new();
-    if depth > SCOPE_DEPTH {
-        return tables;
-    }
-    match grants.scopes.get(name) {
-        Some(Scope::Any { any }) => {
-            for part in any {
-                tables.extend(reads(grants, part, depth + 1));
-            }
-        }
-        Some(Scope::Rows {
-            table, conditions, ..
-        }) => {
-            tables.insert(table.clone());
-            for condition in conditions {
-                if let Some(RowTest::In(s) | RowTest::NotIn(s)) = condition.test() {
-                    tables.extend(reads(grants, s, depth + 1));
-                }
-            }
-        }
-        None => {}
-    }
-    tables
-}
-
 /// One request's view of the scopes, through the call's cache.
 pub struct RowScope<'a> {
     grants: &'a Grants,
@@ -753,7 +726,7 @@ mod tests {
             cache
                 .resolved
                 .keys()
-                .all(|name| !reads(grants(), name, 0).contains("tblproducts"))
+                .all(|name| !touches(grants(), name, "tblproducts", None, 0))
         );
         let before = cache.resolved.len();
         cache.changed(grants(), "tblproducts", Some(&["name".to_string()]));
