@@ -361,6 +361,26 @@ impl<'a> RowScope<'a> {
         if s.rows.is_empty() {
             return Ok(());
         }
+        // A filter on the key alone is tested here, against the scope's set:
+        // a re-sync's price updates would otherwise send the scope of every
+        // price id to the database with each statement.
+        if !filter.is_empty() && filter.iter().all(|c| c.column == s.key) {
+            let mut kept = Vec::with_capacity(s.rows.len());
+            for row in std::mem::take(&mut s.rows) {
+                let mut ours = true;
+                for condition in filter {
+                    if !self.meets(condition, row.first())? {
+                        ours = false;
+                        break;
+                    }
+                }
+                if ours {
+                    kept.push(row);
+                }
+            }
+            s.rows = kept;
+            return Ok(());
+        }
         let mut conditions = self.conditions_at(filter, 0)?;
         conditions.push(Condition {
             column: s.key.clone(),

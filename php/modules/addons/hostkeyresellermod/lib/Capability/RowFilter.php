@@ -93,6 +93,19 @@ final class RowFilter
             return $s;
         }
         $key = (string) $s['key'];
+        // A filter on the key alone is tested here, against the scope's set: a re-sync's price
+        // updates would otherwise send the scope of every price id with each statement.
+        if ($filter !== [] && array_diff(array_column($filter, 'column'), [$key]) === []) {
+            $s['rows'] = array_values(array_filter($rows, function (array $row) use ($filter): bool {
+                foreach ($filter as $condition) {
+                    if (!$this->meets($condition, $row[0] ?? null)) {
+                        return false;
+                    }
+                }
+                return true;
+            }));
+            return $s;
+        }
         $conditions = $this->conditions($filter, 0);
         $conditions[] = ['column' => $key, 'comparison' => 'in-list', 'values' => array_column($rows, 0)];
         $ours = [];
