@@ -201,6 +201,41 @@ impl<'a> RowScope<'a> {
             .collect()
     }
 
+    /// The filter's conditions for a statement that carries `own`: a scope
+    /// on a column the statement already names by explicit values (`=` or
+    /// `IN`) becomes those values that are in the scope, tested here against
+    /// its set, instead of the whole scope sent with the statement (the scope
+    /// of price ids is every price of the module).
+    fn narrowed(
+        &mut self,
+        own: &[Condition],
+        filter: &[RowCondition],
+    ) -> Result<Vec<Condition>, Error> {
+        let mut conditions = Vec::with_capacity(filter.len());
+        for condition in filter {
+            let named = own.iter().find(|c| {
+                c.column == condition.column
+                    && matches!(c.comparison, Comparison::Eq | Comparison::InList)
+            });
+            if let (Some(named), Some(RowTest::In(_))) = (named, condition.test()) {
+                let mut values = Vec::with_capacity(named.values.len());
+                for value in &named.values {
+                    if self.meets(condition, Some(value))? {
+                        values.push(value.clone());
+                    }
+                }
+                conditions.push(Condition {
+                    column: condition.column.clone(),
+                    comparison: Comparison::InList,
+                    values,
+                });
+            } else {
+                conditions.extend(self.conditions_at(std::slice::from_ref(condition), 0)?);
+            }
+        }
+        Ok(conditions)
+    }
+
     /// Whether one value (none: the column was not given) meets a condition.
     fn meets(&mut self, condition: &RowCondition, value: Option<&Value>) -> Result<bool, Error> {
         let Some(text) = value.and_then(text_of) else {
@@ -311,7 +346,7 @@ impl<'a> RowScope<'a> {
         let Some(filter) = self.grant(&s.table).and_then(|g| g.rows.as_ref()) else {
             return Ok(());
         };
-        let extra = self.conditions_at(filter.select.as_deref().unwrap_or_default(), 0)?;
+        let extra = self.narrowed(&s.conditions, filter.select.as_deref().unwrap_or_default())?;
         s.conditions.extend(extra);
         Ok(())
     }
@@ -328,7 +363,7 @@ impl<'a> RowScope<'a> {
         let columns: Vec<&str> = s.assignments.iter().map(|(c, _)| c.as_str()).collect();
         let values: Vec<&Value> = s.assignments.iter().map(|(_, v)| v).collect();
         self.reassignable(&s.table, &columns, &values)?;
-        let extra = self.conditions_at(filter, 0)?;
+        let extra = self.narrowed(&s.conditions, filter)?;
         s.conditions.extend(extra);
         Ok(())
     }
@@ -338,7 +373,7 @@ impl<'a> RowScope<'a> {
         let Some(filter) = self.grant(&s.table).and_then(|g| g.rows.as_ref()) else {
             return Ok(());
         };
-        let extra = self.conditions_at(filter.delete.as_deref().unwrap_or_default(), 0)?;
+        let extra = self.narrowed(&s.conditions, filter.delete.as_deref().unwrap_or_default())?;
         s.conditions.extend(extra);
         Ok(())
     }

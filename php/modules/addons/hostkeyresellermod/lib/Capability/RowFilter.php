@@ -202,11 +202,48 @@ final class RowFilter
         if ($this->grants->rows($table) === null) {
             return $s;
         }
-        $s['conditions'] = array_merge(
-            Args::list($s, 'conditions', false),
-            $this->conditions($this->filter($table, $op), 0),
-        );
+        $own = Args::list($s, 'conditions', false);
+        $s['conditions'] = array_merge($own, $this->narrowed($own, $this->filter($table, $op)));
         return $s;
+    }
+
+    /**
+     * The filter's conditions for a statement that carries `$own`: a scope on a column the
+     * statement already names by explicit values (`=` or `IN`) becomes those values that are
+     * in the scope, tested here against its set, not the whole scope sent with the statement.
+     *
+     * @param list<mixed> $own
+     * @param list<array<string, string>> $filter
+     * @return list<array{column: string, comparison: string, values: list<int|float|string>}>
+     */
+    private function narrowed(array $own, array $filter): array
+    {
+        $conditions = [];
+        foreach ($filter as $condition) {
+            $named = null;
+            foreach ($own as $mine) {
+                if (
+                    is_array($mine) && ($mine['column'] ?? null) === $condition['column']
+                    && in_array($mine['comparison'] ?? null, ['eq', 'in-list'], true)
+                    && is_array($mine['values'] ?? null)
+                ) {
+                    $named = $mine['values'];
+                    break;
+                }
+            }
+            if ($named === null || $condition['test'] !== 'in') {
+                array_push($conditions, ...$this->conditions([$condition], 0));
+                continue;
+            }
+            $values = [];
+            foreach ($named as $value) {
+                if ((is_int($value) || is_float($value) || is_string($value)) && $this->meets($condition, $value)) {
+                    $values[] = $value;
+                }
+            }
+            $conditions[] = ['column' => $condition['column'], 'comparison' => 'in-list', 'values' => $values];
+        }
+        return $conditions;
     }
 
     /** @return list<array<string, string>> */
