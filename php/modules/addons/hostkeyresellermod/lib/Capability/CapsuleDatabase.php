@@ -56,30 +56,7 @@ final class CapsuleDatabase implements Database
     public function select(array $statement): array
     {
         return $this->guard(function () use ($statement): array {
-            $table = Identifier::check(Args::string($statement, 'table'), 'table');
-            $columns = Args::identifiers(Args::list($statement, 'columns', false));
-            $conditions = Args::list($statement, 'conditions', false);
-            $query = Conditions::apply($this->connection->table($table), $conditions);
-            foreach (Args::list($statement, 'order', false) as $order) {
-                if (!is_array($order)) {
-                    throw DatabaseError::invalid('Every order entry must be an object.');
-                }
-                $direction = Args::bool($order, 'descending') ? 'desc' : 'asc';
-                $query->orderBy(Identifier::check($order['column'] ?? null), $direction);
-            }
-            $limit = $statement['limit'] ?? null;
-            if ($limit !== null) {
-                if (!is_int($limit) || $limit < 0) {
-                    throw DatabaseError::invalid('The limit must be a non-negative integer.');
-                }
-                $query->limit($limit);
-            }
-            if (Args::bool($statement, 'for-update')) {
-                $query->lockForUpdate();
-            }
-            $query->select($columns === [] ? ['*'] : $columns);
-            $prepared = $this->run($query->toSql(), $query->getBindings());
-            $result = $prepared->statement;
+            [$result, $columns] = $this->selected($statement);
             // PDO gives null, integers, floats and strings (decimals and dates as strings),
             // the values Capsule fetches, already in the order of the columns.
             $rows = $result->fetchAll(PDO::FETCH_NUM);
@@ -92,6 +69,50 @@ final class CapsuleDatabase implements Database
             $result->closeCursor();
             return ['columns' => $columns, 'rows' => $rows];
         });
+    }
+
+    public function selectColumn(array $statement): array
+    {
+        return $this->guard(function () use ($statement): array {
+            [$result] = $this->selected($statement);
+            // One list of values, not a row array per value: a scope can hold every price id.
+            $values = $result->fetchAll(PDO::FETCH_COLUMN, 0);
+            $result->closeCursor();
+            return $values;
+        });
+    }
+
+    /**
+     * Runs a select statement.
+     *
+     * @param array<string, mixed> $statement
+     * @return array{0: \PDOStatement, 1: list<string>} the executed statement and the columns asked for
+     */
+    private function selected(array $statement): array
+    {
+        $table = Identifier::check(Args::string($statement, 'table'), 'table');
+        $columns = Args::identifiers(Args::list($statement, 'columns', false));
+        $conditions = Args::list($statement, 'conditions', false);
+        $query = Conditions::apply($this->connection->table($table), $conditions);
+        foreach (Args::list($statement, 'order', false) as $order) {
+            if (!is_array($order)) {
+                throw DatabaseError::invalid('Every order entry must be an object.');
+            }
+            $direction = Args::bool($order, 'descending') ? 'desc' : 'asc';
+            $query->orderBy(Identifier::check($order['column'] ?? null), $direction);
+        }
+        $limit = $statement['limit'] ?? null;
+        if ($limit !== null) {
+            if (!is_int($limit) || $limit < 0) {
+                throw DatabaseError::invalid('The limit must be a non-negative integer.');
+            }
+            $query->limit($limit);
+        }
+        if (Args::bool($statement, 'for-update')) {
+            $query->lockForUpdate();
+        }
+        $query->select($columns === [] ? ['*'] : $columns);
+        return [$this->run($query->toSql(), $query->getBindings())->statement, $columns];
     }
 
     public function insert(array $statement): array

@@ -19,6 +19,14 @@ interface Database
     public function select(array $statement): array;
 
     /**
+     * The first column of a select's rows as one list (the row filters' scopes).
+     *
+     * @param array<string, mixed> $statement a select-statement of one column
+     * @return list<int|float|string|null>
+     */
+    public function selectColumn(array $statement): array;
+
+    /**
      * @param array<string, mixed> $statement
      * @return list<int> the new ids in row order (0 where the table has no id)
      */

@@ -363,16 +363,17 @@ final class RowFilter
                 }
             }
         } else {
-            $rows = $this->database->select([
+            $column = $this->database->selectColumn([
                 'table' => $scope['table'],
                 'columns' => [$scope['column']],
                 'conditions' => $this->conditions($scope['where'], $depth + 1),
-            ])['rows'];
-            foreach ($rows as $row) {
-                if (isset($row[0])) {
-                    $values[(string) $row[0]] = $row[0];
+            ]);
+            foreach ($column as $value) {
+                if ($value !== null) {
+                    $values[(string) $value] = $value;
                 }
             }
+            unset($column);
         }
         return $this->resolved[$name] = array_values($values);
     }
