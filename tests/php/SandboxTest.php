@@ -90,11 +90,10 @@ final class SandboxTest extends EndToEndCase
     public function testAWallClockTimeoutEndsTheCall(string $transport): void
     {
         Host::useTransport($transport, ['HOSTKEYRESELLERMOD_TIMEOUT_MS' => '300']);
-        $started = microtime(true);
         $answer = hostkeyresellermod_TestConnection(self::probe('loop'));
         self::assertFalse($answer['success']);
-        self::assertNotSame('', $answer['error']);
-        self::assertLessThan(5.0, microtime(true) - $started);
+        // The host's own sentence says the wall clock ended it (not fuel, not a trap).
+        self::assertStringContainsString('longer than its 300 ms limit', $answer['error']);
     }
 
     /** @dataProvider transports */
