@@ -208,7 +208,12 @@ final class OrderLifecycleTest extends CatalogueCase
         self::invoice(self::INVOICE, [$service]);
         FakeApi::fault(['module' => 'eq', 'action' => 'order_instance', 'kind' => 'delay', 'delay_ms' => 2000]);
         $killed = self::deliverInAnotherProcess();
-        self::waitFor(static fn (): bool => (self::job($service)['state'] ?? '') === 'sending');
+        // 'sending' is written before the request leaves; kill only once HOSTKEY holds the order.
+        self::waitFor(static fn (): bool => array_filter(
+            FakeApi::calls(),
+            static fn (array $call): bool => $call['action'] === 'order_instance',
+        ) !== []);
+        self::assertSame('sending', self::job($service)['state']);
         proc_terminate($killed[0], 9);
         self::finish($killed);
         // HOSTKEY still places the order it received.
