@@ -62,15 +62,26 @@ pub fn money<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 }
 
 /// `deserialize_with`: a list of ids sent as numbers, strings or objects
-/// with an `id` (`parseServerIDs`); entries without an id are dropped.
+/// with an `id` (`parseServerIDs`), or as an object keyed by position or id
+/// whose values are those; entries without an id are dropped.
 pub fn ids<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i64>, D::Error> {
-    Ok(items_of(Json::deserialize(d)?)
+    Ok(id_items(Json::deserialize(d)?)
         .iter()
         .filter_map(|item| match item {
             Json::Object(_) => item.get("id").and_then(id_of),
             other => id_of(other),
         })
         .collect())
+}
+
+/// The entries of an id list: [`items_of`]'s, except that an object without
+/// an `id` of its own is a keyed list (`{"0": 10, "1": "20"}`), not one
+/// server. A known server dropped here would later pass for a newcomer.
+fn id_items(value: Json) -> Vec<Json> {
+    match value {
+        Json::Object(map) if !map.contains_key("id") => map.into_iter().map(|(_, v)| v).collect(),
+        other => items_of(other),
+    }
 }
 
 /// `deserialize_with`: a list of `T` in any of [`items_of`]'s shapes; an
@@ -138,6 +149,15 @@ mod tests {
             vec![10, 20]
         );
         assert_eq!(read(json!({"servers": null})).servers, Vec::<i64>::new());
+        assert_eq!(
+            read(json!({"servers": {"0": 10, "1": "20", "2": {"id": 30}}})).servers,
+            vec![10, 20, 30]
+        );
+        assert_eq!(
+            read(json!({"servers": {"id": 10, "account_id": 55500}})).servers,
+            vec![10],
+            "one server object: its id, never its other numbers"
+        );
     }
 
     #[test]

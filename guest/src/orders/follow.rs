@@ -179,7 +179,7 @@ fn link_paid(
         && let Some(invoice) = job.hostkey_invoice
     {
         let seen = pending_api::look_at_account(api)?;
-        key = seen.deploy_keys.get(&invoice).cloned().unwrap_or_default();
+        key = seen.deploy_key(invoice).unwrap_or_default().to_string();
         account = Some(seen);
     }
     let mut server = job.server_id;

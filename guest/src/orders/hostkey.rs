@@ -9,7 +9,7 @@ use crate::api::{ApiClient, ApiError};
 pub use crate::api::{Call, Retry, send};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `eq/order_instance`: orders a new server; HOSTKEY raises an invoice.
 #[derive(Debug, Clone, PartialEq)]
@@ -276,9 +276,10 @@ pub fn pay_once(api: &mut ApiClient, invoice_id: i64) -> Result<(Invoice, bool),
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateServers;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Servers {
-    #[serde(default, deserialize_with = "lenient::list")]
+    /// Objects (`BillingServer`), or plain ids.
+    #[serde(default, deserialize_with = "billing_list")]
     pub billing_servers: Vec<BillingServer>,
     /// `servers`: ids as numbers, strings or objects (`parseServerIDs`).
     #[serde(default, deserialize_with = "lenient::ids")]
@@ -288,7 +289,7 @@ pub struct Servers {
     pub deploy_keys: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct BillingServer {
     #[serde(default, deserialize_with = "lenient_id")]
     pub id: Option<i64>,
@@ -301,13 +302,43 @@ pub struct BillingServer {
     pub status: String,
 }
 
+/// `billing_servers` in any list shape; an entry that is a plain id is a
+/// server all the same (it must count as known before an order).
+fn billing_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<BillingServer>, D::Error> {
+    Ok(lenient::items_of(Json::deserialize(d)?)
+        .into_iter()
+        .filter_map(|item| match item {
+            object @ Json::Object(_) => serde_json::from_value(object).ok(),
+            other => lenient::id_of(&other).map(|id| BillingServer {
+                id: Some(id),
+                ..BillingServer::default()
+            }),
+        })
+        .collect())
+}
+
 impl Servers {
+    /// Every server id the account shows, in `servers` and `billing_servers`.
+    pub fn ids(&self) -> BTreeSet<i64> {
+        let billing = self.billing_servers.iter().filter_map(|s| s.id);
+        self.servers.iter().copied().chain(billing).collect()
+    }
+
     pub fn highest_id(&self) -> i64 {
-        self.billing_servers
+        self.ids().last().copied().unwrap_or(0)
+    }
+
+    /// HOSTKEY invoice → the deploy key of its order not yet deployed; a key
+    /// that is no invoice id cannot be this module's (`DeployKeyForInvoice`
+    /// looks keys up by invoice id).
+    pub fn deploy_keys_by_invoice(&self) -> BTreeMap<i64, String> {
+        self.deploy_keys
             .iter()
-            .filter_map(|s| s.id)
-            .max()
-            .unwrap_or(0)
+            .filter_map(|(invoice, key)| {
+                let invoice = invoice.parse::<i64>().ok().filter(|id| *id > 0)?;
+                Some((invoice, key.clone()))
+            })
+            .collect()
     }
 
     /// The callback key HOSTKEY keeps for an invoice's deploy, if any.
@@ -341,7 +372,7 @@ pub struct ServerFacts {
     #[serde(default, deserialize_with = "lenient_text")]
     pub type_billing: String,
     /// An object; null, `[]` or absent while HOSTKEY has nothing to say.
-    #[serde(default, deserialize_with = "object_or_default")]
+    #[serde(default, deserialize_with = "server_data")]
     pub server_data: ServerData,
     /// `"IP": null` before the server has an address.
     #[serde(default, rename = "IP", deserialize_with = "lenient::list")]
@@ -351,16 +382,56 @@ pub struct ServerFacts {
     pub tags: Vec<Tag>,
 }
 
-/// An object read as `T`; anything else (null, `[]`, a string) is `T`'s default.
-fn object_or_default<'de, D: Deserializer<'de>, T: Default + serde::de::DeserializeOwned>(
-    d: D,
-) -> Result<T, D::Error> {
+/// `server_data` when it is an object, with the hostname found where the
+/// provider's `showHostnameFromServerData` finds it; anything else (null,
+/// `[]`, a string) is empty.
+fn server_data<'de, D: Deserializer<'de>>(d: D) -> Result<ServerData, D::Error> {
     Ok(match Json::deserialize(d)? {
         object @ Json::Object(_) => {
-            serde_json::from_value(object).map_err(serde::de::Error::custom)?
+            let live = precise_name(&object)
+                .or_else(|| top_level_name(&object))
+                .unwrap_or_default();
+            let mut data: ServerData =
+                serde_json::from_value(object).map_err(serde::de::Error::custom)?;
+            data.live_hostname = live;
+            data
         }
-        _ => T::default(),
+        _ => ServerData::default(),
     })
+}
+
+/// `hostname` or `server_name` (any case) at any depth: specific enough to
+/// trust wherever it sits; a key at a level wins over the levels below it.
+fn precise_name(value: &Json) -> Option<String> {
+    match value {
+        Json::Object(map) => map
+            .iter()
+            .filter(|(key, _)| {
+                key.eq_ignore_ascii_case("hostname") || key.eq_ignore_ascii_case("server_name")
+            })
+            .find_map(|(_, v)| non_empty(v))
+            .or_else(|| map.values().find_map(precise_name)),
+        Json::Array(list) => list.iter().find_map(precise_name),
+        _ => None,
+    }
+}
+
+/// `name` (any case) at the top of `server_data` only: nested, it names a
+/// preset, an OS or a location (`TestShowHostname_IgnoresNestedUnrelatedNameField`).
+fn top_level_name(value: &Json) -> Option<String> {
+    value.as_object()?.iter().find_map(|(key, v)| {
+        key.eq_ignore_ascii_case("name")
+            .then(|| non_empty(v))
+            .flatten()
+    })
+}
+
+fn non_empty(value: &Json) -> Option<String> {
+    value
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -371,12 +442,6 @@ pub struct ServerData {
         deserialize_with = "lenient_text"
     )]
     pub condition: String,
-    #[serde(default, deserialize_with = "lenient_text")]
-    pub hostname: String,
-    #[serde(default, deserialize_with = "lenient_text")]
-    pub name: String,
-    #[serde(default, deserialize_with = "lenient_text")]
-    pub server_name: String,
     #[serde(default, deserialize_with = "lenient_text")]
     pub location: String,
     #[serde(default, deserialize_with = "lenient_text")]
@@ -391,6 +456,9 @@ pub struct ServerData {
     pub account_id: Option<i64>,
     #[serde(default, deserialize_with = "lenient_text")]
     pub type_billing: String,
+    /// The live hostname, found in the whole object (`server_data`).
+    #[serde(skip)]
+    live_hostname: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -409,20 +477,18 @@ pub struct Tag {
 
 impl ServerFacts {
     /// The hostname where the provider's `showHostname` finds it:
-    /// `server_data` hostname/name/server_name, else the `hostname` or
-    /// `server_name` tag; "" when HOSTKEY has none yet.
+    /// `hostname`/`server_name` anywhere in `server_data`, its top-level
+    /// `name`, else the `hostname` tag, else the `server_name` tag; "" when
+    /// HOSTKEY has none yet.
     pub fn hostname(&self) -> &str {
-        let data = &self.server_data;
         let tag = |name: &str| {
             self.tags
                 .iter()
-                .find(|t| t.tag == name && !t.value.is_empty())
+                .find(|t| t.tag.eq_ignore_ascii_case(name) && !t.value.is_empty())
                 .map(|t| t.value.as_str())
         };
-        [&data.hostname, &data.name, &data.server_name]
-            .into_iter()
-            .find(|s| !s.is_empty())
-            .map(String::as_str)
+        Some(self.server_data.live_hostname.as_str())
+            .filter(|s| !s.is_empty())
             .or_else(|| tag("hostname"))
             .or_else(|| tag("server_name"))
             .unwrap_or("")

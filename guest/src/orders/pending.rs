@@ -5,7 +5,8 @@
 //! services of the module already own. One candidate is adopted; several,
 //! or a newcomer whose name does not show yet, mean look again later.
 
-use super::pending_api::{self, Account, Deploy};
+use super::hostkey::Servers;
+use super::pending_api::{self, Deploy};
 use super::pending_store::Snapshot;
 use super::state::ORDERS_TABLE;
 use crate::api::{ApiClient, ApiError};
@@ -50,14 +51,13 @@ pub fn taken_by_others(db: &mut dyn Db, service_id: i64) -> Result<Taken, DbErro
 }
 
 /// Invoices with a deploy key that appeared since the order was sent.
-pub fn new_invoices(snapshot: &Snapshot, account: &Account, taken: &Taken) -> Vec<(i64, String)> {
+pub fn new_invoices(snapshot: &Snapshot, account: &Servers, taken: &Taken) -> Vec<(i64, String)> {
     account
-        .deploy_keys
-        .iter()
+        .deploy_keys_by_invoice()
+        .into_iter()
         .filter(|(invoice, _)| {
             !snapshot.known_invoices.contains(invoice) && !taken.invoices.contains(invoice)
         })
-        .map(|(invoice, key)| (*invoice, key.clone()))
         .collect()
 }
 
@@ -81,14 +81,13 @@ pub enum Newcomer {
 pub fn newcomer(
     api: &mut ApiClient,
     snapshot: &Snapshot,
-    account: &Account,
+    account: &Servers,
     taken: &Taken,
     hostname: &str,
 ) -> Result<Newcomer, ApiError> {
     let ids: Vec<i64> = account
-        .servers
-        .iter()
-        .copied()
+        .ids()
+        .into_iter()
         .filter(|id| is_newcomer(snapshot, taken, *id))
         .collect();
     let hostname = hostname.trim();

@@ -4,7 +4,7 @@
 //! highest id says nothing), the order's deploy key once known, and when
 //! the order was sent. One row per service in `mod_hostkeyresellermod_pending`.
 
-use super::pending_api::Account;
+use super::hostkey::Servers;
 use crate::capabilities::Db;
 use crate::capabilities::db::{
     ColumnDef, ColumnKind, Condition, DbError, Insert, Select, TableDef, Update, Value,
@@ -26,12 +26,12 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The account as it stood just before the order of `service_id`.
-    pub fn before_order(service_id: i64, account: &Account, now_unix: i64) -> Self {
+    pub fn before_order(service_id: i64, account: &Servers, now_unix: i64) -> Self {
         Self {
             id: 0,
             service_id,
-            known_servers: account.servers.clone(),
-            known_invoices: account.deploy_keys.keys().copied().collect(),
+            known_servers: account.ids(),
+            known_invoices: account.deploy_keys_by_invoice().into_keys().collect(),
             callback: String::new(),
             sent_at: now_unix,
         }

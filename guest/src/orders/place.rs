@@ -141,7 +141,7 @@ impl Step<'_, '_> {
                 };
                 job.hostkey_invoice = Some(invoice);
                 job.server_id = answer
-                    .server
+                    .id
                     .filter(|id| !snapshot.known_servers.contains(id));
                 snapshot.callback = answer.callback;
                 pending_store::save(self.db, &mut snapshot)?;
