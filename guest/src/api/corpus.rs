@@ -3,19 +3,26 @@
 //! typed calls and API client. Each request must go out as the source
 //! client sends it; each answer must get the source client's verdict.
 
-use super::requests::{GetClient, Login, PresetsInfo};
+use super::requests::{GetClient, GetClientAnswer, Login, LoginAnswer, PresetsAnswer, PresetsInfo};
+use super::types::ClientInfo;
 use super::{ApiClient, ApiError, Call, Session, send};
 use crate::orders::cancel::{Kind, RequestCancellation};
 use crate::orders::hostkey::{
-    AddServerKey, ApplyCredit, GetInvoice, KeysForServer, OrderInstance, Payment, ProductInvoices,
-    ServerKey, ShowServer, UpdateServers,
+    AddServerKey, Address, ApplyCredit, BillingServer, Credited, GetInvoice, Invoice, InvoiceItem,
+    InvoiceList, InvoiceSummary, KeyList, KeysForServer, NewKey, NewKeyData, OrderInstance,
+    Ordered, Payment, ProductInvoices, ServerData, ServerFacts, ServerKey, Servers, ShowServer,
+    Tag, UpdateServers,
 };
-use crate::orders::related_invoices::RelatedInvoices;
+use crate::orders::pending_api::RenameServer;
+use crate::orders::related_invoices::{RelatedInvoices, RelatedList};
+use crate::orders::renewal::billing_account;
 use crate::servers::calls::{
-    CallbackCheck, Power, PowerOff, PowerOn, Progress, Reboot, Reinstall, SetKeyActive,
+    CallbackCheck, CallbackState, Power, PowerOff, PowerOn, Progress, Reboot, Reinstall,
+    SetKeyActive, Started,
 };
 use crate::testing::{RecordingPlatform, ScriptedHttp};
 use serde::Deserialize;
+use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -33,6 +40,10 @@ struct File {
     /// checked (the engineer adding the typed call maps it in `run`).
     #[serde(default)]
     envelope_only: bool,
+    /// Fields the guest reads that no answer case shows, each with why
+    /// reading it is still safe ("no HOSTKEY source; fails safe by ...").
+    #[serde(default)]
+    unsourced: BTreeMap<String, String>,
     request: Request,
     answers: Vec<Case>,
 }
@@ -284,6 +295,8 @@ fn run(file: &File, call: &str, answer: &Json) -> Outcome {
         ),
         "eq/update_servers" => outcome(exchange(&UpdateServers, answer), |a| {
             json!({
+                "ids": a.ids(),
+                "invoices": a.deploy_keys_by_invoice().into_keys().collect::<Vec<_>>(),
                 "servers": a.servers,
                 "deploy_keys": a.deploy_keys,
                 "billing_ids": a.billing_servers.iter().map(|s| s.id).collect::<Vec<_>>(),
@@ -302,6 +315,7 @@ fn run(file: &File, call: &str, answer: &Json) -> Outcome {
                     "condition": a.server_data.condition,
                     "hostname": a.hostname(),
                     "ips": a.ips.iter().map(|i| i.ip.clone()).collect::<Vec<_>>(),
+                    "billing_account": billing_account(a),
                 })
             },
         ),
@@ -397,6 +411,16 @@ fn run(file: &File, call: &str, answer: &Json) -> Outcome {
                 read,
             }
         }
+        "eq/rename_server" => outcome(
+            exchange(
+                &RenameServer {
+                    id: int(file, "id"),
+                    hostname: param(file, "hostname"),
+                },
+                answer,
+            ),
+            |_| Json::Null,
+        ),
         "whmcs/request_cancellation" => {
             let kind = match param(file, "cancellation_type") {
                 "1" => Kind::Immediate,
@@ -560,7 +584,185 @@ fn every_call_the_guest_makes_is_in_the_corpus() {
         name::<Reboot>(),
         name::<CallbackCheck>(),
         name::<RequestCancellation>(),
+        name::<RenameServer>(),
     ] {
         assert!(covered.contains(&call), "{call} has no corpus file");
     }
+}
+
+/// Records the field names a derived `Deserialize` asks for (serde hands
+/// them to `deserialize_struct`), without reading anything.
+struct Fields<'a>(&'a mut Vec<&'static str>);
+
+impl<'de> Deserializer<'de> for Fields<'_> {
+    type Error = de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(de::Error::custom("not a struct"))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.0.extend(fields);
+        Err(de::Error::custom("recorded"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
+
+/// The fields of `T`'s answer type, as paths under `prefix`.
+fn fields<T: DeserializeOwned>(prefix: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let _ = T::deserialize(Fields(&mut names));
+    assert!(!names.is_empty(), "{prefix}: not a struct with fields");
+    names.iter().map(|n| format!("{prefix}{n}")).collect()
+}
+
+/// Every field the guest's readers of a call's answer ask for: the typed
+/// structs walked (nested ones under their path), plus what code reads
+/// inside a field kept as raw JSON (`scope`, `context`, `presets`, ...).
+fn reads(call: &str) -> Vec<String> {
+    let raw = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+    let mut paths = match call {
+        "auth/login" => [fields::<LoginAnswer>(""), raw(&["result.token"])].concat(),
+        "whmcs/get_client" => [
+            fields::<GetClientAnswer>(""),
+            fields::<ClientInfo>("client."),
+        ]
+        .concat(),
+        "presets/info" => fields::<PresetsAnswer>(""),
+        "eq/order_instance" => fields::<Ordered>(""),
+        "eq/order_instance (reinstall)" | "eq/on" | "eq/off" | "eq/reboot" => fields::<Started>(""),
+        "whmcs/get_invoice" => [
+            fields::<Invoice>(""),
+            // `Items` reads `item` itself (a list in any shape).
+            raw(&["items.item"]),
+            fields::<InvoiceItem>("items.item."),
+        ]
+        .concat(),
+        "whmcs/apply_credit" => fields::<Credited>(""),
+        "eq/update_servers" => [
+            fields::<Servers>(""),
+            fields::<BillingServer>("billing_servers."),
+        ]
+        .concat(),
+        "eq/show" => [
+            fields::<ServerFacts>(""),
+            fields::<ServerData>("server_data."),
+            // The hostname search (`ServerFacts::hostname`).
+            raw(&["server_data.hostname", "server_data.name"]),
+            fields::<Address>("IP."),
+            fields::<Tag>("tags."),
+        ]
+        .concat(),
+        "whmcs/get_product_invoice" => [
+            fields::<InvoiceList>(""),
+            fields::<InvoiceSummary>("invoices."),
+        ]
+        .concat(),
+        "whmcs/get_related_invoices" => [
+            fields::<RelatedList>(""),
+            raw(&["invoices.id", "invoices.status"]),
+        ]
+        .concat(),
+        "api_keys/list_for_server" => {
+            [fields::<KeyList>(""), fields::<ServerKey>("data.")].concat()
+        }
+        "api_keys/add" => [fields::<NewKey>(""), fields::<NewKeyData>("data.")].concat(),
+        "eq_callback/check" => [
+            fields::<CallbackState>(""),
+            raw(&["context.id", "context.ip", "scope.id"]),
+        ]
+        .concat(),
+        // Answers read for their envelope only.
+        "api_keys/edit" | "eq/rename_server" | "whmcs/request_cancellation" => Vec::new(),
+        other => panic!("no reader listed for {other}"),
+    };
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// Whether an answer shows `path` with a value (not null): through
+/// objects, lists and lists keyed by id.
+fn shows(value: &Json, path: &[&str]) -> bool {
+    let Some((head, rest)) = path.split_first() else {
+        return !value.is_null();
+    };
+    match value {
+        Json::Array(items) => items.iter().any(|item| shows(item, path)),
+        Json::Object(map) => match map.get(*head) {
+            Some(inner) => shows(inner, rest),
+            None => map.values().all(Json::is_object) && map.values().any(|item| shows(item, path)),
+        },
+        _ => false,
+    }
+}
+
+/// The row of `call` in docs/hostkey-api.md's table of calls, with `[]`
+/// dropped so that `billing_servers[].id` reads as the path `billing_servers.id`.
+fn docs_row(docs: &str, call: &str) -> Option<String> {
+    let row = match call.strip_suffix(" (reinstall)") {
+        Some(_) => docs.lines().find(|l| l.starts_with("| reinstall:")),
+        None => docs
+            .lines()
+            .find(|l| l.starts_with("| `") && l.contains(&format!("`{call}`"))),
+    };
+    row.map(|r| r.replace("[]", ""))
+}
+
+#[test]
+fn conformance_corpus_shows_every_field_the_guest_reads() {
+    let docs = std::fs::read_to_string(corpus_dir().join("../../docs/hostkey-api.md"))
+        .expect("docs/hostkey-api.md");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (name, file) in corpus() {
+        let calls = std::iter::once(file.call.clone()).chain(file.also.iter().cloned());
+        for call in calls {
+            for path in reads(&call) {
+                checked += 1;
+                let parts: Vec<&str> = path.split('.').collect();
+                let shown = file
+                    .answers
+                    .iter()
+                    .filter(|c| c.verdict != "error" && c.verdict != "not_found")
+                    .any(|c| shows(&c.answer, &parts));
+                match (shown, file.unsourced.get(&path)) {
+                    (true, Some(_)) => failures.push(format!(
+                        "{name}: {path} is shown by a case; drop it from unsourced"
+                    )),
+                    (false, None) => failures.push(format!(
+                        "{name}: the guest reads {path} of {call}, which no answer case shows"
+                    )),
+                    (false, Some(why)) if !why.starts_with("no HOSTKEY source; fails safe") => {
+                        failures.push(format!("{name}: {path}: say how it fails safe"))
+                    }
+                    _ => {}
+                }
+                match docs_row(&docs, &call) {
+                    Some(row) if row.contains(&path) => {}
+                    Some(_) => failures.push(format!(
+                        "docs/hostkey-api.md: the row of {call} does not name {path}"
+                    )),
+                    None => failures.push(format!("docs/hostkey-api.md has no row for {call}")),
+                }
+            }
+        }
+        for path in file.unsourced.keys() {
+            if !reads(&file.call).contains(path) {
+                failures.push(format!("{name}: unsourced {path} is not read by the guest"));
+            }
+        }
+    }
+    assert!(checked > 40, "only {checked} fields checked");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

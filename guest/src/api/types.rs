@@ -8,10 +8,4 @@ pub struct ClientInfo {
     pub email: String,
     #[serde(default, deserialize_with = "super::lenient::text")]
     pub currency_code: String,
-    #[serde(default, deserialize_with = "super::lenient::text")]
-    pub firstname: String,
-    #[serde(default, deserialize_with = "super::lenient::text")]
-    pub lastname: String,
-    #[serde(default, deserialize_with = "super::lenient::text")]
-    pub companyname: String,
 }

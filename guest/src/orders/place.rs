@@ -140,9 +140,7 @@ impl Step<'_, '_> {
                     );
                 };
                 job.hostkey_invoice = Some(invoice);
-                job.server_id = answer
-                    .id
-                    .filter(|id| !snapshot.known_servers.contains(id));
+                job.server_id = answer.id.filter(|id| !snapshot.known_servers.contains(id));
                 snapshot.callback = answer.callback;
                 pending_store::save(self.db, &mut snapshot)?;
                 self.record_ordered(service, job)?;
