@@ -1,22 +1,28 @@
-"""The lost-answer flow of an order, in the shapes HOSTKEY's own client's tests show
-(terraform provider internal/invapi/pending_test.go): switched on per test through
-`settings` (reset with a posted state, or POST /_control/settings).
+"""The lost-answer flow of an order as HOSTKEY's own client's tests show it
+(terraform provider internal/invapi/pending_test.go). What HOSTKEY does to the state
+follows the one shape switch, `{"shape": "hostkey"}` (shapes.py reshapes the answers):
 
-- `hostname_lag`: a new server keeps HOSTKEY's placeholder name `hostkey<id>` (in
-  eq/show, tags, update_servers) until `eq/rename_server`; the ordered name is kept
-  as `requested_hostname`.
+- a new server keeps HOSTKEY's placeholder name `hostkey<id>` (in eq/show, tags,
+  update_servers) until `eq/rename_server`; the ordered name is kept as
+  `requested_hostname`;
+- `eq_callback/check` of an order not deployed yet answers
+  `{"result":"OK","scope":"pending","context":{"id":"","ip":""}}` (not "Not ready"),
+  then `deploy_done` with `context` id and ip.
+
+Knobs of a scenario, not shapes (POST /_control/settings, in either shape):
+
 - `server_ids_from`: new server ids count up from this number, so they can sit BELOW
   the account's existing (stock) ids.
-- `callback_scope_shape`: `eq_callback/check` of an order not deployed yet answers
-  `{"result":"OK","scope":"pending","context":{"id":"","ip":""}}` (not "Not ready");
-  `deploy_checks` more such answers follow once it is deployed, then `deploy_done`
-  with `context` id and ip.
+- `deploy_checks`: this many more "pending" answers once the server is deployed
+  (HOSTKEY shape only).
 - `order_unpaid`: an order is not paid from the account's credit at once; the
   reseller pays it with `whmcs/apply_credit` (the deploy starts then).
-- `eq/rename_server` (`id`, `hostname`) is always there.
 
-A lost `order_instance` answer is the existing fault with `"when": "after"`.
+`eq/rename_server` (`id`, `hostname`) is always there. A lost `order_instance` answer is
+the existing fault with `"when": "after"`.
 """
+
+import shapes
 
 
 def register(handlers, ns):
@@ -49,7 +55,7 @@ def register(handlers, ns):
                 counters["server_low"], counters["server"] = counters["server"], saved
         else:
             answer = place(st, p)
-        if settings.get("hostname_lag") and answer.get("result") == "OK":
+        if shapes.enabled(st) and p.get("preset") and answer.get("result") == "OK":
             for server in st.data["servers"]:
                 if server.get("invoice_id") == answer.get("invoice"):
                     server["requested_hostname"] = server["hostname"]
@@ -58,7 +64,7 @@ def register(handlers, ns):
 
     def callback_check(st, p):
         cb = st.data["callbacks"].get(p.get("key") or "")
-        if cb is None or cb["action"] != "deploy" or not st.settings.get("callback_scope_shape"):
+        if cb is None or cb["action"] != "deploy" or not shapes.enabled(st):
             return check(st, p)
         server = st.server(cb["server_id"])
         deployed = server is not None and \

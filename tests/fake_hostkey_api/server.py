@@ -126,10 +126,9 @@ class Handler(BaseHTTPRequestHandler):
         if fault and not late and self.apply_fault(fault):
             return
         with st.lock:
-            noted = shapes.before(st, module, action, params) if shapes.enabled(st) else None
             answer = dispatch(st, module, action, params)
-            if noted is not None:
-                answer = shapes.reshape(st, module, action, params, answer, noted)
+            if shapes.enabled(st):
+                answer = shapes.reshape(st, module, action, params, answer)
         if late and self.apply_fault(fault):
             return
         self.send(200, answer)

@@ -3,13 +3,15 @@ clients show (terraform-provider-hostkey types.go, pending*.go, errors.go; its -
 invoice_payment.go; mcp-server; the public module), not the fake's tidy defaults.
 
 Switched on per test with `POST /_control/settings {"shape": "hostkey"}` (a reset switches
-it off). What changes (`tests/hostkey-api/` holds each shape with its source):
+it off); it is the fake's one shape switch: the lost-answer flow's habits of HOSTKEY
+(pending_flow.py: placeholder names, a deploy's "pending" scope) follow it too. What
+changes (`tests/hostkey-api/` holds each shape with its source):
 
 - business errors are `{"code": 1, "error": "..."}` (client_test.go TestDecodeAPIError_Message);
   a stale token stays `{"code": -2, "message": "Invalid token"}`, an unknown eq_callback key
   `{"code": -1, "message": "AsyncKey not found"}` (DOCS);
 - a new server keeps HOSTKEY's placeholder name `hostkey<id>` (the hostname is not applied
-  at order time: pending.go isInvAPIPlaceholderHostname);
+  at order time: pending.go isInvAPIPlaceholderHostname; set in pending_flow.py);
 - ids are strings (`servers`, `billing_servers[].id`, `server_data.id`, key ids, invoice ids);
   `billing_servers[].config` is null and `name` null where HOSTKEY has none;
 - `eq/show` carries `account_id`/`type_billing` only inside `server_data`, `"IP": null` and
@@ -17,7 +19,8 @@ it off). What changes (`tests/hostkey-api/` holds each shape with its source):
   powered off shows `power_off` as its rental state instead;
 - `whmcs/get_invoice` has no `status` (the public module reads `total` and `items` only);
 - a deploy's `eq_callback/check` says `{"result":"OK","scope":"pending","context":{"id":"","ip":""}}`
-  while it runs (pending_test.go); power actions keep "Not ready" (the -com errors.go);
+  while it runs (pending_test.go; answered in pending_flow.py); power actions keep
+  "Not ready" (the -com errors.go);
 - `api_keys/edit` blanks every field of the record it was not sent (what the issue fears);
 - `whmcs/get_related_invoices` (MCP billing.ts lists it, no source shows its answer) is
   refused as an unknown action, so a renewal takes the public module's path
@@ -33,23 +36,10 @@ def enabled(st):
     return st.settings.get("shape") == "hostkey"
 
 
-def before(st, module, action, params):
-    """Notes what the answer's reshaping needs to know before the handler runs."""
-    if module == "eq_callback" and action == "check":
-        cb = st.data["callbacks"].get(params.get("key") or "")
-        return {"deploy": bool(cb) and cb.get("action") == "deploy"}
-    return {}
-
-
 def _error(answer):
     if answer.get("code") == -1 and "message" in answer and "result" not in answer:
         return {"code": 1, "error": answer["message"]}
     return answer
-
-
-def _placeholder(st, server):
-    server["requested_hostname"] = server.get("hostname", "")
-    server["hostname"] = f"hostkey{server['id']}"
 
 
 def _deployed(st, server):
@@ -60,7 +50,7 @@ def _strings(values):
     return [str(v) for v in values]
 
 
-def reshape(st, module, action, params, answer, noted):
+def reshape(st, module, action, params, answer):
     """The answer in HOSTKEY's shapes; may also apply HOSTKEY's habits to the state."""
     if not isinstance(answer, dict):
         return answer
@@ -70,12 +60,7 @@ def reshape(st, module, action, params, answer, noted):
     call = f"{module}/{action}"
     if call == "whmcs/get_related_invoices":
         return {"code": 1, "error": "Unknown action"}
-    if call == "eq/order_instance" and answer.get("result") == "OK" and params.get("preset"):
-        server = next((s for s in st.data["servers"]
-                       if s.get("invoice_id") == answer.get("invoice")), None)
-        if server is not None:
-            _placeholder(st, server)
-    elif call == "eq/update_servers" and answer.get("result") == "OK":
+    if call == "eq/update_servers" and answer.get("result") == "OK":
         answer["servers"] = _strings(answer.get("servers", []))
         for item in answer.get("billing_servers", []):
             item["id"] = str(item["id"])
@@ -119,7 +104,4 @@ def reshape(st, module, action, params, answer, noted):
                 for field in KEY_FIELDS:
                     if field not in sent:
                         item[field] = ""
-    if call == "eq_callback/check" and noted.get("deploy") and answer.get("result") == "Not ready":
-        answer = {"result": "OK", "scope": "pending", "context": {"id": "", "ip": ""},
-                  "key": answer.get("key", "")}
     return answer

@@ -19,8 +19,8 @@ ORDER = {"preset": "vm.nano", "location_name": "NL", "os_id": "187", "root_pass"
 class PendingFlowTest(unittest.TestCase):
     def setUp(self):
         self.st = State()
-        self.st.settings.update({"hostname_lag": True, "server_ids_from": 30000,
-                                 "callback_scope_shape": True, "deploy_checks": 1})
+        self.st.settings.update({"shape": "hostkey", "server_ids_from": 30000,
+                                 "deploy_checks": 1})
 
     def call(self, module, action, **params):
         if module != "auth":
@@ -110,12 +110,14 @@ class PendingFlowTest(unittest.TestCase):
         self.assertIn("not found", foreign["message"])
 
     def test_without_the_settings_the_fake_answers_as_before(self):
-        self.st.settings.update({"hostname_lag": False, "server_ids_from": 0,
-                                 "callback_scope_shape": False})
+        self.st.settings.update({"shape": "plain", "server_ids_from": 0})
         self.login()
         answer = self.call("eq", "order_instance", **ORDER)
         new = [s for s in self.st.data["servers"] if s["invoice_id"] == answer["invoice"]][0]
         self.assertEqual((new["id"], new["hostname"]), (100001, "web-1.example.test"))
+        # Paid from credit and deployed at once: done at the first look, no "pending".
+        self.assertEqual(self.call("eq_callback", "check", key=answer["callback"])["scope"],
+                         "deploy_done")
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ class ShapeModeTest(unittest.TestCase):
         self.assertIsNone(show["IP"])
         self.assertIsNone(show["server_data"]["hostname"])
         check = self.api("/eq_callback.php", {"action": "check", "key": ordered["callback"]})
-        self.assertEqual(check, {"result": "OK", "scope": "pending",
+        self.assertEqual(check, {"result": "OK", "scope": "pending", "debug": "",
                                  "context": {"id": "", "ip": ""}, "key": ordered["callback"]})
         invoice = self.api("/whmcs.php", {"action": "get_invoice", "token": token,
                                           "invoice_id": ordered["invoice"]})

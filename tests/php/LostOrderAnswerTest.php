@@ -7,7 +7,6 @@ namespace HostkeyResellerMod\Tests;
 use HostkeyResellerMod\Tests\Support\CatalogueCase;
 use HostkeyResellerMod\Tests\Support\FakeApi;
 use HostkeyResellerMod\Tests\Support\ServiceRows;
-use RuntimeException;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
 use WhmcsShim;
@@ -38,9 +37,7 @@ final class LostOrderAnswerTest extends CatalogueCase
         $this->install($transport);
         $this->import();
         $existing = array_map('intval', array_column(FakeApi::state()['servers'], 'id'));
-        self::hostkeyShapes(['hostname_lag' => true, 'server_ids_from' => 30000, 'order_unpaid' => true,
-            'callback_scope_shape' => true, 'deploy_checks' => 1]);
-        FakeApi::hostkeyShapes();
+        FakeApi::hostkeyShapes(['server_ids_from' => 30000, 'order_unpaid' => true, 'deploy_checks' => 1]);
         $service = $this->order();
         FakeApi::fault(['module' => 'eq', 'action' => 'order_instance', 'kind' => 'close', 'when' => 'after']);
 
@@ -87,7 +84,7 @@ final class LostOrderAnswerTest extends CatalogueCase
     {
         $this->install('ffi');
         $this->import();
-        self::hostkeyShapes(['callback_scope_shape' => true]);
+        FakeApi::hostkeyShapes();
         $service = $this->order();
         // HOSTKEY never saw it, but nothing can tell that yet.
         FakeApi::fault(['module' => 'eq', 'action' => 'order_instance', 'kind' => 'close']);
@@ -105,30 +102,6 @@ final class LostOrderAnswerTest extends CatalogueCase
         Components::hooks()->syncServerStatus();
         self::assertCount(1, FakeApi::state()['orders']);
         self::assertSame('linked', self::job($service)['state'], 'ordered, paid and, deployed at once, linked');
-    }
-
-    /**
-     * Switches the fake's HOSTKEY-shape settings (tests/fake_hostkey_api/pending_flow.py).
-     *
-     * @param array<string, mixed> $settings
-     */
-    private static function hostkeyShapes(array $settings): void
-    {
-        // Decoded as objects: an empty JSON object must stay one when posted back.
-        $raw = @file_get_contents(FakeApi::url() . '_control/state');
-        $state = is_string($raw) ? json_decode($raw) : null;
-        if (!is_object($state) || !isset($state->settings)) {
-            throw new RuntimeException('The fake HOSTKEY API did not give its state.');
-        }
-        unset($state->calls, $state->faults);
-        foreach ($settings as $name => $value) {
-            $state->settings->{$name} = $value;
-        }
-        $context = stream_context_create(['http' => ['method' => 'POST', 'ignore_errors' => true, 'timeout' => 10,
-            'header' => "Content-Type: application/json\r\n",
-            'content' => json_encode(['state' => $state], JSON_THROW_ON_ERROR)]]);
-        $answer = json_decode((string) file_get_contents(FakeApi::url() . '_control/reset', false, $context), true);
-        self::assertSame('posted', $answer['source'] ?? null, json_encode($answer));
     }
 
     private function order(): int

@@ -80,10 +80,16 @@ final class FakeApi
         self::post('reset', ['state' => $state]);
     }
 
-    /** HOSTKEY-shape mode for this test (a reset turns it off). */
-    public static function hostkeyShapes(): void
+    /**
+     * HOSTKEY-shape mode for this test (a reset turns it off): the fake's one shape
+     * switch. `$scenario` sets knobs of the lost-answer flow that are not shapes
+     * (`server_ids_from`, `order_unpaid`, `deploy_checks`: tests/fake_hostkey_api/pending_flow.py).
+     *
+     * @param array<string, mixed> $scenario
+     */
+    public static function hostkeyShapes(array $scenario = []): void
     {
-        self::settings(['shape' => 'hostkey']);
+        self::settings(['shape' => 'hostkey'] + $scenario);
     }
 
     /** @param array<string, mixed> $fault module, action, kind (delay|status|body|close), ... */
