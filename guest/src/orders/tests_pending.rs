@@ -41,6 +41,8 @@ struct Shaped {
     checks_before_done: u32,
     /// Lose the next order's answer after placing it (or before, when false).
     lose_order: Option<bool>,
+    /// Place the next order but answer it with this body (not an answer object).
+    garble_order: Option<&'static str>,
     keys: BTreeMap<i64, String>,
     calls: Vec<String>,
     renamed: Vec<(i64, String)>,
@@ -65,6 +67,7 @@ impl Shaped {
             paid_on_order: false,
             checks_before_done: 1,
             lose_order: None,
+            garble_order: None,
             keys: BTreeMap::new(),
             calls: Vec::new(),
             renamed: Vec::new(),
@@ -254,6 +257,15 @@ impl Http for Shaped {
                 return Err(HttpError::Transport("connection reset".into()));
             }
             return Err(HttpError::Timeout);
+        }
+        if call == "eq/order_instance"
+            && let Some(body) = self.garble_order.take()
+        {
+            self.answer(&call, &params);
+            return Ok(Response {
+                status: 200,
+                body: body.as_bytes().to_vec(),
+            });
         }
         let answer = self.answer(&call, &params);
         Ok(Response {
@@ -478,4 +490,23 @@ fn a_deploy_naming_a_server_that_existed_before_is_not_linked() {
             .contains("names server 40001, which existed before the order")
     );
     assert!(!hk.keys.contains_key(&40001));
+}
+
+#[test]
+fn an_order_answer_the_reader_cannot_read_is_a_lost_answer_never_a_second_order() {
+    for body in ["[]", "<html>Bad gateway</html>", r#""OK""#] {
+        let mut db = whmcs_with_orders();
+        let mut hk = Shaped::new();
+        hk.garble_order = Some(body);
+        let first = deliver_at(&mut db, &mut hk, NOW.unix);
+        assert!(first.contains("answer did not arrive"), "{body}: {first}");
+        assert_eq!(job(&mut db, 77).state, State::Sending, "{body}");
+        // Long after: HOSTKEY shows the order's deploy key, so it is found, not ordered again.
+        deliver_at(&mut db, &mut hk, NOW.unix + SETTLE_SECS * 2);
+        let found = job(&mut db, 77);
+        assert_eq!(found.state, State::Paid, "{body}");
+        assert_eq!(found.hostkey_invoice, Some(603548), "{body}");
+        assert_eq!(hk.count("eq/order_instance"), 2, "{body}: 77 once, 78 once");
+        assert_eq!(hk.count("whmcs/apply_credit"), 2, "{body}: each paid once");
+    }
 }
