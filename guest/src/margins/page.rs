@@ -51,14 +51,21 @@ pub fn show(
                             done.len()
                         ),
                     );
-                    lines = done;
+                    // The amounts are written: the page offers no second apply.
+                    let _ = done;
                 }
                 Err(error) => page.notice(Level::Error, error.to_string()),
             }
         }
         _ => {}
     }
-    let book = report::read(db)?;
+    let book = match report::read(db) {
+        Ok(book) => book,
+        Err(error) => {
+            page.notice(Level::Error, format!("The Margins view cannot be shown: {error}"));
+            return Ok(());
+        }
+    };
     let today = datetime(now_unix);
     let until = datetime(now_unix + view::DUE_DAYS * 86_400);
     let mut margins = view::build(

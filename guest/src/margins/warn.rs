@@ -40,11 +40,12 @@ pub fn snapshot(db: &mut dyn Db) -> Snapshot {
     )
 }
 
-/// The services a sync pushed under the threshold: at or above it before,
-/// under it now, with a higher catalogue cost.
+/// The services a sync pushed under the threshold: with a known server, at
+/// or above it before, under it now, with a higher catalogue cost.
 pub fn fallen(before: &Snapshot, after: &[Line], threshold: Decimal) -> Vec<Line> {
     after
         .iter()
+        .filter(|l| !l.server.is_empty())
         .filter(|l| {
             let (Some(&(old_cost, old_share)), Ok(cost), Some(share)) = (
                 before.0.get(&l.service_id),
@@ -84,7 +85,7 @@ pub fn after_sync(
     before: &Snapshot,
     now_unix: i64,
 ) -> Vec<i64> {
-    let (Ok(book), Ok((limit, _))) = (report::read_with(db, false), threshold(db)) else {
+    let (Ok(book), Ok((limit, _))) = (report::read(db), threshold(db)) else {
         return Vec::new();
     };
     let fallen = fallen(before, &book.lines, limit);

@@ -13,7 +13,10 @@ defined('WHMCS') || exit;
 final class AdminRequest
 {
     /** The cases of the WIT `addon.admin-action`; anything else shows the page. */
-    public const ACTIONS = ['view', 'save-settings', 'import-preview', 'import', 'import-full', 'clear'];
+    public const ACTIONS = [
+        'view', 'save-settings', 'import-preview', 'import', 'import-full', 'clear',
+        'margins', 'reprice-preview', 'reprice-apply',
+    ];
     private const FIELD = '/^[A-Za-z0-9_.:\[\]-]{1,128}$/D';
 
     /**
