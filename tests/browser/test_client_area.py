@@ -173,7 +173,10 @@ class ClientAreaInChromium(unittest.TestCase):
                           ".map(r => [Number(r.dataset.service), r.dataset.under, r.className])")
         self.assertEqual(3, len(rows), rows)
         self.assertEqual([SETUP["marginUnder"], "1", "danger table-danger"], rows[0], "the loss first, marked")
-        self.assertEqual("0", rows[1][1])
+        self.assertEqual([SETUP["serviceId"], "0"], rows[1][:2])
+        # The ordered service's cost is the HOSTKEY invoice the module paid.
+        self.assertIn("exact", b.evaluate(
+            f"document.querySelector('tr[data-service=\"{SETUP['serviceId']}\"]').textContent"))
         self.assertTrue(b.evaluate(text(".hostkeyresellermod-margin-reason")).startswith("No HOSTKEY server"))
         self.assertIn("Overall", b.evaluate(text(".hostkeyresellermod-margin-totals")))
         # Bootstrap 3 (WHMCS's admin) colours .danger, Bootstrap 4 (this page) .table-danger.
