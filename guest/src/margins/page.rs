@@ -62,7 +62,10 @@ pub fn show(
     let book = match report::read(db) {
         Ok(book) => book,
         Err(error) => {
-            page.notice(Level::Error, format!("The Margins view cannot be shown: {error}"));
+            page.notice(
+                Level::Error,
+                format!("The Margins view cannot be shown: {error}"),
+            );
             return Ok(());
         }
     };
