@@ -10,7 +10,7 @@ use crate::catalog::pricing::{Currency, Markup};
 use crate::catalog::settings::ImportSettings;
 use crate::catalog::specs::MODULE_NAME;
 use crate::error::{ModuleError, ModuleResult};
-use crate::orders::custom_fields::{self, PRESET_ID};
+use crate::orders::custom_fields::PRESET_ID;
 use crate::orders::state;
 use crate::orders::terms::BillingCycle;
 use crate::schema::module_tables::PRODUCTS_TABLE;
@@ -410,13 +410,62 @@ fn servers(db: &mut dyn Db, services: &[(i64, i64)]) -> ModuleResult<BTreeMap<i6
             }
         }
     }
-    for (service, product) in services {
-        if found.contains_key(service) {
+    let rest: Vec<(i64, i64)> = services
+        .iter()
+        .filter(|(s, _)| !found.contains_key(s))
+        .copied()
+        .collect();
+    if rest.is_empty() {
+        return Ok(found);
+    }
+    // The public module's `Preset ID` of the rest: their products' fields,
+    // then those fields' values of the rest, in two selects.
+    let fields = db.select(
+        &Select::from("tblcustomfields", &["id", "relid"])
+            .filter(Condition::eq("type", Value::text("product")))
+            .filter(Condition::eq("fieldname", Value::text(PRESET_ID)))
+            .filter(Condition::in_list(
+                "relid",
+                ints(rest.iter().map(|(_, p)| *p)),
+            )),
+    )?;
+    let field_of: BTreeMap<i64, i64> = (0..fields.len())
+        .filter_map(|i| {
+            Some((
+                fields.get(i, "relid").as_int()?,
+                fields.get(i, "id").as_int()?,
+            ))
+        })
+        .collect();
+    if field_of.is_empty() {
+        return Ok(found);
+    }
+    let values = db.select(
+        &Select::from("tblcustomfieldsvalues", &["fieldid", "relid", "value"])
+            .filter(Condition::in_list(
+                "fieldid",
+                ints(field_of.values().copied()),
+            ))
+            .filter(Condition::in_list(
+                "relid",
+                ints(rest.iter().map(|(s, _)| *s)),
+            )),
+    )?;
+    for i in 0..values.len() {
+        let (Some(field), Some(service)) = (
+            values.get(i, "fieldid").as_int(),
+            values.get(i, "relid").as_int(),
+        ) else {
             continue;
-        }
-        let preset = custom_fields::get(db, *product, *service, PRESET_ID)?;
-        if let Some(server) = crate::orders::server_of::id_in(&preset) {
-            found.insert(*service, server);
+        };
+        let own_field = rest
+            .iter()
+            .any(|(s, p)| *s == service && field_of.get(p) == Some(&field));
+        if let (true, Some(server)) = (
+            own_field,
+            crate::orders::server_of::id_in(&values.get(i, "value").as_text()),
+        ) {
+            found.entry(service).or_insert(server);
         }
     }
     Ok(found)

@@ -431,3 +431,38 @@ fn a_paid_total_is_recorded_only_when_it_is_a_positive_decimal() {
     assert_eq!(paid[&5].currency, "EUR");
     assert_eq!(paid[&5].amount, d("12.50"));
 }
+
+#[test]
+fn a_public_module_service_is_found_by_its_preset_id() {
+    use crate::capabilities::Db;
+    use crate::capabilities::db::Insert;
+    let (mut db, _) = shop();
+    let nano = product(&db, "HKP-vm.nano (NL)");
+    let adopted = service(&mut db, 1, nano, "4.40", "Monthly", 0);
+    let other = service(&mut db, 1, nano, "4.40", "Monthly", 0);
+    let insert = |table: &str, columns: [&str; 3], row: Vec<Value>| Insert {
+        table: table.into(),
+        columns: columns.map(String::from).to_vec(),
+        rows: vec![row],
+    };
+    let field = db
+        .insert(&insert(
+            "tblcustomfields",
+            ["type", "relid", "fieldname"],
+            vec![
+                Value::text("product"),
+                Value::Int(nano),
+                Value::text("Preset ID"),
+            ],
+        ))
+        .expect("field")[0];
+    db.insert(&insert(
+        "tblcustomfieldsvalues",
+        ["fieldid", "relid", "value"],
+        vec![Value::Int(field), Value::Int(adopted), Value::text("31337")],
+    ))
+    .expect("value");
+    assert_eq!(line(&mut db, adopted).server, "31337");
+    assert_eq!(line(&mut db, other).server, "");
+    assert!(line(&mut db, other).reason.is_some());
+}
