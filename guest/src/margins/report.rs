@@ -156,7 +156,7 @@ const PRICE_COLUMNS: [&str; 6] = [
     "triennially",
 ];
 
-fn products(db: &mut dyn Db, default: &Currency) -> ModuleResult<BTreeMap<i64, Product>> {
+fn products(db: &mut dyn Db) -> ModuleResult<BTreeMap<i64, Product>> {
     let rows = db.select(
         &Select::from("tblproducts", &["id", "name", "configoption2", "retired"])
             .filter(Condition::eq("servertype", Value::text(MODULE_NAME))),
@@ -197,6 +197,21 @@ fn products(db: &mut dyn Db, default: &Currency) -> ModuleResult<BTreeMap<i64, P
             }
         }
     }
+    Ok(products)
+}
+
+/// The default currency's prices of the products in use (only those: a
+/// shop without live services reads no price).
+fn product_prices(
+    db: &mut dyn Db,
+    products: &mut BTreeMap<i64, Product>,
+    used: &std::collections::BTreeSet<i64>,
+    default: &Currency,
+) -> ModuleResult<()> {
+    if used.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = used.iter().copied().collect();
     let mut columns = vec!["relid"];
     columns.extend(PRICE_COLUMNS);
     let prices = db.select(
@@ -218,7 +233,7 @@ fn products(db: &mut dyn Db, default: &Currency) -> ModuleResult<BTreeMap<i64, P
             }
         }
     }
-    Ok(products)
+    Ok(())
 }
 
 /// The monthly price per chosen sub-option of each service, default currency.
@@ -490,7 +505,7 @@ pub fn read_with(db: &mut dyn Db, with_servers: bool) -> ModuleResult<Book> {
             )
         })?;
     let settings = ImportSettings::load(db, &currencies).unwrap_or_default();
-    let products = products(db, &default)?;
+    let mut products = products(db)?;
     let mut book = Book {
         currency: default.code.clone(),
         lines: Vec::new(),
@@ -523,6 +538,10 @@ pub fn read_with(db: &mut dyn Db, with_servers: bool) -> ModuleResult<Book> {
     let ids: Vec<i64> = (0..services.len())
         .filter_map(|i| services.get(i, "id").as_int())
         .collect();
+    let used = (0..services.len())
+        .filter_map(|i| services.get(i, "packageid").as_int())
+        .collect();
+    product_prices(db, &mut products, &used, &default)?;
     let clients = clients(
         db,
         (0..services.len()).filter_map(|i| services.get(i, "userid").as_int()),
