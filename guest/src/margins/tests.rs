@@ -5,7 +5,10 @@
 use super::costs::{self, Paid};
 use super::report::{self, Basis, Line};
 use super::{reprice, view, warn};
-use crate::capabilities::db::Value;
+use crate::capabilities::Db;
+use crate::capabilities::db::{
+    DbError, Delete, Insert, Rows, Select, TableDef, Update, UpdateRows, Value,
+};
 use crate::catalog::run::{self, Kind, Trigger};
 use crate::catalog::tests_support::{api, catalogue, whmcs};
 use crate::orders::state::{self, FIRST_ORDER, State, new_job};
@@ -434,8 +437,6 @@ fn a_paid_total_is_recorded_only_when_it_is_a_positive_decimal() {
 
 #[test]
 fn a_public_module_service_is_found_by_its_preset_id() {
-    use crate::capabilities::Db;
-    use crate::capabilities::db::Insert;
     let (mut db, _) = shop();
     let nano = product(&db, "HKP-vm.nano (NL)");
     let adopted = service(&mut db, 1, nano, "4.40", "Monthly", 0);
@@ -465,4 +466,77 @@ fn a_public_module_service_is_found_by_its_preset_id() {
     assert_eq!(line(&mut db, adopted).server, "31337");
     assert_eq!(line(&mut db, other).server, "");
     assert!(line(&mut db, other).reason.is_some());
+}
+
+/// A WHMCS whose second update of `tblhosting` in a call fails, as a lost
+/// connection would.
+struct FailingSecondUpdate {
+    db: MemoryDb,
+    updates: u32,
+}
+
+impl Db for FailingSecondUpdate {
+    fn select(&mut self, s: &Select) -> Result<Rows, DbError> {
+        self.db.select(s)
+    }
+    fn insert(&mut self, s: &Insert) -> Result<Vec<i64>, DbError> {
+        self.db.insert(s)
+    }
+    fn update(&mut self, s: &Update) -> Result<u64, DbError> {
+        if s.table == "tblhosting" {
+            self.updates += 1;
+            if self.updates == 2 {
+                return Err(DbError::Invalid("the connection was lost".into()));
+            }
+        }
+        self.db.update(s)
+    }
+    fn update_rows(&mut self, s: &UpdateRows) -> Result<u64, DbError> {
+        self.db.update_rows(s)
+    }
+    fn delete(&mut self, s: &Delete) -> Result<u64, DbError> {
+        self.db.delete(s)
+    }
+    fn lock(&mut self, n: &str, t: u32) -> Result<bool, DbError> {
+        self.db.lock(n, t)
+    }
+    fn unlock(&mut self, n: &str) -> Result<bool, DbError> {
+        self.db.unlock(n)
+    }
+    fn begin(&mut self) -> Result<(), DbError> {
+        self.db.begin()
+    }
+    fn commit(&mut self) -> Result<(), DbError> {
+        self.db.commit()
+    }
+    fn rollback(&mut self) -> Result<(), DbError> {
+        self.db.rollback()
+    }
+    fn table_exists(&mut self, t: &str) -> Result<bool, DbError> {
+        self.db.table_exists(t)
+    }
+    fn create_table(&mut self, d: &TableDef) -> Result<(), DbError> {
+        self.db.create_table(d)
+    }
+}
+
+#[test]
+fn a_repricing_that_fails_half_way_is_rolled_back_and_logs_nothing() {
+    let (mut db, mut platform) = shop();
+    let nano = product(&db, "HKP-vm.nano (NL)");
+    let a = service(&mut db, 2, nano, "4.75", "Monthly", 9001);
+    let b = service(&mut db, 1, nano, "4.00", "Monthly", 9002);
+    import(&mut db, &mut platform, &raised_nano());
+    let before = amounts(&db);
+    let logged = platform.module_log.len();
+    let mut failing = FailingSecondUpdate { db, updates: 0 };
+    let error = reprice::apply(&mut failing, &mut platform, &[a, b], NOW).expect_err("fails");
+    assert!(error.to_string().contains("connection was lost"), "{error}");
+    assert!(!failing.db.in_transaction());
+    assert_eq!(amounts(&failing.db), before, "the first update is undone");
+    assert_eq!(
+        platform.module_log.len(),
+        logged,
+        "nothing is logged as repriced"
+    );
 }
