@@ -3,7 +3,9 @@
 //! catalogue), the Margins view, the warnings after a sync and the optional
 //! repricing of existing services. docs/margins.md.
 
+pub mod catalogue;
 pub mod costs;
+pub mod known;
 pub mod money;
 pub mod page;
 pub mod report;

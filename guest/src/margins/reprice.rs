@@ -83,18 +83,8 @@ pub fn preview(db: &mut dyn Db, ids: &[i64]) -> ModuleResult<Vec<RepriceLine>> {
 }
 
 fn product_price(db: &mut dyn Db, line: &Line, currency: i64) -> ModuleResult<Decimal> {
-    let column = crate::orders::terms::BillingCycle::from_whmcs(&line.cycle).and_then(|c| {
-        use crate::orders::terms::BillingCycle::*;
-        Some(match c {
-            Monthly => "monthly",
-            Quarterly => "quarterly",
-            SemiAnnually => "semiannually",
-            Annually => "annually",
-            Biennially => "biennially",
-            Triennially => "triennially",
-            FreeAccount | OneTime => return None,
-        })
-    });
+    let column = crate::orders::terms::BillingCycle::from_whmcs(&line.cycle)
+        .and_then(super::catalogue::price_column);
     let missing = || {
         ModuleError::InvalidInput(format!(
             "Service {}: its product has no {} price in {}, so nothing was changed.",
