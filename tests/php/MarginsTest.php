@@ -231,5 +231,13 @@ final class MarginsTest extends CatalogueCase
             new CsrfGuard(WhmcsShim::TOKEN),
         ));
         self::assertNull($this->addon()->download('GET', ['action' => 'margins-csv'], new CsrfGuard(WhmcsShim::TOKEN)));
+        $expired = $this->addon()->output(
+            ['modulelink' => self::MODULE_LINK],
+            'POST',
+            ['token' => 'stale', 'action' => 'margins-csv'],
+            new CsrfGuard(WhmcsShim::TOKEN),
+        );
+        self::assertStringContainsString('The form had expired, so nothing was changed.', $expired);
+        self::assertStringNotContainsString('hostkeyresellermod-margins-table', $expired);
     }
 }

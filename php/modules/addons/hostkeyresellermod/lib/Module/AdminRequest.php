@@ -37,6 +37,8 @@ final class AdminRequest
     public static function fromPost(array $post, ?string $ini = null): array
     {
         $action = $post['action'] ?? '';
+        // A CSV that could not be made shows the Margins view with the reason.
+        $action = $action === 'margins-csv' ? 'margins' : $action;
         $action = is_string($action) && in_array($action, self::ACTIONS, true) ? $action : 'view';
         $form = [];
         foreach ($post as $name => $value) {
