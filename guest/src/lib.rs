@@ -8,6 +8,7 @@ pub mod callback;
 pub mod capabilities;
 pub mod catalog;
 pub mod error;
+pub mod margins;
 pub mod orders;
 pub mod provisioning;
 pub mod schema;

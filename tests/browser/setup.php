@@ -97,7 +97,25 @@ foreach ($state['servers'] as &$server) {
 unset($server);
 hkrm_control('POST', 'reset', ['state' => $state]);
 
+// The ordered service pays its product's monthly price (the order did not set it);
+// two more live services for the Margins view: one sold under HOSTKEY's cost
+// (on a server of its own), one whose server nobody recorded.
+$monthly = Capsule::table('tblpricing')->where('type', 'product')->where('relid', $product->id)
+    ->where('currency', 1)->value('monthly') ?? hkrm_fail('the product has no EUR price');
+Capsule::table('tblhosting')->where('id', $service)->update(['amount' => $monthly]);
+$cheap = (int) Capsule::table('tblhosting')->insertGetId([
+    'userid' => HKRM_CLIENT, 'packageid' => $product->id, 'domainstatus' => 'Active', 'amount' => '0.50',
+    'regdate' => date('Y-m-d'), 'billingcycle' => 'Monthly', 'domain' => 'web-2.example.test',
+    'nextduedate' => date('Y-m-d', time() + 3 * 86400),
+]);
+Capsule::table('mod_hostkeyresellermod_servers')->insert(['service_id' => $cheap, 'server_id' => 424242]);
+Capsule::table('tblhosting')->insert([
+    'userid' => HKRM_CLIENT, 'packageid' => $product->id, 'domainstatus' => 'Suspended', 'amount' => '9.00',
+    'regdate' => date('Y-m-d'), 'billingcycle' => 'Monthly', 'domain' => 'web-3.example.test',
+]);
+
 echo json_encode([
+    'marginUnder' => $cheap,
     'serviceId' => $service,
     'serverId' => (int) $order['server_id'],
     'hostileName' => HKRM_HOSTILE,

@@ -163,6 +163,28 @@ class ClientAreaInChromium(unittest.TestCase):
             "getComputedStyle(document.querySelector('main .card')).backgroundColor"), "Bootstrap 4 is loaded")
         self.shot("addon-admin.png")
 
+    def test_6_the_margins_view_marks_the_loss_and_lists_reasons(self):
+        b = self.browser
+        b.open(ADMIN)
+        b.click('button[name="action"][value="margins"]')
+        b.wait_for("document.querySelector('.hostkeyresellermod-margins-table') !== null", timeout=15,
+                   what="the Margins view")
+        rows = b.evaluate("[...document.querySelectorAll('.hostkeyresellermod-margins-table tbody tr')]"
+                          ".map(r => [Number(r.dataset.service), r.dataset.under, r.className])")
+        self.assertEqual(3, len(rows), rows)
+        self.assertEqual([SETUP["marginUnder"], "1", "danger table-danger"], rows[0], "the loss first, marked")
+        self.assertEqual([SETUP["serviceId"], "0"], rows[1][:2])
+        # The ordered service's cost is the HOSTKEY invoice the module paid.
+        self.assertIn("exact", b.evaluate(
+            f"document.querySelector('tr[data-service=\"{SETUP['serviceId']}\"]').textContent"))
+        self.assertTrue(b.evaluate(text(".hostkeyresellermod-margin-reason")).startswith("No HOSTKEY server"))
+        self.assertIn("Overall", b.evaluate(text(".hostkeyresellermod-margin-totals")))
+        # Bootstrap 3 (WHMCS's admin) colours .danger, Bootstrap 4 (this page) .table-danger.
+        self.assertNotEqual("rgba(0, 0, 0, 0)", b.evaluate(
+            "getComputedStyle(document.querySelector('tr.danger')).backgroundColor"), "the loss is coloured")
+        self.assertIsNone(b.evaluate(NOT_PWNED))
+        self.shot("addon-margins.png")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -148,7 +148,10 @@ final class TemplatesTest extends TestCase
         self::assertStringContainsString('value="tok&quot;en"', $html);
         $action = 'action="addonmodules.php?module=hostkeyresellermod&amp;a=&quot;b&quot;"';
         self::assertStringContainsString($action, $html);
-        self::assertSame(['import-preview', 'import', 'import-full'], array_column(AdminPageView::ACTIONS, 0));
+        self::assertSame(
+            ['import-preview', 'import', 'import-full', 'margins'],
+            array_column(AdminPageView::ACTIONS, 0),
+        );
         foreach (AdminPageView::ACTIONS as [$action]) {
             self::assertStringContainsString('name="action" value="' . $action . '"', $html);
         }

@@ -95,7 +95,21 @@ pub fn page(
             remove_all(db, &request, now_unix, &mut view);
             Shown::default()
         }
+        Action::Margins | Action::RepricePreview | Action::RepriceApply => {
+            crate::margins::page::show(
+                db,
+                platform,
+                request.action,
+                request.form,
+                now_unix,
+                &mut view,
+            )?;
+            Shown::default()
+        }
     };
+    if let Some(notice) = crate::margins::warn::current_notice(db)? {
+        view.notice(Level::Warning, notice);
+    }
     describe(db, &request, &currencies, shown, &mut view)?;
     view.tables.extend(super::waiting_orders::table(db)?);
     Ok(view)

@@ -110,6 +110,16 @@ pub fn addon_config() -> AddonConfig {
             },
             ConfigField {
                 size: Some(5),
+                default: Some("0"),
+                description: "The Margins view marks services whose margin is under this share of their income, and a price sync warns when HOSTKEY's price pushes one under it.",
+                ..field(
+                    crate::margins::view::THRESHOLD_SETTING,
+                    "Margin threshold (%)",
+                    ConfigKind::Text,
+                )
+            },
+            ConfigField {
+                size: Some(5),
                 default: Some("50"),
                 description: "An import that would take more than this share of the products on sale off sale stops until the admin confirms it (100: never stop).",
                 ..field("withdrawlimit", "Largest withdrawal (%)", ConfigKind::Text)

@@ -10,6 +10,9 @@ pub enum Action {
     Import,
     ImportFull,
     Clear,
+    Margins,
+    RepricePreview,
+    RepriceApply,
 }
 
 /// How a notice looks.
@@ -93,6 +96,7 @@ pub struct AdminView {
     pub fields: Vec<(String, String)>,
     pub forms: Vec<Form>,
     pub tables: Vec<Table>,
+    pub margins: Option<crate::margins::view::MarginsView>,
 }
 
 impl AdminView {

@@ -86,6 +86,8 @@ pub fn run(
     }
     let allow_withdrawal = trigger == Trigger::ManualAllowingWithdrawal;
     let mode = kind.mode();
+    // Margins before the prices move, to warn about what the sync changes.
+    let margins_before = (mode != Mode::Preview).then(|| crate::margins::warn::snapshot(db));
     let result = if mode == Mode::Preview {
         import::run(db, http, &mut *platform, mode, ini, allow_withdrawal)
     } else {
@@ -95,6 +97,9 @@ pub fn run(
     };
     if !matches!(result, Err(ModuleError::Busy(_))) {
         outcome::log(db, platform, kind.action(), &result, now_unix);
+    }
+    if let (Some(before), Ok(_)) = (&margins_before, &result) {
+        crate::margins::warn::after_sync(db, platform, before, now_unix);
     }
     result
 }

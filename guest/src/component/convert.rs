@@ -64,6 +64,9 @@ pub fn admin_action(action: waddon::AdminAction) -> Action {
         waddon::AdminAction::Import => Action::Import,
         waddon::AdminAction::ImportFull => Action::ImportFull,
         waddon::AdminAction::Clear => Action::Clear,
+        waddon::AdminAction::Margins => Action::Margins,
+        waddon::AdminAction::RepricePreview => Action::RepricePreview,
+        waddon::AdminAction::RepriceApply => Action::RepriceApply,
     }
 }
 
@@ -75,6 +78,9 @@ fn wit_admin_action(action: Action) -> waddon::AdminAction {
         Action::Import => waddon::AdminAction::Import,
         Action::ImportFull => waddon::AdminAction::ImportFull,
         Action::Clear => waddon::AdminAction::Clear,
+        Action::Margins => waddon::AdminAction::Margins,
+        Action::RepricePreview => waddon::AdminAction::RepricePreview,
+        Action::RepriceApply => waddon::AdminAction::RepriceApply,
     }
 }
 
@@ -137,6 +143,7 @@ pub fn admin_view(view: AdminView) -> waddon::AdminView {
                 rows: t.rows,
             })
             .collect(),
+        margins: view.margins.map(super::margins_view::convert),
     }
 }
 

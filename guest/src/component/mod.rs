@@ -6,6 +6,7 @@ mod convert;
 #[cfg(feature = "sandbox-probes")]
 mod grant_probes;
 mod guest_impl;
+mod margins_view;
 mod panic_hook;
 #[cfg(feature = "sandbox-probes")]
 mod probes;

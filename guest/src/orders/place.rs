@@ -313,6 +313,13 @@ impl Step<'_, '_> {
         if job.server_id.is_none() {
             job.server_id = server_on_invoice(&invoice, job.service_id);
         }
+        crate::margins::costs::record_paid(
+            self.db,
+            job.service_id,
+            invoice_id,
+            &invoice.total,
+            self.now,
+        );
         job.state = State::Paid;
         job.detail = String::new();
         state::save(self.db, job, self.now)?;

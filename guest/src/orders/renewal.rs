@@ -62,11 +62,13 @@ pub fn renew(
             oldest
         }
     };
-    if !hostkey::pay_once(api, invoice_id)?.1 {
+    let (invoice, paid) = hostkey::pay_once(api, invoice_id)?;
+    if !paid {
         return Err(ModuleError::InvalidInput(format!(
             "HOSTKEY invoice {invoice_id} (renewal of service {id}) is not paid: the reseller balance does not cover it; top it up and pay it in HOSTKEY's panel."
         )));
     }
+    crate::margins::costs::record_paid(db, id, invoice_id, &invoice.total, now);
     job.state = State::Done;
     state::save(db, &mut job, now)?;
     Ok(format!(

@@ -677,6 +677,25 @@ fn a_paid_renewal_pays_the_servers_oldest_open_hostkey_invoice_once() {
         "{none}"
     );
     assert_eq!(hk.credit_paid.iter().filter(|i| **i >= 9100).count(), 2);
+    // Each paid HOSTKEY invoice is kept once as the service's exact cost.
+    let paid: Vec<String> = db
+        .column(crate::margins::costs::COSTS_TABLE, "hostkey_invoice")
+        .iter()
+        .map(Value::as_text)
+        .collect();
+    assert_eq!(
+        paid.iter().filter(|i| *i == "9100" || *i == "9200").count(),
+        2,
+        "{paid:?}"
+    );
+    let latest = crate::margins::costs::latest(&mut db, &[77]).expect("reads");
+    assert_eq!(
+        (
+            latest[&77].hostkey_invoice,
+            latest[&77].amount.to_string().as_str()
+        ),
+        (9200, "4.40")
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@ declare(strict_types=1);
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\AddonModule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\CsrfGuard;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\Download;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
 if (!defined('WHMCS')) {
@@ -77,7 +78,12 @@ function hostkeyresellermod_output(array $vars): void
         return;
     }
     try {
-        echo Components::addon()->output($vars, $_SERVER['REQUEST_METHOD'] ?? 'GET', $_POST, CsrfGuard::fromWhmcs());
+        $addon = Components::addon();
+        $method = $_SERVER['REQUEST_METHOD'] ?? 'GET';
+        if (($file = $addon->download($method, $_POST, CsrfGuard::fromWhmcs())) !== null) {
+            Download::send($file);
+        }
+        echo $addon->output($vars, $method, $_POST, CsrfGuard::fromWhmcs());
     } catch (Throwable $e) {
         echo '<div class="alert alert-danger">'
             . htmlspecialchars(ErrorReport::sentence('output', $e), ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8')

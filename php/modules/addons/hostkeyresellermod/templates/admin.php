@@ -41,6 +41,9 @@ defined('WHMCS') || exit;
             </form>
         </div>
     </div>
+<?php if ($view['margins'] !== null) :
+    require __DIR__ . '/margins.php';
+endif; ?>
 <?php foreach ($view['tables'] as $table) : ?>
     <div class="panel panel-default hostkeyresellermod-report">
         <div class="panel-heading"><h3 class="panel-title"><?= $e($table['name']) ?></h3></div>

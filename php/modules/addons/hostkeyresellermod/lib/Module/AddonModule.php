@@ -197,6 +197,39 @@ final class AddonModule
         return $this->view->render($page, (string) ($vars['modulelink'] ?? ''), $csrf->token());
     }
 
+    /**
+     * The Margins CSV when the admin asked for it (a POST of `margins-csv`
+     * with a valid CSRF token): the same rows the Margins view shows. Null for
+     * any other request, which the page then renders.
+     *
+     * @param array<string, mixed> $post the POST fields
+     * @return array{filename: string, type: string, body: string}|null
+     */
+    public function download(string $method, array $post, CsrfGuard $csrf): ?array
+    {
+        if (
+            strtoupper($method) !== 'POST' || ($post['action'] ?? null) !== 'margins-csv'
+            || !$csrf->valid($post['token'] ?? null)
+        ) {
+            return null;
+        }
+        $request = AdminRequest::fromPost(['action' => 'margins'] + $post, $this->ini->content());
+        try {
+            $page = $this->bridge->result('addon.admin-page', ['request' => $request]);
+        } catch (ComponentError) {
+            return null;
+        }
+        $margins = MarginsView::prepare(is_array($page) ? ($page['margins'] ?? null) : null);
+        if ($margins === null) {
+            return null;
+        }
+        return [
+            'filename' => 'hostkey-margins-' . gmdate('Y-m-d') . '.csv',
+            'type' => 'text/csv; charset=utf-8',
+            'body' => MarginsView::csv($margins),
+        ];
+    }
+
     /** @param array<string, mixed> $vars */
     public function sidebar(array $vars): string
     {

@@ -26,6 +26,7 @@ final class AdminPageView
             'Re-sync everything',
             'Compare every option and price with HOSTKEY and repair any edited by hand?',
         ],
+        ['margins', 'Margins', ''],
     ];
 
     /** What a ticked checkbox posts. */
@@ -57,6 +58,7 @@ final class AdminPageView
             'token' => $token,
             'actions' => self::ACTIONS,
             'checkedValue' => self::CHECKED_VALUE,
+            'margins' => MarginsView::prepare($page['margins'] ?? null),
         ];
         foreach (self::items($page['forms'] ?? null) as $form) {
             $action = self::text($form['action'] ?? '');

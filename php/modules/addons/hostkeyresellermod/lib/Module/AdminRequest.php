@@ -13,7 +13,10 @@ defined('WHMCS') || exit;
 final class AdminRequest
 {
     /** The cases of the WIT `addon.admin-action`; anything else shows the page. */
-    public const ACTIONS = ['view', 'save-settings', 'import-preview', 'import', 'import-full', 'clear'];
+    public const ACTIONS = [
+        'view', 'save-settings', 'import-preview', 'import', 'import-full', 'clear',
+        'margins', 'reprice-preview', 'reprice-apply',
+    ];
     private const FIELD = '/^[A-Za-z0-9_.:\[\]-]{1,128}$/D';
 
     /**
@@ -34,6 +37,8 @@ final class AdminRequest
     public static function fromPost(array $post, ?string $ini = null): array
     {
         $action = $post['action'] ?? '';
+        // A CSV that could not be made shows the Margins view with the reason.
+        $action = $action === 'margins-csv' ? 'margins' : $action;
         $action = is_string($action) && in_array($action, self::ACTIONS, true) ? $action : 'view';
         $form = [];
         foreach ($post as $name => $value) {
