@@ -50,12 +50,13 @@ CONF
 # One FPM master per pool: two pools of one master share its OPcache memory,
 # and answers were seen with the other pool's ffi.enable.
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done; rm -rf "$run"; }
+# Every master is ended, also after one that failed to start (set -e does not stop the loop).
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; rm -rf "$run"; }
 trap cleanup EXIT
 for name in default process ffi; do
     extra=""
     [ "$name" = ffi ] && extra="php_admin_value[ffi.enable] = true"
-    [ "$name" = process ] && extra="env[HOSTKEYRESELLERMOD_HELPER] = off"
+    [ "$name" = process ] && extra='env[HOSTKEYRESELLERMOD_HELPER] = "off"'
     {
         printf '[global]\npid = %s/%s.pid\nerror_log = %s/%s-fpm.log\ndaemonize = no\n' "$run" "$name" "$run" "$name"
         pool "$name" "$extra"

@@ -46,7 +46,10 @@ fn start(dir: &Path, wasm: &Path, idle_ms: u64) -> (i32, Json) {
     let line = serde_json::from_str(said.lines().next().unwrap_or("null")).unwrap_or(Json::Null);
     let status = output.status.code().unwrap_or(-1);
     if status != 0 {
-        return (status, json!({ "stderr": String::from_utf8_lossy(&output.stderr) }));
+        return (
+            status,
+            json!({ "stderr": String::from_utf8_lossy(&output.stderr) }),
+        );
     }
     (status, line)
 }
@@ -122,7 +125,11 @@ fn the_hello_names_both_ends_and_calls_follow_the_options() {
     assert_eq!(hello["hello"], "hostkey-host");
     assert_eq!(hello["pid"], pid);
     assert_eq!(hello["uid"], hostkey_host::helper::own_uid());
-    assert_eq!(hello["peer_pid"], std::process::id(), "the helper saw this process");
+    assert_eq!(
+        hello["peer_pid"],
+        std::process::id(),
+        "the helper saw this process"
+    );
     assert_eq!(hello["peer_uid"], hostkey_host::helper::own_uid());
     let digest = hello["component_sha256"].as_str().expect("a digest");
     assert_eq!(digest.len(), 64);
@@ -176,13 +183,20 @@ fn one_helper_per_name_and_a_stale_socket_is_replaced() {
     let socket = socket_of(&first);
     let (status, second) = start(&dir, &wasm, 20_000);
     assert_eq!(status, 0);
-    assert_eq!(second["busy"], json!(socket), "the second start leaves it to the first");
+    assert_eq!(
+        second["busy"],
+        json!(socket),
+        "the second start leaves it to the first"
+    );
 
     // Killed: its socket stays behind, stale; the next helper replaces it.
     stop(pid_of(&first));
     assert!(gone_within(pid_of(&first), Duration::from_secs(5)));
     assert!(socket.exists());
-    assert!(UnixStream::connect(&socket).is_err(), "nobody listens on a stale socket");
+    assert!(
+        UnixStream::connect(&socket).is_err(),
+        "nobody listens on a stale socket"
+    );
     let (status, third) = start(&dir, &wasm, 20_000);
     assert_eq!(status, 0, "{third}");
     assert_eq!(socket_of(&third), socket);
@@ -200,7 +214,10 @@ fn sigterm_idleness_and_changed_files_each_end_it() {
     let (_, line) = start(&dir, &wasm, 20_000);
     // SAFETY: a signal to the helper this test started.
     unsafe { libc::kill(pid_of(&line), libc::SIGTERM) };
-    assert!(gone_within(pid_of(&line), Duration::from_secs(5)), "SIGTERM");
+    assert!(
+        gone_within(pid_of(&line), Duration::from_secs(5)),
+        "SIGTERM"
+    );
     assert!(!socket_of(&line).exists(), "it removes its own socket");
 
     let (_, line) = start(&dir, &wasm, 300);

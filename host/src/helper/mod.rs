@@ -27,7 +27,8 @@ use std::time::Duration;
 /// How long a helper without connections waits before it exits.
 pub const DEFAULT_IDLE: Duration = Duration::from_secs(60);
 
-const USAGE: &str = "usage: hostkey-host helper --dir <private folder> --options '<json>' [--idle-ms <n>]";
+const USAGE: &str =
+    "usage: hostkey-host helper --dir <private folder> --options '<json>' [--idle-ms <n>]";
 
 /// The library beside the launcher (as `main.rs` loads it).
 const LIBRARY: &str = "libhostkey_host.so";
@@ -129,7 +130,10 @@ fn take_lock(path: &Path) -> Result<Option<std::fs::File>, String> {
     match flock(&fd, FlockOperation::NonBlockingLockExclusive) {
         Ok(()) => Ok(Some(std::fs::File::from(fd))),
         Err(rustix::io::Errno::WOULDBLOCK) => Ok(None),
-        Err(e) => Err(format!("the helper's lock {} cannot be taken: {e}", path.display())),
+        Err(e) => Err(format!(
+            "the helper's lock {} cannot be taken: {e}",
+            path.display()
+        )),
     }
 }
 

@@ -77,6 +77,9 @@ mod tests {
     fn another_user_is_refused_with_both_uids_named() {
         let peer = Peer { pid: 7, uid: 1001 };
         let why = peer.refusal(33).expect("refused");
-        assert!(why.contains("user 33") && why.contains("user 1001"), "{why}");
+        assert!(
+            why.contains("user 33") && why.contains("user 1001"),
+            "{why}"
+        );
     }
 }

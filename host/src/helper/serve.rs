@@ -9,13 +9,14 @@ use crate::http::UreqBackend;
 use crate::{Capabilities, Runtime, RuntimeOptions};
 use serde_json::{Value as Json, json};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::os::fd::AsRawFd;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// How often the helper looks at its files, its socket and the clock.
@@ -43,6 +44,9 @@ struct Shared {
     http: UreqBackend,
     active: AtomicUsize,
     last_activity: Mutex<Instant>,
+    /// Runtimes by the options line that asked for them: each request sends
+    /// the same options, and checking the grants again costs a third of a call.
+    runtimes: Mutex<HashMap<String, Arc<Runtime>>>,
 }
 
 impl Shared {
@@ -88,7 +92,9 @@ impl Helper {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let key = files.key().ok_or("the helper's files changed while it started")?;
+        let key = files
+            .key()
+            .ok_or("the helper's files changed while it started")?;
         match std::fs::remove_file(socket) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -123,6 +129,7 @@ impl Helper {
                 http: UreqBackend::default(),
                 active: AtomicUsize::new(0),
                 last_activity: Mutex::new(Instant::now()),
+                runtimes: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -148,6 +155,7 @@ impl Helper {
     /// Serves until a reason to stop, then lets the calls under way finish.
     pub fn serve(self) {
         let fd = self.listener.as_raw_fd();
+        let mut workers = Workers::new();
         while self.reason_to_stop().is_none() {
             let mut poll = libc::pollfd {
                 fd,
@@ -160,25 +168,12 @@ impl Helper {
                 continue;
             }
             if let Ok((stream, _)) = self.listener.accept() {
-                let shared = Arc::clone(&self.shared);
-                shared.active.fetch_add(1, Ordering::SeqCst);
-                shared.touch();
-                let spawned = std::thread::Builder::new()
-                    // The guest runs on this thread, as on a main thread.
-                    .stack_size(8 << 20)
-                    .spawn({
-                        let shared = Arc::clone(&shared);
-                        move || {
-                            connection(stream, &shared);
-                            shared.touch();
-                            shared.active.fetch_sub(1, Ordering::SeqCst);
-                        }
-                    });
-                if spawned.is_err() {
-                    shared.active.fetch_sub(1, Ordering::SeqCst);
-                }
+                self.shared.active.fetch_add(1, Ordering::SeqCst);
+                self.shared.touch();
+                workers.take(stream, &self.shared);
             }
         }
+        drop(workers);
         // New callers start a new helper from now on; only our own socket
         // file is removed, never one a newer helper bound since.
         if std::fs::symlink_metadata(&self.socket).is_ok_and(|m| m.ino() == self.socket_ino) {
@@ -188,6 +183,62 @@ impl Helper {
         let until = Instant::now() + DRAIN;
         while self.shared.active.load(Ordering::SeqCst) > 0 && Instant::now() < until {
             std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Threads that serve connections, kept for the next one: a fresh thread
+/// costs wasmtime its per-thread set-up again (a third of a small call).
+struct Workers {
+    queue: mpsc::Sender<UnixStream>,
+    next: Arc<Mutex<mpsc::Receiver<UnixStream>>>,
+    idle: Arc<AtomicUsize>,
+}
+
+impl Workers {
+    fn new() -> Self {
+        let (queue, next) = mpsc::channel();
+        Self {
+            queue,
+            next: Arc::new(Mutex::new(next)),
+            idle: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Gives `stream` to an idle worker, or to a new one: a connection never
+    /// waits for another (it lasts a whole web request).
+    fn take(&mut self, stream: UnixStream, shared: &Arc<Shared>) {
+        let claimed = self
+            .idle
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if claimed {
+            if self.queue.send(stream).is_err() {
+                shared.active.fetch_sub(1, Ordering::SeqCst);
+            }
+            return;
+        }
+        let (mine, next, idle) = (
+            Arc::clone(shared),
+            Arc::clone(&self.next),
+            Arc::clone(&self.idle),
+        );
+        let spawned = std::thread::Builder::new()
+            // The guest runs on this thread, as on a main thread.
+            .stack_size(8 << 20)
+            .spawn(move || {
+                let mut stream = Some(stream);
+                while let Some(current) = stream.take() {
+                    connection(current, &mine);
+                    mine.touch();
+                    mine.active.fetch_sub(1, Ordering::SeqCst);
+                    idle.fetch_add(1, Ordering::SeqCst);
+                    // Ends when the helper stops (the queue is dropped).
+                    stream = next.lock().ok().and_then(|next| next.recv().ok());
+                }
+            });
+        if spawned.is_err() {
+            shared.active.fetch_sub(1, Ordering::SeqCst);
         }
     }
 }
@@ -307,9 +358,33 @@ fn refused(why: &str) -> Vec<u8> {
     json!({ "refused": why }).to_string().into_bytes()
 }
 
+/// How many option sets a helper keeps runtimes for (one per API URL and
+/// limits; more means a caller varies them: then all are made again).
+const RUNTIMES_KEPT: usize = 8;
+
+/// The runtime for an options line, made once per distinct line.
+fn runtime_for(line: &str, shared: &Shared) -> Result<Arc<Runtime>, String> {
+    if let Some(found) = shared
+        .runtimes
+        .lock()
+        .ok()
+        .and_then(|map| map.get(line).cloned())
+    {
+        return Ok(found);
+    }
+    let runtime = Arc::new(new_runtime(line, shared)?);
+    if let Ok(mut map) = shared.runtimes.lock() {
+        if map.len() >= RUNTIMES_KEPT {
+            map.clear();
+        }
+        map.insert(line.to_string(), Arc::clone(&runtime));
+    }
+    Ok(runtime)
+}
+
 /// The caller's options (`{"options": {...}}`) as a runtime, when they name
 /// the component and cache this helper was started for.
-fn runtime_for(line: &str, shared: &Shared) -> Result<Runtime, String> {
+fn new_runtime(line: &str, shared: &Shared) -> Result<Runtime, String> {
     let message: Json =
         serde_json::from_str(line).map_err(|e| format!("the options line is not JSON: {e}"))?;
     let options: RuntimeOptions = message
@@ -317,7 +392,8 @@ fn runtime_for(line: &str, shared: &Shared) -> Result<Runtime, String> {
         .cloned()
         .ok_or("the first line must carry the runtime options")
         .and_then(|o| serde_json::from_value(o).map_err(|_| "the runtime options are not valid"))?;
-    if options.component != shared.options.component || options.cache_dir != shared.options.cache_dir
+    if options.component != shared.options.component
+        || options.cache_dir != shared.options.cache_dir
     {
         return Err("the options name another component or cache than this helper runs".into());
     }

@@ -54,7 +54,7 @@ final class HelperPlace
     /** The helper's name for $launcher, or null when a file cannot be read. */
     public function name(string $launcher): ?string
     {
-        $launcher = realpath($launcher);
+        $launcher = @realpath($launcher);
         if ($launcher === false) {
             return null;
         }
