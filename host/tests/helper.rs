@@ -90,9 +90,14 @@ impl Connection {
     }
 }
 
+/// Whether `pid` still runs: a zombie left for init counts as gone once its
+/// last thread ended (until then, its descriptors, the socket too, stay open).
 fn alive(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .is_ok_and(|status| !status.lines().any(|l| l.starts_with("State:\tZ")))
+    std::fs::read_to_string(format!("/proc/{pid}/status")).is_ok_and(|status| {
+        let zombie = status.lines().any(|l| l.starts_with("State:\tZ"));
+        let one_thread = status.lines().any(|l| l == "Threads:\t1");
+        !(zombie && one_thread)
+    })
 }
 
 fn gone_within(pid: i32, limit: Duration) -> bool {

@@ -106,11 +106,15 @@ final class HelperTransportTest extends TestCase
         return $this->folder() . '/' . $place->name($this->bin . '/hostkey-host') . '.sock';
     }
 
-    /** Whether $pid is a live process (a zombie left for init counts as gone). */
+    /**
+     * Whether $pid is a live process: a zombie left for init counts as gone
+     * once its last thread ended (until then its socket is still open).
+     */
     private static function alive(int $pid): bool
     {
         $status = @file_get_contents('/proc/' . $pid . '/status');
-        return is_string($status) && preg_match('/^State:\s+Z/m', $status) !== 1;
+        return is_string($status)
+            && !(preg_match('/^State:\s+Z/m', $status) === 1 && preg_match('/^Threads:\s+1$/m', $status) === 1);
     }
 
     private static function waitUntilGone(int $pid, float $seconds = 5.0): bool
