@@ -224,6 +224,34 @@ final class HelperTransportTest extends TestCase
         proc_close($impostor);
     }
 
+    public function testAHelperThatRefusesTheOptionsRunsNothingAndTheCallGoesToAProcess(): void
+    {
+        // A listener that says a hello this process accepts, then refuses the options.
+        $socket = $this->socketOf();
+        @mkdir($this->folder(), 0700);
+        $hello = json_encode([
+            'hello' => 'hostkey-host', 'pid' => 1, 'uid' => posix_geteuid(), 'peer_uid' => posix_geteuid(),
+            'peer_pid' => getmypid(), 'name' => basename($socket, '.sock'), 'component_sha256' => '',
+        ]);
+        $refusal = '{"refused":"the options name another component or cache than this helper runs"}';
+        $refuser = proc_open(
+            [PHP_BINARY, __DIR__ . '/Fixtures/fake-helper.php', $socket, (string) $hello, $refusal],
+            [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
+            $pipes,
+        );
+        self::assertIsResource($refuser);
+        self::assertSame("listening\n", fgets($pipes[1]));
+        $transport = $this->request();
+        $meta = $this->bridge($transport)->call('provisioning.meta-data');
+        self::assertArrayHasKey('display-name', $meta, 'the call was answered by a process');
+        self::assertSame('process', $transport->route());
+        $problem = (string) $transport->problem();
+        self::assertMatchesRegularExpression('/refused the call|closed the connection/', $problem);
+        $received = (string) stream_get_contents($pipes[1]);
+        self::assertStringStartsWith('{"options":', $received, 'the options came first');
+        proc_close($refuser);
+    }
+
     public function testAHelperKilledDuringACallFailsThatCallOnceAndTheNextRequestStartsAnother(): void
     {
         $transport = $this->request();

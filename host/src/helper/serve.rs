@@ -258,12 +258,13 @@ impl Link {
         self.writer.flush()
     }
 
-    /// The next non-empty line; `None` at the end of the connection.
+    /// The next non-empty line; `None` at the end of the connection (a
+    /// line cut off by it, without its newline, is not run).
     fn read_line(&mut self) -> std::io::Result<Option<String>> {
         let mut line = String::new();
         loop {
             line.clear();
-            if self.reader.read_line(&mut line)? == 0 {
+            if self.reader.read_line(&mut line)? == 0 || !line.ends_with('\n') {
                 return Ok(None);
             }
             if !line.trim().is_empty() {

@@ -67,8 +67,16 @@ final class HelperTransport implements Transport
         }
         $this->route = 'helper';
         $timeoutMs = CliTransport::callTimeoutMs($call) ?? $this->options->timeoutMs();
+        $lines = $this->lines(true);
         try {
-            $line = $this->lines(true)->converse($call, $capabilities, $timeoutMs + $this->graceMs);
+            $lines->writeLine($call);
+        } catch (ComponentFault $e) {
+            // Not written, so not received (a helper that refused the options
+            // or went idle closed first): the call goes to a process instead.
+            return $this->instead('the helper closed the connection: ' . $e->getMessage(), $call, $capabilities);
+        }
+        try {
+            $line = $lines->answer($capabilities, $timeoutMs + $this->graceMs);
         } catch (Throwable $e) {
             // Not repeated: the call may have done part of its work.
             $this->close();
@@ -77,13 +85,19 @@ final class HelperTransport implements Transport
         }
         if (str_starts_with($line, '{"refused"')) {
             // The helper ran nothing: the call goes to a process instead.
-            $this->problem = 'the helper refused the call: ' . self::said($line);
-            $this->close();
-            $this->fellBack = true;
-            $this->route = 'process';
-            return $this->process->call($call, $capabilities);
+            return $this->instead('the helper refused the call: ' . self::said($line), $call, $capabilities);
         }
         return $line;
+    }
+
+    /** $call, which the helper did not run, by a process per call; so are this request's next calls. */
+    private function instead(string $problem, string $call, RequestHandler $capabilities): string
+    {
+        $this->problem = $problem;
+        $this->close();
+        $this->fellBack = true;
+        $this->route = 'process';
+        return $this->process->call($call, $capabilities);
     }
 
     public function name(): string

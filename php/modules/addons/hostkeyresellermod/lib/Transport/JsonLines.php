@@ -44,6 +44,17 @@ final class JsonLines
     public function converse(string $call, RequestHandler $capabilities, int $waitMs): string
     {
         $this->writeLine($call);
+        return $this->answer($capabilities, $waitMs);
+    }
+
+    /**
+     * The rest of a call whose line was written: its requests answered, its
+     * final line returned.
+     *
+     * @throws ComponentFault
+     */
+    public function answer(RequestHandler $capabilities, int $waitMs): string
+    {
         while (true) {
             $line = $this->readLine($waitMs);
             $message = json_decode($line, true);
