@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Pages of an unpacked zip through PHP-FPM (Debian's php8.2-fpm), as a web
-# server asks for them (FastCGI on a unix socket, bench/fcgi.py): two FPM
-# masters with one worker each, one with PHP's default ffi.enable (preload: a
-# web request cannot use FFI, so the module runs the helper process per
-# request) and one with ffi.enable=true. Called by bench/zip_cron.sh with its tree and servers:
+# server asks for them (FastCGI on a unix socket, bench/fcgi.py): three FPM
+# masters with one worker each: PHP's default ffi.enable (preload: a web
+# request cannot use FFI, so the module talks to its per-user engine helper,
+# `hostkey-host helper`), the same with the helper switched off
+# (HOSTKEYRESELLERMOD_HELPER=off: a host process per request, as before the
+# helper), and ffi.enable=true. Called by bench/zip_cron.sh with its tree and servers:
 #   bash bench/fpm_page.sh <harness dir> <whmcs root> <tmp dir> <output.json> [requests]
 # Not a test: it measures.
 set -euo pipefail
@@ -48,11 +50,13 @@ CONF
 # One FPM master per pool: two pools of one master share its OPcache memory,
 # and answers were seen with the other pool's ffi.enable.
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done; rm -rf "$run"; }
+# Every master is ended, also after one that failed to start (set -e does not stop the loop).
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done; rm -rf "$run"; }
 trap cleanup EXIT
-for name in default ffi; do
+for name in default process ffi; do
     extra=""
     [ "$name" = ffi ] && extra="php_admin_value[ffi.enable] = true"
+    [ "$name" = process ] && extra='env[HOSTKEYRESELLERMOD_HELPER] = "off"'
     {
         printf '[global]\npid = %s/%s.pid\nerror_log = %s/%s-fpm.log\ndaemonize = no\n' "$run" "$name" "$run" "$name"
         pool "$name" "$extra"
@@ -60,15 +64,16 @@ for name in default ffi; do
     "$fpm" --fpm-config "$run/$name.conf" --nodaemonize &
     pids+=($!)
 done
+ready() { [ -S "$run/default.sock" ] && [ -S "$run/process.sock" ] && [ -S "$run/ffi.sock" ]; }
 for _ in $(seq 1 100); do
-    [ -S "$run/default.sock" ] && [ -S "$run/ffi.sock" ] && break
+    ready && break
     sleep 0.1
 done
-[ -S "$run/default.sock" ] && [ -S "$run/ffi.sock" ] || { cat "$run"/*-fpm.log >&2; exit 1; }
+ready || { cat "$run"/*-fpm.log >&2; exit 1; }
 
-python3 - "$run" "$harness/dist/fpm_page.php" "$requests" "$root/bench" > "$out" <<'PY'
-import json, statistics, sys, time
-run, script, n, bench = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+python3 - "$run" "$harness/dist/fpm_page.php" "$requests" "$root/bench" "$whmcs" > "$out" <<'PY'
+import json, os, statistics, sys, time
+run, script, n, bench, whmcs = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
 sys.path.insert(0, bench)
 import fcgi
 
@@ -88,25 +93,53 @@ def one(pool, page):
     answer["wall_ms"] = wall
     return answer
 
+POOLS = ("default", "process", "ffi")
+
+def helpers():
+    """The engine helpers of this tree: pid -> CPU seconds so far (user + system)."""
+    found = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            argv = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+            stat = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if len(argv) > 2 and argv[1] == b"helper" and whmcs.encode() in b" ".join(argv):
+            found[int(pid)] = (int(stat[11]) + int(stat[12])) / tick
+    return found
+
 result = {"requests": n}
-for pool in ("default", "ffi"):
+for pool in POOLS:
     for page in ("call", "addon"):
         for _ in range(3):
-            one(pool, page)  # warm: opcache, the worker's FFI runtime
-    # Interleaved, so that both pools see the same machine load.
+            one(pool, page)  # warm: opcache, the worker's FFI runtime, the helper
+
+def pool_of(answer):
+    return "ffi" if answer["transport"] == "ffi" else answer["asked"] if answer["asked"] != "ffi" else "default"
+
+# Interleaved, so that the pools see the same machine load.
 for page in ("call", "addon"):
-    runs = {"default": [], "ffi": []}
+    runs = {pool: [] for pool in POOLS}
+    before = helpers()
     for _ in range(n):
-        for pool in ("default", "ffi"):
+        for pool in POOLS:
             answer = one(pool, page)
-            runs["ffi" if answer["transport"] == "ffi" else "default"].append(answer)
+            runs[pool_of(answer)].append(answer)
+    after = helpers()
+    # The helper is not PHP's child, so getrusage cannot see it: its CPU over
+    # the series, from /proc, divided by the default pool's requests.
+    helper_cpu_ms = sum(after[p] - before.get(p, 0.0) for p in after) * 1000.0 / max(1, len(runs["default"]))
+    result[f"helpers_{page}"] = sorted(after)
     result[f"crossed_{page}"] = sum(1 for answers in runs.values() for a in answers
-                                    if a["asked"] != ("ffi" if a["transport"] == "ffi" else "default"))
+                                    if a["asked"] != pool_of(a))
     for pool, answers in runs.items():
         if not answers:
             raise SystemExit(f"{page}: no answer under the {pool} settings")
         module = [a["module_ms"] for a in answers]
         helper = [a["helper_cpu_ms"] for a in answers]
+        if pool == "default":
+            helper = [helper_cpu_ms]
         php_cpu = [a["php_cpu_ms"] for a in answers]
         wall = [a["wall_ms"] for a in answers]
         result[f"{pool}_{page}"] = {

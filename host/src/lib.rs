@@ -12,6 +12,7 @@ pub mod engine;
 pub mod fakes;
 pub mod ffi;
 pub mod grants;
+pub mod helper;
 pub mod http;
 pub mod json_val;
 pub mod options;

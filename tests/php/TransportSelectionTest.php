@@ -9,6 +9,7 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\CliTransport;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\DeferredTransport;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\FfiTransport;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\HelperTransport;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\Machine;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\OpenBasedir;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
@@ -75,8 +76,23 @@ final class TransportSelectionTest extends TestCase
         $factory = $this->factory($setting, $env, $sapi, $loaded, $ini);
         self::assertSame($expected, $factory->mode());
         $transport = $factory->create();
-        self::assertInstanceOf($expected === 'ffi' ? FfiTransport::class : CliTransport::class, $transport);
+        // A web request's process transport goes through the per-user helper; PHP's CLI (cron) does not.
+        $class = $expected === 'ffi' ? FfiTransport::class
+            : ($sapi === 'cli' ? CliTransport::class : HelperTransport::class);
+        self::assertInstanceOf($class, $transport);
         self::assertSame($expected, $transport->name());
+    }
+
+    public function testTheHelperIsForWebRequestsUnlessTheEnvironmentSaysOtherwise(): void
+    {
+        self::assertTrue($this->factory('cli', [], 'fpm-fcgi', true, 'true')->helperWanted());
+        self::assertFalse($this->factory('cli', [], 'cli', true, 'true')->helperWanted());
+        $off = $this->factory('cli', ['HOSTKEYRESELLERMOD_HELPER' => 'off'], 'fpm-fcgi', true, 'true');
+        self::assertFalse($off->helperWanted());
+        self::assertInstanceOf(CliTransport::class, $off->create());
+        $on = $this->factory('cli', ['HOSTKEYRESELLERMOD_HELPER' => 'on'], 'cli', true, 'true');
+        self::assertTrue($on->helperWanted());
+        self::assertInstanceOf(HelperTransport::class, $on->create());
     }
 
     public function testAutoFallsBackToTheCliWithoutTheLibrary(): void

@@ -10,8 +10,8 @@ use std::ffi::{CStr, c_char};
 use std::io::{BufRead, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-const USAGE: &str =
-    "usage: hostkey-host serve --options '<json>' | hostkey-host precompile <component.wasm>";
+const USAGE: &str = "usage: hostkey-host serve --options '<json>' | hostkey-host precompile <component.wasm> \
+     | hostkey-host helper --dir <private folder> --options '<json>' [--idle-ms <n>]";
 
 /// Capability requests go out on stdout, answers come back on stdin.
 struct StdioEmbedder;
@@ -72,6 +72,7 @@ fn run(args: &[String]) -> Result<(), String> {
                 .map_err(|e| format!("the runtime options are not valid: {e}"))?;
             serve(options)
         }
+        [command, rest @ ..] if command == "helper" => crate::helper::run(rest),
         [command, path] if command == "precompile" => {
             let runtime =
                 Runtime::new(RuntimeOptions::for_component(path)).map_err(|e| e.to_string())?;

@@ -37,27 +37,24 @@ final class CliTransport implements Transport
         $this->start();
         $timeoutMs = self::callTimeoutMs($call) ?? $this->options->timeoutMs();
         try {
-            $this->writeLine($call);
-            while (true) {
-                $line = $this->readLine($timeoutMs);
-                $message = json_decode($line, true);
-                if (!is_array($message)) {
-                    throw new ComponentFault('The component host wrote a line that is not a JSON object.');
-                }
-                if (array_key_exists('op', $message)) {
-                    $this->writeLine($capabilities->handle($line));
-                    continue;
-                }
-                if (array_key_exists('value', $message) || array_key_exists('fault', $message)) {
-                    return $line;
-                }
-                throw new ComponentFault('The component host wrote a line without op, value or fault.');
-            }
+            $line = $this->lines()->converse($call, $capabilities, $timeoutMs + $this->graceMs);
         } catch (Throwable $e) {
             // The conversation is in an unknown state: the next call starts a fresh host.
             $this->stop();
             throw $e;
         }
+        return $line;
+    }
+
+    /** The framing over this host's pipes. */
+    private function lines(): JsonLines
+    {
+        return new JsonLines(
+            $this->stdout,
+            $this->stdin,
+            fn (string $what): ComponentFault => new ComponentFault($this->ended($what)),
+            fn () => $this->stop(true),
+        );
     }
 
     public function name(): string
@@ -101,22 +98,8 @@ final class CliTransport implements Transport
         $this->stderr = $stderr;
     }
 
-    private function writeLine(string $line): void
-    {
-        $data = str_replace("\n", ' ', $line) . "\n";
-        $written = 0;
-        while ($written < strlen($data)) {
-            $chunk = @fwrite($this->stdin, substr($data, $written));
-            if ($chunk === false || $chunk === 0) {
-                throw new ComponentFault($this->ended('stopped reading its input'));
-            }
-            $written += $chunk;
-        }
-        fflush($this->stdin);
-    }
-
     /** The wall-clock limit a call request carries itself (`limits.timeout_ms`), if any. */
-    private static function callTimeoutMs(string $call): ?int
+    public static function callTimeoutMs(string $call): ?int
     {
         if (!str_contains($call, '"limits"')) {
             return null;
@@ -126,41 +109,6 @@ final class CliTransport implements Transport
             ? ($request['limits']['timeout_ms'] ?? null)
             : null;
         return is_int($timeout) && $timeout > 0 ? $timeout : null;
-    }
-
-    private function readLine(int $timeoutMs): string
-    {
-        $waitMs = $timeoutMs + $this->graceMs;
-        $deadline = microtime(true) + $waitMs / 1000;
-        while (true) {
-            $remaining = $deadline - microtime(true);
-            if ($remaining <= 0) {
-                $this->stop(true);
-                throw new ComponentFault(sprintf(
-                    'The component host did not answer within %s seconds.',
-                    rtrim(rtrim(number_format($waitMs / 1000, 1, '.', ''), '0'), '.'),
-                ));
-            }
-            $read = [$this->stdout];
-            $write = null;
-            $except = null;
-            $seconds = (int) floor($remaining);
-            $ready = @stream_select($read, $write, $except, $seconds, (int) (($remaining - $seconds) * 1e6));
-            if ($ready === false) {
-                throw new ComponentFault('Waiting for the component host failed.');
-            }
-            if ($ready === 0) {
-                continue;
-            }
-            $line = fgets($this->stdout);
-            if ($line === false) {
-                throw new ComponentFault($this->ended('stopped'));
-            }
-            $line = rtrim($line, "\r\n");
-            if ($line !== '') {
-                return $line;
-            }
-        }
     }
 
     /** A sentence for a host that went away, with the last line it wrote to stderr. */

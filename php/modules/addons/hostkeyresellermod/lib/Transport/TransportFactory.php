@@ -12,7 +12,11 @@ defined('WHMCS') || exit;
  * Picks the transport: FFI when PHP allows it here, the CLI otherwise.
  *
  * The addon setting `transport` (auto|ffi|cli) chooses; the environment
- * variable HOSTKEYRESELLERMOD_TRANSPORT overrides the setting.
+ * variable HOSTKEYRESELLERMOD_TRANSPORT overrides the setting. The process
+ * transport goes through this user's engine helper in a web request (a
+ * process start per request is what it saves), and a process per call in
+ * PHP's CLI (cron: one process serves the run); HOSTKEYRESELLERMOD_HELPER=on
+ * or off overrides that.
  */
 final class TransportFactory
 {
@@ -69,10 +73,30 @@ final class TransportFactory
         };
     }
 
+    /** Whether the process transport goes through the per-user helper. */
+    public function helperWanted(): bool
+    {
+        return match (strtolower(trim($this->env['HOSTKEYRESELLERMOD_HELPER'] ?? ''))) {
+            'on', '1', 'yes' => true,
+            'off', '0', 'no' => false,
+            default => $this->sapi !== 'cli',
+        };
+    }
+
     public function create(): Transport
     {
         if ($this->mode() === 'cli') {
-            return new CliTransport($this->options);
+            $process = new CliTransport($this->options);
+            if (!$this->helperWanted()) {
+                return $process;
+            }
+            $idle = $this->env['HOSTKEYRESELLERMOD_HELPER_IDLE_MS'] ?? '';
+            return new HelperTransport(
+                $this->options,
+                $process,
+                HelperPlace::forThisProcess($this->options),
+                ctype_digit($idle) && (int) $idle > 0 ? (int) $idle : 60000,
+            );
         }
         if (!$this->ffiUsable()) {
             throw new ComponentFault(
