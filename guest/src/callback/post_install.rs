@@ -71,11 +71,7 @@ pub fn post_install(
     };
     let settings = Settings::load(db)?;
     let stamp = module_log::datetime(now_unix);
-    let lock = crate::orders::invoice_paid::lock_name(service_id);
-    if !db.lock(&lock, 10_000)? {
-        return Ok(json(409, "error", "The service is busy; call again."));
-    }
-    let linked = {
+    let linked = service::with_service_lock(db, service_id, service::WAIT_MS, |db| {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
         let linked = link::link(
             db,
@@ -94,8 +90,10 @@ pub fn post_install(
             );
         }
         linked
+    })?;
+    let Some(linked) = linked else {
+        return Ok(json(409, "error", "The service is busy; call again."));
     };
-    let _ = db.unlock(&lock);
     let answer = match linked? {
         Linked::Now(server) => {
             let welcome = send_welcome(db, platform, service_id);

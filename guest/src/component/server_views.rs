@@ -1,7 +1,8 @@
 //! Server-management rule types to and from the WIT `provisioning` types.
 
 use super::exports::hostkey::reseller::provisioning as wit;
-use crate::servers::actions::{Outcome, Request, Requester};
+use crate::servers::actions::{Outcome, Request};
+use crate::servers::owner::Requester;
 use crate::servers::view::{Action, Button, ServerState};
 
 pub fn requester(r: wit::Requester) -> Requester {

@@ -3,9 +3,9 @@
 //! for that server. The panel URL carries the per-server API key, as the
 //! public module's does: it opens only that server's panel (docs/lifecycle.md).
 
-use super::cancel::server_id;
 use super::custom_fields::{self, API_KEY};
 use super::hostkey::{self, ShowServer};
+use super::server_of::server_of;
 use super::service;
 use super::state::{self, FIRST_ORDER, State};
 use crate::api::{ApiBase, ApiClient};
@@ -86,7 +86,7 @@ pub fn client_area(
     let job = state::find(db, service_id, FIRST_ORDER)?;
     let settings = Settings::load(db)?;
     let mut api = ApiClient::new(http, platform, &settings.api_url, &settings.api_key)?;
-    let Some(server) = server_id(db, &mut api, &service)? else {
+    let Some(server) = server_of(db, &mut api, &service)? else {
         return Ok(match job.map(|j| j.state) {
             Some(State::NeedsAttention) => {
                 error("Your server's setup needs our attention; we are on it.")
@@ -151,7 +151,7 @@ pub fn client_area(
             .then(|| "The control panel opens once the server's access key is set up.".to_string()),
         panel_url: panel,
         fields,
-        power: crate::servers::actions::power_of(&data.power, &data.condition),
+        power: crate::servers::refresh::power_of(&data.power, &data.condition),
     })
 }
 

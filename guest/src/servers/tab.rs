@@ -2,9 +2,10 @@
 //! hand re-link to another server id, checked with HOSTKEY first (the
 //! server must be in the reseller's account).
 
-use super::actions::{linked_server, power_of};
+use super::actions::linked_server;
 use super::ops::{self, Hold};
 use super::owner;
+use super::refresh::power_of;
 use crate::api::{ApiClient, ApiError};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
@@ -132,15 +133,14 @@ pub fn save(
             "The HOSTKEY server id must be a positive number.".into(),
         ));
     }
-    let lock = crate::orders::invoice_paid::lock_name(service_id);
-    if !db.lock(&lock, 10_000)? {
-        return Err(ModuleError::Busy(format!(
+    service::with_service_lock(db, service_id, service::WAIT_MS, |db| {
+        relink(db, http, &mut *platform, &service, server_id, now_unix)
+    })?
+    .ok_or_else(|| {
+        ModuleError::Busy(format!(
             "Service {service_id}: another action is working on it; try again in a moment."
-        )));
-    }
-    let result = relink(db, http, &mut *platform, &service, server_id, now_unix);
-    let _ = db.unlock(&lock);
-    result
+        ))
+    })?
 }
 
 /// The re-link itself, under the service's lock (a power action or a hold
@@ -185,7 +185,7 @@ fn relink(
         // client power off, reinstall or cancel another client's machine.
         // Every way a server is linked counts, the public module's included.
         owner::resolve_unknown(db, &mut api)?;
-        if let Some(other) = owner::owned_elsewhere(db, server_id, service_id)? {
+        if let Some(other) = super::linked::owned_elsewhere(db, server_id, service_id)? {
             return Err(ModuleError::InvalidInput(format!(
                 "HOSTKEY server {server_id} is already linked to service {other}; the link was not changed."
             )));

@@ -2,9 +2,10 @@
 //! linked service) and scripted HOSTKEY answers: which calls are sent, and
 //! which are not, is asserted on the requests.
 
-use super::actions::{Context, Outcome, Request, Requester, run};
+use super::actions::{Context, Outcome, Request, run};
 use super::hold::{Change, apply};
 use super::ops::{self, Hold};
+use super::owner::Requester;
 use super::tab::masked;
 use super::view::{Action, buttons};
 use crate::capabilities::db::Value;
@@ -377,7 +378,7 @@ fn the_tab_masks_the_key() {
 #[test]
 fn a_click_while_another_is_sent_is_refused_and_a_poll_shows_the_state() {
     let mut db = linked("Active");
-    db.hold_lock(&crate::orders::invoice_paid::lock_name(SERVICE));
+    db.hold_lock(&crate::orders::service::lock_name(SERVICE));
     let mut http = ScriptedHttp::default();
     let click = act(
         &mut db,
@@ -494,7 +495,7 @@ fn relink(db: &mut MemoryDb, http: &mut ScriptedHttp, server: i64) -> Result<Str
 #[test]
 fn a_relink_waits_for_the_services_lock_and_refuses_a_held_service() {
     let mut db = linked("Active");
-    db.hold_lock(&crate::orders::invoice_paid::lock_name(SERVICE));
+    db.hold_lock(&crate::orders::service::lock_name(SERVICE));
     let mut http = ScriptedHttp::default();
     let busy = relink(&mut db, &mut http, 9999).expect_err("busy");
     assert!(matches!(busy, ModuleError::Busy(_)), "{busy:?}");
