@@ -15,7 +15,6 @@ pub fn error(e: ModuleError) -> wtypes::Error {
         return wtypes::Error::Retryable(sentence);
     }
     match e {
-        ModuleError::NotImplemented(_) => wtypes::Error::NotImplemented(sentence),
         ModuleError::InvalidInput(_)
         | ModuleError::Withdrawal(_)
         | ModuleError::Busy(_)
@@ -27,10 +26,6 @@ pub fn error(e: ModuleError) -> wtypes::Error {
         ModuleError::Database(_) => wtypes::Error::Database(sentence),
         ModuleError::Platform(_) => wtypes::Error::Platform(sentence),
     }
-}
-
-pub fn not_implemented<T>(what: &'static str) -> Result<T, wtypes::Error> {
-    Err(error(ModuleError::NotImplemented(what)))
 }
 
 pub fn config_field(f: ConfigField) -> wtypes::ConfigField {

@@ -31,7 +31,7 @@ pub fn page(
     now_unix: i64,
 ) -> ModuleResult<Page> {
     let view = client_area::client_area(db, http, platform, service_id)?;
-    if view.template != "clientarea" {
+    if view.template != client_area::Template::ClientArea {
         return Ok(Page {
             view,
             server: view::state(&ops::ServerOps::new(service_id)),

@@ -1,6 +1,6 @@
 //! The admin's service tab: the server's facts with its key masked, and a
 //! hand re-link to another server id, checked with HOSTKEY first (the
-//! server must be in the reseller's account).
+//! server must be in the reseller's account); and the admin's buttons.
 
 use super::actions::linked_server;
 use super::ops::{self, Hold};
@@ -261,4 +261,16 @@ fn relink(
         },
     );
     Ok(line)
+}
+
+/// The admin's buttons for the service (`view::admin_buttons`): a service
+/// this module does not know offers none; a failed read is an error, not an
+/// empty list.
+pub fn buttons(db: &mut dyn Db, service_id: i64) -> ModuleResult<Vec<super::view::Button>> {
+    let ops = ops::load(db, service_id)?;
+    let ended = match service::load(db, service_id)? {
+        Some(service) => crate::orders::ended::is_ended(db, &service)?,
+        None => true,
+    };
+    Ok(super::view::admin_buttons(&ops, ended))
 }

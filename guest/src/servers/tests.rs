@@ -653,9 +653,26 @@ fn an_ended_service_is_neither_powered_nor_released_nor_signed_on() {
         .expect_err("refused");
         assert!(error.to_string().contains("has ended"), "{status}: {error}");
         assert!(http.requests.is_empty(), "{status}: no call at all");
-        let row = ops::load(&mut db, SERVICE).expect("row");
-        assert!(super::view::admin_buttons(&row, status != "Active").is_empty());
+        assert!(
+            super::tab::buttons(&mut db, SERVICE)
+                .expect("read")
+                .is_empty(),
+            "{status}"
+        );
     }
+}
+
+#[test]
+fn the_admin_buttons_come_from_the_records_and_a_failed_read_is_an_error() {
+    let mut db = linked("Active");
+    let listed: Vec<Action> = super::tab::buttons(&mut db, SERVICE)
+        .expect("read")
+        .into_iter()
+        .map(|b| b.action)
+        .collect();
+    assert!(listed.contains(&Action::PowerOff), "{listed:?}");
+    let error = super::tab::buttons(&mut MemoryDb::default(), SERVICE).expect_err("no tables");
+    assert!(matches!(error, ModuleError::Database(_)), "{error}");
 }
 
 #[test]
