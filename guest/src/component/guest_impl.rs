@@ -135,11 +135,12 @@ impl provisioning::Guest for Component {
             platform: &mut WitPlatform,
             now_unix: now_unix(),
         };
+        let request = server_views::request(request).map_err(error)?;
         crate::servers::actions::run(
             cx,
             params.service.id,
             server_views::requester(requester),
-            server_views::request(request),
+            request,
         )
         .map(server_views::outcome)
         .map_err(error)

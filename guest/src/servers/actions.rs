@@ -37,6 +37,20 @@ pub enum Request {
 }
 
 impl Request {
+    /// A reinstall as the client's form asks for it, refused before anything
+    /// is read or sent without the client's confirmation (it erases every
+    /// file on the server) or an operating system.
+    pub fn reinstall(os_id: Option<i64>, password: String, confirmed: bool) -> ModuleResult<Self> {
+        let refused = |sentence: &str| Err(ModuleError::InvalidInput(sentence.into()));
+        if !confirmed {
+            return refused("Confirm the reinstall first: it erases every file on the server.");
+        }
+        let Some(os_id) = os_id else {
+            return refused("Choose the operating system to install.");
+        };
+        Ok(Request::Reinstall { os_id, password })
+    }
+
     fn action(&self) -> Action {
         match self {
             Request::PowerOn => Action::PowerOn,

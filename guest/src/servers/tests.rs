@@ -717,3 +717,23 @@ fn a_terminate_before_any_server_is_held_so_a_later_link_cancels() {
     );
 }
 mod adopted;
+
+#[test]
+fn a_reinstall_needs_the_clients_confirmation_and_an_os_before_anything_is_read() {
+    let unconfirmed = Request::reinstall(Some(187), "New-Pass99".into(), false)
+        .expect_err("refused")
+        .to_string();
+    assert_eq!(
+        unconfirmed,
+        "Confirm the reinstall first: it erases every file on the server."
+    );
+    let no_os = Request::reinstall(None, "New-Pass99".into(), true).expect_err("refused");
+    assert_eq!(no_os.to_string(), "Choose the operating system to install.");
+    assert_eq!(
+        Request::reinstall(Some(187), "New-Pass99".into(), true).expect("complete"),
+        Request::Reinstall {
+            os_id: 187,
+            password: "New-Pass99".into()
+        }
+    );
+}
