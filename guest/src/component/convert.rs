@@ -202,3 +202,13 @@ pub fn service_status(status: crate::orders::terms::ServiceStatus) -> wtypes::Se
         S::Completed => wtypes::ServiceStatus::Completed,
     }
 }
+
+pub fn verdict(v: crate::callback::post_install::Verdict) -> wcallback::CallbackResult {
+    use crate::callback::post_install::Verdict;
+    match v {
+        Verdict::Ok => wcallback::CallbackResult::Ok,
+        Verdict::Waiting => wcallback::CallbackResult::Waiting,
+        Verdict::Ended => wcallback::CallbackResult::Ended,
+        Verdict::Error => wcallback::CallbackResult::Error,
+    }
+}

@@ -213,7 +213,7 @@ impl hooks::Guest for Component {
         )
         .map_err(error)?;
         Ok(hooks::HookReport {
-            summary: report.summary(),
+            lines: report.lines,
             service_ids: report.services,
         })
     }
@@ -379,7 +379,8 @@ impl callback::Guest for Component {
         .map_err(error)?;
         Ok(callback::CallbackResponse {
             status: answer.status,
-            body: answer.body,
+            verdict: convert::verdict(answer.verdict),
+            message: answer.message,
         })
     }
 }
@@ -400,7 +401,7 @@ fn cancellation(
     kind: crate::orders::cancel::Kind,
     reason: &str,
 ) -> Result<hooks::HookReport, Error> {
-    let summary = crate::orders::cancel::on_request(
+    let line = crate::orders::cancel::on_request(
         &mut WitDb,
         &mut WitHttp,
         &mut WitPlatform,
@@ -411,7 +412,7 @@ fn cancellation(
     )
     .map_err(error)?;
     Ok(hooks::HookReport {
-        summary,
+        lines: vec![line],
         service_ids: vec![service_id],
     })
 }
