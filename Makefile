@@ -39,7 +39,7 @@ build: deps
 
 lint: deps
 	$(CARGO) fmt --all --check
-	python3 scripts/check-use-cycles.py host/src
+	python3 scripts/check-use-cycles.py host/src guest/src
 	python3 scripts/check-wit-docs.py wit/*.wit
 	python3 scripts/check-php-floor.py php
 	$(CARGO) clippy --release -p hostkey-host --all-targets -- -D warnings

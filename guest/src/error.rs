@@ -5,8 +5,6 @@ use crate::capabilities::db::DbError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModuleError {
-    #[error("{0} is not implemented yet in this version of the module.")]
-    NotImplemented(&'static str),
     #[error("{0}")]
     InvalidInput(String),
     #[error(transparent)]

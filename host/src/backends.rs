@@ -56,8 +56,8 @@ pub trait PlatformBackend: Send {
     fn decrypt(&mut self, secret: SecretRef) -> Result<String, PlatformError>;
     /// Writes WHMCS's module log (never fails a call).
     fn module_log(&mut self, entry: ModuleLogEntry);
-    /// Writes WHMCS's activity log.
-    fn activity_log(&mut self, message: String, client_id: i64);
+    /// Writes WHMCS's activity log; `client_id` is the client the line is about, if any.
+    fn activity_log(&mut self, message: String, client_id: Option<i64>);
     /// WHMCS's own URL.
     fn system_url(&mut self) -> String;
     /// Runs a granted WHMCS localAPI command; answers its JSON.

@@ -257,7 +257,7 @@ impl PlatformBackend for EmbedderBackend {
         let _ = self.ask("platform.module-log", wire::LogArgs { entry });
     }
 
-    fn activity_log(&mut self, message: String, client_id: i64) {
+    fn activity_log(&mut self, message: String, client_id: Option<i64>) {
         let _ = self.ask(
             "platform.activity-log",
             wire::Activity {
@@ -456,7 +456,8 @@ mod tests {
             processed: "p".into(),
             mask: vec!["k".into()],
         });
-        backend.activity_log("m".into(), 3);
+        backend.activity_log("m".into(), Some(3));
+        backend.activity_log("n".into(), None);
         backend.system_url();
         backend
             .local_api(
@@ -481,6 +482,7 @@ mod tests {
             r#"{"op":"platform.decrypt","args":{"secret":{"column":"password","id":4,"table":"tblhosting"}}}"#,
             r#"{"op":"platform.module-log","args":{"entry":{"action":"a","mask":["k"],"processed":"p","request":"q","response":"r"}}}"#,
             r#"{"op":"platform.activity-log","args":{"client-id":3,"message":"m"}}"#,
+            r#"{"op":"platform.activity-log","args":{"client-id":null,"message":"n"}}"#,
             r#"{"op":"platform.system-url","args":{}}"#,
             r#"{"op":"platform.local-api","args":{"command":"SendEmail","params":{"a":"b","id":"1"}}}"#,
         ];

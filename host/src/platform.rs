@@ -31,7 +31,7 @@ impl platform::Host for HostState {
         Ok(())
     }
 
-    fn activity_log(&mut self, message: String, client_id: i64) -> wasmtime::Result<()> {
+    fn activity_log(&mut self, message: String, client_id: Option<i64>) -> wasmtime::Result<()> {
         self.platform.activity_log(message, client_id);
         Ok(())
     }

@@ -380,8 +380,8 @@ pub struct LogArgs<'a> {
 #[derive(Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Activity<'a> {
-    /// The client the entry is about; 0 for none.
-    pub client_id: i64,
+    /// The client the entry is about; none (`null`) for none.
+    pub client_id: Option<i64>,
     /// The line.
     pub message: &'a str,
 }

@@ -187,7 +187,7 @@ fn a_hook_for_a_service_of_another_module_does_nothing() {
     .expect("completes");
     assert_eq!(
         answer,
-        json!({"ok": {"summary": "Service 7 is not a service of this module.", "service-ids": [7]}})
+        json!({"ok": {"lines": ["Service 7 is not a service of this module."], "service-ids": [7]}})
     );
     assert!(
         fakes.platform.module_log().is_empty(),

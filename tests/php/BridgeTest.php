@@ -94,13 +94,14 @@ final class BridgeTest extends TestCase
 
     public function testAnErrResultBecomesAComponentErrorWithItsSentence(): void
     {
-        $bridge = $this->bridge(new ScriptedTransport('{"value":{"err":{"not-implemented":"Not there yet."}}}'));
+        $err = '{"value":{"err":{"invalid-input":"Not a service of this module."}}}';
+        $bridge = $this->bridge(new ScriptedTransport($err));
         try {
             $bridge->result('provisioning.create', ['params' => []]);
             self::fail('expected a ComponentError');
         } catch (ComponentError $e) {
-            self::assertSame('not-implemented', $e->case());
-            self::assertSame('Not there yet.', $e->getMessage());
+            self::assertSame('invalid-input', $e->case());
+            self::assertSame('Not a service of this module.', $e->getMessage());
         }
     }
 

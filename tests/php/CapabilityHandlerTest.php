@@ -675,7 +675,8 @@ final class CapabilityHandlerTest extends TestCase
         self::assertSame('auth/login', $this->platform->moduleLog[0]['action']);
         self::assertSame(['k'], $this->platform->moduleLog[0]['mask']);
         self::assertNull($this->ok('platform.activity-log', ['message' => 'Imported', 'client-id' => 7]));
-        self::assertSame([['Imported', 7]], $this->platform->activityLog);
+        self::assertNull($this->ok('platform.activity-log', ['message' => 'Synced', 'client-id' => null]));
+        self::assertSame([['Imported', 7], ['Synced', null]], $this->platform->activityLog);
         self::assertSame(['result' => 'success'], $this->ok('platform.local-api', [
             'command' => 'SendEmail', 'params' => [['messagename', 'Welcome'], ['id', '5']],
         ]));

@@ -22,7 +22,7 @@ final class ErrorAdviceTest extends TestCase
             ' This is a passing fault: the next daily run will retry it.',
             ErrorReport::advice($passing, 'the next daily run will retry it'),
         );
-        foreach (['api', 'invalid-input', 'database', 'platform', 'internal', 'not-implemented'] as $case) {
+        foreach (['api', 'invalid-input', 'database', 'platform', 'internal'] as $case) {
             $permanent = ComponentError::fromVariant([$case => 'No.']);
             self::assertFalse($permanent->retryable(), $case);
             self::assertSame(' Retrying will not help until this is fixed.', ErrorReport::advice($permanent, 'x'));

@@ -30,7 +30,7 @@ final class ParamsTest extends TestCase
         $bare = ServerParams::fromParams(['serversecure' => false, 'serverport' => '']);
         self::assertFalse($bare['secure']);
         self::assertNull($bare['port']);
-        self::assertSame(0, $bare['id']);
+        self::assertNull($bare['id'], 'no tblservers row: none, not 0');
     }
 
     public function testServiceParamsBecomeTheServiceParamsRecord(): void
@@ -69,6 +69,8 @@ final class ParamsTest extends TestCase
         self::assertSame('RTX', $record['product']['config-options'][6]);
         self::assertSame('', $record['product']['config-options'][23]);
         self::assertSame(2, $record['client']['currency-id']);
+        self::assertNull($record['product']['group-id'], 'WHMCS passed no gid');
+        self::assertNull(ServiceParams::fromParams(['orderid' => '0'])['service']['order-id']);
         self::assertSame('cleo@example.test', $record['client']['email']);
         self::assertSame('invapi.hostkey.com', $record['server']['hostname']);
         self::assertSame([

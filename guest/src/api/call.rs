@@ -2,8 +2,9 @@
 //! whether it needs the session token and whether it may ever be sent twice,
 //! and reads its answer with serde. The one way the module calls the API.
 
-use super::{ApiClient, ApiError};
+use super::ApiError;
 use serde::de::DeserializeOwned;
+use serde_json::Value as Json;
 
 /// Whether a request may be repeated automatically after a stale session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,8 +36,29 @@ pub trait Call {
     fn params(&self) -> Vec<(String, String)>;
 }
 
+/// What `send` needs of a session (`ApiClient`): a public POST, and one
+/// with the token that logs in first and again as `retry` allows.
+pub trait Transport {
+    fn post(
+        &mut self,
+        module: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Json, ApiError>;
+    fn with_session(
+        &mut self,
+        module: &str,
+        action: &str,
+        params: &[(&str, &str)],
+        retry: Retry,
+    ) -> Result<Json, ApiError>;
+}
+
 /// Sends a typed call; a malformed answer is one sentence naming the call.
-pub fn send<C: Call>(client: &mut ApiClient, call: &C) -> Result<C::Answer, ApiError> {
+pub fn send<C: Call>(
+    client: &mut (impl Transport + ?Sized),
+    call: &C,
+) -> Result<C::Answer, ApiError> {
     let params = call.params();
     let pairs: Vec<(&str, &str)> = params
         .iter()
@@ -64,9 +86,9 @@ fn missing_field(error: &serde_json::Error) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::ApiClient;
     use crate::capabilities::http::HttpError;
     use crate::testing::{RecordingPlatform, ScriptedHttp};
-    use serde_json::Value as Json;
 
     const LOGIN: &str = r#"{"result":{"token":"tok-0123456789abcdef"}}"#;
     const STALE: &str = r#"{"result":"error","message":"Invalid token","code":-2}"#;

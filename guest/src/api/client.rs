@@ -1,4 +1,4 @@
-use super::call::{Retry, send};
+use super::call::{Retry, Transport, send};
 use super::requests::{GetClient, Login};
 use super::{ApiBase, ApiError, ClientInfo, envelope, form};
 use crate::capabilities::http::{HttpError, Method, Request};
@@ -245,5 +245,26 @@ impl<'a> ApiClient<'a> {
             mask: secrets::mask_list(&self.secrets()),
         };
         self.platform.module_log(entry);
+    }
+}
+
+impl Transport for ApiClient<'_> {
+    fn post(
+        &mut self,
+        module: &str,
+        action: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Json, ApiError> {
+        ApiClient::post(self, module, action, params)
+    }
+
+    fn with_session(
+        &mut self,
+        module: &str,
+        action: &str,
+        params: &[(&str, &str)],
+        retry: Retry,
+    ) -> Result<Json, ApiError> {
+        ApiClient::with_session(self, module, action, params, retry)
     }
 }

@@ -32,16 +32,34 @@ pub struct Request<'a> {
     pub params: &'a [(String, String)],
 }
 
+/// The answer's verdict (its body's `result`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Linked, or linked before.
+    Ok,
+    /// HOSTKEY's deploy is not finished yet.
+    Waiting,
+    /// The service has ended; nothing was linked.
+    Ended,
+    /// Refused.
+    Error,
+}
+
 /// The HTTP answer the PHP endpoint sends back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
     pub status: u16,
-    pub body: String,
+    pub verdict: Verdict,
+    /// One sentence.
+    pub message: String,
 }
 
-fn json(status: u16, result: &str, message: &str) -> Answer {
-    let body = serde_json::json!({"result": result, "message": message}).to_string();
-    Answer { status, body }
+fn reply(status: u16, verdict: Verdict, message: &str) -> Answer {
+    Answer {
+        status,
+        verdict,
+        message: message.to_string(),
+    }
 }
 
 pub fn post_install(
@@ -52,30 +70,34 @@ pub fn post_install(
     now_unix: i64,
 ) -> ModuleResult<Answer> {
     if let Method::Other(method) = &request.method {
-        return Ok(json(
+        return Ok(reply(
             405,
-            "error",
+            Verdict::Error,
             &format!("The post-install callback takes GET or POST, not {method}."),
         ));
     }
     let params = request.params;
     let Some(secret) = secret::load(db)? else {
-        return Ok(json(403, "error", "This install has signed no callback."));
+        return Ok(reply(
+            403,
+            Verdict::Error,
+            "This install has signed no callback.",
+        ));
     };
     let service_id = match signature::verify(&secret, params, now_unix) {
         Ok(id) => id,
-        Err(refusal) => return Ok(json(403, "error", &refusal.to_string())),
+        Err(refusal) => return Ok(reply(403, Verdict::Error, &refusal.to_string())),
     };
     let Some(service) = service::load(db, service_id)? else {
-        return Ok(json(404, "error", "The service is not one of this module."));
+        return Ok(reply(
+            404,
+            Verdict::Error,
+            "The service is not one of this module.",
+        ));
     };
     let settings = Settings::load(db)?;
     let stamp = module_log::datetime(now_unix);
-    let lock = crate::orders::invoice_paid::lock_name(service_id);
-    if !db.lock(&lock, 10_000)? {
-        return Ok(json(409, "error", "The service is busy; call again."));
-    }
-    let linked = {
+    let linked = service::with_service_lock(db, service_id, service::WAIT_MS, |db| {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
         let linked = link::link(
             db,
@@ -94,8 +116,14 @@ pub fn post_install(
             );
         }
         linked
+    })?;
+    let Some(linked) = linked else {
+        return Ok(reply(
+            409,
+            Verdict::Error,
+            "The service is busy; call again.",
+        ));
     };
-    let _ = db.unlock(&lock);
     let answer = match linked? {
         Linked::Now(server) => {
             let welcome = send_welcome(db, platform, service_id);
@@ -113,10 +141,14 @@ pub fn post_install(
                     keep: true,
                 },
             );
-            json(200, "OK", &format!("linked to server {server}"))
+            reply(200, Verdict::Ok, &format!("linked to server {server}"))
         }
-        Linked::Already(server) => json(200, "OK", &format!("already linked to server {server}")),
-        Linked::Waiting(why) => json(202, "waiting", &why),
+        Linked::Already(server) => reply(
+            200,
+            Verdict::Ok,
+            &format!("already linked to server {server}"),
+        ),
+        Linked::Waiting(why) => reply(202, Verdict::Waiting, &why),
         // Answered as handled, so HOSTKEY does not call again; what happened
         // to the server is the reseller's to read, in the log.
         Linked::Ended(line) => {
@@ -132,9 +164,9 @@ pub fn post_install(
                     keep: true,
                 },
             );
-            json(
+            reply(
                 200,
-                "ended",
+                Verdict::Ended,
                 "The service has ended; no server was linked to it.",
             )
         }
@@ -165,12 +197,10 @@ mod tests {
         )
         .expect("answer");
         assert_eq!(answer.status, 405);
-        assert!(
-            answer
-                .body
-                .contains("The post-install callback takes GET or POST, not PUT."),
-            "{}",
-            answer.body
+        assert_eq!(answer.verdict, Verdict::Error);
+        assert_eq!(
+            answer.message,
+            "The post-install callback takes GET or POST, not PUT."
         );
         assert_eq!(db.dump(), before);
     }

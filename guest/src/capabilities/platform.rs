@@ -26,7 +26,8 @@ pub struct SecretRef {
 pub trait Platform {
     fn decrypt(&mut self, secret: &SecretRef) -> Result<String, PlatformError>;
     fn module_log(&mut self, entry: ModuleLogEntry);
-    fn activity_log(&mut self, message: &str, client_id: i64);
+    /// `client_id`: the client the line is about, if any.
+    fn activity_log(&mut self, message: &str, client_id: Option<i64>);
     fn system_url(&mut self) -> String;
     fn local_api(
         &mut self,

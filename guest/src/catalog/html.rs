@@ -3,8 +3,6 @@
 //! tables are utf8mb3. Everything here is pure and deterministic, so a
 //! re-sync computes the same text and writes nothing.
 
-use super::preset::{Choice, Preset};
-
 /// PHP's `htmlspecialchars($text, ENT_QUOTES)`: the five characters that
 /// can open markup or leave an attribute.
 pub fn escape_html(text: &str) -> String {
@@ -55,41 +53,6 @@ pub fn storable(text: &str) -> String {
 /// A name as the module stores it: storable, without markup, trimmed.
 pub fn plain_name(text: &str) -> String {
     storable(strip_markup(text).trim())
-}
-
-/// A copy of a preset whose every text is HTML-escaped: what the builders
-/// of the product description, tagline and short description read, so the
-/// module's own markup is the only markup in them (do not escape again).
-pub fn escaped(p: &Preset) -> Preset {
-    let e = |s: &String| escape_html(s);
-    let choices = |list: &[Choice]| -> Vec<Choice> {
-        list.iter()
-            .map(|c| Choice {
-                name: e(&c.name),
-                ..c.clone()
-            })
-            .collect()
-    };
-    Preset {
-        name: e(&p.name),
-        cpu: p.cpu.as_ref().map(e),
-        cpu_name: p.cpu_name.as_ref().map(e),
-        cpu_ghz: p.cpu_ghz.as_ref().map(e),
-        ram: p.ram.as_ref().map(e),
-        hdd: p.hdd.as_ref().map(e),
-        disk_type: p.disk_type.as_ref().map(e),
-        gpu: p.gpu.as_ref().map(e),
-        description: e(&p.description),
-        server_type: e(&p.server_type),
-        os: choices(&p.os),
-        soft: choices(&p.soft),
-        traffic_plans: p
-            .traffic_plans
-            .iter()
-            .map(|(loc, plans)| (e(loc), choices(plans)))
-            .collect(),
-        ..p.clone()
-    }
 }
 
 #[cfg(test)]

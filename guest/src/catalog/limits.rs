@@ -6,7 +6,7 @@
 //! Worst case with these bounds: 8.3e12 (monthly) x 1e10 (rate ratio) x 1,001
 //! (markup) x 12 (months) x 10 (rounding step) = 1e28.
 
-use super::pricing::{Currency, Markup, not_offered};
+use super::pricing::{Currency, MAX_MONTHLY, Markup, not_offered};
 use super::settings::ImportSettings;
 use super::target::{TargetCatalogue, TargetProduct};
 use crate::error::{ModuleError, ModuleResult};
@@ -14,9 +14,6 @@ use rust_decimal::Decimal;
 
 /// The largest value of a `decimal(16,2)` column (`tblpricing`).
 pub const MAX_STORED: Decimal = Decimal::from_parts(1_874_919_423, 2_328_306, 0, false, 2);
-
-/// The largest monthly price HOSTKEY may send: twelve of them still fit.
-pub const MAX_MONTHLY: Decimal = Decimal::from_parts(2_303_726_933, 194_025, 0, false, 2);
 
 /// The largest percentage markup: 1,000 times the price.
 const MAX_PERCENT: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);

@@ -76,7 +76,7 @@ pub fn log(
                     settings.price_alert_percent,
                     shown.join("; ")
                 ),
-                0,
+                None,
             );
         }
     }

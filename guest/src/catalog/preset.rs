@@ -4,8 +4,8 @@
 //! warning. Text is made storable and names lose their markup here, once.
 
 use super::html::{plain_name, storable};
-use super::limits::MAX_MONTHLY;
 use super::price_list::PriceList;
+use super::pricing::MAX_MONTHLY;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value as Json;

@@ -6,6 +6,10 @@ use std::str::FromStr;
 
 pub use super::price_list::PriceList;
 
+/// The largest monthly price HOSTKEY may send: twelve of them still fit a
+/// `decimal(16,2)` column (`limits::MAX_STORED`).
+pub const MAX_MONTHLY: Decimal = Decimal::from_parts(2_303_726_933, 194_025, 0, false, 2);
+
 /// A row of `tblcurrencies`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Currency {

@@ -2,6 +2,7 @@
 //! import settings and WHMCS's currencies. Pure: no I/O.
 
 use super::group::ServerGroup;
+use super::html::escape_html;
 use super::preset::{Choice, Preset};
 use super::price_list::PriceList;
 use super::pricing::{self, Currency, CyclePrices, Markup};
@@ -249,7 +250,7 @@ pub fn build(presets: &[Preset], inputs: &Inputs) -> TargetCatalogue {
             continue;
         }
         // WHMCS prints these as HTML: they read HOSTKEY's values escaped.
-        let shown = super::html::escaped(preset);
+        let shown = escaped(preset);
         for (location, monthly) in &preset.price {
             if location == "RU" && !settings.include_ru {
                 continue;
@@ -348,5 +349,40 @@ fn sort(presets: &mut [&Preset], order: SortOrder) {
         SortOrder::PriceDesc => presets.sort_by_key(|p| std::cmp::Reverse(p.first_price())),
         SortOrder::NameAsc => presets.sort_by_key(|p| name(p)),
         SortOrder::NameDesc => presets.sort_by_key(|p| std::cmp::Reverse(name(p))),
+    }
+}
+
+/// A copy of a preset whose every text is HTML-escaped: what the builders
+/// of the product description, tagline and short description read, so the
+/// module's own markup is the only markup in them (do not escape again).
+fn escaped(p: &Preset) -> Preset {
+    let e = |s: &String| escape_html(s);
+    let choices = |list: &[Choice]| -> Vec<Choice> {
+        list.iter()
+            .map(|c| Choice {
+                name: e(&c.name),
+                ..c.clone()
+            })
+            .collect()
+    };
+    Preset {
+        name: e(&p.name),
+        cpu: p.cpu.as_ref().map(e),
+        cpu_name: p.cpu_name.as_ref().map(e),
+        cpu_ghz: p.cpu_ghz.as_ref().map(e),
+        ram: p.ram.as_ref().map(e),
+        hdd: p.hdd.as_ref().map(e),
+        disk_type: p.disk_type.as_ref().map(e),
+        gpu: p.gpu.as_ref().map(e),
+        description: e(&p.description),
+        server_type: e(&p.server_type),
+        os: choices(&p.os),
+        soft: choices(&p.soft),
+        traffic_plans: p
+            .traffic_plans
+            .iter()
+            .map(|(loc, plans)| (e(loc), choices(plans)))
+            .collect(),
+        ..p.clone()
     }
 }

@@ -8,9 +8,6 @@ use super::sync::Changes;
 /// The admin page's confirmation box (a yesno field of the `import` form).
 pub const CONFIRM_FIELD: &str = "allow_withdrawal";
 
-/// The share of the products on sale one run may withdraw, unless confirmed.
-pub const DEFAULT_LIMIT_PERCENT: u32 = 50;
-
 const OPENING: &str = "HOSTKEY's answer would take ";
 
 /// The sentence that stops a run withdrawing more than `limit_percent` % of

@@ -258,7 +258,7 @@ impl Platform for WitPlatform {
         });
     }
 
-    fn activity_log(&mut self, message: &str, client_id: i64) {
+    fn activity_log(&mut self, message: &str, client_id: Option<i64>) {
         wplatform::activity_log(message, client_id);
     }
 

@@ -15,7 +15,6 @@ pub fn error(e: ModuleError) -> wtypes::Error {
         return wtypes::Error::Retryable(sentence);
     }
     match e {
-        ModuleError::NotImplemented(_) => wtypes::Error::NotImplemented(sentence),
         ModuleError::InvalidInput(_)
         | ModuleError::Withdrawal(_)
         | ModuleError::Busy(_)
@@ -27,10 +26,6 @@ pub fn error(e: ModuleError) -> wtypes::Error {
         ModuleError::Database(_) => wtypes::Error::Database(sentence),
         ModuleError::Platform(_) => wtypes::Error::Platform(sentence),
     }
-}
-
-pub fn not_implemented<T>(what: &'static str) -> Result<T, wtypes::Error> {
-    Err(error(ModuleError::NotImplemented(what)))
 }
 
 pub fn config_field(f: ConfigField) -> wtypes::ConfigField {
@@ -212,5 +207,15 @@ pub fn service_status(status: crate::orders::terms::ServiceStatus) -> wtypes::Se
         S::Cancelled => wtypes::ServiceStatus::Cancelled,
         S::Fraud => wtypes::ServiceStatus::Fraud,
         S::Completed => wtypes::ServiceStatus::Completed,
+    }
+}
+
+pub fn verdict(v: crate::callback::post_install::Verdict) -> wcallback::CallbackResult {
+    use crate::callback::post_install::Verdict;
+    match v {
+        Verdict::Ok => wcallback::CallbackResult::Ok,
+        Verdict::Waiting => wcallback::CallbackResult::Waiting,
+        Verdict::Ended => wcallback::CallbackResult::Ended,
+        Verdict::Error => wcallback::CallbackResult::Error,
     }
 }

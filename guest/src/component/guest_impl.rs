@@ -1,12 +1,13 @@
-//! Each export forwards to its rule; exports whose issue has not landed say so.
+//! Each export forwards to its rule and converts its answer; no rule here.
 
 use super::Component;
 use super::capabilities::{WitDb, WitHttp, WitPlatform};
-use super::convert::{self, config_field, error, not_implemented};
+use super::convert::{self, config_field, error};
 use super::exports::hostkey::reseller::{addon, callback, cron, hooks, provisioning};
 use super::hostkey::reseller::types::{ConfigField, Error, Field, Server, ServiceParams};
 use super::server_views;
 use crate::catalog::run::Kind;
+use crate::orders::client_area::Template;
 use crate::provisioning::test_connection::ServerParams;
 use crate::servers::hold::Change;
 use crate::{addon as rules_addon, provisioning as rules_provisioning};
@@ -81,10 +82,6 @@ impl provisioning::Guest for Component {
         hold(params.service.id, Change::Terminate)
     }
 
-    fn renew(_: ServiceParams) -> Result<(), Error> {
-        not_implemented("Renewing a server")
-    }
-
     fn client_area(params: ServiceParams) -> Result<provisioning::ClientAreaView, Error> {
         let page = crate::servers::page::page(
             &mut WitDb,
@@ -96,14 +93,12 @@ impl provisioning::Guest for Component {
         .map_err(error)?;
         let view = page.view;
         Ok(provisioning::ClientAreaView {
-            template: if view.template == "clientarea" {
-                provisioning::ClientAreaTemplate::Clientarea
-            } else {
-                provisioning::ClientAreaTemplate::Error
+            template: match view.template {
+                Template::ClientArea => provisioning::ClientAreaTemplate::Clientarea,
+                Template::Error => provisioning::ClientAreaTemplate::Error,
             },
-            being_set_up: view.status == crate::orders::client_area::BEING_SET_UP,
-            status: crate::orders::terms::ServiceStatus::from_whmcs(&view.status)
-                .map(convert::service_status),
+            being_set_up: view.being_set_up,
+            status: view.status.map(convert::service_status),
             server: server_views::state(page.server),
             actions: page.actions.into_iter().map(server_views::button).collect(),
             os_choices: page
@@ -124,20 +119,9 @@ impl provisioning::Guest for Component {
         })
     }
 
-    fn admin_buttons(params: ServiceParams) -> Vec<provisioning::ActionButton> {
-        let ops = crate::servers::ops::load(&mut WitDb, params.service.id)
-            .unwrap_or_else(|_| crate::servers::ops::ServerOps::new(params.service.id));
-        // A service that cannot be read offers nothing to click.
-        let ended = match crate::orders::service::load(&mut WitDb, params.service.id) {
-            Ok(Some(service)) => {
-                crate::orders::ended::is_ended(&mut WitDb, &service).unwrap_or(true)
-            }
-            _ => true,
-        };
-        crate::servers::view::admin_buttons(&ops, ended)
-            .into_iter()
-            .map(server_views::button)
-            .collect()
+    fn admin_buttons(params: ServiceParams) -> Result<Vec<provisioning::ActionButton>, Error> {
+        let buttons = crate::servers::tab::buttons(&mut WitDb, params.service.id).map_err(error)?;
+        Ok(buttons.into_iter().map(server_views::button).collect())
     }
 
     fn run_action(
@@ -151,11 +135,12 @@ impl provisioning::Guest for Component {
             platform: &mut WitPlatform,
             now_unix: now_unix(),
         };
+        let request = server_views::request(request).map_err(error)?;
         crate::servers::actions::run(
             cx,
             params.service.id,
             server_views::requester(requester),
-            server_views::request(request),
+            request,
         )
         .map(server_views::outcome)
         .map_err(error)
@@ -228,7 +213,7 @@ impl hooks::Guest for Component {
         )
         .map_err(error)?;
         Ok(hooks::HookReport {
-            summary: report.summary(),
+            lines: report.lines,
             service_ids: report.services,
         })
     }
@@ -394,7 +379,8 @@ impl callback::Guest for Component {
         .map_err(error)?;
         Ok(callback::CallbackResponse {
             status: answer.status,
-            body: answer.body,
+            verdict: convert::verdict(answer.verdict),
+            message: answer.message,
         })
     }
 }
@@ -415,7 +401,7 @@ fn cancellation(
     kind: crate::orders::cancel::Kind,
     reason: &str,
 ) -> Result<hooks::HookReport, Error> {
-    let summary = crate::orders::cancel::on_request(
+    let line = crate::orders::cancel::on_request(
         &mut WitDb,
         &mut WitHttp,
         &mut WitPlatform,
@@ -426,7 +412,7 @@ fn cancellation(
     )
     .map_err(error)?;
     Ok(hooks::HookReport {
-        summary,
+        lines: vec![line],
         service_ids: vec![service_id],
     })
 }

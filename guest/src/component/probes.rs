@@ -14,7 +14,7 @@ fn report(summary: String) -> Outcome {
     Ok(ConnectionReport {
         api_url: String::new(),
         account_email: String::new(),
-        currency_code: String::new(),
+        currency_code: None,
         summary,
     })
 }

@@ -1,7 +1,9 @@
 //! Server-management rule types to and from the WIT `provisioning` types.
 
 use super::exports::hostkey::reseller::provisioning as wit;
-use crate::servers::actions::{Outcome, Request, Requester};
+use crate::error::ModuleResult;
+use crate::servers::actions::{Outcome, Request};
+use crate::servers::owner::Requester;
 use crate::servers::view::{Action, Button, ServerState};
 
 pub fn requester(r: wit::Requester) -> Requester {
@@ -11,17 +13,16 @@ pub fn requester(r: wit::Requester) -> Requester {
     }
 }
 
-pub fn request(r: wit::ActionRequest) -> Request {
-    match r {
+pub fn request(r: wit::ActionRequest) -> ModuleResult<Request> {
+    Ok(match r {
         wit::ActionRequest::PowerOn => Request::PowerOn,
         wit::ActionRequest::PowerOff => Request::PowerOff,
         wit::ActionRequest::Reboot => Request::Reboot,
         wit::ActionRequest::Refresh => Request::Refresh,
-        wit::ActionRequest::Reinstall(choice) => Request::Reinstall {
-            os_id: choice.os_id,
-            password: choice.password,
-        },
-    }
+        wit::ActionRequest::Reinstall(choice) => {
+            Request::reinstall(choice.os_id, choice.password, choice.confirmed)?
+        }
+    })
 }
 
 pub fn state(s: ServerState) -> wit::ServerState {

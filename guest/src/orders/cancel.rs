@@ -4,6 +4,7 @@
 //! got a server is cancelled locally only.
 
 use super::hostkey::{self, Call, Retry};
+use super::server_of::server_of;
 use super::service::{self, Service};
 use super::state::{self, CANCELLATION, State};
 use super::terms::ServiceStatus;
@@ -44,15 +45,6 @@ impl Call for RequestCancellation {
     }
 }
 
-/// The HOSTKEY server of a service, by the one rule (`server_of`).
-pub fn server_id(
-    db: &mut dyn Db,
-    api: &mut ApiClient,
-    service: &Service,
-) -> ModuleResult<Option<i64>> {
-    super::server_of::server_of(db, api, service)
-}
-
 pub fn cancel(
     db: &mut dyn Db,
     api: &mut ApiClient,
@@ -67,7 +59,7 @@ pub fn cancel(
             "Service {id}: its cancellation was already passed on to HOSTKEY; nothing was sent again."
         ));
     }
-    let Some(server) = server_id(db, api, service)? else {
+    let Some(server) = server_of(db, api, service)? else {
         let mut job = state::find(db, id, CANCELLATION)?
             .unwrap_or_else(|| state::new_job(id, CANCELLATION, 0));
         job.state = State::Done;
@@ -174,18 +166,16 @@ pub fn on_request(
         ));
     };
     let settings = Settings::load(db)?;
-    let lock = super::invoice_paid::lock_name(service_id);
-    if !db.lock(&lock, 10_000)? {
+    let stamp = module_log::datetime(now_unix);
+    let Some(outcome) = service::with_service_lock(db, service_id, service::WAIT_MS, |db| {
+        let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
+        cancel(db, &mut api, &service, kind, reason, &stamp)
+    })?
+    else {
         return Ok(format!(
             "Service {service_id}: another delivery is already working on it; nothing was done."
         ));
-    }
-    let stamp = module_log::datetime(now_unix);
-    let outcome = {
-        let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
-        cancel(db, &mut api, &service, kind, reason, &stamp)
     };
-    let _ = db.unlock(&lock);
     let line = match &outcome {
         Ok(line) => line.clone(),
         Err(error) => format!("Service {service_id}: the cancellation was not passed on: {error}"),

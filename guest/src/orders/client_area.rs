@@ -3,21 +3,33 @@
 //! for that server. The panel URL carries the per-server API key, as the
 //! public module's does: it opens only that server's panel (docs/lifecycle.md).
 
-use super::cancel::server_id;
 use super::custom_fields::{self, API_KEY};
 use super::hostkey::{self, ShowServer};
+use super::server_of::server_of;
 use super::service;
 use super::state::{self, FIRST_ORDER, State};
+use super::terms::ServiceStatus;
 use crate::api::{ApiBase, ApiClient};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::ModuleResult;
 use crate::schema::settings::Settings;
 
+/// The page the client sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Template {
+    ClientArea,
+    #[default]
+    Error,
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct View {
-    /// `clientarea` or `error`.
-    pub template: &'static str,
-    pub status: String,
+    pub template: Template,
+    /// The service's status after the read; none on the error page and
+    /// while the server is being set up.
+    pub status: Option<ServiceStatus>,
+    /// Ordered but not linked yet.
+    pub being_set_up: bool,
     pub panel_url: Option<String>,
     pub fields: Vec<(String, String)>,
     pub error: Option<String>,
@@ -25,12 +37,9 @@ pub struct View {
     pub power: Option<&'static str>,
 }
 
-/// The status a page shows while the server is ordered but not yet linked.
-pub const BEING_SET_UP: &str = "Being set up";
-
 fn error(message: &str) -> View {
     View {
-        template: "error",
+        template: Template::Error,
         error: Some(message.to_string()),
         ..View::default()
     }
@@ -86,14 +95,14 @@ pub fn client_area(
     let job = state::find(db, service_id, FIRST_ORDER)?;
     let settings = Settings::load(db)?;
     let mut api = ApiClient::new(http, platform, &settings.api_url, &settings.api_key)?;
-    let Some(server) = server_id(db, &mut api, &service)? else {
+    let Some(server) = server_of(db, &mut api, &service)? else {
         return Ok(match job.map(|j| j.state) {
             Some(State::NeedsAttention) => {
                 error("Your server's setup needs our attention; we are on it.")
             }
             Some(_) => View {
-                template: "clientarea",
-                status: BEING_SET_UP.into(),
+                template: Template::ClientArea,
+                being_set_up: true,
                 error: Some(
                     "Your server is being set up; this page shows it once it is ready.".into(),
                 ),
@@ -110,10 +119,10 @@ pub fn client_area(
     let data = &facts.server_data;
     // A server the module holds (suspended, terminated) keeps WHMCS's status.
     let held = crate::servers::ops::load(db, service_id)?.hold != crate::servers::ops::Hold::None;
-    let mut status = service.status.clone();
-    if let Some(lower) = status_after_read(&status, &data.condition).filter(|_| !held) {
+    let mut status = ServiceStatus::from_whmcs(&service.status);
+    if let Some(lower) = status_after_read(&service.status, &data.condition).filter(|_| !held) {
         service::set_status(db, service_id, lower)?;
-        status = lower.to_string();
+        status = ServiceStatus::from_whmcs(lower);
     }
     let ips: Vec<&str> = facts
         .ips
@@ -144,14 +153,15 @@ pub fn client_area(
         fields.push(("Operating system".into(), data.os_name.clone()));
     }
     Ok(View {
-        template: "clientarea",
+        template: Template::ClientArea,
         status,
+        being_set_up: false,
         error: panel
             .is_none()
             .then(|| "The control panel opens once the server's access key is set up.".to_string()),
         panel_url: panel,
         fields,
-        power: crate::servers::actions::power_of(&data.power, &data.condition),
+        power: crate::servers::refresh::power_of(&data.power, &data.condition),
     })
 }
 

@@ -2,7 +2,6 @@
 //! the link of a paid order; never orders by itself (only a paid invoice
 //! does), so it is safe to press any number of times.
 
-use super::invoice_paid::lock_name;
 use super::link::{Linked, link};
 use super::service;
 use crate::api::ApiClient;
@@ -24,12 +23,7 @@ pub fn create(
         )));
     };
     let settings = Settings::load(db)?;
-    if !db.lock(&lock_name(service_id), 10_000)? {
-        return Err(ModuleError::InvalidInput(format!(
-            "Service {service_id} is being ordered or linked right now; try again in a minute."
-        )));
-    }
-    let linked = {
+    let linked = service::with_service_lock(db, service_id, service::WAIT_MS, |db| {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
         link(
             db,
@@ -38,8 +32,12 @@ pub fn create(
             &mut |api| Ok(api.client_info()?.email),
             &module_log::datetime(now_unix),
         )
-    };
-    let _ = db.unlock(&lock_name(service_id));
+    })?
+    .ok_or_else(|| {
+        ModuleError::InvalidInput(format!(
+            "Service {service_id} is being ordered or linked right now; try again in a minute."
+        ))
+    })?;
     match linked? {
         Linked::Now(server) => Ok(format!(
             "Service {service_id} is linked to HOSTKEY server {server}."

@@ -77,3 +77,8 @@ pub fn set(
     }
     Ok(())
 }
+
+/// A positive id written in a custom field ("" and junk are none).
+pub fn id_in(text: &str) -> Option<i64> {
+    text.trim().parse::<i64>().ok().filter(|id| *id > 0)
+}

@@ -4,6 +4,7 @@
 //! nothing for it; its server, once known, is cancelled at HOSTKEY once.
 
 use super::cancel::{self, Kind};
+use super::server_of::server_of;
 use super::service::Service;
 use super::terms::ServiceStatus;
 use crate::api::ApiClient;
@@ -56,7 +57,7 @@ pub fn cancel_server(
             "Service {id} has ended ({ended}): nothing was linked, and its server's cancellation was passed on to HOSTKEY before."
         ));
     }
-    let Some(server) = cancel::server_id(db, api, service)? else {
+    let Some(server) = server_of(db, api, service)? else {
         return Ok(format!(
             "Service {id} has ended ({ended}): nothing was linked; HOSTKEY has not named its server yet, so it is cancelled once it does."
         ));

@@ -7,7 +7,7 @@
 //! `eq_callback/check` says its deploy is done, as HOSTKEY's own client
 //! waits for it. The callback stays the fast path.
 
-use super::invoice_paid::{self, Now, lock_name};
+use super::invoice_paid::{self, Now};
 use super::link::{self, Linked};
 use super::pending::{self, Newcomer};
 use super::pending_api::{self, Deploy};
@@ -61,12 +61,13 @@ pub fn follow_orders(
     let settings = Settings::load(db)?;
     let (mut linked, mut waiting, mut failed) = (0u32, 0u32, 0u32);
     for service_id in services {
-        if !db.lock(&lock_name(service_id), 0)? {
+        let Some(outcome) = service::with_service_lock(db, service_id, service::NO_WAIT, |db| {
+            follow_one(db, http, platform, &settings, service_id, now)
+        })?
+        else {
             waiting += 1;
             continue;
-        }
-        let outcome = follow_one(db, http, platform, &settings, service_id, now);
-        let _ = db.unlock(&lock_name(service_id));
+        };
         let line = match outcome {
             Ok(Outcome::Linked(server, welcome)) => {
                 linked += 1;

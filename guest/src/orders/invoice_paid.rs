@@ -57,10 +57,6 @@ fn failure_line(service_id: i64, error: &ModuleError) -> String {
     }
 }
 
-pub fn lock_name(service_id: i64) -> String {
-    format!("hostkeyresellermod.service.{service_id}")
-}
-
 pub fn invoice_paid(
     db: &mut dyn Db,
     http: &mut dyn Http,
@@ -76,17 +72,15 @@ pub fn invoice_paid(
     let settings = Settings::load(db)?;
     for service_id in services {
         report.services.push(service_id);
-        let line = if db.lock(&lock_name(service_id), 0)? {
-            let outcome = deliver(db, http, platform, &settings, service_id, invoice_id, now);
-            let _ = db.unlock(&lock_name(service_id));
-            match outcome {
-                Ok(line) => line,
-                Err(error) => failure_line(service_id, &error),
-            }
-        } else {
-            format!(
+        let delivered = service::with_service_lock(db, service_id, service::NO_WAIT, |db| {
+            deliver(db, http, platform, &settings, service_id, invoice_id, now)
+        })?;
+        let line = match delivered {
+            Some(Ok(line)) => line,
+            Some(Err(error)) => failure_line(service_id, &error),
+            None => format!(
                 "Service {service_id}: another delivery is already working on it; nothing was done."
-            )
+            ),
         };
         module_log::record(
             db,

@@ -4,9 +4,9 @@
 //! The chosen HOSTKEY invoice is recorded before it is paid and HOSTKEY is
 //! asked whether it is paid before paying, so no invoice is paid twice.
 
-use super::cancel::server_id;
 use super::hostkey::{self, ProductInvoices, ServerFacts, ShowServer};
 use super::related_invoices::RelatedInvoices;
+use super::server_of::server_of;
 use super::service::Service;
 use super::state::{self, State};
 use crate::api::ApiClient;
@@ -34,7 +34,7 @@ pub fn renew(
             job.hostkey_invoice.unwrap_or(0)
         ));
     }
-    let Some(server) = server_id(db, api, service)? else {
+    let Some(server) = server_of(db, api, service)? else {
         // Nothing is bought on a guess: the admin links the server (the
         // service tab's re-link) and the next delivery pays the renewal.
         let why = format!(

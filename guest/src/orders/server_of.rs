@@ -13,7 +13,7 @@
 //!    first item, as the public module reads it. Found this way, the server is
 //!    written to our management row, so HOSTKEY is asked once per service.
 
-use super::custom_fields::{self, INVOICE_ID, PRESET_ID};
+use super::custom_fields::{self, INVOICE_ID, PRESET_ID, id_in};
 use super::hostkey::{self, GetInvoice, Invoice};
 use super::place::server_on_invoice;
 use super::service::Service;
@@ -22,11 +22,6 @@ use crate::api::ApiClient;
 use crate::capabilities::Db;
 use crate::error::ModuleResult;
 use crate::servers::ops::{self, ServerOps};
-
-/// A positive id written in a custom field ("" and junk are none).
-pub fn id_in(text: &str) -> Option<i64> {
-    text.trim().parse::<i64>().ok().filter(|id| *id > 0)
-}
 
 /// The server from what the module and the public module wrote, without
 /// asking HOSTKEY (sources 1 and 2).
@@ -83,7 +78,7 @@ pub fn resolve(
         return Ok(None);
     };
     // A server another service already holds is never taken over.
-    if crate::servers::owner::owned_elsewhere(db, server, service.id)?.is_some() {
+    if crate::servers::linked::owned_elsewhere(db, server, service.id)?.is_some() {
         return Ok(None);
     }
     ops.server_id = Some(server);

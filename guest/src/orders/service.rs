@@ -212,3 +212,76 @@ pub fn set_status(db: &mut dyn Db, service_id: i64, status: &str) -> Result<(), 
 pub fn is_active(service: &Service) -> bool {
     service.status.eq_ignore_ascii_case("Active")
 }
+
+/// The named lock of one service: every path that orders, links, holds,
+/// cancels or acts on a service's server holds it, so two of them never
+/// work on one service at once.
+pub fn lock_name(service_id: i64) -> String {
+    format!("hostkeyresellermod.service.{service_id}")
+}
+
+/// Do not wait for the lock: someone else's work on the service already
+/// does what the caller would (a delivery, the cron, a poll).
+pub const NO_WAIT: u32 = 0;
+/// Wait for the lock this long: the caller (a click, a callback) wants its
+/// own work done once the other holder finishes.
+pub const WAIT_MS: u32 = 10_000;
+
+/// Runs `work` holding the service's lock, waiting at most `wait_ms` for it.
+/// `None`: another holder kept it, and nothing ran. The lock is given back
+/// whatever `work` returns.
+pub fn with_service_lock<T>(
+    db: &mut dyn Db,
+    service_id: i64,
+    wait_ms: u32,
+    work: impl FnOnce(&mut dyn Db) -> T,
+) -> Result<Option<T>, DbError> {
+    let name = lock_name(service_id);
+    if !db.lock(&name, wait_ms)? {
+        return Ok(None);
+    }
+    let done = work(&mut *db);
+    // A lock that fails to come back is freed when the connection ends.
+    let _ = db.unlock(&name);
+    Ok(Some(done))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{ModuleError, ModuleResult};
+    use crate::testing::MemoryDb;
+
+    #[test]
+    fn the_work_runs_once_under_the_lock_and_the_lock_comes_back_even_on_error() {
+        let mut db = MemoryDb::default();
+        let mut runs = 0;
+        let done = with_service_lock(&mut db, 7, NO_WAIT, |db| {
+            runs += 1;
+            assert_eq!(db.lock(&lock_name(7), 0), Ok(false), "held while working");
+            ModuleResult::<()>::Err(ModuleError::InvalidInput("refused".into()))
+        })
+        .expect("the lock is readable");
+        assert!(
+            matches!(done, Some(Err(_))),
+            "the work's own error comes back"
+        );
+        assert_eq!(runs, 1);
+        assert!(!db.is_locked(&lock_name(7)), "given back after an error");
+    }
+
+    #[test]
+    fn a_lock_held_elsewhere_runs_nothing() {
+        let mut db = MemoryDb::default();
+        db.hold_lock(&lock_name(7));
+        let mut ran = false;
+        let done = with_service_lock(&mut db, 7, WAIT_MS, |_| ran = true).expect("readable");
+        assert_eq!(done, None);
+        assert!(!ran, "nothing ran");
+        assert!(
+            db.is_locked(&lock_name(7)),
+            "the rival's lock is left alone"
+        );
+        assert_eq!(lock_name(7), "hostkeyresellermod.service.7");
+    }
+}

@@ -2,9 +2,10 @@
 //! HOSTKEY: what HOSTKEY saw (orders placed, invoices paid) is asserted,
 //! not only what the module says.
 
-use super::invoice_paid::{Now, invoice_paid, lock_name};
+use super::invoice_paid::{Now, invoice_paid};
 use super::link::{Linked, link};
 use super::service;
+use super::service::lock_name;
 use super::state::{self, FIRST_ORDER, State};
 use crate::api::ApiClient;
 use crate::capabilities::Http;

@@ -19,7 +19,8 @@ pub struct ServerParams {
 pub struct ConnectionReport {
     pub api_url: String,
     pub account_email: String,
-    pub currency_code: String,
+    /// None when HOSTKEY names no currency.
+    pub currency_code: Option<String>,
     pub summary: String,
 }
 
@@ -62,11 +63,7 @@ pub fn test_connection(
     let account = client.client_info()?;
     let base: ApiBase = client.base().clone();
     drop(client);
-    let currency = if account.currency_code.is_empty() {
-        "unknown".to_string()
-    } else {
-        account.currency_code.clone()
-    };
+    let currency = Some(account.currency_code.clone()).filter(|code| !code.is_empty());
     if account.email.is_empty() {
         return Err(ApiError::Malformed {
             call: "whmcs/get_client".into(),
@@ -76,15 +73,19 @@ pub fn test_connection(
     let report = ConnectionReport {
         api_url: base.as_str().to_string(),
         summary: format!(
-            "Connected to the HOSTKEY API at {} as {} (account currency {currency}).",
+            "Connected to the HOSTKEY API at {} as {} (account currency {}).",
             base.host(),
-            account.email
+            account.email,
+            currency.as_deref().unwrap_or("unknown")
         ),
         account_email: account.email,
         currency_code: currency,
     };
     // WHMCS shows only "success"; the activity log keeps which account it was.
-    platform.activity_log(&format!("HOSTKEY connection test: {}", report.summary), 0);
+    platform.activity_log(
+        &format!("HOSTKEY connection test: {}", report.summary),
+        None,
+    );
     Ok(report)
 }
 
@@ -117,7 +118,7 @@ mod tests {
         let mut platform = RecordingPlatform::default();
         let report = test_connection(&mut db, &mut http, &mut platform, None).expect("connects");
         assert_eq!(report.account_email, "reseller@example.test");
-        assert_eq!(report.currency_code, "EUR");
+        assert_eq!(report.currency_code.as_deref(), Some("EUR"));
         assert_eq!(
             report.summary,
             "Connected to the HOSTKEY API at 127.0.0.1 as reseller@example.test (account currency EUR)."
@@ -134,7 +135,7 @@ mod tests {
         assert!(platform.module_log[0].mask.contains(&KEY.to_string()));
         assert_eq!(
             platform.activity_log,
-            vec![(format!("HOSTKEY connection test: {}", report.summary), 0)]
+            vec![(format!("HOSTKEY connection test: {}", report.summary), None)]
         );
     }
 

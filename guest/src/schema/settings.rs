@@ -6,6 +6,9 @@ use crate::capabilities::db::{Condition, DbError, Select, Value};
 pub use crate::catalog::specs::MODULE_NAME as MODULE;
 pub const DEFAULT_API_URL: &str = "https://invapi.hostkey.com/";
 
+/// The share of the products on sale one import may withdraw, unless confirmed.
+pub const DEFAULT_LIMIT_PERCENT: u32 = 50;
+
 /// The settings the rules use; secrets are only ever passed on, never shown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
@@ -34,7 +37,7 @@ impl Default for Settings {
             import_source: "auto".into(),
             price_alert_percent: 0,
             daily_sync: true,
-            withdrawal_limit_percent: crate::catalog::withdrawal::DEFAULT_LIMIT_PERCENT,
+            withdrawal_limit_percent: DEFAULT_LIMIT_PERCENT,
         }
     }
 }

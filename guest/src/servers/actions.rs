@@ -8,14 +8,16 @@
 //! The action's time is written before the call; an API fault puts the row
 //! back as it was. Refresh is throttled in `refresh`.
 
-use super::calls::{self, PowerOff, PowerOn, Progress, Reboot, Reinstall};
+use super::calls::{self, PowerOff, PowerOn, Reboot, Reinstall};
 use super::ops::{self, Hold, ServerOps};
 use super::os_choices;
+use super::owner::Requester;
+use super::refresh::follow;
 use super::view::{self, Action, Button, ServerState};
 use crate::api::{ApiClient, ApiError};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
-use crate::orders::hostkey::{self, ShowServer};
+use crate::orders::hostkey;
 use crate::orders::server_of;
 use crate::orders::service::{self, Service};
 use crate::schema::module_log;
@@ -23,14 +25,6 @@ use crate::schema::settings::Settings;
 
 /// One power action per service in this many seconds.
 pub const MIN_INTERVAL_SECS: i64 = 30;
-
-/// Who asks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Requester {
-    Admin,
-    /// The logged-in client's id (0: nobody).
-    Client(i64),
-}
 
 /// An action with its input.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +37,20 @@ pub enum Request {
 }
 
 impl Request {
+    /// A reinstall as the client's form asks for it, refused before anything
+    /// is read or sent without the client's confirmation (it erases every
+    /// file on the server) or an operating system.
+    pub fn reinstall(os_id: Option<i64>, password: String, confirmed: bool) -> ModuleResult<Self> {
+        let refused = |sentence: &str| Err(ModuleError::InvalidInput(sentence.into()));
+        if !confirmed {
+            return refused("Confirm the reinstall first: it erases every file on the server.");
+        }
+        let Some(os_id) = os_id else {
+            return refused("Choose the operating system to install.");
+        };
+        Ok(Request::Reinstall { os_id, password })
+    }
+
     fn action(&self) -> Action {
         match self {
             Request::PowerOn => Action::PowerOn,
@@ -96,61 +104,6 @@ pub fn authorised(db: &mut dyn Db, service_id: i64, requester: Requester) -> Mod
     Ok(service)
 }
 
-/// Follows a tracked action: when HOSTKEY says it is done (or failed), the
-/// row forgets it and takes the power it left.
-pub fn follow(api: &mut ApiClient, ops: &mut ServerOps) -> Result<bool, ApiError> {
-    if !ops.busy() {
-        return Ok(false);
-    }
-    if ops.pending_key.is_empty() {
-        ops.pending_action.clear();
-        return Ok(true);
-    }
-    match calls::check(api, &ops.pending_key)? {
-        Progress::Running => Ok(false),
-        Progress::Done => {
-            if let Some(power) = Action::power_after(&ops.pending_action) {
-                ops.power = power.into();
-            }
-            ops.detail = format!("{} done", ops.pending_action);
-            ops.pending_action.clear();
-            ops.pending_key.clear();
-            Ok(true)
-        }
-        Progress::Failed(message) => {
-            ops.detail = format!("{} failed: {message}", ops.pending_action);
-            ops.pending_action.clear();
-            ops.pending_key.clear();
-            Ok(true)
-        }
-    }
-}
-
-/// Reads the power HOSTKEY reports (`server_data.power`, else the rental
-/// state); unknown leaves the last seen value.
-pub fn read_power(api: &mut ApiClient, server: i64, ops: &mut ServerOps) -> Result<(), ApiError> {
-    let facts = hostkey::send(api, &ShowServer { id: server })?;
-    if let Some(power) = power_of(&facts.server_data.power, &facts.server_data.condition) {
-        ops.power = power.into();
-    }
-    Ok(())
-}
-
-pub fn power_of(power: &str, condition: &str) -> Option<&'static str> {
-    match power.trim().to_ascii_lowercase().as_str() {
-        "on" | "up" | "running" => return Some("on"),
-        "off" | "down" | "stopped" => return Some("off"),
-        _ => {}
-    }
-    // No HOSTKEY source has a power field: the terraform provider derives
-    // power from the rental state (eq_power.go PowerStateFromStatus).
-    match condition.trim().to_ascii_lowercase().as_str() {
-        "power_off" | "poweroff" | "off" | "stopped" => Some("off"),
-        "rent" | "active" | "on" | "running" => Some("on"),
-        _ => None,
-    }
-}
-
 fn outcome(accepted: bool, message: impl Into<String>, ops: &ServerOps, usable: bool) -> Outcome {
     Outcome {
         accepted,
@@ -189,22 +142,9 @@ pub fn run(
     };
     super::owner::check(db, requester, &service, server)?;
     let usable = true;
-    let lock = crate::orders::invoice_paid::lock_name(service_id);
-    if !db.lock(&lock, 0)? {
-        // A poll meeting a click in flight shows the state as it is.
-        return Ok(outcome(
-            request == Request::Refresh,
-            if request == Request::Refresh {
-                ""
-            } else {
-                "Another action on this server is being sent; try again in a moment."
-            },
-            &ops,
-            usable,
-        ));
-    }
     let settings = Settings::load(db)?;
-    let result = {
+    let is_refresh = request == Request::Refresh;
+    let acted = service::with_service_lock(db, service_id, service::NO_WAIT, |db| {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
         let asked = Asked {
             requester,
@@ -212,8 +152,20 @@ pub fn run(
             now_unix,
         };
         act(db, &mut api, &service, server, &mut ops, asked)
+    })?;
+    let Some(result) = acted else {
+        // A poll meeting a click in flight shows the state as it is.
+        return Ok(outcome(
+            is_refresh,
+            if is_refresh {
+                ""
+            } else {
+                "Another action on this server is being sent; try again in a moment."
+            },
+            &ops,
+            usable,
+        ));
     };
-    let _ = db.unlock(&lock);
     let (accepted, message, log) = result?;
     if let Some(line) = log {
         module_log::record(

@@ -309,7 +309,7 @@ mod tests {
 
     #[test]
     fn power_follows_the_rental_state_when_hostkey_sends_no_power_field() {
-        use crate::servers::actions::power_of;
+        use crate::servers::refresh::power_of;
         assert_eq!(power_of("", "rent"), Some("on"));
         assert_eq!(power_of("", "power_off"), Some("off"));
         assert_eq!(power_of("", "presale"), None, "not deployed: neither");

@@ -11,6 +11,7 @@ use super::actions::Context;
 use super::calls::{Power, PowerOff, PowerOn, set_server_keys};
 use super::ops::{self, Hold};
 use crate::api::ApiClient;
+use crate::capabilities::Db;
 use crate::error::{ModuleError, ModuleResult};
 use crate::orders::cancel::{self, Kind};
 use crate::orders::hostkey;
@@ -52,13 +53,7 @@ pub fn apply(cx: Context, service_id: i64, change: Change) -> ModuleResult<Strin
     };
     let mut ops = ops::load(db, service_id)?;
     let settings = Settings::load(db)?;
-    let lock = crate::orders::invoice_paid::lock_name(service_id);
-    if !db.lock(&lock, 10_000)? {
-        return Err(ModuleError::Busy(format!(
-            "Service {service_id}: another action is working on it; try again in a moment."
-        )));
-    }
-    let result = (|| -> ModuleResult<String> {
+    let work = |db: &mut dyn Db| -> ModuleResult<String> {
         // An ended service is never released: unsuspending would power it
         // on and switch its keys on.
         if change == Change::Unsuspend {
@@ -152,8 +147,13 @@ pub fn apply(cx: Context, service_id: i64, change: Change) -> ModuleResult<Strin
                 "switched off"
             }
         ))
-    })();
-    let _ = db.unlock(&lock);
+    };
+    let result =
+        service::with_service_lock(db, service_id, service::WAIT_MS, work)?.ok_or_else(|| {
+            ModuleError::Busy(format!(
+                "Service {service_id}: another action is working on it; try again in a moment."
+            ))
+        })?;
     let line = match &result {
         Ok(line) => line.clone(),
         Err(error) => format!("Service {service_id}: {} failed: {error}", change.key()),

@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod calls;
 pub mod hold;
+pub mod linked;
 pub mod ops;
 pub mod os_choices;
 pub mod owner;

@@ -2,7 +2,7 @@
 //! with the server's power, progress, buttons, reinstall choices and
 //! whether single sign-on is available.
 
-use super::actions::{self, linked_server};
+use super::actions::linked_server;
 use super::ops;
 use super::os_choices::{self, OsChoice};
 use super::view::{self, Button, ServerState};
@@ -31,7 +31,7 @@ pub fn page(
     now_unix: i64,
 ) -> ModuleResult<Page> {
     let view = client_area::client_area(db, http, platform, service_id)?;
-    if view.template != "clientarea" {
+    if view.template != client_area::Template::ClientArea {
         return Ok(Page {
             view,
             server: view::state(&ops::ServerOps::new(service_id)),
@@ -64,7 +64,7 @@ pub fn page(
         let settings = Settings::load(db)?;
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
         // A failed check leaves the action tracked; the next look tries again.
-        let _ = actions::follow(&mut api, &mut ops);
+        let _ = super::refresh::follow(&mut api, &mut ops);
     }
     if ops != before {
         ops.synced_at = module_log::datetime(now_unix);

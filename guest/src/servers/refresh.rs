@@ -4,11 +4,13 @@
 //! master key) at most once per `READ_INTERVAL_SECS`, whoever clicks and
 //! however often. Within the interval the answer is the state last read.
 
-use super::actions::{follow, read_power};
+use super::calls::{self, Progress};
 use super::ops::{self, ServerOps};
-use crate::api::ApiClient;
+use super::view::Action;
+use crate::api::{ApiClient, ApiError};
 use crate::capabilities::Db;
 use crate::error::ModuleResult;
+use crate::orders::hostkey::{self, ShowServer};
 use crate::schema::module_log;
 
 /// One read of a server per service in this many seconds.
@@ -72,6 +74,61 @@ pub fn refresh(
         ops::save(db, ops)?;
     }
     Ok(Ok(()))
+}
+
+/// Follows a tracked action: when HOSTKEY says it is done (or failed), the
+/// row forgets it and takes the power it left.
+pub fn follow(api: &mut ApiClient, ops: &mut ServerOps) -> Result<bool, ApiError> {
+    if !ops.busy() {
+        return Ok(false);
+    }
+    if ops.pending_key.is_empty() {
+        ops.pending_action.clear();
+        return Ok(true);
+    }
+    match calls::check(api, &ops.pending_key)? {
+        Progress::Running => Ok(false),
+        Progress::Done => {
+            if let Some(power) = Action::power_after(&ops.pending_action) {
+                ops.power = power.into();
+            }
+            ops.detail = format!("{} done", ops.pending_action);
+            ops.pending_action.clear();
+            ops.pending_key.clear();
+            Ok(true)
+        }
+        Progress::Failed(message) => {
+            ops.detail = format!("{} failed: {message}", ops.pending_action);
+            ops.pending_action.clear();
+            ops.pending_key.clear();
+            Ok(true)
+        }
+    }
+}
+
+/// Reads the power HOSTKEY reports (`server_data.power`, else the rental
+/// state); unknown leaves the last seen value.
+pub fn read_power(api: &mut ApiClient, server: i64, ops: &mut ServerOps) -> Result<(), ApiError> {
+    let facts = hostkey::send(api, &ShowServer { id: server })?;
+    if let Some(power) = power_of(&facts.server_data.power, &facts.server_data.condition) {
+        ops.power = power.into();
+    }
+    Ok(())
+}
+
+pub fn power_of(power: &str, condition: &str) -> Option<&'static str> {
+    match power.trim().to_ascii_lowercase().as_str() {
+        "on" | "up" | "running" => return Some("on"),
+        "off" | "down" | "stopped" => return Some("off"),
+        _ => {}
+    }
+    // No HOSTKEY source has a power field: the terraform provider derives
+    // power from the rental state (eq_power.go PowerStateFromStatus).
+    match condition.trim().to_ascii_lowercase().as_str() {
+        "power_off" | "poweroff" | "off" | "stopped" => Some("off"),
+        "rent" | "active" | "on" | "running" => Some("on"),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@
 //! without a per-server key there is no sign-on (and `AdminSingleSignOn`,
 //! which has no service, is not offered).
 
-use super::actions::Requester;
 use super::ops::{self, Hold, ServerOps};
+use super::owner::Requester;
 use crate::api::ApiBase;
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};

@@ -4,8 +4,8 @@
 //! (`status_after_read`; not at all while the module holds it). One failing
 //! server never stops the others; the summary line names the failures.
 
-use super::actions::power_of;
 use super::ops::{self, Hold, SERVERS_TABLE};
+use super::refresh::power_of;
 use crate::api::ApiClient;
 use crate::capabilities::db::Select;
 use crate::capabilities::{Db, Http, Platform};
@@ -55,7 +55,7 @@ fn linked_services(db: &mut dyn Db) -> ModuleResult<Vec<i64>> {
     // that is not linked yet is the order lifecycle's, not the sync's.
     for field in [PRESET_ID, INVOICE_ID] {
         ids.extend(
-            super::owner::field_values(db, field)?
+            super::linked::field_values(db, field)?
                 .into_iter()
                 .map(|(service, _)| service)
                 .filter(|service| !ordered_by_us.contains(service)),

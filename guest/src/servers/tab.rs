@@ -1,10 +1,11 @@
 //! The admin's service tab: the server's facts with its key masked, and a
 //! hand re-link to another server id, checked with HOSTKEY first (the
-//! server must be in the reseller's account).
+//! server must be in the reseller's account); and the admin's buttons.
 
-use super::actions::{linked_server, power_of};
+use super::actions::linked_server;
 use super::ops::{self, Hold};
 use super::owner;
+use super::refresh::power_of;
 use crate::api::{ApiClient, ApiError};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
@@ -132,15 +133,14 @@ pub fn save(
             "The HOSTKEY server id must be a positive number.".into(),
         ));
     }
-    let lock = crate::orders::invoice_paid::lock_name(service_id);
-    if !db.lock(&lock, 10_000)? {
-        return Err(ModuleError::Busy(format!(
+    service::with_service_lock(db, service_id, service::WAIT_MS, |db| {
+        relink(db, http, &mut *platform, &service, server_id, now_unix)
+    })?
+    .ok_or_else(|| {
+        ModuleError::Busy(format!(
             "Service {service_id}: another action is working on it; try again in a moment."
-        )));
-    }
-    let result = relink(db, http, &mut *platform, &service, server_id, now_unix);
-    let _ = db.unlock(&lock);
-    result
+        ))
+    })?
 }
 
 /// The re-link itself, under the service's lock (a power action or a hold
@@ -185,7 +185,7 @@ fn relink(
         // client power off, reinstall or cancel another client's machine.
         // Every way a server is linked counts, the public module's included.
         owner::resolve_unknown(db, &mut api)?;
-        if let Some(other) = owner::owned_elsewhere(db, server_id, service_id)? {
+        if let Some(other) = super::linked::owned_elsewhere(db, server_id, service_id)? {
             return Err(ModuleError::InvalidInput(format!(
                 "HOSTKEY server {server_id} is already linked to service {other}; the link was not changed."
             )));
@@ -261,4 +261,16 @@ fn relink(
         },
     );
     Ok(line)
+}
+
+/// The admin's buttons for the service (`view::admin_buttons`): a service
+/// this module does not know offers none; a failed read is an error, not an
+/// empty list.
+pub fn buttons(db: &mut dyn Db, service_id: i64) -> ModuleResult<Vec<super::view::Button>> {
+    let ops = ops::load(db, service_id)?;
+    let ended = match service::load(db, service_id)? {
+        Some(service) => crate::orders::ended::is_ended(db, &service)?,
+        None => true,
+    };
+    Ok(super::view::admin_buttons(&ops, ended))
 }

@@ -2,9 +2,10 @@
 //! linked service) and scripted HOSTKEY answers: which calls are sent, and
 //! which are not, is asserted on the requests.
 
-use super::actions::{Context, Outcome, Request, Requester, run};
+use super::actions::{Context, Outcome, Request, run};
 use super::hold::{Change, apply};
 use super::ops::{self, Hold};
+use super::owner::Requester;
 use super::tab::masked;
 use super::view::{Action, buttons};
 use crate::capabilities::db::Value;
@@ -377,7 +378,7 @@ fn the_tab_masks_the_key() {
 #[test]
 fn a_click_while_another_is_sent_is_refused_and_a_poll_shows_the_state() {
     let mut db = linked("Active");
-    db.hold_lock(&crate::orders::invoice_paid::lock_name(SERVICE));
+    db.hold_lock(&crate::orders::service::lock_name(SERVICE));
     let mut http = ScriptedHttp::default();
     let click = act(
         &mut db,
@@ -494,7 +495,7 @@ fn relink(db: &mut MemoryDb, http: &mut ScriptedHttp, server: i64) -> Result<Str
 #[test]
 fn a_relink_waits_for_the_services_lock_and_refuses_a_held_service() {
     let mut db = linked("Active");
-    db.hold_lock(&crate::orders::invoice_paid::lock_name(SERVICE));
+    db.hold_lock(&crate::orders::service::lock_name(SERVICE));
     let mut http = ScriptedHttp::default();
     let busy = relink(&mut db, &mut http, 9999).expect_err("busy");
     assert!(matches!(busy, ModuleError::Busy(_)), "{busy:?}");
@@ -652,9 +653,26 @@ fn an_ended_service_is_neither_powered_nor_released_nor_signed_on() {
         .expect_err("refused");
         assert!(error.to_string().contains("has ended"), "{status}: {error}");
         assert!(http.requests.is_empty(), "{status}: no call at all");
-        let row = ops::load(&mut db, SERVICE).expect("row");
-        assert!(super::view::admin_buttons(&row, status != "Active").is_empty());
+        assert!(
+            super::tab::buttons(&mut db, SERVICE)
+                .expect("read")
+                .is_empty(),
+            "{status}"
+        );
     }
+}
+
+#[test]
+fn the_admin_buttons_come_from_the_records_and_a_failed_read_is_an_error() {
+    let mut db = linked("Active");
+    let listed: Vec<Action> = super::tab::buttons(&mut db, SERVICE)
+        .expect("read")
+        .into_iter()
+        .map(|b| b.action)
+        .collect();
+    assert!(listed.contains(&Action::PowerOff), "{listed:?}");
+    let error = super::tab::buttons(&mut MemoryDb::default(), SERVICE).expect_err("no tables");
+    assert!(matches!(error, ModuleError::Database(_)), "{error}");
 }
 
 #[test]
@@ -699,3 +717,23 @@ fn a_terminate_before_any_server_is_held_so_a_later_link_cancels() {
     );
 }
 mod adopted;
+
+#[test]
+fn a_reinstall_needs_the_clients_confirmation_and_an_os_before_anything_is_read() {
+    let unconfirmed = Request::reinstall(Some(187), "New-Pass99".into(), false)
+        .expect_err("refused")
+        .to_string();
+    assert_eq!(
+        unconfirmed,
+        "Confirm the reinstall first: it erases every file on the server."
+    );
+    let no_os = Request::reinstall(None, "New-Pass99".into(), true).expect_err("refused");
+    assert_eq!(no_os.to_string(), "Choose the operating system to install.");
+    assert_eq!(
+        Request::reinstall(Some(187), "New-Pass99".into(), true).expect("complete"),
+        Request::Reinstall {
+            os_id: 187,
+            password: "New-Pass99".into()
+        }
+    );
+}

@@ -5,7 +5,7 @@ use crate::capabilities::platform::{ModuleLogEntry, PlatformError, SecretRef};
 #[derive(Debug, Default)]
 pub struct RecordingPlatform {
     pub module_log: Vec<ModuleLogEntry>,
-    pub activity_log: Vec<(String, i64)>,
+    pub activity_log: Vec<(String, Option<i64>)>,
 }
 
 impl RecordingPlatform {
@@ -34,7 +34,7 @@ impl Platform for RecordingPlatform {
         self.module_log.push(entry);
     }
 
-    fn activity_log(&mut self, message: &str, client_id: i64) {
+    fn activity_log(&mut self, message: &str, client_id: Option<i64>) {
         self.activity_log.push((message.to_string(), client_id));
     }
 

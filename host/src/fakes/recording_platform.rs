@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 #[derive(Default)]
 struct Records {
     module_log: Vec<ModuleLogEntry>,
-    activity_log: Vec<(String, i64)>,
+    activity_log: Vec<(String, Option<i64>)>,
     local_api: Vec<(String, Vec<(String, String)>)>,
     decrypted: Vec<(String, String, i64)>,
 }
@@ -31,7 +31,7 @@ impl RecordingPlatform {
     }
 
     /// The activity log lines, with their client ids.
-    pub fn activity_log(&self) -> Vec<(String, i64)> {
+    pub fn activity_log(&self) -> Vec<(String, Option<i64>)> {
         self.lock().activity_log.clone()
     }
 
@@ -72,7 +72,7 @@ impl PlatformBackend for RecordingPlatform {
         self.lock().module_log.push(stored);
     }
 
-    fn activity_log(&mut self, message: String, client_id: i64) {
+    fn activity_log(&mut self, message: String, client_id: Option<i64>) {
         self.lock().activity_log.push((message, client_id));
     }
 

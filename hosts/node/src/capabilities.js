@@ -53,7 +53,7 @@ export class RecordingPlatform {
         });
       },
       activityLog: (message, clientId) => {
-        this.activityLog.push([message, Number(clientId)]);
+        this.activityLog.push([message, clientId === undefined ? null : Number(clientId)]);
       },
       systemUrl: () => 'https://whmcs.example.test/',
       localApi: (command, params) => {

@@ -14,7 +14,7 @@ final class MemoryPlatform implements Platform
 {
     /** @var list<array<string, mixed>> */
     public array $moduleLog = [];
-    /** @var list<array{0: string, 1: int}> */
+    /** @var list<array{0: string, 1: int|null}> */
     public array $activityLog = [];
     /** @var list<array{0: string, 1: array<string, string>}> */
     public array $localApiCalls = [];
@@ -36,7 +36,7 @@ final class MemoryPlatform implements Platform
         $this->moduleLog[] = compact('action', 'request', 'response', 'processed', 'mask');
     }
 
-    public function activityLog(string $message, int $clientId): void
+    public function activityLog(string $message, ?int $clientId): void
     {
         $this->activityLog[] = [$message, $clientId];
     }

@@ -4,7 +4,7 @@
 use super::super::rows::{Writer, int, read, text};
 use super::super::specs::{CUSTOM_FIELD_NAMES, CUSTOM_FIELDS, SLUGS, slug};
 use super::super::target::TargetCatalogue;
-use super::Ids;
+use super::ledger::Ids;
 use crate::capabilities::db::{Condition, DbError};
 use std::collections::BTreeSet;
 

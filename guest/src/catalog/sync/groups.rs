@@ -4,7 +4,7 @@
 use super::super::rows::{Existing, Writer, int, read, text};
 use super::super::specs::{GROUP_VISIBILITY, GROUPS, MODULE_RECORDS, slug};
 use super::super::target::TargetCatalogue;
-use super::{Changes, Ids};
+use super::ledger::{Changes, Ids};
 use crate::capabilities::Db as _;
 use crate::capabilities::db::{Condition, DbError, Value};
 use std::collections::{BTreeMap, BTreeSet};

@@ -7,75 +7,18 @@
 mod extras;
 mod fingerprints;
 mod groups;
+mod ledger;
 pub mod options;
 mod prices;
 mod products;
 
 use super::pricing::Currency;
 use super::rows::{Counting, Writer};
-use super::target::{ProductKey, TargetCatalogue, TargetOption, TargetProduct};
+use super::target::TargetCatalogue;
 use crate::capabilities::db::DbError;
-use std::collections::BTreeMap;
+use ledger::Ids;
 
-/// What a sync changed (or, in a dry run, would change).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Changes {
-    pub groups_created: u32,
-    pub groups_hidden: u32,
-    pub products_created: u32,
-    pub products_updated: u32,
-    pub products_retired: u32,
-    pub products_hidden: u32,
-    pub options_removed: u32,
-    pub options_hidden: u32,
-    pub prices_changed: u32,
-    /// Module products on sale before the sync, and how many of them it
-    /// takes off sale (hidden or retired): the withdrawal guard's numbers.
-    pub on_sale_before: u32,
-    pub withdrawn: u32,
-    /// (what, old, new) lines for the admin's preview.
-    pub lines: Vec<[String; 3]>,
-}
-
-impl Changes {
-    fn line(&mut self, what: String, old: impl Into<String>, new: impl Into<String>) {
-        self.lines.push([what, old.into(), new.into()]);
-    }
-}
-
-/// Ids found or created while the phases run.
-#[derive(Default)]
-struct Ids {
-    groups: BTreeMap<String, i64>,
-    products: BTreeMap<ProductKey, i64>,
-    /// product id -> config group id
-    config_groups: BTreeMap<i64, i64>,
-    /// (config group id, option name) -> option id
-    options: BTreeMap<(i64, String), i64>,
-    /// (option id, HOSTKEY id) -> sub-option id
-    subs: BTreeMap<(i64, i64), i64>,
-    /// Groups the module created or adopted.
-    module_groups: std::collections::BTreeSet<i64>,
-    /// Group id -> its `hidden` before the visibility phase.
-    group_hidden: BTreeMap<i64, i64>,
-    /// Products created by this sync (they get slugs).
-    created_products: std::collections::BTreeSet<i64>,
-}
-
-impl Ids {
-    /// The config group of a target product, once the phases know it.
-    fn config_group_of(&self, product: &TargetProduct) -> Option<i64> {
-        self.products
-            .get(&product.key)
-            .and_then(|pid| self.config_groups.get(pid))
-            .copied()
-    }
-
-    /// One of a product's dropdowns, in its config group `gid`.
-    fn option_of(&self, gid: i64, option: &TargetOption) -> Option<i64> {
-        self.options.get(&(gid, option.name.clone())).copied()
-    }
-}
+pub use ledger::Changes;
 
 pub struct Outcome {
     pub changes: Changes,

@@ -6,7 +6,7 @@
 use super::super::rows::{Existing, Writer, int, read, text};
 use super::super::specs::{CONFIG_GROUPS, CONFIG_LINKS, OPTIONS, PRICING, SUBS};
 use super::super::target::{DO_NOT_INSTALL, OptionKind, TargetProduct};
-use super::{Changes, Ids};
+use super::ledger::{Changes, Ids};
 use crate::capabilities::db::{Condition, DbError, Value};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -4,7 +4,7 @@ use super::super::pricing::{Currency, CyclePrices};
 use super::super::rows::{Existing, Writer, int, money, read, text};
 use super::super::specs::PRICING;
 use super::super::target::TargetProduct;
-use super::{Changes, Ids};
+use super::ledger::{Changes, Ids};
 use crate::capabilities::db::{Condition, DbError, Value};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;

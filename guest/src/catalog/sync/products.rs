@@ -5,7 +5,7 @@
 use super::super::rows::{Existing, Writer, canon, distinct_in, int, read, text};
 use super::super::specs::{ENDED_STATES, MODULE_NAME, MODULE_RECORDS, PRODUCTS};
 use super::super::target::{ProductKey, TargetCatalogue, TargetProduct};
-use super::{Changes, Ids};
+use super::ledger::{Changes, Ids};
 use crate::capabilities::db::{Comparison, Condition, DbError, Value};
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -311,7 +311,8 @@ final class CapabilityHandler implements RequestHandler
     /** @param array<string, mixed> $args */
     private function activityLog(array $args): mixed
     {
-        $this->platform->activityLog(Args::string($args, 'message'), (int) ($args['client-id'] ?? 0));
+        $client = $args['client-id'] ?? null;
+        $this->platform->activityLog(Args::string($args, 'message'), is_int($client) ? $client : null);
         return null;
     }
 

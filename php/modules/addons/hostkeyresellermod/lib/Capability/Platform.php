@@ -20,7 +20,8 @@ interface Platform
      */
     public function moduleLog(string $action, string $request, string $response, string $processed, array $mask): void;
 
-    public function activityLog(string $message, int $clientId): void;
+    /** @param int|null $clientId the client the line is about; null for none */
+    public function activityLog(string $message, ?int $clientId): void;
 
     /** WHMCS's public system URL, ending in '/'. */
     public function systemUrl(): string;

@@ -47,10 +47,11 @@ final class WhmcsPlatform implements Platform
         );
     }
 
-    public function activityLog(string $message, int $clientId): void
+    public function activityLog(string $message, ?int $clientId): void
     {
         $this->requireFunction('logActivity');
-        logActivity(LogMask::text($message), $clientId);
+        // WHMCS's own spelling of "no client" is 0.
+        logActivity(LogMask::text($message), $clientId ?? 0);
     }
 
     public function systemUrl(): string

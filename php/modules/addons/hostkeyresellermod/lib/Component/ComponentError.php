@@ -45,7 +45,7 @@ final class ComponentError extends RuntimeException
         return $this->case === 'retryable';
     }
 
-    /** The case of `types.error`: not-implemented, invalid-input, api, database, platform, internal, retryable. */
+    /** The case of `types.error`: invalid-input, api, database, platform, internal, retryable. */
     public function case(): string
     {
         return $this->case;

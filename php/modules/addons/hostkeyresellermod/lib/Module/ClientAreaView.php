@@ -85,15 +85,14 @@ final class ClientAreaView
         if ($action !== 'reinstall') {
             return ['request' => $action];
         }
-        if (($post['confirm'] ?? '') !== '1') {
-            return 'Confirm the reinstall first: it erases every file on the server.';
-        }
+        // Decoded only: whether a reinstall may go ahead is the component's rule.
         $osId = is_string($post['os_id'] ?? null) ? $post['os_id'] : '';
-        if (preg_match('/^[1-9][0-9]{0,17}$/', $osId) !== 1) {
-            return 'Choose the operating system to install.';
-        }
         $password = is_string($post['password'] ?? null) ? $post['password'] : '';
-        return ['request' => ['reinstall' => ['os-id' => (int) $osId, 'password' => $password]]];
+        return ['request' => ['reinstall' => [
+            'os-id' => preg_match('/^[1-9][0-9]{0,17}$/', $osId) === 1 ? (int) $osId : null,
+            'password' => $password,
+            'confirmed' => ($post['confirm'] ?? '') === '1',
+        ]]];
     }
 
     /**

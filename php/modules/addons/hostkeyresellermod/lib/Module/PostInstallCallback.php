@@ -25,6 +25,9 @@ final class PostInstallCallback
     /** What a failure answers, whatever it was. */
     public const FAILURE = 'The post-install call could not be handled now; please call again later.';
 
+    /** The contract's `callback-result` as the body spells it. */
+    private const RESULTS = ['ok' => 'OK', 'waiting' => 'waiting', 'ended' => 'ended', 'error' => 'error'];
+
     /** @var Closure(): Bridge */
     private Closure $bridge;
 
@@ -61,8 +64,12 @@ final class PostInstallCallback
             return self::failed($e);
         }
         $status = is_array($response) && is_int($response['status'] ?? null) ? $response['status'] : 500;
-        $body = is_array($response) && is_string($response['body'] ?? null) ? $response['body'] : '{}';
-        return ['status' => $status >= 100 && $status <= 599 ? $status : 500, 'body' => $body];
+        $result = is_array($response) && is_string($response['verdict'] ?? null) ? $response['verdict'] : '';
+        $message = is_array($response) && is_string($response['message'] ?? null) ? $response['message'] : '';
+        if (!isset(self::RESULTS[$result]) || $status < 100 || $status > 599) {
+            return self::failure(500, self::FAILURE);
+        }
+        return self::body($status, self::RESULTS[$result], $message);
     }
 
     /**
@@ -134,6 +141,14 @@ final class PostInstallCallback
     /** @return array{status: int, body: string} */
     public static function failure(int $status, string $sentence): array
     {
-        return ['status' => $status, 'body' => (string) json_encode(['result' => 'error', 'message' => $sentence])];
+        return self::body($status, 'error', $sentence);
+    }
+
+    /** @return array{status: int, body: string} */
+    private static function body(int $status, string $result, string $message): array
+    {
+        $flags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE;
+        $body = json_encode(['result' => $result, 'message' => $message], $flags);
+        return ['status' => $status, 'body' => (string) $body];
     }
 }

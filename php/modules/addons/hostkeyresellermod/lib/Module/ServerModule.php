@@ -26,7 +26,6 @@ final class ServerModule
         'suspend' => 'provisioning.suspend',
         'unsuspend' => 'provisioning.unsuspend',
         'terminate' => 'provisioning.terminate',
-        'renew' => 'provisioning.renew',
     ];
 
     public function __construct(private Bridge $bridge)
@@ -79,7 +78,7 @@ final class ServerModule
     }
 
     /**
-     * create, suspend, unsuspend, terminate or renew.
+     * create, suspend, unsuspend or terminate.
      *
      * @param array<string, mixed> $params
      * @return string 'success' or the sentence WHMCS shows
@@ -116,7 +115,8 @@ final class ServerModule
      */
     public function adminButtons(array $params): array
     {
-        $buttons = $this->bridge->call('provisioning.admin-buttons', ['params' => ServiceParams::fromParams($params)]);
+        $args = ['params' => ServiceParams::fromParams($params)];
+        $buttons = $this->bridge->result('provisioning.admin-buttons', $args);
         $result = [];
         foreach (is_array($buttons) ? $buttons : [] as $button) {
             $suffix = CustomActions::suffix(is_array($button) ? (string) ($button['action'] ?? '') : '');

@@ -21,7 +21,7 @@ final class ServerParams
         $port = $params['serverport'] ?? null;
         $port = is_numeric($port) && (int) $port > 0 && (int) $port <= 65535 ? (int) $port : null;
         return [
-            'id' => (int) ($params['serverid'] ?? 0),
+            'id' => self::id($params['serverid'] ?? null),
             'hostname' => self::text($params['serverhostname'] ?? ''),
             'ip-address' => self::text($params['serverip'] ?? ''),
             'username' => self::text($params['serverusername'] ?? ''),
@@ -42,5 +42,11 @@ final class ServerParams
     public static function text(mixed $value): string
     {
         return is_scalar($value) ? trim((string) $value) : '';
+    }
+
+    /** A WHMCS row id as the contract's `option<s64>`: a positive number, else none. */
+    public static function id(mixed $value): ?int
+    {
+        return is_numeric($value) && (int) $value > 0 ? (int) $value : null;
     }
 }

@@ -45,7 +45,7 @@ final class ServiceParams
             'service' => [
                 'id' => (int) ($params['serviceid'] ?? $model['id'] ?? 0),
                 'client-id' => (int) ($params['userid'] ?? $model['userid'] ?? 0),
-                'order-id' => (int) ($params['orderid'] ?? $model['orderid'] ?? 0),
+                'order-id' => ServerParams::id($params['orderid'] ?? $model['orderid'] ?? null),
                 'product-id' => (int) ($params['pid'] ?? $params['packageid'] ?? $model['packageid'] ?? 0),
                 'domain' => self::text($params['domain'] ?? $model['domain'] ?? ''),
                 'username' => self::text($params['username'] ?? ''),
@@ -59,7 +59,7 @@ final class ServiceParams
             'product' => [
                 'id' => (int) ($params['pid'] ?? $params['packageid'] ?? 0),
                 'name' => self::text($params['productname'] ?? $params['name'] ?? ''),
-                'group-id' => (int) ($params['gid'] ?? 0),
+                'group-id' => ServerParams::id($params['gid'] ?? null),
                 'config-options' => self::configOptions($params),
             ],
             'client' => [
@@ -68,7 +68,7 @@ final class ServiceParams
                 'lastname' => self::text($client['lastname'] ?? ''),
                 'companyname' => self::text($client['companyname'] ?? ''),
                 'email' => self::text($client['email'] ?? ''),
-                'currency-id' => (int) ($client['currency'] ?? 0),
+                'currency-id' => ServerParams::id($client['currency'] ?? null),
             ],
             'server' => ServerParams::flag($params['server'] ?? false) ? ServerParams::fromParams($params) : null,
             'chosen-options' => self::pairs($params['configoptions'] ?? [], 'name', 'value'),
