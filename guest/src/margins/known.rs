@@ -94,7 +94,7 @@ pub fn servers(db: &mut dyn Db, services: &[(i64, i64)]) -> ModuleResult<BTreeMa
             .any(|(s, p)| *s == service && field_of.get(p) == Some(&field));
         if let (true, Some(server)) = (
             own_field,
-            crate::orders::server_of::id_in(&values.get(i, "value").as_text()),
+            crate::orders::custom_fields::id_in(&values.get(i, "value").as_text()),
         ) {
             found.entry(service).or_insert(server);
         }

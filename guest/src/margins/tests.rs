@@ -223,7 +223,7 @@ fn a_twenty_percent_price_rise_makes_the_service_negative_and_warns_once() {
     let l = line(&mut db, hit);
     assert_eq!(l.cost, Some((d("4.80"), Basis::Estimated)));
     assert!(l.margin().expect("margin") < Decimal::ZERO, "{l:?}");
-    let warned: Vec<&(String, i64)> = platform.activity_log[before..]
+    let warned: Vec<&(String, Option<i64>)> = platform.activity_log[before..]
         .iter()
         .filter(|(m, _)| m.contains("margin threshold"))
         .collect();
@@ -234,7 +234,7 @@ fn a_twenty_percent_price_rise_makes_the_service_negative_and_warns_once() {
         warned[0].0
     );
     assert!(!warned[0].0.contains(&format!("#{spared} ")));
-    assert_eq!(warned[0].1, 2, "logged for the service's client");
+    assert_eq!(warned[0].1, Some(2), "logged for the service's client");
     let notice = warn::current_notice(&mut db)
         .expect("reads")
         .expect("a notice");

@@ -93,7 +93,10 @@ pub fn after_sync(
         return Vec::new();
     }
     for line in &fallen {
-        platform.activity_log(&sentence(line, &book.currency, limit), line.client_id);
+        platform.activity_log(
+            &sentence(line, &book.currency, limit),
+            Some(line.client_id).filter(|id| *id > 0),
+        );
     }
     let listed: Vec<String> = fallen
         .iter()
