@@ -42,7 +42,8 @@ fn activation_creates_tables_once() {
             "mod_hostkeyresellermodimportsettings",
             "mod_hostkeyresellermod_orders",
             "mod_hostkeyresellermod_servers",
-            "mod_hostkeyresellermod_pending"
+            "mod_hostkeyresellermod_pending",
+            "mod_hostkeyresellermod_sync"
         ])
     );
     assert_eq!(first["ok"]["rows-seeded"], json!(6));

@@ -66,6 +66,7 @@ pub fn definitions() -> Vec<TableDef> {
     tables.push(crate::orders::state::definition());
     tables.push(crate::servers::ops::definition());
     tables.push(crate::orders::pending_store::definition());
+    tables.push(crate::sync::store::definition());
     tables
 }
 
