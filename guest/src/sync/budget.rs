@@ -10,7 +10,7 @@
 //! of CPU next to the network wait (docs/benchmarks.md, "Status sync at scale").
 
 /// Reads start only while the estimate ends within this share of the deadline.
-pub const SHARE_PERCENT: u64 = 60;
+pub const SHARE_PERCENT: u64 = 70;
 /// No request may still wait after this share of the deadline.
 pub const LAST_PERCENT: u64 = 85;
 /// The estimate before any read was measured: a read is taken to cost as much
@@ -45,7 +45,9 @@ impl Budget {
     /// The longest a request started now may wait for its answer.
     pub fn request_timeout_ms(&self, elapsed_ms: u64) -> u32 {
         let last = self.deadline_ms * LAST_PERCENT / 100;
-        u32::try_from(last.saturating_sub(elapsed_ms)).unwrap_or(u32::MAX).max(1)
+        u32::try_from(last.saturating_sub(elapsed_ms))
+            .unwrap_or(u32::MAX)
+            .max(1)
     }
 }
 
@@ -58,12 +60,12 @@ mod tests {
         let mut budget = Budget::new(30_000);
         assert!(budget.may_start(0));
         budget.measured(150);
-        // 60 % of 30 s is 18 s; the estimate is at least 2 x 250 ms.
-        assert!(budget.may_start(17_500));
-        assert!(!budget.may_start(17_501));
+        // 70 % of 30 s is 21 s; the estimate is at least 2 x 250 ms.
+        assert!(budget.may_start(20_500));
+        assert!(!budget.may_start(20_501));
         budget.measured(4_000);
-        assert!(budget.may_start(10_000));
-        assert!(!budget.may_start(10_001));
+        assert!(budget.may_start(13_000));
+        assert!(!budget.may_start(13_001));
     }
 
     #[test]
@@ -78,7 +80,7 @@ mod tests {
     fn a_short_deadline_gives_a_short_slice() {
         let mut budget = Budget::new(2_000);
         budget.measured(300);
-        assert!(budget.may_start(600));
-        assert!(!budget.may_start(601));
+        assert!(budget.may_start(800));
+        assert!(!budget.may_start(801));
     }
 }

@@ -130,10 +130,25 @@ mod tests {
     }
 
     #[test]
+    fn a_retry_goes_before_servers_never_read_and_those_before_the_rest() {
+        let mut fresh = service(5, None, None, 0);
+        fresh.urgency = Some(Urgency::NeverRead);
+        let mut failed = service(6, None, Some(NOW - 300), 1);
+        failed.urgency = Some(Urgency::NeverRead);
+        let old = service(1, Some(ROUND - 86_400), Some(ROUND - 86_400), 0);
+        assert_eq!(order(vec![old, fresh, failed]), vec![6, 5, 1]);
+    }
+
+    #[test]
     fn urgent_services_go_first_and_again_after_the_interval() {
         let mut pending = service(7, Some(NOW - 60), Some(NOW - 60), 0);
         pending.urgency = Some(Urgency::PendingAction);
-        let mut attention = service(8, Some(NOW - URGENT_INTERVAL_SECS), Some(NOW - URGENT_INTERVAL_SECS), 0);
+        let mut attention = service(
+            8,
+            Some(NOW - URGENT_INTERVAL_SECS),
+            Some(NOW - URGENT_INTERVAL_SECS),
+            0,
+        );
         attention.urgency = Some(Urgency::NeedsAttention);
         let old = service(1, None, None, 0);
         // The pending action was read a minute ago: not again yet.
@@ -148,6 +163,9 @@ mod tests {
         assert!(new_round(Some(NOW - 60), true, NOW));
         assert!(!new_round(Some(NOW - 60), false, NOW));
         assert!(new_round(Some(NOW - ROUND_SECS), false, NOW));
-        assert!(new_round(Some(NOW + 3_600), false, NOW), "a start in the future");
+        assert!(
+            new_round(Some(NOW + 3_600), false, NOW),
+            "a start in the future"
+        );
     }
 }

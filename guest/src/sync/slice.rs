@@ -43,22 +43,21 @@ pub struct Request {
 /// Why each service matters now, from the servers and orders tables.
 fn urgencies(db: &mut dyn Db) -> ModuleResult<BTreeMap<i64, Urgency>> {
     let mut found = BTreeMap::new();
-    let attention = db.select(
-        &Select::from(ORDERS_TABLE, &["service_id"]).filter(Condition::eq(
-            "state",
-            Value::text(State::NeedsAttention.key()),
-        )),
-    )?;
+    let attention = db.select(&Select::from(ORDERS_TABLE, &["service_id"]).filter(
+        Condition::eq("state", Value::text(State::NeedsAttention.key())),
+    ))?;
     for i in 0..attention.len() {
         if let Some(id) = attention.get(i, "service_id").as_int() {
             found.insert(id, Urgency::NeedsAttention);
         }
     }
-    let pending = db.select(&Select::from(SERVERS_TABLE, &["service_id"]).filter(Condition {
-        column: "pending_action".into(),
-        comparison: Comparison::Ne,
-        values: vec![Value::text("")],
-    }))?;
+    let pending = db.select(
+        &Select::from(SERVERS_TABLE, &["service_id"]).filter(Condition {
+            column: "pending_action".into(),
+            comparison: Comparison::Ne,
+            values: vec![Value::text("")],
+        }),
+    )?;
     for i in 0..pending.len() {
         if let Some(id) = pending.get(i, "service_id").as_int() {
             found.insert(id, Urgency::PendingAction);
@@ -88,10 +87,10 @@ pub fn run(run: Run<'_>, request: Request) -> ModuleResult<String> {
         .iter()
         .map(|&service_id| {
             let mark = marks.services.remove(&service_id).unwrap_or_default();
-            let urgency = urgent.get(&service_id).copied().or(mark
-                .read_at
-                .is_none()
-                .then_some(Urgency::NeverRead));
+            let urgency = urgent
+                .get(&service_id)
+                .copied()
+                .or(mark.read_at.is_none().then_some(Urgency::NeverRead));
             Candidate {
                 service_id,
                 mark,

@@ -117,7 +117,10 @@ mod tests {
         let tally = Tally {
             linked: 2,
             read: 1,
-            failures: vec![(5, "The HOSTKEY API answered eq/show with HTTP status 500.".into())],
+            failures: vec![(
+                5,
+                "The HOSTKEY API answered eq/show with HTTP status 500.".into(),
+            )],
             ..Tally::default()
         };
         assert_eq!(
@@ -130,7 +133,10 @@ mod tests {
     #[test]
     fn many_failures_name_a_few_per_cause() {
         let mut all = failures(315, "The HOSTKEY API did not answer eq/show in time.");
-        all.push((900, "The HOSTKEY API refused eq/show: Server not found.".into()));
+        all.push((
+            900,
+            "The HOSTKEY API refused eq/show: Server not found.".into(),
+        ));
         let tally = Tally {
             linked: 500,
             read: 185,

@@ -172,7 +172,12 @@ fn a_thousand_servers_at_150_ms_are_all_read_within_twelve_runs() {
     let mut hk = SlowApi::new(clock, 150);
     let mut runs = 0;
     let mut longest = 0;
-    while read_at(&mut db).iter().filter(|(_, at)| at.is_some()).count() < 1_000 {
+    while read_at(&mut db)
+        .iter()
+        .filter(|(_, at)| at.is_some())
+        .count()
+        < 1_000
+    {
         assert!(runs < 12, "run {runs} did not finish the round");
         let logins = hk.logins;
         let now = NOW + runs * FIVE_MINUTES;
@@ -220,7 +225,11 @@ fn a_failing_server_stops_no_other_and_is_retried_next_run() {
     );
     let marks = store::load(&mut db).expect("marks");
     assert_eq!(marks.services[&3].failures, 1);
-    assert_eq!(marks.services[&4].read_at, Some(NOW), "the ones after it are read");
+    assert_eq!(
+        marks.services[&4].read_at,
+        Some(NOW),
+        "the ones after it are read"
+    );
     hk.failing.clear();
     hk.shown.clear();
     let (line, _) = cron_run(&mut db, &mut hk, false, NOW + FIVE_MINUTES);
@@ -237,24 +246,33 @@ fn a_slow_api_gives_a_short_slice_and_many_failures_one_short_line() {
     let mut hk = SlowApi::new(clock, 2_000);
     hk.failing = (1..=300).map(server_of).collect();
     let (line, took) = cron_run(&mut db, &mut hk, true, NOW);
-    assert!(took <= 18_000, "{took} ms");
-    // 2 s a call: the login, then reads while twice the slowest still fits 18 s.
-    assert_eq!(hk.shown.len(), 7, "{line}");
+    assert!(took <= 21_000, "{took} ms");
+    // 2 s a call: the login, then reads while twice the slowest still fits 21 s.
+    assert_eq!(hk.shown.len(), 8, "{line}");
     assert!(line.len() <= MAX_BYTES);
-    assert!(line.contains("services 1, 2, 3 and 4 more, same cause:"), "{line}");
-    assert!(line.contains("293 more are due today"), "{line}");
+    assert!(
+        line.contains("services 1, 2, 3 and 5 more, same cause:"),
+        "{line}"
+    );
+    assert!(line.contains("292 more are due today"), "{line}");
     // The next run goes on with the ones not tried, after retrying the failures.
     hk.failing.clear();
     hk.delay_ms = 10;
     hk.shown.clear();
     let (_, _) = cron_run(&mut db, &mut hk, false, NOW + FIVE_MINUTES);
-    assert_eq!(&hk.shown[..8], &[1, 2, 3, 4, 5, 6, 7, 8].map(server_of));
+    assert_eq!(&hk.shown[..9], &[1, 2, 3, 4, 5, 6, 7, 8, 9].map(server_of));
 }
 
 #[test]
 fn no_session_no_reads_and_nothing_marked() {
     let mut db = linked(5);
-    db.update_where("tbladdonmodules", "setting", "apikey", "value", Value::text(""));
+    db.update_where(
+        "tbladdonmodules",
+        "setting",
+        "apikey",
+        "value",
+        Value::text(""),
+    );
     let clock = Rc::new(Cell::new(0));
     let mut hk = SlowApi::new(clock, 150);
     let mut platform = RecordingPlatform::default();
