@@ -93,6 +93,44 @@ final class ScaleSyncTest extends CatalogueCase
         }
     }
 
+    public function testTheAddonPageShowsLongListsAPageAtATime(): void
+    {
+        $this->install('ffi');
+        $marks = [];
+        for ($service = 1; $service <= 120; $service++) {
+            $marks[] = ['service_id' => $service, 'read_at' => 1796600000, 'tried_at' => 1796600000,
+                'failures' => $service === 77 ? 2 : 0,
+                'cause' => $service === 77 ? 'The HOSTKEY API did not answer eq/show in time.' : ''];
+        }
+        Capsule::table('mod_hostkeyresellermod_sync')->insert($marks);
+        $orders = [];
+        for ($i = 1; $i <= 560; $i++) {
+            $orders[] = ['service_id' => 1000 + $i, 'purpose' => 'order',
+                'state' => $i <= 60 ? 'needs-attention' : 'linked', 'whmcs_invoice' => 0, 'servers_before' => 0,
+                'detail' => 'Link service ' . (1000 + $i) . ' by hand.', 'updated_at' => '2026-12-01 00:00:00'];
+        }
+        Capsule::table('mod_hostkeyresellermod_orders')->insert($orders);
+
+        $first = $this->page('view');
+        self::assertStringContainsString(
+            'Server status: 120 services, 1 failing; round started never (page 1 of 3)',
+            $first,
+        );
+        self::assertStringContainsString('Orders waiting: 60 (page 1 of 2)', $first);
+        self::assertStringContainsString('The HOSTKEY API did not answer eq/show in time.', $first, 'failing first');
+        self::assertStringContainsString('Link service 1050 by hand.', $first);
+        self::assertStringNotContainsString('Link service 1051 by hand.', $first);
+        self::assertStringNotContainsString('Link service 1061 by hand.', $first, 'a linked order is not waiting');
+        self::assertStringContainsString('name="status_page"', $first);
+
+        $last = $this->page('view', ['status_page' => '3', 'orders_page' => '2']);
+        self::assertStringContainsString('(page 3 of 3)', $last);
+        self::assertStringContainsString('Orders waiting: 60 (page 2 of 2)', $last);
+        self::assertStringContainsString('Link service 1060 by hand.', $last);
+        self::assertStringNotContainsString('Link service 1050 by hand.', $last);
+        self::assertStringNotContainsString('eq/show in time', $last);
+    }
+
     /**
      * 1,000 services linked the way the module records a link, inserted in
      * bulk, and their servers on the reseller's HOSTKEY account.

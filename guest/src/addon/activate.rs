@@ -111,7 +111,8 @@ mod tests {
                 IMPORT_SETTINGS_TABLE,
                 ORDERS_TABLE,
                 SERVERS_TABLE,
-                crate::orders::pending_store::PENDING_TABLE
+                crate::orders::pending_store::PENDING_TABLE,
+                crate::sync::store::SYNC_TABLE
             ]
         );
         assert_eq!(report.rows_seeded, 6);

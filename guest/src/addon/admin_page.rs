@@ -97,7 +97,7 @@ pub fn page(
         }
     };
     describe(db, &request, &currencies, shown, &mut view)?;
-    view.tables.extend(super::waiting_orders::table(db)?);
+    super::lists::add(db, request.form, &mut view)?;
     Ok(view)
 }
 

@@ -5,6 +5,7 @@
 //! sync".
 
 pub mod budget;
+pub mod overview;
 pub mod queue;
 pub mod slice;
 pub mod store;

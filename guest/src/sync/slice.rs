@@ -6,7 +6,7 @@
 
 use super::budget::Budget;
 use super::queue::{self, Candidate, Urgency};
-use super::store::{self, Mark};
+use super::store;
 use super::summary::{self, Tally};
 use crate::api::ApiClient;
 use crate::capabilities::db::{Comparison, Condition, Select, Value};

@@ -148,6 +148,15 @@ pub fn save(db: &mut dyn Db, service_id: i64, mark: &mut Mark) -> Result<(), DbE
     Ok(())
 }
 
+/// When the current round started; none before the first.
+pub fn load_round(db: &mut dyn Db) -> Result<Option<i64>, DbError> {
+    let rows = db.select(
+        &Select::from(SYNC_TABLE, &["read_at"])
+            .filter(Condition::eq("service_id", Value::Int(ROUND_ROW))),
+    )?;
+    Ok((!rows.is_empty()).then(|| positive(rows.get(0, "read_at"))).flatten())
+}
+
 /// Starts a new round now: every service read before it is due again.
 pub fn start_round(db: &mut dyn Db, round: &mut Mark, now_unix: i64) -> Result<(), DbError> {
     round.read_at = Some(now_unix);
