@@ -93,6 +93,12 @@ final class ScaleSyncTest extends CatalogueCase
         }
     }
 
+    public function testEveryCronRunHasItsHookAtPriorityOne(): void
+    {
+        self::assertCount(1, \WhmcsShim::$hooks['AfterCronJob'] ?? []);
+        self::assertSame(1, \WhmcsShim::$hooks['AfterCronJob'][0]['priority']);
+    }
+
     public function testTheAddonPageShowsLongListsAPageAtATime(): void
     {
         $this->install('ffi');
