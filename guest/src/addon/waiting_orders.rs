@@ -5,9 +5,9 @@
 use super::view::{FormField, Table};
 use crate::capabilities::Db;
 use crate::capabilities::db::{Comparison, Condition, Select, Value};
-use crate::sync::overview;
 use crate::error::ModuleResult;
 use crate::orders::state::{FIRST_ORDER, ORDERS_TABLE, State};
+use crate::sync::overview;
 
 /// The posted field that picks the list's page.
 pub const PAGE_FIELD: &str = "orders_page";

@@ -116,9 +116,15 @@ pub fn table(
     Ok(Some((
         Table {
             title,
-            header: ["Service", "Last read", "Last tried", "Failures", "Why it failed"]
-                .map(String::from)
-                .to_vec(),
+            header: [
+                "Service",
+                "Last read",
+                "Last tried",
+                "Failures",
+                "Why it failed",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows: lines.into_iter().map(|(_, row)| row).collect(),
         },
         pager(PAGE_FIELD, "Server status page", page, pages),
@@ -152,7 +158,11 @@ mod tests {
             store::save(&mut db, service, &mut mark).expect("saves");
         }
         let (first, pager) = table(&mut db, &[]).expect("reads").expect("a table");
-        assert!(first.title.starts_with("Server status: 120 services, 3 failing;"));
+        assert!(
+            first
+                .title
+                .starts_with("Server status: 120 services, 3 failing;")
+        );
         assert!(first.title.ends_with("(page 1 of 3)"), "{}", first.title);
         assert_eq!(first.rows.len(), PAGE_ROWS);
         let firsts: Vec<&str> = first.rows.iter().take(4).map(|r| r[0].as_str()).collect();
@@ -163,7 +173,9 @@ mod tests {
         let (last, _) = table(&mut db, &form("3")).expect("reads").expect("a table");
         assert_eq!(last.rows.len(), 20);
         assert_eq!(last.rows[19][0], "119");
-        let (clamped, _) = table(&mut db, &form("99")).expect("reads").expect("a table");
+        let (clamped, _) = table(&mut db, &form("99"))
+            .expect("reads")
+            .expect("a table");
         assert_eq!(clamped, last, "a page past the end shows the last");
     }
 }

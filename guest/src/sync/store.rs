@@ -154,7 +154,9 @@ pub fn load_round(db: &mut dyn Db) -> Result<Option<i64>, DbError> {
         &Select::from(SYNC_TABLE, &["read_at"])
             .filter(Condition::eq("service_id", Value::Int(ROUND_ROW))),
     )?;
-    Ok((!rows.is_empty()).then(|| positive(rows.get(0, "read_at"))).flatten())
+    Ok((!rows.is_empty())
+        .then(|| positive(rows.get(0, "read_at")))
+        .flatten())
 }
 
 /// Starts a new round now: every service read before it is due again.

@@ -46,7 +46,7 @@ fn groups(failures: &[(i64, String)]) -> Vec<(&str, Vec<i64>)> {
             None => groups.push((cause.as_str(), vec![*service])),
         }
     }
-    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.1.len()));
     groups
 }
 
