@@ -6,8 +6,10 @@
 //! wait past `LAST_PERCENT` of it. The slice size is what fits, measured on
 //! the run's own reads, not a fixed count.
 //!
-//! Fuel is not the limit: a read costs the component a small, fixed amount
-//! of CPU next to the network wait (docs/benchmarks.md, "Status sync at scale").
+//! Time, not fuel, is what runs out: a read is a handful of DB statements and
+//! one small answer to decode, and no slice of the benchmark ran out of the
+//! default fuel (docs/benchmarks.md, "Status sync at scale"); one that did
+//! would stop with the marks of its finished reads written.
 
 /// Reads start only while the estimate ends within this share of the deadline.
 pub const SHARE_PERCENT: u64 = 70;
