@@ -26,6 +26,7 @@ struct SlowApi {
     clock: Rc<Cell<u64>>,
     delay_ms: u64,
     failing: BTreeSet<i64>,
+    refuse_login: bool,
     logins: usize,
     shown: Vec<i64>,
 }
@@ -36,6 +37,7 @@ impl SlowApi {
             clock,
             delay_ms,
             failing: BTreeSet::new(),
+            refuse_login: false,
             logins: 0,
             shown: Vec::new(),
         }
@@ -60,6 +62,9 @@ impl Http for SlowApi {
             })
         };
         match field(&body, "action") {
+            Some("login") if self.refuse_login => {
+                ok(r#"{"result":-1,"error":"Invalid API key","code":"INVALID_KEY"}"#)
+            }
             Some("login") => {
                 self.logins += 1;
                 ok(r#"{"result":{"token":"tok-0123456789abcdef"}}"#)
@@ -293,4 +298,30 @@ fn no_session_no_reads_and_nothing_marked() {
     .expect_err("no key");
     assert!(error.to_string().contains("No HOSTKEY API key"), "{error}");
     assert!(read_at(&mut db).is_empty());
+}
+
+#[test]
+fn without_a_session_nothing_is_read_or_marked_and_the_line_says_why() {
+    let mut db = linked(30);
+    let clock = Rc::new(Cell::new(0));
+    let mut hk = SlowApi::new(clock, 150);
+    hk.refuse_login = true;
+    let (line, _) = cron_run(&mut db, &mut hk, true, NOW);
+    assert!(hk.shown.is_empty());
+    assert!(
+        line.starts_with(
+            "Status sync: 0 of 30 linked services read, 0 statuses changed, 0 failed. \
+             No server was read: the API session could not be opened (The HOSTKEY API refused auth/login"
+        ),
+        "{line}"
+    );
+    assert!(
+        line.ends_with("30 more are due today and follow in the next runs."),
+        "{line}"
+    );
+    assert!(read_at(&mut db).is_empty(), "no service marked");
+    // The next run, with the session back, reads them all.
+    hk.refuse_login = false;
+    cron_run(&mut db, &mut hk, false, NOW + FIVE_MINUTES);
+    assert_eq!(hk.shown.len(), 30);
 }
