@@ -32,7 +32,7 @@ final class HookHandlers
     /**
      * WHMCS's daily cron: re-runs the catalogue import (`cron.sync`, scheduled,
      * so the component skips it when the admin switched the daily sync off),
-     * then syncs every linked server's status.
+     * then starts the day's round of the status sync with its first slice.
      * A failure goes to the module log and the activity log, never to WHMCS.
      *
      * @return array<string, mixed>|null the import report, null after a failure
