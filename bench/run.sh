@@ -43,4 +43,6 @@ python3 bench/engines.py 30 > "$work/engines.json"
 HOSTKEY_BENCH_PREVIOUS="$work/previous.md" python3 bench/report.py "$work/first_call.json" "$work/transport.json" \
     "$work/catalogue_import.json" "$work/engines.json" "$work/zip_cron.json" > "$work/benchmarks.md"
 cp "$work/benchmarks.md" docs/benchmarks.md
+echo "== status sync at scale: 1,000 and 5,000 linked services, 150 ms per API call (takes a while)" >&2
+bash bench/scale.sh "$work/scale.json"
 cat docs/benchmarks.md

@@ -14,6 +14,7 @@ pub mod provisioning;
 pub mod schema;
 pub mod secrets;
 pub mod servers;
+pub mod sync;
 
 #[cfg(target_arch = "wasm32")]
 mod component;

@@ -43,7 +43,8 @@ fn activation_creates_tables_once() {
             "mod_hostkeyresellermod_orders",
             "mod_hostkeyresellermod_servers",
             "mod_hostkeyresellermod_pending",
-            "mod_hostkeyresellermod_costs"
+            "mod_hostkeyresellermod_costs",
+            "mod_hostkeyresellermod_sync"
         ])
     );
     assert_eq!(first["ok"]["rows-seeded"], json!(6));

@@ -318,7 +318,8 @@ $heading('Result');
 $created = array_values(array_filter(
     ['mod_hostkeyresellermod', 'mod_hostkeyresellermod_log', 'mod_hostkeyresellermodimportsettings',
         'mod_hostkeyresellermod_orders', 'mod_hostkeyresellermod_servers', 'mod_hostkeyresellermod_pending',
-        'mod_hostkeyresellermod_costs'],
+        'mod_hostkeyresellermod_costs',
+        'mod_hostkeyresellermod_sync'],
     static fn (string $table): bool => Capsule::schema()->hasTable($table),
 ));
 $say('  Tables created      : ' . implode(', ', $created));

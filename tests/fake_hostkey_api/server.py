@@ -115,11 +115,15 @@ class Handler(BaseHTTPRequestHandler):
         params = merge_request(query, form)
         action = params.get("action") if isinstance(params.get("action"), str) else ""
 
-        fault = st.take_fault(module, action)
+        fault = st.take_fault(module, action, params)
         st.record_call({"method": self.command, "path": url.path, "module": module,
                         "action": action, "params": mask(params),
                         "fault": fault["kind"] if fault else None})
         self.verbose(f"{self.command} {module}/{action}" + (f" fault={fault['kind']}" if fault else ""))
+        # A round trip to invapi, for every call (scale tests; 0 = none).
+        call_delay_ms = st.settings.get("call_delay_ms") or 0
+        if call_delay_ms:
+            time.sleep(call_delay_ms / 1000.0)
         if fault and fault.get("delay_ms"):
             time.sleep(fault["delay_ms"] / 1000.0)
         late = bool(fault) and fault.get("when") == "after"
@@ -213,7 +217,7 @@ class Handler(BaseHTTPRequestHandler):
         fault = {"module": data.get("module"), "action": data.get("action"), "kind": kind,
                  "times": times, "delay_ms": int(data.get("delay_ms") or 0),
                  "when": data.get("when", "before")}
-        for opt in ("status", "body", "headers", "content_type"):
+        for opt in ("status", "body", "headers", "content_type", "id"):
             if opt in data:
                 fault[opt] = data[opt]
         st.add_fault(fault)

@@ -98,13 +98,16 @@ class State:
         with self.lock:
             self.faults.append(fault)
 
-    def take_fault(self, module, action):
-        """Return the first fault matching module/action and count one use of it."""
+    def take_fault(self, module, action, params=None):
+        """Return the first fault matching module/action (and the call's `id`
+        when the fault names one) and count one use of it."""
         with self.lock:
             for fault in self.faults:
                 if fault.get("module") not in (None, "*", module):
                     continue
                 if fault.get("action") not in (None, "*", action):
+                    continue
+                if "id" in fault and str((params or {}).get("id")) != str(fault["id"]):
                     continue
                 times = fault.get("times", 1)
                 if times > 0:

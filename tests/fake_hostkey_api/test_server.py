@@ -369,6 +369,28 @@ class FakeServerTest(unittest.TestCase):
             self.control("fault", {"module": "whmcs", "kind": "delay", "delay_ms": 1500})
             self.raw("/whmcs.php", {"action": "get_client", "token": token}, timeout=0.3)
 
+    def test_call_delay_slows_every_call_until_reset(self):
+        self.control("settings", {"call_delay_ms": 250})
+        start = time.monotonic()
+        token = self.login()
+        self.api("/eq.php", {"action": "show", "token": token, "id": "40001"})
+        self.assertGreaterEqual(time.monotonic() - start, 0.49, "both calls waited")
+        self.assertEqual([c["fault"] for c in self.control("state")["calls"]], [None, None])
+        self.control("reset", {})
+        start = time.monotonic()
+        self.login()
+        self.assertLess(time.monotonic() - start, 0.25, "reset ends the delay")
+
+    def test_fault_for_one_server_id(self):
+        token = self.login()
+        self.control("fault", {"module": "eq", "action": "show", "kind": "status", "status": 500,
+                               "id": "99999", "times": -1})
+        shown = self.api("/eq.php", {"action": "show", "token": token, "id": "40001"})
+        self.assertEqual(shown["result"], "OK", "another server is not affected")
+        with self.assertRaises(urllib.error.HTTPError) as ctx:
+            self.raw("/eq.php", {"action": "show", "token": token, "id": "99999"})
+        self.assertEqual(ctx.exception.code, 500)
+
     def test_fault_close_before_and_after(self):
         self.control("fault", {"module": "auth", "action": "login", "kind": "close"})
         with self.assertRaises((http.client.HTTPException, OSError)):

@@ -112,7 +112,8 @@ mod tests {
                 ORDERS_TABLE,
                 SERVERS_TABLE,
                 crate::orders::pending_store::PENDING_TABLE,
-                crate::margins::costs::COSTS_TABLE
+                crate::margins::costs::COSTS_TABLE,
+                crate::sync::store::SYNC_TABLE
             ]
         );
         assert_eq!(report.rows_seeded, 6);

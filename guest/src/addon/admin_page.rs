@@ -111,7 +111,7 @@ pub fn page(
         view.notice(Level::Warning, notice);
     }
     describe(db, &request, &currencies, shown, &mut view)?;
-    view.tables.extend(super::waiting_orders::table(db)?);
+    super::lists::add(db, request.form, &mut view)?;
     Ok(view)
 }
 

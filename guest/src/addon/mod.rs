@@ -3,6 +3,7 @@
 pub mod activate;
 pub mod admin_page;
 pub mod config;
+pub mod lists;
 pub mod view;
 pub mod waiting_orders;
 

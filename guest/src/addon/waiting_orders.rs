@@ -2,14 +2,27 @@
 //! each with what it waits for (the job's own sentence when it has one),
 //! so an order waiting on HOSTKEY is never silent.
 
-use super::view::Table;
+use super::view::{FormField, Table};
 use crate::capabilities::Db;
-use crate::capabilities::db::{Condition, Select, Value};
+use crate::capabilities::db::{Comparison, Condition, Select, Value};
 use crate::error::ModuleResult;
 use crate::orders::state::{FIRST_ORDER, ORDERS_TABLE, State};
+use crate::sync::overview;
+
+/// The posted field that picks the list's page.
+pub const PAGE_FIELD: &str = "orders_page";
 
 /// The table, or none when every order is linked.
 pub fn table(db: &mut dyn Db) -> ModuleResult<Option<Table>> {
+    Ok(page(db, &[])?.map(|(table, _)| table))
+}
+
+/// The page of the table `form` asks for, with its pager. Only the orders not
+/// linked are read: the linked ones (all but a few at any size) stay in the database.
+pub fn page(
+    db: &mut dyn Db,
+    form: &[(String, String)],
+) -> ModuleResult<Option<(Table, Option<FormField>)>> {
     if !db.table_exists(ORDERS_TABLE)? {
         return Ok(None);
     }
@@ -24,7 +37,15 @@ pub fn table(db: &mut dyn Db) -> ModuleResult<Option<Table>> {
                 "updated_at",
             ],
         )
-        .filter(Condition::eq("purpose", Value::text(FIRST_ORDER))),
+        .filter(Condition::eq("purpose", Value::text(FIRST_ORDER)))
+        .filter(Condition {
+            column: "state".into(),
+            comparison: Comparison::NotInList,
+            values: vec![
+                Value::text(State::Linked.key()),
+                Value::text(State::Done.key()),
+            ],
+        }),
     )?;
     let mut lines = Vec::new();
     for i in 0..rows.len() {
@@ -55,13 +76,29 @@ pub fn table(db: &mut dyn Db) -> ModuleResult<Option<Table>> {
     if lines.is_empty() {
         return Ok(None);
     }
-    Ok(Some(Table {
-        title: "Orders waiting".into(),
-        header: ["Service", "State", "Since", "Waits for"]
-            .map(String::from)
-            .to_vec(),
-        rows: lines,
-    }))
+    let total = lines.len();
+    let pages = overview::pages(total);
+    let page = overview::page_asked(form, PAGE_FIELD, pages);
+    let title = if pages > 1 {
+        format!("Orders waiting: {total} (page {page} of {pages})")
+    } else {
+        "Orders waiting".into()
+    };
+    let rows = lines
+        .into_iter()
+        .skip((page - 1) * overview::PAGE_ROWS)
+        .take(overview::PAGE_ROWS)
+        .collect();
+    Ok(Some((
+        Table {
+            title,
+            header: ["Service", "State", "Since", "Waits for"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        },
+        overview::pager(PAGE_FIELD, "Orders waiting page", page, pages),
+    )))
 }
 
 #[cfg(test)]

@@ -57,6 +57,11 @@ impl<'a> ApiClient<'a> {
         })
     }
 
+    /// The longest each request may wait from now on (none: the host's limit).
+    pub fn set_timeout_ms(&mut self, timeout_ms: Option<u32>) {
+        self.timeout_ms = timeout_ms;
+    }
+
     /// One more value to mask wherever this client logs or reports.
     pub fn add_secret(&mut self, secret: &str) {
         if !secret.is_empty() {

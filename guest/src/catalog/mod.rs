@@ -13,6 +13,7 @@ pub mod price_list;
 pub mod pricing;
 pub mod rows;
 pub mod run;
+pub mod run_kind;
 pub mod settings;
 pub mod specs;
 pub mod sync;

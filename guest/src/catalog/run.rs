@@ -10,38 +10,7 @@ use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
 use crate::schema::settings::Settings;
 
-/// What kind of run; it names the run in the log and the lock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// The computation with nothing written.
-    Preview,
-    /// Writes what changed since the last import.
-    Import,
-    /// Writes every difference, repairing hand edits.
-    ImportFull,
-    /// cron.php or WHMCS's daily cron.
-    CronSync,
-}
-
-impl Kind {
-    /// The run's name in the module's log.
-    pub fn action(self) -> &'static str {
-        match self {
-            Kind::Preview => "import-preview",
-            Kind::Import => "import",
-            Kind::ImportFull => "import-full",
-            Kind::CronSync => "cron-sync",
-        }
-    }
-
-    fn mode(self) -> Mode {
-        match self {
-            Kind::Preview => Mode::Preview,
-            Kind::Import | Kind::CronSync => Mode::Apply,
-            Kind::ImportFull => Mode::Full,
-        }
-    }
-}
+pub use super::run_kind::Kind;
 
 /// Who started the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -342,7 +342,8 @@ impl cron::Guest for Component {
         run_import(Kind::CronSync, source)
     }
 
-    fn sync_server_status() -> Result<String, Error> {
+    fn sync_server_status(deadline_ms: u32, daily: bool) -> Result<String, Error> {
+        let started = std::time::Instant::now();
         // Waiting orders first: one linked now is read by the status sync.
         let now = crate::orders::invoice_paid::Now {
             unix: now_unix(),
@@ -350,11 +351,19 @@ impl cron::Guest for Component {
         };
         let followed =
             crate::orders::follow::follow_orders(&mut WitDb, &mut WitHttp, &mut WitPlatform, now);
-        let status = crate::servers::status_sync::sync(
-            &mut WitDb,
-            &mut WitHttp,
-            &mut WitPlatform,
-            now_unix(),
+        let mut elapsed = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let status = crate::sync::slice::run(
+            crate::sync::slice::Run {
+                db: &mut WitDb,
+                http: &mut WitHttp,
+                platform: &mut WitPlatform,
+                elapsed_ms: &mut elapsed,
+            },
+            crate::sync::slice::Request {
+                deadline_ms,
+                daily,
+                now_unix: now_unix(),
+            },
         )
         .map_err(error)?;
         Ok(match followed {

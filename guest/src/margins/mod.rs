@@ -8,6 +8,7 @@ pub mod costs;
 pub mod known;
 pub mod money;
 pub mod page;
+pub mod paid;
 pub mod report;
 pub mod reprice;
 pub mod view;

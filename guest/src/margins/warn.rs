@@ -7,7 +7,7 @@ use super::report::{self, Line};
 use super::view::threshold;
 use crate::capabilities::db::{Condition, OrderBy, Select, Value};
 use crate::capabilities::{Db, Platform};
-use crate::catalog::run::Kind;
+use crate::catalog::run_kind::Kind;
 use crate::schema::module_log;
 use crate::schema::module_tables::LOG_TABLE;
 use crate::schema::settings::Settings;

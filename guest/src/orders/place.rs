@@ -313,7 +313,7 @@ impl Step<'_, '_> {
         if job.server_id.is_none() {
             job.server_id = server_on_invoice(&invoice, job.service_id);
         }
-        crate::margins::costs::record_paid(
+        crate::margins::paid::record_paid(
             self.db,
             job.service_id,
             invoice_id,

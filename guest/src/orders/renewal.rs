@@ -68,7 +68,7 @@ pub fn renew(
             "HOSTKEY invoice {invoice_id} (renewal of service {id}) is not paid: the reseller balance does not cover it; top it up and pay it in HOSTKEY's panel."
         )));
     }
-    crate::margins::costs::record_paid(db, id, invoice_id, &invoice.total, now);
+    crate::margins::paid::record_paid(db, id, invoice_id, &invoice.total, now);
     job.state = State::Done;
     state::save(db, &mut job, now)?;
     Ok(format!(

@@ -67,6 +67,7 @@ pub fn definitions() -> Vec<TableDef> {
     tables.push(crate::servers::ops::definition());
     tables.push(crate::orders::pending_store::definition());
     tables.push(crate::margins::costs::definition());
+    tables.push(crate::sync::store::definition());
     tables
 }
 

@@ -1,14 +1,14 @@
-//! The cron's status sync: every linked service's server read with
-//! `eq/show` in batches; the power and the sync time go to the servers
-//! table; the rental state may lower the service's status, never raise it
-//! (`status_after_read`; not at all while the module holds it). One failing
-//! server never stops the others; the summary line names the failures.
+//! What the cron's status sync reads: which services are linked, and one
+//! server's read with `eq/show`; the power and the sync time go to the
+//! servers table; the rental state may lower the service's status, never
+//! raise it (`status_after_read`; not at all while the module holds it).
+//! Which services a run reads, and when it stops, is `crate::sync`'s.
 
 use super::ops::{self, Hold, SERVERS_TABLE};
 use super::refresh::power_of;
 use crate::api::ApiClient;
 use crate::capabilities::db::Select;
-use crate::capabilities::{Db, Http, Platform};
+use crate::capabilities::Db;
 use crate::error::ModuleResult;
 use crate::orders::client_area::status_after_read;
 use crate::orders::custom_fields::{INVOICE_ID, PRESET_ID};
@@ -16,15 +16,10 @@ use crate::orders::hostkey::{self, ShowServer};
 use crate::orders::server_of;
 use crate::orders::service;
 use crate::orders::state::{FIRST_ORDER, ORDERS_TABLE};
-use crate::schema::module_log;
-use crate::schema::settings::Settings;
-
-/// Servers read with one API session.
-pub const BATCH: usize = 25;
 
 /// Services with a server: from the orders table, the servers table and
 /// the public module's fields.
-fn linked_services(db: &mut dyn Db) -> ModuleResult<Vec<i64>> {
+pub fn linked_services(db: &mut dyn Db) -> ModuleResult<Vec<i64>> {
     let mut ids = Vec::new();
     let mut ordered_by_us = Vec::new();
     let orders = db.select(&Select::from(
@@ -66,81 +61,44 @@ fn linked_services(db: &mut dyn Db) -> ModuleResult<Vec<i64>> {
     Ok(ids)
 }
 
-pub fn sync(
+/// Reads one service's server with `eq/show`: the power and the read time
+/// go to the servers table; the rental state may lower the service's status,
+/// never raise it. True when the status changed. A service with nothing to
+/// read (gone, ended before the upgrade, no server found) counts as read.
+pub fn read_one(
     db: &mut dyn Db,
-    http: &mut dyn Http,
-    platform: &mut dyn Platform,
-    now_unix: i64,
-) -> ModuleResult<String> {
-    let settings = Settings::load(db)?;
-    let services = linked_services(db)?;
-    let (mut read, mut changed, mut failures) = (0u32, 0u32, Vec::new());
-    let stamp = module_log::datetime(now_unix);
-    for batch in services.chunks(BATCH) {
-        let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
-        for &service_id in batch {
-            let outcome = (|| -> ModuleResult<bool> {
-                let Some(service) = service::load(db, service_id)? else {
-                    return Ok(false);
-                };
-                let mut ops = ops::load(db, service_id)?;
-                // A public module's service that ended before the upgrade is
-                // history: its server is gone, reading it would only fail.
-                let ended = ["Terminated", "Cancelled", "Fraud"]
-                    .iter()
-                    .any(|s| service.status.eq_ignore_ascii_case(s));
-                if ended && ops.id == 0 {
-                    return Ok(false);
-                }
-                let Some(server) = server_of::resolve(db, &mut api, &service, &mut ops)? else {
-                    return Ok(false);
-                };
-                let facts = hostkey::send(&mut api, &ShowServer { id: server })?;
-                let data = &facts.server_data;
-                if let Some(power) = power_of(&data.power, &data.condition) {
-                    ops.power = power.into();
-                }
-                ops.server_id = Some(server);
-                ops.synced_at = stamp.clone();
-                ops::save(db, &mut ops)?;
-                if ops.hold == Hold::None
-                    && let Some(status) = status_after_read(&service.status, &data.condition)
-                {
-                    service::set_status(db, service_id, status)?;
-                    return Ok(true);
-                }
-                Ok(false)
-            })();
-            match outcome {
-                Ok(true) => {
-                    read += 1;
-                    changed += 1;
-                }
-                Ok(false) => read += 1,
-                Err(error) => failures.push(format!("service {service_id}: {error}")),
-            }
-        }
+    api: &mut ApiClient,
+    service_id: i64,
+    stamp: &str,
+) -> ModuleResult<bool> {
+    let Some(service) = service::load(db, service_id)? else {
+        return Ok(false);
+    };
+    let mut ops = ops::load(db, service_id)?;
+    // A public module's service that ended before the upgrade is
+    // history: its server is gone, reading it would only fail.
+    let ended = ["Terminated", "Cancelled", "Fraud"]
+        .iter()
+        .any(|s| service.status.eq_ignore_ascii_case(s));
+    if ended && ops.id == 0 {
+        return Ok(false);
     }
-    let mut line = format!(
-        "Status sync: {read} of {} linked services read, {changed} statuses changed, {} failed.",
-        services.len(),
-        failures.len()
-    );
-    if !failures.is_empty() {
-        line.push(' ');
-        line.push_str(&failures.join(" "));
+    let Some(server) = server_of::resolve(db, api, &service, &mut ops)? else {
+        return Ok(false);
+    };
+    let facts = hostkey::send(api, &ShowServer { id: server })?;
+    let data = &facts.server_data;
+    if let Some(power) = power_of(&data.power, &data.condition) {
+        ops.power = power.into();
     }
-    module_log::record(
-        db,
-        platform,
-        &settings,
-        module_log::Entry {
-            action: "status-sync",
-            params: &format!("{} services", services.len()),
-            outcome: &line,
-            now_unix,
-            keep: true,
-        },
-    );
-    Ok(line)
+    ops.server_id = Some(server);
+    ops.synced_at = stamp.to_string();
+    ops::save(db, &mut ops)?;
+    if ops.hold == Hold::None
+        && let Some(status) = status_after_read(&service.status, &data.condition)
+    {
+        service::set_status(db, service_id, status)?;
+        return Ok(true);
+    }
+    Ok(false)
 }

@@ -452,7 +452,7 @@ fn status_after_sync(status: &str, condition: &str) -> String {
         format!(r#"{{"result":"OK","server_data":{{"Condition_Component":"{condition}"}}}}"#);
     let mut http = ScriptedHttp::default().json(LOGIN).json(&show);
     let mut platform = RecordingPlatform::default();
-    super::status_sync::sync(&mut db, &mut http, &mut platform, 1000).expect("syncs");
+    crate::sync::slice::daily(&mut db, &mut http, &mut platform, 1000).expect("syncs");
     db.column("tblhosting", "domainstatus")[0].as_text()
 }
 

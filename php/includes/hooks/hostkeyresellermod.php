@@ -3,7 +3,9 @@
 /**
  * WHMCS hooks of `hostkeyresellermod`, all at priority 1 like the original
  * module. Each hook is routed to the component's `hooks` export (the daily
- * cron to `cron.sync`); a failure is logged and never thrown into WHMCS.
+ * cron to `cron.sync` and a status-sync slice that starts the day's round,
+ * every cron run to the next slice); a failure is logged and never thrown
+ * into WHMCS.
  */
 
 declare(strict_types=1);
@@ -62,5 +64,13 @@ add_hook('DailyCronJob', 1, static function (array $vars): void {
         Components::hooks()->dailyCronJob();
     } catch (Throwable $e) {
         ErrorReport::sentence('DailyCronJob', $e);
+    }
+});
+
+add_hook('AfterCronJob', 1, static function (array $vars): void {
+    try {
+        Components::hooks()->afterCronJob();
+    } catch (Throwable $e) {
+        ErrorReport::sentence('AfterCronJob', $e);
     }
 });

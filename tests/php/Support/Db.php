@@ -20,6 +20,7 @@ final class Db
         'mod_hostkeyresellermod_pending',
         'mod_hostkeyresellermod_servers',
         'mod_hostkeyresellermod_costs',
+        'mod_hostkeyresellermod_sync',
     ];
 
     /** Tables a test may fill; emptied before each test. */

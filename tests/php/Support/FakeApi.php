@@ -52,6 +52,28 @@ final class FakeApi
     }
 
     /**
+     * Gives the valid key's account $count more servers like the fixture's
+     * 40001, with ids from $firstId (reset() removes them).
+     */
+    public static function addServers(int $firstId, int $count): void
+    {
+        $raw = @file_get_contents(self::url() . '_control/state');
+        $state = is_string($raw) ? json_decode($raw) : null;
+        if (!is_object($state) || !isset($state->servers[0])) {
+            throw new RuntimeException('The fake HOSTKEY API did not give its state.');
+        }
+        unset($state->calls, $state->faults);
+        $model = $state->servers[0];
+        for ($id = $firstId; $id < $firstId + $count; $id++) {
+            $server = clone $model;
+            $server->id = $id;
+            $server->hostname = 'scale-' . $id . '.example.test';
+            $state->servers[] = $server;
+        }
+        self::post('reset', ['state' => $state]);
+    }
+
+    /**
      * Changes the fake's settings until the next reset, e.g. `['shape' => 'hostkey']`:
      * answers in the shapes HOSTKEY's own clients show (tests/fake_hostkey_api/shapes.py).
      *

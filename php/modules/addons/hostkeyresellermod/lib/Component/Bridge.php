@@ -31,7 +31,14 @@ final class Bridge
         private Transport $transport,
         private RequestHandler $capabilities,
         private array $longCallLimits = RuntimeOptions::LONG_CALL_LIMITS,
+        private int $callTimeoutMs = 30000,
     ) {
+    }
+
+    /** The wall-clock limit of a call that is not a long one (`timeout_ms`). */
+    public function callTimeoutMs(): int
+    {
+        return $this->callTimeoutMs;
     }
 
     /**

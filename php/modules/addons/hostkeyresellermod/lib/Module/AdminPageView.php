@@ -37,6 +37,7 @@ final class AdminPageView
         'save-settings' => ['Import settings', 'Save settings', 'btn-primary', 'panel-default'],
         'import' => ['Import with a large withdrawal', 'Import and withdraw', 'btn-warning', 'panel-warning'],
         'clear' => ['Remove the imported catalogue', 'Remove imported products', 'btn-danger', 'panel-danger'],
+        'view' => ['Pages of the lists', 'Show these pages', 'btn-default', 'panel-default'],
     ];
 
     public function __construct(private string $templateDir)

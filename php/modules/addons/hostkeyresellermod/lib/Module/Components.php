@@ -42,17 +42,19 @@ final class Components
             $factory = new TransportFactory($options, $settings->transport(), $env);
             $transport = new DeferredTransport(static fn () => $factory->create());
             $limits = $options->longCallLimits();
+            $timeoutMs = $options->timeoutMs();
         } catch (ComponentFault $e) {
             // No engine for this server: each call says so; the admin page still shows its System check.
             $transport = new DeferredTransport(static fn () => throw $e);
             $limits = RuntimeOptions::LONG_CALL_LIMITS;
+            $timeoutMs = 30000;
         }
         $capabilities = new CapabilityHandler(
             new CapsuleDatabase($connection),
             new WhmcsPlatform($connection),
             $grants,
         );
-        return new Bridge($transport, $capabilities, $limits);
+        return new Bridge($transport, $capabilities, $limits, $timeoutMs);
     }
 
     public static function addon(): AddonModule

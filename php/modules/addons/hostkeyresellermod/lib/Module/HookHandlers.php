@@ -32,7 +32,7 @@ final class HookHandlers
     /**
      * WHMCS's daily cron: re-runs the catalogue import (`cron.sync`, scheduled,
      * so the component skips it when the admin switched the daily sync off),
-     * then syncs every linked server's status.
+     * then starts the day's round of the status sync with its first slice.
      * A failure goes to the module log and the activity log, never to WHMCS.
      *
      * @return array<string, mixed>|null the import report, null after a failure
@@ -60,13 +60,28 @@ final class HookHandlers
     }
 
     /**
-     * The cron's status sync of every linked server (`cron.sync-server-status`);
-     * its summary goes to the module log, a failure to the activity log.
+     * WHMCS's cron after every run (every five minutes, the daily one too):
+     * the next slice of the status sync.
      */
-    public function syncServerStatus(): ?string
+    public function afterCronJob(): ?string
+    {
+        return $this->syncServerStatus(false);
+    }
+
+    /**
+     * One slice of the cron's status sync (`cron.sync-server-status`), sized
+     * by the component to fit the call's own time limit; `$daily` starts the
+     * day's round. Its summary goes to the module log, a failure to the
+     * activity log.
+     */
+    public function syncServerStatus(bool $daily = true): ?string
     {
         try {
-            $line = ($this->bridge)()->result('cron.sync-server-status', []);
+            $bridge = ($this->bridge)();
+            $line = $bridge->result('cron.sync-server-status', [
+                'deadline-ms' => $bridge->callTimeoutMs(),
+                'daily' => $daily,
+            ]);
             return is_string($line) ? $line : '';
         } catch (Throwable $e) {
             $sentence = ErrorReport::sentence('ServerStatusSync', $e);
