@@ -40,11 +40,15 @@ final class CliTransportTest extends TestCase
     }
 
     /** @param array<string, int> $longCallLimits */
-    private function bridge(int $timeoutMs = 30000, int $graceMs = 5000, array $longCallLimits = []): Bridge
-    {
+    private function bridge(
+        int $timeoutMs = 30000,
+        int $graceMs = 5000,
+        array $longCallLimits = [],
+        int $loadMs = 0,
+    ): Bridge {
         $options = new RuntimeOptions($this->binDir, 'https://invapi.hostkey.com/', ['timeout_ms' => $timeoutMs]);
         return new Bridge(
-            new CliTransport($options, $graceMs),
+            new CliTransport($options, $graceMs, $loadMs),
             new CapabilityHandler(new CapsuleDatabase(Capsule::connection()), new MemoryPlatform()),
             $longCallLimits ?: $options->longCallLimits(),
         );
@@ -105,6 +109,30 @@ final class CliTransportTest extends TestCase
             self::fail('expected a fault');
         } catch (ComponentFault $e) {
             // The bridge's own deadline ended it, not the host answering late.
+            self::assertStringContainsString('did not answer within 0.5 seconds', $e->getMessage());
+        }
+    }
+
+    public function testAFreshHostIsGivenItsLoadingTimeOnceNotOnEveryCall(): void
+    {
+        // 0.2 s limit + 0.3 s grace; the host needs 1 s to load before its first answer.
+        $bridge = $this->bridge(200, 300, [], 2000);
+        self::assertSame(1, $bridge->call('test.slow-start', ['sleep_ms' => 1000])['call-number']);
+        self::assertSame(2, $bridge->call('test.slow-start', ['sleep_ms' => 1000])['call-number']);
+        try {
+            $bridge->call('test.hang');
+            self::fail('expected a fault');
+        } catch (ComponentFault $e) {
+            self::assertStringContainsString('did not answer within 0.5 seconds', $e->getMessage());
+        }
+    }
+
+    public function testWithoutTheLoadingAllowanceASlowStartIsGivenUpOn(): void
+    {
+        try {
+            $this->bridge(200, 300)->call('test.slow-start', ['sleep_ms' => 1000]);
+            self::fail('expected a fault');
+        } catch (ComponentFault $e) {
             self::assertStringContainsString('did not answer within 0.5 seconds', $e->getMessage());
         }
     }

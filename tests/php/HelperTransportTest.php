@@ -77,7 +77,7 @@ final class HelperTransportTest extends TestCase
         $options = $this->options($timeoutMs);
         return new HelperTransport(
             $options,
-            new CliTransport($options, $graceMs),
+            new CliTransport($options, $graceMs, 0),
             new HelperPlace($options, new CacheDir($this->places, posix_geteuid()), posix_geteuid()),
             20000,
             $graceMs,

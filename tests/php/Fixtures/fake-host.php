@@ -49,6 +49,11 @@ while (($line = fgets(STDIN)) !== false) {
             usleep((int) ($call['args']['sleep_ms'] ?? 0) * 1000);
             $send(['value' => ['limits' => $call['limits'] ?? null]]);
             break;
+        case 'test.slow-start':
+            // A host still loading when its first call arrives (a compile on a busy machine).
+            usleep($calls === 1 ? (int) ($call['args']['sleep_ms'] ?? 0) * 1000 : 0);
+            $send(['value' => ['call-number' => $calls]]);
+            break;
         case 'test.hang':
             sleep(30);
             break;

@@ -27,17 +27,29 @@ final class CliTransport implements Transport
 
     /**
      * @param int $graceMs extra wait beyond the host's own wall-clock limit before PHP gives up
+     * @param int $loadMs extra wait for the first answer of a fresh host: loading (a compile,
+     *                    when no `.cwasm` fits, takes seconds on a busy host) is not part of the call's limit
      */
-    public function __construct(private RuntimeOptions $options, private int $graceMs = 5000)
+    public function __construct(
+        private RuntimeOptions $options,
+        private int $graceMs = 5000,
+        private int $loadMs = 30000,
+    )
     {
     }
 
     public function call(string $call, RequestHandler $capabilities): string
     {
+        $fresh = $this->process === null;
         $this->start();
         $timeoutMs = self::callTimeoutMs($call) ?? $this->options->timeoutMs();
         try {
-            $line = $this->lines()->converse($call, $capabilities, $timeoutMs + $this->graceMs);
+            $line = $this->lines()->converse(
+                $call,
+                $capabilities,
+                $timeoutMs + $this->graceMs,
+                $fresh ? $this->loadMs : 0,
+            );
         } catch (Throwable $e) {
             // The conversation is in an unknown state: the next call starts a fresh host.
             $this->stop();

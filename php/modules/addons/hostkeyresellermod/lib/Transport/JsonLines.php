@@ -39,12 +39,13 @@ final class JsonLines
      * or `fault`; a helper adds `refused`, for a call it did not run).
      *
      * @param int $waitMs how long to wait for each line
+     * @param int $firstExtraMs more to wait for the first line (a host still loading)
      * @throws ComponentFault
      */
-    public function converse(string $call, RequestHandler $capabilities, int $waitMs): string
+    public function converse(string $call, RequestHandler $capabilities, int $waitMs, int $firstExtraMs = 0): string
     {
         $this->writeLine($call);
-        return $this->answer($capabilities, $waitMs);
+        return $this->answer($capabilities, $waitMs, $firstExtraMs);
     }
 
     /**
@@ -53,10 +54,11 @@ final class JsonLines
      *
      * @throws ComponentFault
      */
-    public function answer(RequestHandler $capabilities, int $waitMs): string
+    public function answer(RequestHandler $capabilities, int $waitMs, int $firstExtraMs = 0): string
     {
         while (true) {
-            $line = $this->readLine($waitMs);
+            $line = $this->readLine($waitMs + $firstExtraMs);
+            $firstExtraMs = 0;
             $message = json_decode($line, true);
             if (!is_array($message)) {
                 throw new ComponentFault('The component host wrote a line that is not a JSON object.');
