@@ -8,6 +8,7 @@ use super::custom_fields::{self, API_KEY};
 use super::hostkey::{self, ShowServer};
 use super::service;
 use super::state::{self, FIRST_ORDER, State};
+use super::terms::ServiceStatus;
 use crate::api::{ApiBase, ApiClient};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::ModuleResult;
@@ -45,7 +46,8 @@ fn error(message: &str) -> View {
 /// HOSTKEY's ticket, so neither suspends the service.
 pub fn status_after_read(current: &str, condition: &str) -> Option<&'static str> {
     let stopped = condition.trim().eq_ignore_ascii_case("presale");
-    (current == "Active" && stopped).then_some("Suspended")
+    (current == ServiceStatus::Active.whmcs() && stopped)
+        .then_some(ServiceStatus::Suspended.whmcs())
 }
 
 /// `https://panel.hostkey.<tld>/controlpanel.html?base=<api host>&key=<key>`:

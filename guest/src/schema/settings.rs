@@ -4,7 +4,7 @@ use crate::capabilities::Db;
 use crate::capabilities::db::{Condition, DbError, Select, Value};
 
 pub use crate::catalog::specs::MODULE_NAME as MODULE;
-pub const DEFAULT_API_URL: &str = "https://invapi.hostkey.com/";
+pub use hostkey_facts::DEFAULT_API_URL;
 
 /// The settings the rules use; secrets are only ever passed on, never shown.
 #[derive(Debug, Clone, PartialEq)]
