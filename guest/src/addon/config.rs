@@ -51,9 +51,9 @@ fn field(key: &'static str, friendly_name: &'static str, kind: ConfigKind) -> Co
 }
 
 /// The original module's settings (same keys, so its stored values carry
-/// over) plus the bridge's transport choice. The defaults are the ones the
-/// rules use when a setting is unset (`Settings::default`), so the form and
-/// the rules cannot disagree.
+/// over); the bridge adds its own transport choice, which only PHP reads.
+/// The defaults are the ones the rules use when a setting is unset
+/// (`Settings::default`), so the form and the rules cannot disagree.
 pub fn addon_config() -> AddonConfig {
     let defaults = Settings::default();
     AddonConfig {
@@ -123,16 +123,6 @@ pub fn addon_config() -> AddonConfig {
                 default: Some(defaults.withdrawal_limit_percent.to_string()),
                 description: "An import that would take more than this share of the products on sale off sale stops until the admin confirms it (100: never stop).",
                 ..field("withdrawlimit", "Largest withdrawal (%)", ConfigKind::Text)
-            },
-            ConfigField {
-                default: Some("auto".into()),
-                description: "How PHP runs the module's engine: in-process (FFI, needs ffi.enable) or a helper process.",
-                options: vec![
-                    ("auto", "Automatic"),
-                    ("ffi", "In-process (FFI)"),
-                    ("cli", "Helper process"),
-                ],
-                ..field("transport", "Engine transport", ConfigKind::Dropdown)
             },
         ],
     }

@@ -19,7 +19,7 @@ defined('WHMCS') || exit;
  */
 final class AddonModule
 {
-    /** The bridge's own setting, offered when the component does not list it. */
+    /** The bridge's own setting: only PHP reads it, so only PHP offers it. */
     private const TRANSPORT_FIELD = [
         'FriendlyName' => 'Engine transport',
         'Type' => 'dropdown',
@@ -93,7 +93,7 @@ final class AddonModule
         $config = $this->bridge->call('addon.config');
         $config = is_array($config) ? $config : [];
         $fields = ConfigFields::toWhmcs($config['fields'] ?? []);
-        $fields['transport'] ??= self::TRANSPORT_FIELD;
+        $fields['transport'] = self::TRANSPORT_FIELD;
         return [
             'name' => (string) ($config['name'] ?? Facts::displayName()),
             'description' => (string) ($config['description'] ?? ''),
