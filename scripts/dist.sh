@@ -2,7 +2,8 @@
 # Builds build/hostkeyresellermod-<version>.zip: the WHMCS tree with the
 # component in the addon's bin/ folder and the host in bin/<arch>/, ready to
 # extract over a WHMCS root. The version is the Cargo workspace version, written
-# into whmcs.json here (the addon's _config has it from the component).
+# into whmcs.json here (the addon's _config has it from the component), with the
+# module's name and display name from facts.json, where they are written once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(bash scripts/version.sh)
@@ -42,11 +43,15 @@ cp LICENSE CHANGELOG.md "$addon/"
 cp docs/README-admin.md "$addon/README.md"
 cp docs/install.md docs/admin-guide.md "$addon/docs/"
 for json in "$addon/whmcs.json" "$stage/modules/servers/hostkeyresellermod/whmcs.json"; do
-    python3 - "$json" "$version" <<'PY'
+    python3 - "$json" "$version" "$addon/facts.json" <<'PY'
 import json, sys
-path, version = sys.argv[1], sys.argv[2]
+path, version, facts = sys.argv[1], sys.argv[2], sys.argv[3]
 with open(path) as f:
     meta = json.load(f)
+with open(facts) as f:
+    module = json.load(f)["module"]
+meta = {"schema": meta.pop("schema"), "type": meta.pop("type"), "name": module["name"], **meta}
+meta["description"] = {"name": module["display_name"], **meta["description"]}
 meta["version"] = version
 with open(path, "w") as f:
     json.dump(meta, f, indent=4)

@@ -435,4 +435,48 @@ mod tests {
         let refused = Grants::parse(&grants.to_string()).expect_err("refused");
         assert!(refused.contains("refers to itself"), "{refused}");
     }
+
+    /// The grants name the module where they keep statements to its rows
+    /// (`tbladdonmodules.module`, `tblproducts.servertype`): that name is
+    /// facts.json's, and a renamed module must not keep the old one here.
+    #[test]
+    fn the_grants_name_the_module_as_facts_json_does() {
+        fn walk(value: &serde_json::Value, found: &mut Vec<String>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    let column = map.get("column").and_then(|c| c.as_str());
+                    if matches!(column, Some("module" | "servertype")) {
+                        for key in ["eq", "ne"] {
+                            if let Some(name) = map.get(key).and_then(|v| v.as_str()) {
+                                found.push(name.to_string());
+                            }
+                        }
+                    }
+                    for (key, inner) in map {
+                        if key == "pin" {
+                            for column in ["module", "servertype"] {
+                                if let Some(name) = inner.get(column).and_then(|v| v.as_str()) {
+                                    found.push(name.to_string());
+                                }
+                            }
+                        }
+                        walk(inner, found);
+                    }
+                }
+                serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, found)),
+                _ => {}
+            }
+        }
+        let grants: serde_json::Value = serde_json::from_str(GRANTS_JSON).expect("json");
+        let mut found = Vec::new();
+        walk(&grants, &mut found);
+        assert!(
+            found.len() >= 5,
+            "the module is named in the grants: {found:?}"
+        );
+        assert!(
+            found.iter().all(|name| name == hostkey_facts::MODULE_NAME),
+            "{found:?}"
+        );
+    }
 }

@@ -55,7 +55,7 @@ impl Default for UreqBackend {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            .user_agent("hostkeyresellermod")
+            .user_agent(hostkey_facts::MODULE_NAME)
             .build();
         Self {
             agent: ureq::Agent::new_with_config(config),

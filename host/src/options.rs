@@ -37,17 +37,18 @@ pub struct RuntimeOptions {
     pub grants: Option<serde_json::Value>,
 }
 
+// The defaults are an ordinary call's limits, written once in facts.json.
 fn default_memory_mb() -> u64 {
-    256
+    hostkey_facts::CALL_MEMORY_MB
 }
 fn default_fuel() -> u64 {
-    50_000_000_000
+    hostkey_facts::CALL_FUEL
 }
 fn default_timeout_ms() -> u64 {
-    60_000
+    hostkey_facts::CALL_TIMEOUT_MS
 }
 fn default_http_timeout_ms() -> u64 {
-    20_000
+    hostkey_facts::CALL_HTTP_TIMEOUT_MS
 }
 fn default_http_max_bytes() -> u64 {
     32 * 1024 * 1024

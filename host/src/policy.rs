@@ -148,7 +148,10 @@ pub enum PolicyError {
     Grants(String),
     /// A lock name outside the module's own.
     #[error(
-        "`{0}` is not a lock name of this module (hostkeyresellermod..., at most 40 letters, digits, `_`, `.`, `:` or `-`)"
+        "`{0}` is not a lock name of this module ({module}..., at most {max} letters, digits or `{punctuation}`)",
+        module = hostkey_facts::MODULE_NAME,
+        max = hostkey_facts::LOCK_NAME_MAX_LENGTH,
+        punctuation = hostkey_facts::LOCK_NAME_PUNCTUATION
     )]
     BadLockName(String),
 }
@@ -180,19 +183,9 @@ pub fn check_identifier(name: &str) -> Result<(), PolicyError> {
     }
 }
 
-/// Prefix of every named lock the module may take.
-pub const LOCK_PREFIX: &str = "hostkeyresellermod";
-
-/// Lock names are the module's own: MariaDB's named locks are server-wide, so
-/// a foreign name could block another application. The embedder may qualify
-/// the name (with its database name), hence the length bound below 64.
+/// Lock names are the module's own (the rule of facts.json, `hostkey_facts`).
 pub fn check_lock_name(name: &str) -> Result<(), PolicyError> {
-    let fits = name.starts_with(LOCK_PREFIX)
-        && name.len() <= 40
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-'));
-    if fits {
+    if hostkey_facts::lock_name_fits(name) {
         Ok(())
     } else {
         Err(PolicyError::BadLockName(name.to_string()))

@@ -42,7 +42,7 @@ class ZipTest(unittest.TestCase):
 
     def test_the_zip_holds_what_an_admin_expects(self):
         expected = [
-            ADDON + "whmcs.json", ADDON + "logo.png", ADDON + "lang/english.php",
+            ADDON + "whmcs.json", ADDON + "facts.json", ADDON + "grants.json", ADDON + "logo.png", ADDON + "lang/english.php",
             ADDON + "docs/install.md", ADDON + "docs/admin-guide.md", ADDON + "import.ini.example",
             ADDON + "LICENSE", ADDON + "CHANGELOG.md", ADDON + "README.md",
             ADDON + "hostkeyresellermod.php", ADDON + "cron.php", ADDON + "floor.php",
@@ -85,8 +85,10 @@ class ZipTest(unittest.TestCase):
             self.assertEqual(self.version, meta["version"], folder)
             self.assertEqual(kind, meta["type"])
             self.assertEqual("1.0", meta["schema"])
-            self.assertEqual("hostkeyresellermod", meta["name"])
-            self.assertEqual("HOSTKEY Reseller", meta["description"]["name"])
+            facts = json.loads(self.zip.read(ADDON + "facts.json"))["module"]
+            self.assertEqual(facts["name"], meta["name"])
+            self.assertEqual(facts["display_name"], meta["description"]["name"])
+            self.assertTrue(folder.endswith(f"/{meta['name']}/"), "WHMCS finds a module by its folder")
             self.assertEqual(">=8.1", meta["requirements"]["php"])
             self.assertEqual(">=" + GLIBC_FLOOR, meta["requirements"]["glibc"])
             self.assertIn(folder + meta["logo"]["filename"], self.names)

@@ -53,6 +53,7 @@ if ($mode === 'callback') {
         'hostkeyresellermod_configoptions', 'hostkeyresellermod_admincustombuttonarray',
         'hostkeyresellermod_clientareacustombuttonarray', 'hostkeyresellermod_clientareaallowedfunctions',
         'hostkeyresellermod_adminservicestabfieldssave', 'hostkeyresellermod_below_php_floor',
+        'hostkeyresellermod_floor_module',
     ];
     $functions = array_filter(get_defined_functions()['user'], function ($name) {
         return strpos($name, 'hostkeyresellermod_') === 0;

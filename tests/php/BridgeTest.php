@@ -60,10 +60,33 @@ final class BridgeTest extends TestCase
             self::assertSame(Bridge::LONG_CALLS[$index], json_decode($line, true)['call']);
         }
         self::assertSame('{"call":"addon.config","args":{}}', $transport->calls[5]);
-        self::assertSame(
-            ['addon.import', 'addon.import-preview', 'addon.admin-page', 'addon.clear', 'cron.sync'],
-            Bridge::LONG_CALLS,
-        );
+    }
+
+    /**
+     * LONG_CALLS names exports of the contract (a renamed export would lose its
+     * limits without a word), and every export that runs an import is in it.
+     */
+    public function testTheLongCallsAreTheContractsImportingExports(): void
+    {
+        $wit = (string) file_get_contents(__DIR__ . '/../../wit/whmcs.wit');
+        $exports = [];
+        preg_match_all('/^interface ([a-z-]+) \{(.*?)^\}/ms', $wit, $interfaces, PREG_SET_ORDER);
+        foreach ($interfaces as [, $interface, $body]) {
+            preg_match_all('/^\s*%?([a-z][a-z-]*): func\(([^)]*)\) -> ([^;]+);/m', $body, $functions, PREG_SET_ORDER);
+            foreach ($functions as [, $function, $params, $result]) {
+                $exports[$interface . '.' . $function] = $params . ' -> ' . $result;
+            }
+        }
+        self::assertArrayHasKey('addon.config', $exports, 'the contract was read');
+        foreach (Bridge::LONG_CALLS as $call) {
+            self::assertArrayHasKey($call, $exports, $call . ' is an export of wit/whmcs.wit');
+        }
+        $importing = array_keys(array_filter(
+            $exports,
+            static fn (string $signature): bool => str_contains($signature, 'import-report'),
+        ));
+        self::assertNotEmpty($importing);
+        self::assertSame([], array_values(array_diff($importing, Bridge::LONG_CALLS)), 'imports get the long limits');
     }
 
     public function testALongCallRaisesPhpsOwnTimeLimitButNeverSetsOne(): void

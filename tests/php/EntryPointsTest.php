@@ -7,6 +7,7 @@ namespace HostkeyResellerMod\Tests;
 use HostkeyResellerMod\Tests\Support\Db;
 use HostkeyResellerMod\Tests\Support\EndToEndCase;
 use HostkeyResellerMod\Tests\Support\Host;
+use HostkeyResellerMod\Tests\Support\OtherModules;
 use WHMCS\Database\Capsule;
 use WhmcsShim;
 
@@ -31,13 +32,34 @@ final class EntryPointsTest extends EndToEndCase
         }
     }
 
-    /** @dataProvider transports */
+    /**
+     * A paid invoice, a cancellation request and a deletion of another module's
+     * service that exist (a cPanel service beside one of ours): nothing is
+     * ordered, cancelled or logged, and the service stays as it was.
+     *
+     * @dataProvider transports
+     */
     public function testHooksForInvoicesAndServicesOfOtherModulesDoNothingAndLogNothing(string $transport): void
     {
-        Host::useTransport($transport);
-        run_hook('InvoicePaid', ['invoiceid' => 41]);
-        run_hook('CancellationRequest', ['relid' => 12, 'type' => 'Immediate', 'reason' => 'Too slow']);
-        run_hook('ServiceDelete', ['userid' => 3, 'serviceid' => 12]);
+        OtherModules::seed();
+        try {
+            $service = OtherModules::CPANEL_SERVICE;
+            $invoice = (int) Capsule::table('tblinvoices')->insertGetId([
+                'userid' => 2, 'status' => 'Paid', 'subtotal' => '10.00', 'total' => '10.00',
+            ]);
+            Capsule::table('tblinvoiceitems')->insert([
+                'invoiceid' => $invoice, 'userid' => 2, 'type' => 'Hosting', 'relid' => $service, 'amount' => '10.00',
+            ]);
+            $before = Capsule::table('tblhosting')->orderBy('id')->get()->map(static fn ($row) => (array) $row)->all();
+            Host::useTransport($transport);
+            run_hook('InvoicePaid', ['invoiceid' => $invoice]);
+            run_hook('CancellationRequest', ['relid' => $service, 'type' => 'Immediate', 'reason' => 'Slow']);
+            run_hook('ServiceDelete', ['userid' => 2, 'serviceid' => $service]);
+            $after = Capsule::table('tblhosting')->orderBy('id')->get()->map(static fn ($row) => (array) $row)->all();
+        } finally {
+            OtherModules::forget();
+        }
+        self::assertSame($before, $after);
         self::assertSame(0, Db::count('tblmodulelog'));
         self::assertSame(0, Db::count('tblactivitylog'));
     }
@@ -45,12 +67,14 @@ final class EntryPointsTest extends EndToEndCase
     /** @dataProvider transports */
     public function testCheckoutValidationIgnoresProductsOfOtherModules(string $transport): void
     {
+        OtherModules::seed();
         Host::useTransport($transport);
-        $_SESSION['cart'] = ['products' => [['pid' => 7, 'server' => ['rootpw' => 'weak']]]];
+        $_SESSION['cart'] = ['products' => [['pid' => OtherModules::CPANEL_PRODUCT, 'server' => ['rootpw' => 'weak']]]];
         try {
             $answers = run_hook('ShoppingCartValidateCheckout', []);
         } finally {
             unset($_SESSION['cart']);
+            OtherModules::forget();
         }
         self::assertSame([[]], $answers);
         self::assertSame(0, Db::count('tblmodulelog'));

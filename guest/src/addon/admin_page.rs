@@ -47,7 +47,7 @@ pub fn page(
     now_unix: i64,
 ) -> ModuleResult<AdminView> {
     let mut view = AdminView {
-        title: "HOSTKEY Reseller: catalogue".into(),
+        title: format!("{}: catalogue", hostkey_facts::DISPLAY_NAME),
         ..AdminView::default()
     };
     if !db.table_exists(LOG_TABLE)? {

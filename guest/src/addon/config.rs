@@ -1,5 +1,7 @@
 //! `hostkeyresellermod_config`: the addon's settings form.
 
+use crate::schema::settings::Settings;
+
 /// How WHMCS shows a settings field (its `Type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfigKind {
@@ -18,7 +20,7 @@ pub struct ConfigField {
     pub friendly_name: &'static str,
     pub kind: ConfigKind,
     pub size: Option<u32>,
-    pub default: Option<&'static str>,
+    pub default: Option<String>,
     pub description: &'static str,
     pub options: Vec<(&'static str, &'static str)>,
 }
@@ -29,6 +31,11 @@ pub struct AddonConfig {
     pub version: &'static str,
     pub author: &'static str,
     pub fields: Vec<ConfigField>,
+}
+
+/// A ticked WHMCS checkbox is stored "on", an unticked one empty.
+fn yes_no(on: bool) -> String {
+    if on { "on" } else { "" }.into()
 }
 
 fn field(key: &'static str, friendly_name: &'static str, kind: ConfigKind) -> ConfigField {
@@ -44,17 +51,20 @@ fn field(key: &'static str, friendly_name: &'static str, kind: ConfigKind) -> Co
 }
 
 /// The original module's settings (same keys, so its stored values carry
-/// over) plus the bridge's transport choice.
+/// over); the bridge adds its own transport choice, which only PHP reads.
+/// The defaults are the ones the rules use when a setting is unset
+/// (`Settings::default`), so the form and the rules cannot disagree.
 pub fn addon_config() -> AddonConfig {
+    let defaults = Settings::default();
     AddonConfig {
-        name: "HOSTKEY Reseller",
-        description: "Resell HOSTKEY VPS, bare metal and GPU servers under your own brand.",
+        name: hostkey_facts::DISPLAY_NAME,
+        description: hostkey_facts::DESCRIPTION,
         version: super::VERSION,
-        author: "hostkeyresellermod",
+        author: hostkey_facts::AUTHOR,
         fields: vec![
             ConfigField {
                 size: Some(60),
-                default: Some(crate::schema::settings::DEFAULT_API_URL),
+                default: Some(defaults.api_url),
                 description: "Base URL of the HOSTKEY API.",
                 ..field("apiurl", "API URL", ConfigKind::Text)
             },
@@ -65,13 +75,13 @@ pub fn addon_config() -> AddonConfig {
             },
             ConfigField {
                 size: Some(20),
-                default: Some("HKP-"),
+                default: Some(defaults.preset_name_prefix),
                 description: "Put before every imported product name.",
                 ..field("presetnameprefix", "Product name prefix", ConfigKind::Text)
             },
             ConfigField {
                 size: Some(40),
-                default: Some("Hostkey servers"),
+                default: Some(defaults.default_product_group),
                 description: "Product group for products without a location group.",
                 ..field(
                     "defaultproductgroup",
@@ -84,7 +94,7 @@ pub fn addon_config() -> AddonConfig {
                 ..field("logging", "Logging", ConfigKind::YesNo)
             },
             ConfigField {
-                default: Some("auto"),
+                default: Some(defaults.import_source),
                 description: "Where import settings come from: import.ini if present (auto), the admin page, or import.ini only.",
                 options: vec![
                     ("auto", "Automatic"),
@@ -98,19 +108,19 @@ pub fn addon_config() -> AddonConfig {
                 )
             },
             ConfigField {
-                default: Some("on"),
+                default: Some(yes_no(defaults.daily_sync)),
                 description: "Re-run the import every day from WHMCS's cron (prices and availability stay in sync).",
                 ..field("dailysync", "Daily price sync", ConfigKind::YesNo)
             },
             ConfigField {
                 size: Some(5),
-                default: Some("0"),
+                default: Some(defaults.price_alert_percent.to_string()),
                 description: "After a price sync, list in the activity log every monthly price that changed by at least this many percent (0: off).",
                 ..field("pricealert", "Price change alert (%)", ConfigKind::Text)
             },
             ConfigField {
                 size: Some(5),
-                default: Some("0"),
+                default: Some(crate::margins::view::DEFAULT_THRESHOLD.to_string()),
                 description: "The Margins view marks services whose margin is under this share of their income, and a price sync warns when HOSTKEY's price pushes one under it.",
                 ..field(
                     crate::margins::view::THRESHOLD_SETTING,
@@ -120,19 +130,9 @@ pub fn addon_config() -> AddonConfig {
             },
             ConfigField {
                 size: Some(5),
-                default: Some("50"),
+                default: Some(defaults.withdrawal_limit_percent.to_string()),
                 description: "An import that would take more than this share of the products on sale off sale stops until the admin confirms it (100: never stop).",
                 ..field("withdrawlimit", "Largest withdrawal (%)", ConfigKind::Text)
-            },
-            ConfigField {
-                default: Some("auto"),
-                description: "How PHP runs the module's engine: in-process (FFI, needs ffi.enable) or a helper process.",
-                options: vec![
-                    ("auto", "Automatic"),
-                    ("ffi", "In-process (FFI)"),
-                    ("cli", "Helper process"),
-                ],
-                ..field("transport", "Engine transport", ConfigKind::Dropdown)
             },
         ],
     }

@@ -2,7 +2,8 @@
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
     #[error(
-        "The HOSTKEY API URL setting is not valid (it must look like https://invapi.hostkey.com/): {0}."
+        "The HOSTKEY API URL setting is not valid (it must look like {example}): {0}.",
+        example = hostkey_facts::DEFAULT_API_URL
     )]
     BadUrl(String),
     #[error("No HOSTKEY API key is configured: enter it in the addon settings.")]

@@ -3,7 +3,7 @@
 use super::rows::{Kind, Spec};
 use Kind::{Int, Money, Text};
 
-pub const MODULE_NAME: &str = "hostkeyresellermod";
+pub use hostkey_facts::MODULE_NAME;
 
 pub const GROUPS: Spec = Spec {
     table: "tblproductgroups",
@@ -148,9 +148,6 @@ pub const SLUGS: Spec = Spec {
 
 /// The admin-only custom fields the order flow keeps its state in.
 pub const CUSTOM_FIELD_NAMES: [&str; 3] = ["Api key", "Invoice ID", "Preset ID"];
-
-/// Service states that no longer hold a server.
-pub const ENDED_STATES: [&str; 3] = ["Terminated", "Cancelled", "Fraud"];
 
 /// A URL slug as WHMCS makes them: lower-case letters, digits and dashes.
 pub fn slug(text: &str) -> String {

@@ -41,7 +41,7 @@ pub fn config_field(f: ConfigField) -> wtypes::ConfigField {
             ConfigKind::Textarea => wtypes::ConfigFieldKind::Textarea,
         },
         size: f.size,
-        default: f.default.map(String::from),
+        default: f.default,
         description: f.description.into(),
         options: f
             .options

@@ -15,6 +15,9 @@ use std::str::FromStr;
 /// The addon setting of the threshold, in percent.
 pub const THRESHOLD_SETTING: &str = "marginthreshold";
 
+/// The threshold when the setting is empty: a loss is marked, a thin margin is not.
+pub const DEFAULT_THRESHOLD: Decimal = Decimal::ZERO;
+
 /// Days ahead the page sums the HOSTKEY renewals for.
 pub const DUE_DAYS: i64 = 14;
 
@@ -90,7 +93,7 @@ pub fn threshold(db: &mut dyn Db) -> ModuleResult<(Decimal, Option<String>)> {
     };
     let text = text.trim().trim_end_matches('%').trim();
     if text.is_empty() {
-        return Ok((Decimal::ZERO, None));
+        return Ok((DEFAULT_THRESHOLD, None));
     }
     Ok(match Decimal::from_str(text) {
         Ok(value) if value.abs() <= Decimal::from(1000) => (value, None),

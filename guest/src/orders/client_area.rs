@@ -54,7 +54,8 @@ fn error(message: &str) -> View {
 /// HOSTKEY's ticket, so neither suspends the service.
 pub fn status_after_read(current: &str, condition: &str) -> Option<&'static str> {
     let stopped = condition.trim().eq_ignore_ascii_case("presale");
-    (current == "Active" && stopped).then_some("Suspended")
+    (current == ServiceStatus::Active.whmcs() && stopped)
+        .then_some(ServiceStatus::Suspended.whmcs())
 }
 
 /// `https://panel.hostkey.<tld>/controlpanel.html?base=<api host>&key=<key>`:

@@ -6,6 +6,7 @@
 use super::custom_fields::{self, API_KEY, INVOICE_ID, PRESET_ID};
 use super::service::Service;
 use super::state::{Job, ORDERS_TABLE, State};
+use super::terms::ServiceStatus;
 use crate::capabilities::Db;
 use crate::capabilities::db::{Condition, Select, Value};
 use crate::error::ModuleResult;
@@ -31,7 +32,7 @@ pub fn decide(db: &mut dyn Db, service: &Service, first_order: Option<&Job>) -> 
             _ => Path::Order,
         });
     }
-    if !service.status.eq_ignore_ascii_case("Pending") {
+    if !ServiceStatus::Pending.is(&service.status) {
         return Ok(Path::Renew);
     }
     for field in [INVOICE_ID, PRESET_ID, API_KEY] {

@@ -210,7 +210,7 @@ pub fn set_status(db: &mut dyn Db, service_id: i64, status: &str) -> Result<(), 
 /// The one place guest code reads a service's WHMCS status as a rule: may
 /// its owner act on it?
 pub fn is_active(service: &Service) -> bool {
-    service.status.eq_ignore_ascii_case("Active")
+    super::terms::ServiceStatus::Active.is(&service.status)
 }
 
 /// The named lock of one service: every path that orders, links, holds,

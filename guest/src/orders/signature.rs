@@ -128,6 +128,22 @@ mod tests {
         assert_eq!(verify(SECRET, &params(&url), 2_000), Ok(42));
     }
 
+    /// A URL HOSTKEY holds stays valid for 30 days, across upgrades: the
+    /// message and the signature must not change. The vector was computed
+    /// once outside this code (Python's hmac over the message, key SECRET):
+    /// `hmac.new(SECRET, b"hosting=42&expires=2593000", hashlib.sha256)`.
+    #[test]
+    fn a_known_url_keeps_its_signature() {
+        const URL: &str = "https://whmcs.example.test/modules/gateways/callback/hostkeyresellermod.php\
+            ?hosting=42&expires=2593000\
+            &sig=949377d74f874ba78d63bee3523747acb679eb23245a33b8037cd4b70e8a5651";
+        assert_eq!(
+            callback_url("https://whmcs.example.test", SECRET, 42, 1_000),
+            URL
+        );
+        assert_eq!(verify(SECRET, &params(URL), 2_000), Ok(42));
+    }
+
     #[test]
     fn forged_tampered_expired_and_unsigned_calls_are_refused() {
         let url = callback_url("https://w/", SECRET, 42, 1_000);

@@ -15,6 +15,18 @@ pub enum ServiceStatus {
 }
 
 impl ServiceStatus {
+    /// The statuses of a service that no longer holds a server.
+    pub const ENDED: [ServiceStatus; 3] = [
+        ServiceStatus::Terminated,
+        ServiceStatus::Cancelled,
+        ServiceStatus::Fraud,
+    ];
+
+    /// Whether WHMCS's `text` spells this status (whatever its case).
+    pub fn is(self, text: &str) -> bool {
+        self.whmcs().eq_ignore_ascii_case(text.trim())
+    }
+
     /// From WHMCS's spelling; none for one the contract does not know.
     pub fn from_whmcs(text: &str) -> Option<Self> {
         [
@@ -27,7 +39,7 @@ impl ServiceStatus {
             ServiceStatus::Completed,
         ]
         .into_iter()
-        .find(|status| status.whmcs().eq_ignore_ascii_case(text.trim()))
+        .find(|status| status.is(text))
     }
 
     /// WHMCS's spelling.

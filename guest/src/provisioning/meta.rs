@@ -11,9 +11,9 @@ pub struct ModuleMeta {
 
 pub fn meta() -> ModuleMeta {
     ModuleMeta {
-        display_name: "HOSTKEY Reseller",
-        api_version: "1.1",
-        requires_server: false,
+        display_name: hostkey_facts::DISPLAY_NAME,
+        api_version: hostkey_facts::WHMCS_API_VERSION,
+        requires_server: hostkey_facts::REQUIRES_SERVER,
     }
 }
 

@@ -4,7 +4,7 @@ use crate::capabilities::Db;
 use crate::capabilities::db::{Condition, DbError, Select, Value};
 
 pub use crate::catalog::specs::MODULE_NAME as MODULE;
-pub const DEFAULT_API_URL: &str = "https://invapi.hostkey.com/";
+pub use hostkey_facts::DEFAULT_API_URL;
 
 /// The share of the products on sale one import may withdraw, unless confirmed.
 pub const DEFAULT_LIMIT_PERCENT: u32 = 50;

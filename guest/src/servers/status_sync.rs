@@ -77,9 +77,9 @@ pub fn read_one(
     let mut ops = ops::load(db, service_id)?;
     // A public module's service that ended before the upgrade is
     // history: its server is gone, reading it would only fail.
-    let ended = ["Terminated", "Cancelled", "Fraud"]
+    let ended = crate::orders::terms::ServiceStatus::ENDED
         .iter()
-        .any(|s| service.status.eq_ignore_ascii_case(s));
+        .any(|s| s.is(&service.status));
     if ended && ops.id == 0 {
         return Ok(false);
     }

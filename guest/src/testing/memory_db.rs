@@ -327,10 +327,12 @@ impl Db for MemoryDb {
     }
 
     fn lock(&mut self, name: &str, _timeout_ms: u32) -> Result<bool, DbError> {
+        foreign_lock(name)?;
         Ok(self.locks.insert(name.to_string()))
     }
 
     fn unlock(&mut self, name: &str) -> Result<bool, DbError> {
+        foreign_lock(name)?;
         Ok(self.locks.remove(name))
     }
 
@@ -369,5 +371,17 @@ impl Db for MemoryDb {
         debug_assert!(d.columns.iter().any(|c| c.kind == ColumnKind::Id));
         self.add_table(&d.name, &columns);
         Ok(())
+    }
+}
+
+/// Every host refuses a lock name outside facts.json's rule; so does this fake,
+/// so a rule whose lock name no host would take fails its own tests.
+fn foreign_lock(name: &str) -> Result<(), DbError> {
+    if hostkey_facts::lock_name_fits(name) {
+        Ok(())
+    } else {
+        Err(DbError::TableNotAllowed(format!(
+            "`{name}` is not a lock name of this module"
+        )))
     }
 }

@@ -1,6 +1,8 @@
 // The component's imports `hostkey:reseller/http`, `db` and `platform` over
 // in-memory fakes, as the Rust host's fakes answer them (host/src/fakes/).
 
+import { isLockName } from './facts.js';
+
 /** Answers requests from a queue and records them (URL and body). */
 export class ScriptedHttp {
   /** @param replies [{status, body}] or [{fail: <http error variant JSON>}] */
@@ -64,8 +66,6 @@ export class RecordingPlatform {
   }
 }
 
-const LOCK_NAME = /^hostkeyresellermod[A-Za-z0-9_.:-]*$/;
-
 /**
  * The `db` import for one call: lock names checked as the host's policy
  * checks them, locks not nested, and the locks a call left held released
@@ -74,7 +74,7 @@ const LOCK_NAME = /^hostkeyresellermod[A-Za-z0-9_.:-]*$/;
 export function dbImports(db) {
   const held = new Set();
   const checkName = (name) => {
-    if (!LOCK_NAME.test(name) || name.length > 40) {
+    if (!isLockName(name)) {
       throw { tag: 'table-not-allowed', val: `the lock name \`${name}\` is not one of the module's` };
     }
   };

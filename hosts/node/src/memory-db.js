@@ -1,9 +1,11 @@
-// The `db` import over an in-memory store, with the semantics of the Rust
-// host's fake (host/src/fakes/memory_db.rs): NULL never compares, numbers
-// compare numerically (text parsed as a number when the other side is one),
-// text by code points, LIKE with % and _ ignoring ASCII case, stable ORDER BY
-// over several columns, LIMIT after ordering, an `id` column auto-increments
-// unless an integer id is given. Values are jco's `{tag, val}` (s64 = BigInt).
+// The `db` import over an in-memory store, with the meaning of
+// tests/db-conformance/cases.json (test/memory-db.test.js runs it, as both Rust
+// fakes and the PHP bridge do): NULL never compares and comparing with a null
+// value is refused, numbers compare numerically (text parsed as a number when
+// the other side is one), text by code points, LIKE with % and _ ignoring ASCII
+// case, stable ORDER BY over several columns with NULL first ascending and last
+// descending, LIMIT after ordering, an `id` column auto-increments unless an
+// integer id is given. Values are jco's `{tag, val}` (s64 = BigInt).
 
 export const NULL = Object.freeze({ tag: 'null' });
 
@@ -69,6 +71,9 @@ function holds(table, row, conditions) {
     const value = row[columnIndex(table, c.column)];
     const operand = () => {
       if (c.values.length === 0) throw invalid(`condition on \`${c.column}\` needs a value`);
+      if (c.values[0].tag === 'null') {
+        throw invalid(`condition on \`${c.column}\` compares with null: use is-null or not-null`);
+      }
       return c.values[0];
     };
     const equal = (v) => compare(value, v) === 0;
@@ -82,7 +87,8 @@ function holds(table, row, conditions) {
       case 'ge': { const o = compare(value, operand()); ok = o === 1 || o === 0; break; }
       case 'like': ok = like(value, operand()); break;
       case 'in-list': ok = c.values.some(equal); break;
-      case 'not-in-list': ok = !c.values.some(equal); break;
+      // An empty list excludes nothing; otherwise NULL matches no comparison.
+      case 'not-in-list': ok = c.values.length === 0 || (value.tag !== 'null' && !c.values.some(equal)); break;
       case 'is-null': ok = value.tag === 'null'; break;
       case 'not-null': ok = value.tag !== 'null'; break;
       default: throw invalid(`unknown comparison \`${c.comparison}\``);
@@ -130,7 +136,9 @@ export class MemoryDb {
     for (const order of [...s.order].reverse()) {
       const i = columnIndex(table, order.column);
       matched = matched.sort((a, b) => {
-        const o = compare(a[i], b[i]) ?? 0;
+        // NULL first ascending (MariaDB's order), last descending.
+        const nulls = Number(b[i].tag === 'null') - Number(a[i].tag === 'null');
+        const o = nulls !== 0 ? nulls : (compare(a[i], b[i]) ?? 0);
         return order.descending ? -o : o;
       });
     }

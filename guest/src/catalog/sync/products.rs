@@ -3,10 +3,11 @@
 //! uses them, hidden otherwise.
 
 use super::super::rows::{Existing, Writer, canon, distinct_in, int, read, text};
-use super::super::specs::{ENDED_STATES, MODULE_NAME, MODULE_RECORDS, PRODUCTS};
+use super::super::specs::{MODULE_NAME, MODULE_RECORDS, PRODUCTS};
 use super::super::target::{ProductKey, TargetCatalogue, TargetProduct};
 use super::ledger::{Changes, Ids};
 use crate::capabilities::db::{Comparison, Condition, DbError, Value};
+use crate::orders::terms::ServiceStatus;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn row(p: &TargetProduct, gid: i64, hidden: i64, retired: i64) -> Vec<Value> {
@@ -49,7 +50,10 @@ fn live(w: &mut Writer, ids: &[i64]) -> Result<BTreeSet<i64>, DbError> {
     let ended = Condition {
         column: "domainstatus".into(),
         comparison: Comparison::NotInList,
-        values: ENDED_STATES.iter().map(|s| text(s)).collect(),
+        values: ServiceStatus::ENDED
+            .iter()
+            .map(|s| text(s.whmcs()))
+            .collect(),
     };
     distinct_in(
         w.db,

@@ -26,3 +26,20 @@ if (!function_exists('hostkeyresellermod_below_php_floor')) {
         return 'hostkeyresellermod needs PHP 8.1 or newer; this server runs ' . PHP_VERSION . '.';
     }
 }
+
+if (!function_exists('hostkeyresellermod_floor_module')) {
+    /**
+     * What WHMCS shows of the module (facts.json's `module`), for the answers
+     * given below the floor, when no class of lib/ may load.
+     *
+     * @return array<string, mixed>
+     */
+    function hostkeyresellermod_floor_module()
+    {
+        $text = @file_get_contents(__DIR__ . '/facts.json');
+        $facts = is_string($text) ? json_decode($text, true) : null;
+        $module = isset($facts['module']) && is_array($facts['module']) ? $facts['module'] : array();
+        // The folder is the module's name: the one thing known without the file.
+        return $module + array('display_name' => basename(__DIR__));
+    }
+}

@@ -26,7 +26,8 @@ require_once __DIR__ . '/autoload.php';
 function hostkeyresellermod_config(): array
 {
     if (($floor = hostkeyresellermod_below_php_floor()) !== null) {
-        return ['name' => 'HOSTKEY Reseller', 'description' => $floor, 'version' => '0', 'fields' => []];
+        $module = hostkeyresellermod_floor_module();
+        return ['name' => $module['display_name'], 'description' => $floor, 'version' => '0', 'fields' => []];
     }
     try {
         return Components::addon()->config();

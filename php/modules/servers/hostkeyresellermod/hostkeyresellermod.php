@@ -26,7 +26,12 @@ require_once __DIR__ . '/../../addons/hostkeyresellermod/autoload.php';
 function hostkeyresellermod_MetaData(): array
 {
     if (hostkeyresellermod_below_php_floor() !== null) {
-        return ['DisplayName' => 'HOSTKEY Reseller', 'APIVersion' => '1.1', 'RequiresServer' => false];
+        $module = hostkeyresellermod_floor_module();
+        $meta = ['DisplayName' => $module['display_name']];
+        if (isset($module['whmcs_api_version'], $module['requires_server'])) {
+            $meta += ['APIVersion' => $module['whmcs_api_version'], 'RequiresServer' => $module['requires_server']];
+        }
+        return $meta;
     }
     try {
         return Components::server()->metaData();

@@ -7,6 +7,7 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 use JsonException;
 use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 
 defined('WHMCS') || exit;
 
@@ -41,9 +42,6 @@ final class CapabilityHandler implements RequestHandler
 
     private const JSON_FLAGS = JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
         | JSON_INVALID_UTF8_SUBSTITUTE | JSON_PRESERVE_ZERO_FRACTION;
-
-    /** Named locks must carry the module's prefix (the host checks the same). */
-    public const LOCK_NAME = '/^hostkeyresellermod[A-Za-z0-9_.:-]{0,22}$/';
 
     /** @var list<int> transaction level at the start of each call in progress */
     private array $levels = [];
@@ -240,7 +238,7 @@ final class CapabilityHandler implements RequestHandler
     private static function lockName(array $args): string
     {
         $name = Args::string($args, 'name');
-        if (preg_match(self::LOCK_NAME, $name) !== 1) {
+        if (!Facts::isLockName($name)) {
             throw DatabaseError::invalid('The lock name ' . mb_substr($name, 0, 60) . ' is not one of this module.');
         }
         return $name;

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Capability;
 
 use Illuminate\Database\Connection;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\LogMask;
 
 defined('WHMCS') || exit;
@@ -14,8 +15,6 @@ defined('WHMCS') || exit;
  */
 final class WhmcsPlatform implements Platform
 {
-    public const MODULE = 'hostkeyresellermod';
-
     public function __construct(private Connection $connection)
     {
     }
@@ -38,7 +37,7 @@ final class WhmcsPlatform implements Platform
         $this->requireFunction('logModuleCall');
         $mask = array_values(array_filter($mask, static fn (mixed $value): bool => is_string($value) && $value !== ''));
         logModuleCall(
-            self::MODULE,
+            Facts::moduleName(),
             $action,
             LogMask::text($request),
             LogMask::text($response),

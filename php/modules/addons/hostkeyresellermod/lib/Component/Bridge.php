@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Component;
 
 use JsonException;
-use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\Transport;
 
 defined('WHMCS') || exit;
@@ -24,15 +24,22 @@ final class Bridge
     private const JSON_FLAGS = JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE
         | JSON_INVALID_UTF8_SUBSTITUTE | JSON_PRESERVE_ZERO_FRACTION;
 
+    /** @var array<string, int> */
+    private array $longCallLimits;
+    private int $callTimeoutMs;
+
     /**
-     * @param array<string, int> $longCallLimits the limits of LONG_CALLS (timeout_ms, fuel, ...)
+     * @param array<string, int>|null $longCallLimits the limits of LONG_CALLS (timeout_ms, fuel, ...);
+     *     null: facts.json's `long_call`
      */
     public function __construct(
         private Transport $transport,
         private RequestHandler $capabilities,
-        private array $longCallLimits = RuntimeOptions::LONG_CALL_LIMITS,
-        private int $callTimeoutMs = 30000,
+        ?array $longCallLimits = null,
+        ?int $callTimeoutMs = null,
     ) {
+        $this->longCallLimits = $longCallLimits ?? Facts::limits('long_call');
+        $this->callTimeoutMs = $callTimeoutMs ?? Facts::limits('call')['timeout_ms'];
     }
 
     /** The wall-clock limit of a call that is not a long one (`timeout_ms`). */

@@ -8,6 +8,7 @@ use Closure;
 use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\CsrfGuard;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
@@ -18,9 +19,7 @@ defined('WHMCS') || exit;
  */
 final class AddonModule
 {
-    public const NAME = 'HOSTKEY Reseller';
-
-    /** The bridge's own setting, offered when the component does not list it. */
+    /** The bridge's own setting: only PHP reads it, so only PHP offers it. */
     private const TRANSPORT_FIELD = [
         'FriendlyName' => 'Engine transport',
         'Type' => 'dropdown',
@@ -94,9 +93,9 @@ final class AddonModule
         $config = $this->bridge->call('addon.config');
         $config = is_array($config) ? $config : [];
         $fields = ConfigFields::toWhmcs($config['fields'] ?? []);
-        $fields['transport'] ??= self::TRANSPORT_FIELD;
+        $fields['transport'] = self::TRANSPORT_FIELD;
         return [
-            'name' => (string) ($config['name'] ?? self::NAME),
+            'name' => (string) ($config['name'] ?? Facts::displayName()),
             'description' => (string) ($config['description'] ?? ''),
             'version' => (string) ($config['version'] ?? '0'),
             'author' => (string) ($config['author'] ?? ''),
@@ -114,10 +113,10 @@ final class AddonModule
     public static function unavailableConfig(string $sentence): array
     {
         return [
-            'name' => self::NAME,
+            'name' => Facts::displayName(),
             'description' => 'The module\'s engine is not available: ' . $sentence,
             'version' => '0',
-            'author' => 'hostkeyresellermod',
+            'author' => Facts::author(),
             'language' => 'english',
             'fields' => ['transport' => self::TRANSPORT_FIELD],
         ];

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
+
 defined('WHMCS') || exit;
 
 /**
@@ -50,7 +52,7 @@ final class AdminPageView
     public function render(array $page, string $moduleLink, string $token): string
     {
         $view = [
-            'title' => self::text($page['title'] ?? '') ?: AddonModule::NAME,
+            'title' => self::text($page['title'] ?? '') ?: Facts::displayName(),
             'notices' => $this->notices($page['notices'] ?? []),
             'fields' => self::fields($page['fields'] ?? []),
             'tables' => [],
@@ -79,7 +81,7 @@ final class AdminPageView
 
     public function sidebar(string $moduleLink): string
     {
-        return $this->include('sidebar.php', ['moduleLink' => $moduleLink, 'title' => AddonModule::NAME]);
+        return $this->include('sidebar.php', ['moduleLink' => $moduleLink, 'title' => Facts::displayName()]);
     }
 
     /**

@@ -11,6 +11,7 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\WhmcsPlatform;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\DeferredTransport;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\TransportFactory;
@@ -46,8 +47,8 @@ final class Components
         } catch (ComponentFault $e) {
             // No engine for this server: each call says so; the admin page still shows its System check.
             $transport = new DeferredTransport(static fn () => throw $e);
-            $limits = RuntimeOptions::LONG_CALL_LIMITS;
-            $timeoutMs = 30000;
+            $limits = Facts::limits('long_call');
+            $timeoutMs = Facts::limits('call')['timeout_ms'];
         }
         $capabilities = new CapabilityHandler(
             new CapsuleDatabase($connection),

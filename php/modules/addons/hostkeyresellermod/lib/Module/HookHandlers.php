@@ -8,6 +8,7 @@ use Closure;
 use Throwable;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ErrorReport;
 
 defined('WHMCS') || exit;
@@ -19,7 +20,6 @@ defined('WHMCS') || exit;
 final class HookHandlers
 {
     public const CHECKOUT_UNAVAILABLE = 'The order cannot be checked right now; please try again in a few minutes.';
-    private const MODULE = 'hostkeyresellermod';
 
     private ImportIni $ini;
 
@@ -168,7 +168,7 @@ final class HookHandlers
         }
         try {
             $ours = Capsule::table('tblproducts')->whereIn('id', $ids)
-                ->where('servertype', self::MODULE)->exists();
+                ->where('servertype', Facts::moduleName())->exists();
         } catch (Throwable) {
             $ours = true;
         }

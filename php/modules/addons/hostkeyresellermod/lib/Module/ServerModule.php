@@ -6,6 +6,7 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ServerParams;
 use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ServiceParams;
 
@@ -38,9 +39,9 @@ final class ServerModule
         $meta = $this->bridge->call('provisioning.meta-data');
         $meta = is_array($meta) ? $meta : [];
         $result = [
-            'DisplayName' => (string) ($meta['display-name'] ?? 'HOSTKEY Reseller'),
-            'APIVersion' => (string) ($meta['api-version'] ?? '1.1'),
-            'RequiresServer' => (bool) ($meta['requires-server'] ?? false),
+            'DisplayName' => (string) ($meta['display-name'] ?? Facts::displayName()),
+            'APIVersion' => (string) ($meta['api-version'] ?? Facts::whmcsApiVersion()),
+            'RequiresServer' => (bool) ($meta['requires-server'] ?? Facts::requiresServer()),
         ];
         if (is_string($meta['service-single-sign-on-label'] ?? null)) {
             $result['ServiceSingleSignOnLabel'] = $meta['service-single-sign-on-label'];
@@ -54,7 +55,11 @@ final class ServerModule
     /** What `_MetaData` answers when the component cannot be reached. */
     public static function fallbackMetaData(): array
     {
-        return ['DisplayName' => 'HOSTKEY Reseller', 'APIVersion' => '1.1', 'RequiresServer' => false];
+        return [
+            'DisplayName' => Facts::displayName(),
+            'APIVersion' => Facts::whmcsApiVersion(),
+            'RequiresServer' => Facts::requiresServer(),
+        ];
     }
 
     /** @return array<string, array<string, mixed>> */

@@ -7,6 +7,7 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
 use Throwable;
 use WHMCS\Database\Capsule;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 
 defined('WHMCS') || exit;
 
@@ -77,7 +78,7 @@ final class RuntimeFailure
 
     private static function prefix(int $cause): string
     {
-        return 'HOSTKEY Reseller engine (' . (self::CAUSES[$cause] ?? 'failure') . '): ';
+        return Facts::displayName() . ' engine (' . (self::CAUSES[$cause] ?? 'failure') . '): ';
     }
 
     /**

@@ -6,6 +6,7 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Transport;
 
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\Grants;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 
 defined('WHMCS') || exit;
 
@@ -17,23 +18,6 @@ final class RuntimeOptions
 {
     /** HOSTKEY API hosts that are always allowed, besides the configured one. */
     public const HOSTKEY_HOSTS = ['invapi.hostkey.com', 'invapi.hostkey.ru'];
-
-    private const DEFAULTS = [
-        'memory_mb' => 256,
-        'fuel' => 20000000000,
-        'timeout_ms' => 30000,
-        'http_timeout_ms' => 20000,
-    ];
-
-    /**
-     * The limits of a long call (an import walks the whole catalogue in one
-     * transaction): ten minutes and 25 times the fuel; memory and the HTTP
-     * timeout stay as configured. A limit set in the environment wins.
-     */
-    public const LONG_CALL_LIMITS = [
-        'timeout_ms' => 600000,
-        'fuel' => 500000000000,
-    ];
 
     /** Environment variables that override a limit (milliseconds / MB / fuel units). */
     private const ENV_LIMITS = [
@@ -75,18 +59,24 @@ final class RuntimeOptions
         $this->native = $native;
         $this->binDir = rtrim($binDir, '/');
         $this->nativeDir = $arch === null ? $this->binDir : $this->binDir . '/' . $arch;
-        $this->given = array_intersect_key($limits, self::DEFAULTS);
-        $this->limits = array_replace(self::DEFAULTS, $this->given);
+        // The limits of every call and of a long one are facts.json's (`limits`).
+        $defaults = Facts::limits('call');
+        $this->given = array_intersect_key($limits, $defaults);
+        $this->limits = array_replace($defaults, $this->given);
     }
 
     /**
-     * The limits a long call carries in its request (Bridge::LONG_CALLS).
+     * The limits a long call carries in its request (Bridge::LONG_CALLS): an
+     * import walks the whole catalogue in one transaction, so facts.json gives
+     * it more time and fuel; memory and the HTTP timeout stay as configured.
+     * A limit set in the environment wins.
      *
      * @return array<string, int>
      */
     public function longCallLimits(): array
     {
-        return array_replace(self::LONG_CALL_LIMITS, array_intersect_key($this->given, self::LONG_CALL_LIMITS));
+        $long = Facts::limits('long_call');
+        return array_replace($long, array_intersect_key($this->given, $long));
     }
 
     /**

@@ -7,6 +7,7 @@ namespace WHMCS\Module\Addon\HostkeyResellerMod\Whmcs;
 use Throwable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeFailure;
 
 defined('WHMCS') || exit;
@@ -18,8 +19,6 @@ defined('WHMCS') || exit;
  */
 final class ErrorReport
 {
-    public const MODULE = 'hostkeyresellermod';
-
     /**
      * What retrying does, after the sentence: `$retry` (what will retry, e.g.
      * "the next daily run will retry it") only for a passing fault; a permanent
@@ -49,7 +48,7 @@ final class ErrorReport
         if (function_exists('logModuleCall')) {
             try {
                 logModuleCall(
-                    self::MODULE,
+                    Facts::moduleName(),
                     $action,
                     '',
                     LogMask::text($error::class . ': ' . $error->getMessage() . $advice),

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Whmcs;
 
 use Illuminate\Database\Connection;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 
 defined('WHMCS') || exit;
 
@@ -13,9 +14,6 @@ defined('WHMCS') || exit;
  */
 final class Settings
 {
-    public const MODULE = 'hostkeyresellermod';
-    public const DEFAULT_API_URL = 'https://invapi.hostkey.com/';
-
     /** @param array<string, string> $values setting => value */
     public function __construct(private array $values)
     {
@@ -25,7 +23,7 @@ final class Settings
     {
         $values = [];
         $rows = $connection->table('tbladdonmodules')
-            ->where('module', self::MODULE)
+            ->where('module', Facts::moduleName())
             ->get(['setting', 'value'])
             ->all();
         foreach ($rows as $row) {
@@ -42,7 +40,7 @@ final class Settings
     public function apiUrl(): string
     {
         $url = trim($this->get('apiurl'));
-        return $url !== '' ? $url : self::DEFAULT_API_URL;
+        return $url !== '' ? $url : Facts::defaultApiUrl();
     }
 
     /** auto, ffi or cli. */
