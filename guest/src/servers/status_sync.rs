@@ -7,8 +7,8 @@
 use super::ops::{self, Hold, SERVERS_TABLE};
 use super::refresh::power_of;
 use crate::api::ApiClient;
-use crate::capabilities::db::Select;
 use crate::capabilities::Db;
+use crate::capabilities::db::Select;
 use crate::error::ModuleResult;
 use crate::orders::client_area::status_after_read;
 use crate::orders::custom_fields::{INVOICE_ID, PRESET_ID};
