@@ -87,20 +87,21 @@ pub struct TableGrant {
 #[serde(deny_unknown_fields)]
 pub struct RowFilters {
     /// Selects.
-    pub select: Option<Vec<RowCondition>>,
+    pub select: Option<RowFilter>,
     /// The values of inserted rows.
-    pub insert: Option<InsertFilter>,
+    pub insert: Option<RowFilter>,
     /// Updates and update-rows (also the values they assign).
-    pub update: Option<Vec<RowCondition>>,
+    pub update: Option<RowFilter>,
     /// Deletes.
-    pub delete: Option<Vec<RowCondition>>,
+    pub delete: Option<RowFilter>,
 }
 
-/// What inserted rows must meet: all of these conditions, or all of one of
-/// several lists (`{"any": [[...], [...]]}`).
+/// What a row must meet: all of these conditions, or all of one of several
+/// lists (`{"any": [[...], [...]]}`: a price row is the module's as a product's
+/// price or as a config sub-option's).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
-pub enum InsertFilter {
+pub enum RowFilter {
     /// Every condition holds.
     All(Vec<RowCondition>),
     /// Every condition of at least one list holds.
@@ -110,12 +111,12 @@ pub enum InsertFilter {
     },
 }
 
-impl InsertFilter {
+impl RowFilter {
     /// The alternatives, one of which a row must meet.
     pub fn alternatives(&self) -> Vec<&[RowCondition]> {
         match self {
-            InsertFilter::All(list) => vec![list.as_slice()],
-            InsertFilter::Any { any } => any.iter().map(Vec::as_slice).collect(),
+            RowFilter::All(list) => vec![list.as_slice()],
+            RowFilter::Any { any } => any.iter().map(Vec::as_slice).collect(),
         }
     }
 }
@@ -286,12 +287,25 @@ impl Grants {
                 "the core table `{name}` has no keys to pin writes by"
             ));
         }
-        let lists = [&rows.select, &rows.update, &rows.delete];
-        for list in lists.into_iter().flatten() {
+        let filters = [&rows.select, &rows.insert, &rows.update, &rows.delete];
+        for list in filters
+            .iter()
+            .copied()
+            .flatten()
+            .flat_map(RowFilter::alternatives)
+        {
             self.validate_conditions(list)?;
         }
-        for list in rows.insert.iter().flat_map(InsertFilter::alternatives) {
-            self.validate_conditions(list)?;
+        // A statement that more than one alternative may match is answered by
+        // the rows' keys (`policy::rows`): the first key must single a row out.
+        let alternated = [&rows.select, &rows.update, &rows.delete]
+            .into_iter()
+            .flatten()
+            .any(|f| f.alternatives().len() > 1);
+        if alternated && grant.keys.is_empty() {
+            return Err(format!(
+                "the core table `{name}` filters by alternatives but names no key"
+            ));
         }
         Ok(())
     }

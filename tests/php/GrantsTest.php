@@ -315,6 +315,61 @@ final class GrantsTest extends TestCase
         self::assertArrayHasKey('ok', $planted, json_encode($planted));
     }
 
+    /**
+     * A price is the module's by its owner (a product's or a sub-option's price), tested at
+     * the PHP wall on the rows themselves, not against a list of every price id.
+     */
+    public function testAPriceIsTheModulesByItsOwner(): void
+    {
+        OtherModules::seed();
+        Capsule::table('tblproductconfiglinks')->insert(['id' => 50, 'gid' => 5, 'pid' => OtherModules::OUR_PRODUCT]);
+        Capsule::table('tblproductconfigoptions')->insert(['id' => 55, 'gid' => 5, 'optionname' => 'OS']);
+        Capsule::table('tblproductconfigoptionssub')->insert(['id' => 555, 'configid' => 55, 'optionname' => 'Debian']);
+        $price = static fn (int $id, string $type, int $relid, string $monthly): array =>
+            ['id' => $id, 'type' => $type, 'currency' => 1, 'relid' => $relid, 'monthly' => $monthly];
+        Capsule::table('tblpricing')->insert([
+            $price(1, 'product', OtherModules::OUR_PRODUCT, '4.00'),
+            $price(2, 'product', OtherModules::CPANEL_PRODUCT, '9.00'),
+            $price(3, 'configoptions', 555, '1.00'),
+            $price(4, 'configoptions', 777, '2.00'),
+        ]);
+        $in = static fn (string $column, array $values): array =>
+            ['column' => $column, 'comparison' => 'in-list', 'values' => $values];
+        $type = static fn (string $type): array => ['column' => 'type', 'comparison' => 'eq', 'values' => [$type]];
+        $ids = function (array $conditions): array {
+            $answer = $this->ask('db.select', ['statement' => [
+                'table' => 'tblpricing', 'columns' => ['id'], 'conditions' => $conditions,
+                'order' => [['column' => 'id', 'descending' => false]],
+            ]]);
+            return array_map('intval', array_column($answer['ok']['rows'] ?? [['error']], 0));
+        };
+        $products = [OtherModules::OUR_PRODUCT, OtherModules::CPANEL_PRODUCT];
+        self::assertSame([1, 3], $ids([]));
+        self::assertSame([1], $ids([$type('product'), $in('relid', $products)]));
+        self::assertSame([3], $ids([$type('configoptions'), $in('relid', [555, 777])]));
+        self::assertSame([3], $ids([$in('relid', [555, 777])]));
+        self::assertSame([], $ids([$type('client')]));
+
+        $updated = $this->ask('db.update-rows', ['statement' => [
+            'table' => 'tblpricing', 'key' => 'id', 'columns' => ['monthly'],
+            'rows' => [[1, '5.00'], [2, '0.01'], [3, '1.50'], [4, '0.01']],
+        ]]);
+        self::assertSame(2, $updated['ok'] ?? null, json_encode($updated));
+        $moved = $this->ask('db.update', ['statement' => [
+            'table' => 'tblpricing', 'assignments' => [['type', 'product'], ['relid', OtherModules::CPANEL_PRODUCT]],
+            'conditions' => [$in('id', [1])],
+        ]]);
+        self::assertSame('table-not-allowed', $moved['error']['kind'] ?? null, json_encode($moved));
+        $deleted = $this->ask('db.delete', ['statement' => [
+            'table' => 'tblpricing', 'conditions' => [$in('relid', [...$products, 555, 777])],
+        ]]);
+        self::assertSame(2, $deleted['ok'] ?? null, json_encode($deleted));
+        self::assertSame(
+            [2 => '9.00', 4 => '2.00'],
+            Capsule::table('tblpricing')->orderBy('id')->pluck('monthly', 'id')->all(),
+        );
+    }
+
     public function testGrantsOfAnotherShapeAreRefusedWhenRead(): void
     {
         $this->expectException(\InvalidArgumentException::class);

@@ -11,7 +11,7 @@ use crate::bindings::db::{
     Comparison, Condition, DeleteStatement, Error, InsertStatement, SelectStatement,
     UpdateRowsStatement, UpdateStatement, Value,
 };
-use crate::grants::{Grants, RowCondition, RowTest, SCOPE_DEPTH, Scope, TableGrant};
+use crate::grants::{Grants, RowCondition, RowFilter, RowTest, SCOPE_DEPTH, Scope, TableGrant};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// A value as text, the one form scopes and grants compare in; NULL is none.
@@ -23,6 +23,37 @@ fn text_of(value: &Value) -> Option<String> {
         Value::Float(f) => Some(f.to_string()),
         Value::Text(t) => Some(t.clone()),
     }
+}
+
+/// The alternatives of a filter the statement's own conditions leave open:
+/// one that wants `type = 'product'` cannot match a statement on
+/// `type = 'configoptions'` (nor on `type IN (...)` without it).
+fn possible<'f>(
+    own: &[Condition],
+    alternatives: Vec<&'f [RowCondition]>,
+) -> Vec<&'f [RowCondition]> {
+    alternatives
+        .into_iter()
+        .filter(|alternative| {
+            alternative.iter().all(|condition| {
+                let Some(RowTest::Eq(wanted)) = condition.test() else {
+                    return true;
+                };
+                own.iter()
+                    .filter(|c| c.column == condition.column)
+                    .all(|c| match c.comparison {
+                        Comparison::Eq => {
+                            c.values.first().and_then(text_of).as_deref() == Some(wanted)
+                        }
+                        Comparison::InList => c
+                            .values
+                            .iter()
+                            .any(|v| text_of(v).as_deref() == Some(wanted)),
+                        _ => true,
+                    })
+            })
+        })
+        .collect()
 }
 
 fn refused(error: PolicyError) -> Error {
@@ -299,17 +330,25 @@ impl<'a> RowScope<'a> {
         else {
             return Ok(());
         };
-        let alternatives = filter.alternatives();
-        let touched = alternatives
-            .iter()
-            .flat_map(|a| a.iter())
-            .any(|c| columns.contains(&c.column.as_str()));
-        if !touched {
+        self.fits(table, &filter.alternatives(), columns, values)
+    }
+
+    /// Assigned values (of `columns`) that a filter's alternatives name must
+    /// meet all of one of them.
+    fn fits(
+        &mut self,
+        table: &str,
+        alternatives: &[&[RowCondition]],
+        columns: &[&str],
+        values: &[&Value],
+    ) -> Result<(), Error> {
+        let named = |c: &&RowCondition| columns.contains(&c.column.as_str());
+        let Some(touched) = alternatives.iter().flat_map(|a| a.iter()).find(named) else {
             return Ok(());
-        }
+        };
         for alternative in alternatives {
             let mut all = true;
-            for condition in alternative {
+            for condition in alternative.iter() {
                 let index = columns.iter().position(|c| *c == condition.column);
                 if !self.meets(condition, index.and_then(|i| values.get(i).copied()))? {
                     all = false;
@@ -320,25 +359,130 @@ impl<'a> RowScope<'a> {
                 return Ok(());
             }
         }
-        let column = columns
-            .iter()
-            .find(|c| {
-                filter
-                    .alternatives()
-                    .iter()
-                    .flat_map(|a| a.iter())
-                    .any(|f| f.column == **c)
-            })
-            .copied()
-            .unwrap_or_default();
         Err(refused(PolicyError::NotOurRow {
             table: table.into(),
-            column: column.into(),
+            column: touched.column.clone(),
         }))
+    }
+
+    /// Assigned values must keep the row the module's: each filtered column
+    /// its condition, or, for alternatives, all of one of them.
+    fn assigned(
+        &mut self,
+        table: &str,
+        filter: &[&[RowCondition]],
+        columns: &[&str],
+        values: &[&Value],
+    ) -> Result<(), Error> {
+        if let [only] = filter {
+            for (column, value) in columns.iter().zip(values) {
+                self.assignable(table, only, column, value)?;
+            }
+            Ok(())
+        } else {
+            self.fits(table, filter, columns, values)
+        }
     }
 
     fn grant(&self, table: &str) -> Option<&'a TableGrant> {
         self.grants.table(table)
+    }
+
+    /// The conditions a filter adds to a statement that carries `own`. With
+    /// one alternative left open by `own`, its conditions (narrowed); with
+    /// none, a condition no row meets; with several, the keys of the rows
+    /// `own` matches that meet one of them, each tested here: a price is the
+    /// module's by its owner (`type`, `relid`), so no scope of price ids is
+    /// ever read or sent.
+    fn filtered(
+        &mut self,
+        table: &str,
+        own: &[Condition],
+        filter: Option<&RowFilter>,
+    ) -> Result<Vec<Condition>, Error> {
+        let Some(filter) = filter else {
+            return Ok(Vec::new());
+        };
+        let open = possible(own, filter.alternatives());
+        match open.as_slice() {
+            [only] => self.narrowed(own, only),
+            [] => {
+                // `x IN ()` matches no row; x is a column the filter names.
+                let column = filter
+                    .alternatives()
+                    .iter()
+                    .find_map(|a| a.first())
+                    .map_or_else(|| self.key(table).to_string(), |c| c.column.clone());
+                Ok(vec![Condition {
+                    column,
+                    comparison: Comparison::InList,
+                    values: Vec::new(),
+                }])
+            }
+            several => {
+                let key = self.key(table).to_string();
+                let values = self.owned_keys(table, &key, own.to_vec(), several)?;
+                Ok(vec![Condition {
+                    column: key,
+                    comparison: Comparison::InList,
+                    values,
+                }])
+            }
+        }
+    }
+
+    /// The column that singles a row out (the first of the table's keys).
+    fn key(&self, table: &str) -> &'a str {
+        self.grant(table)
+            .and_then(|g| g.keys.first())
+            .map_or("id", String::as_str)
+    }
+
+    /// The `key` of the rows `conditions` match that meet one of the
+    /// alternatives, tested row by row against the scopes' sets.
+    fn owned_keys(
+        &mut self,
+        table: &str,
+        key: &str,
+        conditions: Vec<Condition>,
+        alternatives: &[&[RowCondition]],
+    ) -> Result<Vec<Value>, Error> {
+        let mut columns = vec![key.to_string()];
+        for condition in alternatives.iter().flat_map(|a| a.iter()) {
+            if !columns.contains(&condition.column) {
+                columns.push(condition.column.clone());
+            }
+        }
+        let found = self.db.select(SelectStatement {
+            table: table.into(),
+            columns: columns.clone(),
+            conditions,
+            order: Vec::new(),
+            limit: None,
+            for_update: false,
+        })?;
+        let mut keys = Vec::new();
+        for row in found.rows {
+            let mut ours = false;
+            for alternative in alternatives {
+                let mut all = true;
+                for condition in alternative.iter() {
+                    let index = columns.iter().position(|c| *c == condition.column);
+                    if !self.meets(condition, index.and_then(|i| row.get(i)))? {
+                        all = false;
+                        break;
+                    }
+                }
+                if all {
+                    ours = true;
+                    break;
+                }
+            }
+            if ours && let Some(k) = row.into_iter().next() {
+                keys.push(k);
+            }
+        }
+        Ok(keys)
     }
 
     /// AND-s the select's filter to its conditions.
@@ -346,7 +490,7 @@ impl<'a> RowScope<'a> {
         let Some(filter) = self.grant(&s.table).and_then(|g| g.rows.as_ref()) else {
             return Ok(());
         };
-        let extra = self.narrowed(&s.conditions, filter.select.as_deref().unwrap_or_default())?;
+        let extra = self.filtered(&s.table, &s.conditions, filter.select.as_ref())?;
         s.conditions.extend(extra);
         Ok(())
     }
@@ -356,14 +500,16 @@ impl<'a> RowScope<'a> {
         let Some(filter) = self.grant(&s.table).and_then(|g| g.rows.as_ref()) else {
             return Ok(());
         };
-        let filter = filter.update.as_deref().unwrap_or_default();
-        for (column, value) in &s.assignments {
-            self.assignable(&s.table, filter, column, value)?;
-        }
+        let alternatives = filter
+            .update
+            .as_ref()
+            .map(RowFilter::alternatives)
+            .unwrap_or_default();
         let columns: Vec<&str> = s.assignments.iter().map(|(c, _)| c.as_str()).collect();
         let values: Vec<&Value> = s.assignments.iter().map(|(_, v)| v).collect();
+        self.assigned(&s.table, &alternatives, &columns, &values)?;
         self.reassignable(&s.table, &columns, &values)?;
-        let extra = self.narrowed(&s.conditions, filter)?;
+        let extra = self.filtered(&s.table, &s.conditions, filter.update.as_ref())?;
         s.conditions.extend(extra);
         Ok(())
     }
@@ -373,7 +519,7 @@ impl<'a> RowScope<'a> {
         let Some(filter) = self.grant(&s.table).and_then(|g| g.rows.as_ref()) else {
             return Ok(());
         };
-        let extra = self.narrowed(&s.conditions, filter.delete.as_deref().unwrap_or_default())?;
+        let extra = self.filtered(&s.table, &s.conditions, filter.delete.as_ref())?;
         s.conditions.extend(extra);
         Ok(())
     }
@@ -384,21 +530,47 @@ impl<'a> RowScope<'a> {
         let Some(filter) = self.grant(&s.table).and_then(|g| g.rows.as_ref()) else {
             return Ok(());
         };
-        let filter = filter.update.as_deref().unwrap_or_default();
+        let alternatives = filter
+            .update
+            .as_ref()
+            .map(RowFilter::alternatives)
+            .unwrap_or_default();
         let columns: Vec<&str> = s.columns.iter().map(String::as_str).collect();
         for row in &s.rows {
-            for (column, value) in s.columns.iter().zip(row.iter().skip(1)) {
-                self.assignable(&s.table, filter, column, value)?;
-            }
             let values: Vec<&Value> = row.iter().skip(1).collect();
+            self.assigned(&s.table, &alternatives, &columns, &values)?;
             self.reassignable(&s.table, &columns, &values)?;
         }
         if s.rows.is_empty() {
             return Ok(());
         }
+        let keys = Condition {
+            column: s.key.clone(),
+            comparison: Comparison::InList,
+            values: s.rows.iter().filter_map(|r| r.first().cloned()).collect(),
+        };
+        let filter: &[RowCondition] = match alternatives.as_slice() {
+            [] => return Ok(()),
+            [only] => only,
+            several => {
+                // Several owners (a price of a product or of a sub-option):
+                // each row's owner is read by its key and tested here.
+                let ours: HashSet<String> = self
+                    .owned_keys(&s.table, &s.key, vec![keys], several)?
+                    .iter()
+                    .filter_map(text_of)
+                    .collect();
+                s.rows.retain(|r| {
+                    r.first()
+                        .and_then(text_of)
+                        .is_some_and(|k| ours.contains(&k))
+                });
+                return Ok(());
+            }
+        };
         // A filter on the key alone is tested here, against the scope's set:
-        // a re-sync's price updates would otherwise send the scope of every
-        // price id to the database with each statement.
+        // a re-sync's updates would otherwise send a whole scope to the
+        // database with each statement.
         if !filter.is_empty() && filter.iter().all(|c| c.column == s.key) {
             let mut kept = Vec::with_capacity(s.rows.len());
             for row in std::mem::take(&mut s.rows) {
@@ -417,11 +589,7 @@ impl<'a> RowScope<'a> {
             return Ok(());
         }
         let mut conditions = self.conditions_at(filter, 0)?;
-        conditions.push(Condition {
-            column: s.key.clone(),
-            comparison: Comparison::InList,
-            values: s.rows.iter().filter_map(|r| r.first().cloned()).collect(),
-        });
+        conditions.push(keys);
         let ours = self.db.select(SelectStatement {
             table: s.table.clone(),
             columns: vec![s.key.clone()],
@@ -452,25 +620,28 @@ impl<'a> RowScope<'a> {
         else {
             return Ok(());
         };
-        for row in &s.rows {
-            let mut met = false;
-            for alternative in filter.alternatives() {
-                let mut all = true;
-                for condition in alternative {
-                    let index = s.columns.iter().position(|c| *c == condition.column);
+        // Each condition's column, found once per statement: an import checks
+        // 168,000 price rows here.
+        let plans: Vec<Vec<(Option<usize>, &RowCondition)>> = filter
+            .alternatives()
+            .into_iter()
+            .map(|alternative| {
+                alternative
+                    .iter()
+                    .map(|c| (s.columns.iter().position(|n| *n == c.column), c))
+                    .collect()
+            })
+            .collect();
+        'rows: for row in &s.rows {
+            'alternatives: for plan in &plans {
+                for (index, condition) in plan {
                     if !self.meets(condition, index.and_then(|i| row.get(i)))? {
-                        all = false;
-                        break;
+                        continue 'alternatives;
                     }
                 }
-                if all {
-                    met = true;
-                    break;
-                }
+                continue 'rows;
             }
-            if !met {
-                return Err(refused(PolicyError::NotOurInsert(s.table.clone())));
-            }
+            return Err(refused(PolicyError::NotOurInsert(s.table.clone())));
         }
         Ok(())
     }
@@ -555,7 +726,7 @@ impl<'a> RowScope<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bindings::db::InsertStatement;
+    use crate::bindings::db::{DeleteStatement, InsertStatement};
     use crate::fakes::MemoryDb;
 
     fn grants() -> &'static Grants {
@@ -757,6 +928,166 @@ mod tests {
                 .is_err(),
             "the cPanel product"
         );
+    }
+
+    /// Prices: 1 of our product, 2 of cPanel's, 3 of our sub-option 5, 4 of
+    /// cPanel's sub-option 6, 5 of "product 5" (nobody's).
+    fn priced() -> MemoryDb {
+        let mut db = db()
+            .with_table("tblpricing", &["id", "type", "relid", "monthly"])
+            .with_table("tblproductconfiglinks", &["id", "gid", "pid"])
+            .with_table("tblproductconfigoptions", &["id", "gid"])
+            .with_table("tblproductconfigoptionssub", &["id", "configid"]);
+        let int_rows = |rows: &[&[i64]]| -> Vec<Vec<Value>> {
+            rows.iter()
+                .map(|r| r.iter().map(|v| Value::Int(*v)).collect())
+                .collect()
+        };
+        let links = int_rows(&[&[1, 7, 1], &[2, 8, 2]]);
+        seed(
+            &mut db,
+            "tblproductconfiglinks",
+            &["id", "gid", "pid"],
+            links,
+        );
+        let options = int_rows(&[&[30, 7], &[40, 8]]);
+        seed(&mut db, "tblproductconfigoptions", &["id", "gid"], options);
+        let subs = int_rows(&[&[5, 30], &[6, 40]]);
+        seed(
+            &mut db,
+            "tblproductconfigoptionssub",
+            &["id", "configid"],
+            subs,
+        );
+        let prices = [
+            (1, "product", 1),
+            (2, "product", 2),
+            (3, "configoptions", 5),
+            (4, "configoptions", 6),
+            (5, "product", 5),
+        ]
+        .iter()
+        .map(|(id, kind, relid)| {
+            vec![
+                Value::Int(*id),
+                Value::Text((*kind).into()),
+                Value::Int(*relid),
+                Value::Text("4.00".into()),
+            ]
+        })
+        .collect();
+        seed(
+            &mut db,
+            "tblpricing",
+            &["id", "type", "relid", "monthly"],
+            prices,
+        );
+        db
+    }
+
+    fn price_ids(db: &mut MemoryDb, conditions: Vec<Condition>) -> Vec<String> {
+        let mut select = SelectStatement {
+            table: "tblpricing".into(),
+            columns: vec!["id".into()],
+            conditions,
+            order: Vec::new(),
+            limit: None,
+            for_update: false,
+        };
+        RowScope::new(grants(), db, &mut ScopeCache::default())
+            .select(&mut select)
+            .expect("filtered");
+        let rows = db.select(select).expect("selected").rows;
+        rows.iter()
+            .filter_map(|r| r.first().and_then(text_of))
+            .collect()
+    }
+
+    fn eq(column: &str, value: Value) -> Condition {
+        Condition {
+            column: column.into(),
+            comparison: Comparison::Eq,
+            values: vec![value],
+        }
+    }
+
+    fn in_list(column: &str, values: &[i64]) -> Condition {
+        Condition {
+            column: column.into(),
+            comparison: Comparison::InList,
+            values: values.iter().map(|v| Value::Int(*v)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_price_is_the_modules_by_its_owner() {
+        let mut db = priced();
+        assert_eq!(
+            price_ids(&mut db, Vec::new()),
+            vec!["1", "3"],
+            "every price"
+        );
+        let product = || eq("type", Value::Text("product".into()));
+        let option = || eq("type", Value::Text("configoptions".into()));
+        let by_owner = vec![product(), in_list("relid", &[1, 2, 5])];
+        assert_eq!(price_ids(&mut db, by_owner), vec!["1"]);
+        let by_owner = vec![option(), in_list("relid", &[5, 6])];
+        assert_eq!(price_ids(&mut db, by_owner), vec!["3"]);
+        assert_eq!(price_ids(&mut db, vec![in_list("relid", &[5])]), vec!["3"]);
+        let client = vec![eq("type", Value::Text("client".into()))];
+        assert!(price_ids(&mut db, client).is_empty());
+
+        // A sync's select names its type: only the owner's scope is read and
+        // the statement carries the owners it named, never a list of prices.
+        let mut select = SelectStatement {
+            table: "tblpricing".into(),
+            columns: vec!["id".into()],
+            conditions: vec![product(), in_list("relid", &[1, 2])],
+            order: Vec::new(),
+            limit: None,
+            for_update: false,
+        };
+        let mut cache = ScopeCache::default();
+        RowScope::new(grants(), &mut db, &mut cache)
+            .select(&mut select)
+            .expect("filtered");
+        assert_eq!(select.conditions.len(), 4, "{:?}", select.conditions);
+        assert_eq!(select.conditions[3].column, "relid");
+        assert_eq!(ids(&select.conditions[3].values), vec!["1"]);
+        assert_eq!(
+            cache.resolved.keys().cloned().collect::<Vec<_>>(),
+            vec!["products"]
+        );
+
+        let mut rows = UpdateRowsStatement {
+            table: "tblpricing".into(),
+            key: "id".into(),
+            columns: vec!["monthly".into()],
+            rows: (1..=5)
+                .map(|id| vec![Value::Int(id), Value::Text("9.00".into())])
+                .collect(),
+        };
+        RowScope::new(grants(), &mut db, &mut ScopeCache::default())
+            .update_rows(&mut rows)
+            .expect("filtered");
+        let kept: Vec<String> = rows
+            .rows
+            .iter()
+            .filter_map(|r| r.first().and_then(text_of))
+            .collect();
+        assert_eq!(kept, vec!["1", "3"]);
+
+        let mut delete = DeleteStatement {
+            table: "tblpricing".into(),
+            conditions: vec![in_list("relid", &[1, 2, 5, 6])],
+        };
+        RowScope::new(grants(), &mut db, &mut ScopeCache::default())
+            .delete(&mut delete)
+            .expect("filtered");
+        assert_eq!(db.delete(delete).expect("deleted"), 2, "prices 1 and 3");
+        assert_eq!(price_ids(&mut db, Vec::new()), Vec::<String>::new());
+        let left = db.table("tblpricing").expect("pricing").rows.len();
+        assert_eq!(left, 3, "cPanel's and nobody's prices stay");
     }
 
     #[test]

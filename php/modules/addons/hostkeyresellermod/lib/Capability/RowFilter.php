@@ -43,15 +43,15 @@ final class RowFilter
      */
     public function update(array $s): array
     {
-        $filter = $this->filter((string) $s['table'], 'update');
+        $table = (string) $s['table'];
         $assigned = [];
         foreach (Args::list($s, 'assignments') as $pair) {
             if (is_array($pair)) {
-                $this->assignable((string) $s['table'], $filter, (string) ($pair[0] ?? ''), $pair[1] ?? null);
                 $assigned[(string) ($pair[0] ?? '')] = Args::value($pair[1] ?? null);
             }
         }
-        $this->reassignable((string) $s['table'], $assigned);
+        $this->assigned($table, $this->alternatives($table, 'update') ?? [], $assigned);
+        $this->reassignable($table, $assigned);
         return $this->filtered($s, 'update');
     }
 
@@ -74,27 +74,39 @@ final class RowFilter
     public function updateRows(array $s): array
     {
         $table = (string) $s['table'];
-        if ($this->grants->rows($table) === null) {
+        $alternatives = $this->alternatives($table, 'update');
+        if ($alternatives === null) {
             return $s;
         }
-        $filter = $this->filter($table, 'update');
         $columns = Args::list($s, 'columns');
         $rows = Args::list($s, 'rows');
         foreach ($rows as $row) {
             $row = Args::row($row, count($columns) + 1);
             $assigned = [];
             foreach ($columns as $index => $column) {
-                $this->assignable($table, $filter, (string) $column, $row[$index + 1]);
                 $assigned[(string) $column] = $row[$index + 1];
             }
+            $this->assigned($table, $alternatives, $assigned);
             $this->reassignable($table, $assigned);
         }
-        if ($rows === []) {
+        if ($rows === [] || $alternatives === []) {
             return $s;
         }
         $key = (string) $s['key'];
-        // A filter on the key alone is tested here, against the scope's set: a re-sync's price
-        // updates would otherwise send the scope of every price id with each statement.
+        if (count($alternatives) > 1) {
+            // Several owners (a price of a product or of a sub-option): each row's owner is
+            // read by its key and tested here.
+            $keys = ['column' => $key, 'comparison' => 'in-list', 'values' => array_column($rows, 0)];
+            $ours = array_fill_keys(array_map('strval', $this->ownedKeys($table, $key, [$keys], $alternatives)), true);
+            $s['rows'] = array_values(array_filter(
+                $rows,
+                static fn (array $row): bool => isset($ours[(string) ($row[0] ?? '')]),
+            ));
+            return $s;
+        }
+        $filter = $alternatives[0];
+        // A filter on the key alone is tested here, against the scope's set: a re-sync's
+        // updates would otherwise send a whole scope with each statement.
         if ($filter !== [] && array_diff(array_column($filter, 'column'), [$key]) === []) {
             $s['rows'] = array_values(array_filter($rows, function (array $row) use ($filter): bool {
                 foreach ($filter as $condition) {
@@ -125,31 +137,40 @@ final class RowFilter
     public function insert(array $s): void
     {
         $table = (string) $s['table'];
-        $alternatives = $this->grants->rows($table)['insert'] ?? null;
+        $alternatives = $this->alternatives($table, 'insert');
         if ($alternatives === null) {
             return;
         }
         $columns = Args::list($s, 'columns');
+        $width = count($columns);
+        // Each condition's column index, found once per statement: an import checks
+        // 168,000 price rows here. Only the values a condition reads are converted; the
+        // database checks every value of a row before it binds it.
+        $plans = [];
+        foreach ($alternatives as $conditions) {
+            $plan = [];
+            foreach ($conditions as $condition) {
+                $index = array_search($condition['column'], $columns, true);
+                $plan[] = [$index === false ? null : $index, $condition];
+            }
+            $plans[] = $plan;
+        }
         foreach (Args::list($s, 'rows') as $row) {
-            $row = Args::row($row, count($columns));
-            $met = false;
-            foreach ($alternatives as $conditions) {
-                $all = true;
-                foreach ($conditions as $condition) {
-                    $index = array_search($condition['column'], $columns, true);
-                    if (!$this->meets($condition, $index === false ? null : $row[$index])) {
-                        $all = false;
-                        break;
+            if (!is_array($row) || !array_is_list($row) || count($row) !== $width) {
+                throw DatabaseError::invalid('Every row must be a list of ' . $width . ' values.');
+            }
+            foreach ($plans as $plan) {
+                foreach ($plan as [$index, $condition]) {
+                    if (!$this->meets($condition, $index === null ? null : Args::value($row[$index]))) {
+                        continue 2;
                     }
                 }
-                $met = $met || $all;
+                continue 2;
             }
-            if (!$met) {
-                throw new DatabaseError(
-                    'table-not-allowed',
-                    'The module may only insert rows of ' . $table . ' that belong to its own products and services.'
-                );
-            }
+            throw new DatabaseError(
+                'table-not-allowed',
+                'The module may only insert rows of ' . $table . ' that belong to its own products and services.'
+            );
         }
     }
 
@@ -199,12 +220,111 @@ final class RowFilter
     private function filtered(array $s, string $op): array
     {
         $table = (string) $s['table'];
-        if ($this->grants->rows($table) === null) {
+        $alternatives = $this->alternatives($table, $op);
+        if ($alternatives === null) {
             return $s;
         }
         $own = Args::list($s, 'conditions', false);
-        $s['conditions'] = array_merge($own, $this->narrowed($own, $this->filter($table, $op)));
+        $open = self::possible($own, $alternatives);
+        if (count($open) === 1) {
+            $extra = $this->narrowed($own, $open[0]);
+        } elseif ($open === []) {
+            // `x IN ()` matches no row; x is a column the filter names.
+            $column = $alternatives[0][0]['column'] ?? $this->key($table);
+            $extra = [['column' => $column, 'comparison' => 'in-list', 'values' => []]];
+        } else {
+            // Several owners: the keys of the rows the statement matches that meet one of
+            // them, each tested here (a price is the module's by type and relid, so no scope
+            // of price ids is read or sent).
+            $key = $this->key($table);
+            $values = $this->ownedKeys($table, $key, $own, $open);
+            $extra = [['column' => $key, 'comparison' => 'in-list', 'values' => $values]];
+        }
+        $s['conditions'] = array_merge($own, $extra);
         return $s;
+    }
+
+    /**
+     * The alternatives the statement's own conditions leave open: one that wants
+     * `type = 'product'` cannot match a statement on `type = 'configoptions'`.
+     *
+     * @param list<mixed> $own
+     * @param list<list<array<string, string>>> $alternatives
+     * @return list<list<array<string, string>>>
+     */
+    private static function possible(array $own, array $alternatives): array
+    {
+        $open = [];
+        foreach ($alternatives as $conditions) {
+            foreach ($conditions as $condition) {
+                if ($condition['test'] !== 'eq') {
+                    continue;
+                }
+                foreach ($own as $mine) {
+                    if (!is_array($mine) || ($mine['column'] ?? null) !== $condition['column']) {
+                        continue;
+                    }
+                    $values = is_array($mine['values'] ?? null) ? $mine['values'] : [];
+                    $values = match ($mine['comparison'] ?? null) {
+                        'eq' => array_slice($values, 0, 1),
+                        'in-list' => $values,
+                        default => null,
+                    };
+                    if ($values === null) {
+                        continue;
+                    }
+                    $texts = array_map(static fn (mixed $v): ?string => is_scalar($v) ? (string) $v : null, $values);
+                    if (!in_array($condition['operand'], $texts, true)) {
+                        continue 3;
+                    }
+                }
+            }
+            $open[] = $conditions;
+        }
+        return $open;
+    }
+
+    /**
+     * The `$key` of the rows `$conditions` match that meet one of the alternatives,
+     * tested row by row against the scopes' sets.
+     *
+     * @param list<mixed> $conditions
+     * @param list<list<array<string, string>>> $alternatives
+     * @return list<int|float|string>
+     */
+    private function ownedKeys(string $table, string $key, array $conditions, array $alternatives): array
+    {
+        $columns = [$key];
+        foreach ($alternatives as $alternative) {
+            foreach ($alternative as $condition) {
+                if (!in_array($condition['column'], $columns, true)) {
+                    $columns[] = $condition['column'];
+                }
+            }
+        }
+        $at = array_flip($columns);
+        $found = $this->database->select(['table' => $table, 'columns' => $columns, 'conditions' => $conditions]);
+        $keys = [];
+        foreach ($found['rows'] as $row) {
+            foreach ($alternatives as $alternative) {
+                foreach ($alternative as $condition) {
+                    if (!$this->meets($condition, $row[$at[$condition['column']]] ?? null)) {
+                        continue 2;
+                    }
+                }
+                if ($row[0] !== null) {
+                    $keys[] = $row[0];
+                }
+                break;
+            }
+        }
+        return $keys;
+    }
+
+    /** The column that singles a row out (the first of the table's keys). */
+    private function key(string $table): string
+    {
+        return $this->grants->tables()[$table]['keys'][0] ?? 'id';
     }
 
     /**
@@ -246,10 +366,29 @@ final class RowFilter
         return $conditions;
     }
 
-    /** @return list<array<string, string>> */
-    private function filter(string $table, string $op): array
+    /** @return list<list<array<string, string>>>|null one of which a row must meet; null: not filtered */
+    private function alternatives(string $table, string $op): ?array
     {
-        return $this->grants->rows($table)[$op] ?? [];
+        $rows = $this->grants->rows($table);
+        return $rows === null ? null : ($rows[$op] ?? null);
+    }
+
+    /**
+     * Assigned values must keep the row the module's: each filtered column its
+     * condition, or, for alternatives, all of one of them.
+     *
+     * @param list<list<array<string, string>>> $alternatives
+     * @param array<string, int|float|string|null> $assigned column => new value
+     */
+    private function assigned(string $table, array $alternatives, array $assigned): void
+    {
+        if (count($alternatives) !== 1) {
+            $this->fits($table, $alternatives, $assigned);
+            return;
+        }
+        foreach ($assigned as $column => $value) {
+            $this->assignable($table, $alternatives[0], (string) $column, $value);
+        }
     }
 
     /**
@@ -276,10 +415,20 @@ final class RowFilter
      */
     private function reassignable(string $table, array $assigned): void
     {
-        $alternatives = $this->grants->rows($table)['insert'] ?? null;
-        if ($alternatives === null) {
-            return;
+        $alternatives = $this->alternatives($table, 'insert');
+        if ($alternatives !== null) {
+            $this->fits($table, $alternatives, $assigned);
         }
+    }
+
+    /**
+     * Assigned values of the columns the alternatives name must meet all of one of them.
+     *
+     * @param list<list<array<string, string>>> $alternatives
+     * @param array<string, int|float|string|null> $assigned column => new value
+     */
+    private function fits(string $table, array $alternatives, array $assigned): void
+    {
         $touched = false;
         foreach ($alternatives as $conditions) {
             foreach ($conditions as $condition) {
@@ -312,18 +461,17 @@ final class RowFilter
             return false;
         }
         $text = (string) $value;
+        $test = $condition['test'];
+        if ($test === 'eq') {
+            return $text === $condition['operand'];
+        }
+        if ($test === 'ne') {
+            return $text !== $condition['operand'];
+        }
         // A set per scope: an import checks 100,000s of inserted rows against one.
-        $in = function (string $scope) use ($text): bool {
-            $this->sets[$scope] ??= array_fill_keys(array_map('strval', $this->values($scope, 0)), true);
-            return isset($this->sets[$scope][$text]);
-        };
-        return match ($condition['test']) {
-            'eq' => $text === $condition['operand'],
-            'ne' => $text !== $condition['operand'],
-            'in' => $in($condition['operand']),
-            'not-in' => !$in($condition['operand']),
-            default => false,
-        };
+        $scope = $condition['operand'];
+        $set = $this->sets[$scope] ??= array_fill_keys(array_map('strval', $this->values($scope, 0)), true);
+        return isset($set[$text]) === ($test === 'in');
     }
 
     /**
@@ -442,7 +590,7 @@ final class RowFilter
         return $conditions;
     }
 
-    /** @return array<string, mixed>|null per operation: conditions (insert: a list of alternatives) */
+    /** @return array<string, list<list<array<string, string>>>>|null per operation: alternatives, one of which a row must meet */
     public static function rowsFrom(string $table, mixed $rows): ?array
     {
         if ($rows === null) {
@@ -456,18 +604,17 @@ final class RowFilter
         }
         $parsed = [];
         foreach ($ops as $op => $filter) {
-            if ($op === 'insert' && is_object($filter)) {
+            if (is_object($filter)) {
                 $any = $filter->any ?? null;
-                if (!is_array($any) || count(get_object_vars($filter)) !== 1) {
+                if (!is_array($any) || !array_is_list($any) || count(get_object_vars($filter)) !== 1) {
                     throw new \InvalidArgumentException(
-                        'The insert filter of ' . $table . ' is a list or {"any": [...]}.'
+                        'The ' . $op . ' filter of ' . $table . ' is a list or {"any": [...]}.'
                     );
                 }
                 $parsed[$op] = array_map([self::class, 'conditionsFrom'], $any);
                 continue;
             }
-            $conditions = self::conditionsFrom($filter);
-            $parsed[$op] = $op === 'insert' ? [$conditions] : $conditions;
+            $parsed[$op] = [self::conditionsFrom($filter)];
         }
         return $parsed;
     }
@@ -524,9 +671,15 @@ final class RowFilter
             if (($granted['update'] || $granted['delete']) && $grant['keys'] === []) {
                 throw new \InvalidArgumentException('The core table ' . $table . ' has no keys to pin writes by.');
             }
-            foreach ($rows ?? [] as $op => $filter) {
-                foreach ($op === 'insert' ? $filter : [$filter] as $conditions) {
+            foreach ($rows ?? [] as $op => $alternatives) {
+                foreach ($alternatives as $conditions) {
                     self::validateConditions($scopes, $conditions);
+                }
+                // A statement more than one alternative may match is answered by the rows' keys.
+                if ($op !== 'insert' && count($alternatives) > 1 && $grant['keys'] === []) {
+                    throw new \InvalidArgumentException(
+                        'The core table ' . $table . ' filters by alternatives but names no key.'
+                    );
                 }
             }
         }
