@@ -57,9 +57,9 @@ final class DropInParityTest extends CatalogueCase
 
         $activation = hostkeyresellermod_activate();
         self::assertSame('success', $activation['status'], $activation['description']);
-        // The public module's tables are adopted; only the orders, servers and pending tables are new.
+        // The public module's tables are adopted; only the orders, servers, pending, costs and sync tables are new.
         self::assertSame(
-            'The module is set up: 3 tables created, 0 default settings added.',
+            'The module is set up: 5 tables created, 0 default settings added.',
             $activation['description'],
         );
 

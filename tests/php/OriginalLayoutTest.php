@@ -30,7 +30,7 @@ final class OriginalLayoutTest extends CatalogueCase
         self::assertSame('success', $activation['status'], $activation['description']);
         // The public module's tables are adopted; only the orders, servers and pending tables are new.
         self::assertSame(
-            'The module is set up: 3 tables created, 0 default settings added.',
+            'The module is set up: 5 tables created, 0 default settings added.',
             $activation['description'],
         );
         FakeApi::catalogue(Catalogue::presets());

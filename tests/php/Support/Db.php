@@ -31,8 +31,12 @@ final class Db
         'tblproductconfigoptionssub', 'tblhostingconfigoptions', 'tblinvoices', 'tblinvoiceitems',
     ];
 
-    /** The logs: they record every run, so "nothing changed" comparisons leave them out. */
-    public const LOG_TABLES = ['tblmodulelog', 'tblactivitylog', 'mod_hostkeyresellermod_log'];
+    /**
+     * The logs, and the status sync's bookkeeping (when a server was last read): they record
+     * every run, so "nothing changed" comparisons leave them out.
+     */
+    public const LOG_TABLES = ['tblmodulelog', 'tblactivitylog', 'mod_hostkeyresellermod_log',
+        'mod_hostkeyresellermod_sync'];
 
     /** Back to the seeded install: no module tables, no settings, empty logs. */
     public static function reset(): void
