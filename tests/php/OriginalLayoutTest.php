@@ -28,7 +28,7 @@ final class OriginalLayoutTest extends CatalogueCase
         $this->configure(FakeApi::VALID_KEY);
         $activation = hostkeyresellermod_activate();
         self::assertSame('success', $activation['status'], $activation['description']);
-        // The public module's tables are adopted; only the orders, servers and pending tables are new.
+        // The public module's tables are adopted; only the orders, servers, pending, costs and sync tables are new.
         self::assertSame(
             'The module is set up: 5 tables created, 0 default settings added.',
             $activation['description'],
