@@ -191,6 +191,41 @@ final class MarginsTest extends CatalogueCase
         self::assertStringContainsString('from 4.54 to 5.45 EUR', $logged[1]);
     }
 
+    /**
+     * MariaDB refuses the second service's write (a trigger of the test): the
+     * first service's write, already made, is rolled back with it.
+     *
+     * @dataProvider transports
+     */
+    public function testAFailedWriteOfTheSecondServiceLeavesEveryAmountAndLogsNoReprice(string $transport): void
+    {
+        ['thin' => $thin, 'unlinked' => $unlinked] = $this->shop($transport);
+        $this->raiseAlphaByTwentyPercent();
+        $before = Db::dump(['tblhosting', 'tblpricing', 'tblproducts']);
+        Capsule::unprepared('DROP TRIGGER IF EXISTS hkrm_test_refuse_amount');
+        Capsule::unprepared(
+            'CREATE TRIGGER hkrm_test_refuse_amount BEFORE UPDATE ON tblhosting FOR EACH ROW'
+            . ' IF NEW.id = ' . $unlinked . ' AND NEW.amount <> OLD.amount THEN'
+            . " SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the test'; END IF"
+        );
+        try {
+            $failed = $this->page('reprice-apply', ['service' => [$thin, $unlinked]]);
+        } finally {
+            Capsule::unprepared('DROP TRIGGER IF EXISTS hkrm_test_refuse_amount');
+        }
+
+        self::assertStringContainsString('The WHMCS database refused a request', $failed);
+        self::assertStringNotContainsString('are changed', $failed);
+        self::assertSame($before, Db::dump(['tblhosting', 'tblpricing', 'tblproducts']), 'the first write is undone');
+        self::assertSame('4.91', (string) Capsule::table('tblhosting')->where('id', $thin)->value('amount'));
+        self::assertSame(0, Capsule::table('mod_hostkeyresellermod_log')->where('action', 'reprice')->count());
+
+        // Without the refusal the same selection goes through: the failure was the trigger's.
+        $done = $this->page('reprice-apply', ['service' => [$thin, $unlinked]]);
+        self::assertStringContainsString('The recurring amounts of 2 service(s) are changed.', $done);
+        self::assertSame(2, Capsule::table('mod_hostkeyresellermod_log')->where('action', 'reprice')->count());
+    }
+
     public function testEveryValueOfTheViewIsEscapedAndTheCsvQuotesFormulas(): void
     {
         $hostile = '<script>x()</script>"\'&';
