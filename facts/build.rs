@@ -17,7 +17,11 @@ fn main() {
     let facts: Value = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
     let mut out = String::new();
-    let root = object(&facts, "", &["about", "module", "lock_name", "limits"]);
+    let root = object(
+        &facts,
+        "",
+        &["about", "module", "service_statuses", "lock_name", "limits"],
+    );
     let module = object(
         &root["module"],
         "module",
@@ -48,6 +52,22 @@ fn main() {
         .as_bool()
         .unwrap_or_else(|| panic!("module.requires_server must be true or false"));
     writeln!(out, "pub const REQUIRES_SERVER: bool = {requires};").expect("write");
+    let statuses: Vec<&str> = root["service_statuses"]
+        .as_array()
+        .map(|list| list.iter().filter_map(Value::as_str).collect())
+        .filter(|list: &Vec<&str>| {
+            list.len() == root["service_statuses"].as_array().map_or(0, Vec::len)
+                && list
+                    .iter()
+                    .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphabetic()))
+        })
+        .unwrap_or_else(|| panic!("facts.json: `service_statuses` must be a list of words"));
+    writeln!(
+        out,
+        "pub const SERVICE_STATUSES: [&str; {}] = {statuses:?};",
+        statuses.len()
+    )
+    .expect("write");
     let lock = object(
         &root["lock_name"],
         "lock_name",

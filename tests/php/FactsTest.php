@@ -13,6 +13,7 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapabilityHandler;
 use WHMCS\Module\Addon\HostkeyResellerMod\Capability\CapsuleDatabase;
 use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
+use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ServiceParams;
 
 /**
  * facts.json is the one home of the module's shared facts: the component and
@@ -72,6 +73,30 @@ final class FactsTest extends EndToEndCase
             self::assertFalse(Facts::isLockName($name), $name);
             self::assertSame('invalid', $lock($name)['error']['kind'] ?? null, $name);
         }
+    }
+
+    /**
+     * The bridge turns WHMCS's status into the contract's case from facts.json's
+     * list; the component (built from the same list) prints it back as WHMCS
+     * spells it, which the client-area tests read.
+     */
+    public function testEveryStatusOfFactsJsonBecomesItsContractCase(): void
+    {
+        $statuses = Facts::serviceStatuses();
+        $wit = (string) file_get_contents(dirname(ROOTDIR) . '/wit/whmcs.wit');
+        self::assertSame(1, preg_match('/enum service-status \{(.*?)\}/s', $wit, $enum));
+        preg_match_all('/^\s*([a-z-]+),\s*$/m', $enum[1], $cases);
+        self::assertSame($cases[1], array_map('strtolower', $statuses), 'the contract has the same cases in order');
+        foreach ($statuses as $status) {
+            foreach ([$status, strtoupper($status), ' ' . $status] as $spelling) {
+                self::assertSame(
+                    strtolower($status),
+                    ServiceParams::fromParams(['status' => $spelling])['service']['status'],
+                    $spelling,
+                );
+            }
+        }
+        self::assertNull(ServiceParams::fromParams(['status' => 'Unknown'])['service']['status']);
     }
 
     /**

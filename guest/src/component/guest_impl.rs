@@ -98,6 +98,7 @@ impl provisioning::Guest for Component {
                 Template::Error => provisioning::ClientAreaTemplate::Error,
             },
             being_set_up: view.being_set_up,
+            status_text: view.status_text().to_string(),
             status: view.status.map(convert::service_status),
             server: server_views::state(page.server),
             actions: page.actions.into_iter().map(server_views::button).collect(),

@@ -37,6 +37,20 @@ pub struct View {
     pub power: Option<&'static str>,
 }
 
+/// What the page prints as the status while the server is ordered but not linked.
+pub const BEING_SET_UP: &str = "Being set up";
+
+impl View {
+    /// The status as the page prints it; the bridge prints it as it comes.
+    pub fn status_text(&self) -> &'static str {
+        if self.being_set_up {
+            BEING_SET_UP
+        } else {
+            self.status.map(ServiceStatus::whmcs).unwrap_or("")
+        }
+    }
+}
+
 fn error(message: &str) -> View {
     View {
         template: Template::Error,
@@ -184,6 +198,22 @@ mod tests {
             panel_url(&ip, "k")
                 .starts_with("https://panel.hostkey.com/controlpanel.html?base=127.0.0.1&")
         );
+    }
+
+    #[test]
+    fn the_page_prints_being_set_up_or_whmcs_spelling_or_nothing() {
+        let setting_up = View {
+            being_set_up: true,
+            ..View::default()
+        };
+        assert_eq!(setting_up.status_text(), BEING_SET_UP);
+        let suspended = View {
+            template: Template::ClientArea,
+            status: Some(ServiceStatus::Suspended),
+            ..View::default()
+        };
+        assert_eq!(suspended.status_text(), "Suspended");
+        assert_eq!(error("x").status_text(), "");
     }
 
     #[test]

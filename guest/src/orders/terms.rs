@@ -14,7 +14,22 @@ pub enum ServiceStatus {
     Completed,
 }
 
+// facts.json's `service_statuses` spell these in this order; a list of another
+// length fails the build, another order or spelling the test below.
+const _: () = assert!(hostkey_facts::SERVICE_STATUSES.len() == ServiceStatus::ALL.len());
+
 impl ServiceStatus {
+    /// Every status, in the contract's order.
+    pub const ALL: [ServiceStatus; 7] = [
+        ServiceStatus::Pending,
+        ServiceStatus::Active,
+        ServiceStatus::Suspended,
+        ServiceStatus::Terminated,
+        ServiceStatus::Cancelled,
+        ServiceStatus::Fraud,
+        ServiceStatus::Completed,
+    ];
+
     /// The statuses of a service that no longer holds a server.
     pub const ENDED: [ServiceStatus; 3] = [
         ServiceStatus::Terminated,
@@ -29,30 +44,12 @@ impl ServiceStatus {
 
     /// From WHMCS's spelling; none for one the contract does not know.
     pub fn from_whmcs(text: &str) -> Option<Self> {
-        [
-            ServiceStatus::Pending,
-            ServiceStatus::Active,
-            ServiceStatus::Suspended,
-            ServiceStatus::Terminated,
-            ServiceStatus::Cancelled,
-            ServiceStatus::Fraud,
-            ServiceStatus::Completed,
-        ]
-        .into_iter()
-        .find(|status| status.is(text))
+        Self::ALL.into_iter().find(|status| status.is(text))
     }
 
-    /// WHMCS's spelling.
+    /// WHMCS's spelling, as facts.json writes it (the bridge reads the same list).
     pub fn whmcs(self) -> &'static str {
-        match self {
-            ServiceStatus::Pending => "Pending",
-            ServiceStatus::Active => "Active",
-            ServiceStatus::Suspended => "Suspended",
-            ServiceStatus::Terminated => "Terminated",
-            ServiceStatus::Cancelled => "Cancelled",
-            ServiceStatus::Fraud => "Fraud",
-            ServiceStatus::Completed => "Completed",
-        }
+        hostkey_facts::SERVICE_STATUSES[self as usize]
     }
 }
 
@@ -96,6 +93,16 @@ impl BillingCycle {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facts_json_spells_each_status_in_the_contracts_order() {
+        for (n, status) in ServiceStatus::ALL.into_iter().enumerate() {
+            assert_eq!(status as usize, n, "{status:?}");
+            assert_eq!(status.whmcs(), format!("{status:?}"));
+            assert_eq!(ServiceStatus::from_whmcs(status.whmcs()), Some(status));
+        }
+        assert_eq!(ServiceStatus::from_whmcs("Unknown"), None);
+    }
 
     #[test]
     fn whmcs_spellings_are_read_whatever_their_case_and_separators() {

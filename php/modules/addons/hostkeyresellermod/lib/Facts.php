@@ -11,8 +11,8 @@ defined('WHMCS') || defined('HOSTKEYRESELLERMOD_CRON') || exit;
 
 /**
  * The module's shared facts as `facts.json` states them, the one place they are
- * written: its name and what WHMCS shows of it, the rule of its lock names, the
- * limits per call kind. The host and the component have the same file built in
+ * written: its name and what WHMCS shows of it, WHMCS's service statuses, the
+ * rule of its lock names, the limits per call kind. The host and the component have the same file built in
  * (crate hostkey-facts), the Node host reads it too (docs/decisions.md, "One
  * home for the facts").
  */
@@ -66,6 +66,26 @@ final class Facts
         return self::text('module', 'default_api_url');
     }
 
+    /**
+     * WHMCS's service statuses as WHMCS spells them, in the order of the
+     * contract's `service-status` (whose cases are these in lower case).
+     *
+     * @return list<string>
+     */
+    public static function serviceStatuses(): array
+    {
+        $statuses = self::all()['service_statuses'] ?? null;
+        if (!is_array($statuses) || $statuses === [] || !array_is_list($statuses)) {
+            throw self::broken('service_statuses must be a list of words');
+        }
+        foreach ($statuses as $status) {
+            if (!is_string($status) || preg_match('/^[A-Za-z]+$/D', $status) !== 1) {
+                throw self::broken('service_statuses must be a list of words');
+            }
+        }
+        return $statuses;
+    }
+
     /** A named lock of this module: its name, then letters, digits or the listed punctuation. */
     public static function isLockName(string $name): bool
     {
@@ -103,6 +123,16 @@ final class Facts
     /** @return array<string, mixed> */
     private static function section(string $name): array
     {
+        $section = self::all()[$name] ?? null;
+        if (!is_array($section)) {
+            throw self::broken($name . ' is missing');
+        }
+        return $section;
+    }
+
+    /** @return array<string, mixed> */
+    private static function all(): array
+    {
         if (self::$facts === null) {
             $text = is_file(self::FILE) ? file_get_contents(self::FILE) : false;
             if ($text === false) {
@@ -118,11 +148,7 @@ final class Facts
             }
             self::$facts = $facts;
         }
-        $section = self::$facts[$name] ?? null;
-        if (!is_array($section)) {
-            throw self::broken($name . ' is missing');
-        }
-        return $section;
+        return self::$facts;
     }
 
     private static function text(string $section, string $key): string

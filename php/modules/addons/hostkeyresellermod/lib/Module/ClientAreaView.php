@@ -4,8 +4,6 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
-use WHMCS\Module\Addon\HostkeyResellerMod\Whmcs\ServiceParams;
-
 defined('WHMCS') || exit;
 
 /**
@@ -39,7 +37,8 @@ final class ClientAreaView
             $error = 'The server details are not available right now.';
         }
         $vars = self::base($serviceId, $error);
-        $vars['status'] = self::statusText($view['status'] ?? null, ($view['being-set-up'] ?? false) === true);
+        // Worded by the component (WHMCS's spelling, or while the server is set up).
+        $vars['status'] = self::text($view['status-text'] ?? '');
         $vars['server'] = self::server($view['server'] ?? null);
         $vars['actions'] = self::actions($view['actions'] ?? null);
         $vars['osChoices'] = $osChoices;
@@ -48,19 +47,6 @@ final class ClientAreaView
             ? 'clientarea.php?action=productdetails&id=' . $serviceId . '&dosinglesignon=1'
             : '';
         return ['templatefile' => 'templates/' . $template, 'vars' => $vars];
-    }
-
-    /**
-     * The contract's `service-status` in WHMCS's spelling (its seven statuses are
-     * one capitalised word each), or "Being set up" before the server is linked.
-     */
-    private static function statusText(mixed $status, bool $beingSetUp): string
-    {
-        if ($beingSetUp) {
-            return 'Being set up';
-        }
-        $case = self::text($status);
-        return in_array($case, ServiceParams::STATUSES, true) ? ucfirst($case) : '';
     }
 
     /** @return array{templatefile: string, vars: array<string, mixed>} */

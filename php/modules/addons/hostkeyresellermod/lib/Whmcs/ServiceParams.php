@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Whmcs;
 
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
+
 defined('WHMCS') || exit;
 
 /**
@@ -13,9 +15,6 @@ defined('WHMCS') || exit;
  */
 final class ServiceParams
 {
-    /** The WIT `service-status` cases. */
-    public const STATUSES = ['pending', 'active', 'suspended', 'terminated', 'cancelled', 'fraud', 'completed'];
-
     /** The WIT `billing-cycle` cases (WHMCS writes `Free Account`, `One Time`, `Semi-Annually`...). */
     private const BILLING_CYCLES = [
         'free-account', 'one-time', 'monthly', 'quarterly', 'semi-annually', 'annually', 'biennially', 'triennially',
@@ -50,7 +49,10 @@ final class ServiceParams
                 'domain' => self::text($params['domain'] ?? $model['domain'] ?? ''),
                 'username' => self::text($params['username'] ?? ''),
                 'password' => is_scalar($params['password'] ?? null) ? (string) $params['password'] : '',
-                'status' => self::spelling($params['status'] ?? $model['domainstatus'] ?? '', self::STATUSES),
+                'status' => self::spelling(
+                    $params['status'] ?? $model['domainstatus'] ?? '',
+                    array_map('strtolower', Facts::serviceStatuses()),
+                ),
                 'billing-cycle' => self::spelling(
                     $params['billingcycle'] ?? $model['billingcycle'] ?? '',
                     self::BILLING_CYCLES,
