@@ -85,6 +85,11 @@ pub fn after_sync(
     before: &Snapshot,
     now_unix: i64,
 ) -> Vec<i64> {
+    // Only a service of the snapshot can fall: with none (no live services,
+    // or a first import) the sync reads nothing more.
+    if before.0.is_empty() {
+        return Vec::new();
+    }
     let (Ok(book), Ok((limit, _))) = (report::read(db), threshold(db)) else {
         return Vec::new();
     };
