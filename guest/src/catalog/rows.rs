@@ -5,7 +5,6 @@
 use crate::capabilities::Db;
 use crate::capabilities::db::{Condition, DbError, Delete, Insert, Select, UpdateRows, Value};
 use rust_decimal::Decimal;
-use std::fmt::Write as _;
 use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,16 +82,31 @@ fn money_text(d: Decimal) -> String {
         2 => magnitude,
         _ => return format!("{d:.2}"),
     };
+    // 64-bit arithmetic: 128-bit division is a library call in wasm32.
+    let Ok(cents) = u64::try_from(cents) else {
+        return format!("{d:.2}");
+    };
     let mut text = String::with_capacity(24);
     if d.is_sign_negative() {
         text.push('-');
     }
-    let (units, fraction) = (cents / 100, (cents % 100) as u8);
-    // Writing to a String cannot fail.
-    let _ = write!(text, "{units}");
-    text.push('.');
-    text.push(char::from(b'0' + fraction / 10));
-    text.push(char::from(b'0' + fraction % 10));
+    // The digits from the right, in a buffer that holds any u64 and the point.
+    let mut digits = [0u8; 24];
+    let mut at = digits.len();
+    let mut rest = cents;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if at == digits.len() - 2 {
+            at -= 1;
+            digits[at] = b'.';
+        }
+        if rest == 0 && at < digits.len() - 3 {
+            break;
+        }
+    }
+    text.extend(digits[at..].iter().map(|d| char::from(*d)));
     text
 }
 
