@@ -10,6 +10,8 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 type Key = (&'static str, i64, i64);
+/// A price's product and, for a sub-option's price, the sub-option's name.
+type Owner<'a> = (&'a str, Option<&'a str>);
 
 fn row(kind: &str, relid: i64, currency: i64, cycles: &CyclePrices) -> Vec<Value> {
     let mut values = Vec::with_capacity(PRICING.columns.len());
@@ -69,7 +71,7 @@ pub(super) fn sync(
     };
     // What a changed price is called in the report: formatted only for the
     // few rows that change, not for each of a first import's inserts.
-    let mut wanted: Vec<(Key, Vec<Value>, (&str, Option<&str>))> = Vec::new();
+    let mut wanted: Vec<(Key, Vec<Value>, Owner)> = Vec::new();
     for p in products {
         let Some(&pid) = ids.products.get(&p.key) else {
             continue;
