@@ -32,6 +32,7 @@ use WHMCS\Module\Addon\HostkeyResellerMod\Capability\WhmcsPlatform;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\Bridge;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentError;
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\RequestHandler;
+use WHMCS\Module\Addon\HostkeyResellerMod\Facts;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\Components;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\FfiTransport;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
@@ -319,7 +320,7 @@ function activate(string $apiUrl): void
     $connection = boot_capsule(database());
     foreach (['apiurl' => $apiUrl, 'apikey' => 'hk-test-key-0123456789abcdef0123'] as $setting => $value) {
         $connection->table('tbladdonmodules')->updateOrInsert(
-            ['module' => Settings::MODULE, 'setting' => $setting],
+            ['module' => Facts::moduleName(), 'setting' => $setting],
             ['value' => $value],
         );
     }

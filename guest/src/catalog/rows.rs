@@ -68,7 +68,46 @@ pub fn text(s: &str) -> Value {
 }
 
 pub fn money(d: Decimal) -> Value {
-    Value::Text(format!("{:.2}", super::pricing::cents(d)))
+    Value::Text(money_text(super::pricing::cents(d)))
+}
+
+/// `format!("{:.2}", d)` of a value rounded to cents, without the general
+/// formatter: the first import writes a million of them.
+fn money_text(d: Decimal) -> String {
+    let scale = d.scale();
+    let magnitude = d.mantissa().unsigned_abs();
+    let cents = match scale {
+        0 => magnitude * 100,
+        1 => magnitude * 10,
+        2 => magnitude,
+        _ => return format!("{d:.2}"),
+    };
+    // 64-bit arithmetic: 128-bit division is a library call in wasm32.
+    let Ok(cents) = u64::try_from(cents) else {
+        return format!("{d:.2}");
+    };
+    let mut text = String::with_capacity(24);
+    if d.is_sign_negative() {
+        text.push('-');
+    }
+    // The digits from the right, in a buffer that holds any u64 and the point.
+    let mut digits = [0u8; 24];
+    let mut at = digits.len();
+    let mut rest = cents;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if at == digits.len() - 2 {
+            at -= 1;
+            digits[at] = b'.';
+        }
+        if rest == 0 && at < digits.len() - 3 {
+            break;
+        }
+    }
+    text.extend(digits[at..].iter().map(|d| char::from(*d)));
+    text
 }
 
 /// An existing row: its id and its managed columns in `Spec` order.
@@ -124,6 +163,10 @@ impl Db for Counting<'_> {
     fn insert(&mut self, s: &Insert) -> Result<Vec<i64>, DbError> {
         self.count(s.rows.len() as u64);
         self.db.insert(s)
+    }
+    fn insert_owned(&mut self, s: Insert) -> Result<Vec<i64>, DbError> {
+        self.count(s.rows.len() as u64);
+        self.db.insert_owned(s)
     }
     fn update(&mut self, s: &crate::capabilities::db::Update) -> Result<u64, DbError> {
         let n = self.db.update(s)?;
@@ -268,7 +311,7 @@ impl<'a, 'b> Writer<'a, 'b> {
         while !rows.is_empty() {
             let rest = rows.split_off(rows.len().min(CHUNK));
             let chunk = std::mem::replace(&mut rows, rest);
-            ids.extend(self.db.insert(&Insert {
+            ids.extend(self.db.insert_owned(Insert {
                 table: spec.table.into(),
                 columns: spec.names(),
                 rows: chunk,
@@ -334,5 +377,41 @@ impl<'a, 'b> Writer<'a, 'b> {
             })?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod money_tests {
+    use super::*;
+
+    #[test]
+    fn money_text_matches_the_general_formatter() {
+        let mut samples: Vec<Decimal> = [
+            "0",
+            "-0",
+            "0.5",
+            "-0.5",
+            "0.005",
+            "-0.005",
+            "1.994",
+            "1.995",
+            "12.5",
+            "100",
+            "1373.625",
+            "-1373.624",
+            "79228162514264337593543950335",
+            "0.0000000001",
+        ]
+        .iter()
+        .map(|s| Decimal::from_str(s).expect("a decimal"))
+        .collect();
+        samples.extend((-2_000..2_000).map(|i| Decimal::new(i * 7919, 3)));
+        let mut negative_zero = Decimal::new(0, 2);
+        negative_zero.set_sign_negative(true);
+        samples.push(negative_zero);
+        for d in samples {
+            let rounded = super::super::pricing::cents(d);
+            assert_eq!(money_text(rounded), format!("{rounded:.2}"), "{d}");
+        }
     }
 }

@@ -39,6 +39,15 @@ fn from_wit_value(v: wdb::Value) -> Value {
     }
 }
 
+fn into_wit_value(v: Value) -> wdb::Value {
+    match v {
+        Value::Null => wdb::Value::Null,
+        Value::Int(i) => wdb::Value::Int(i),
+        Value::Float(f) => wdb::Value::Float(f),
+        Value::Text(s) => wdb::Value::Text(s),
+    }
+}
+
 fn values(row: &[Value]) -> Vec<wdb::Value> {
     row.iter().map(to_wit_value).collect()
 }
@@ -127,6 +136,19 @@ impl Db for WitDb {
             table: s.table.clone(),
             columns: s.columns.clone(),
             rows: rows(&s.rows),
+        };
+        wdb::insert(&statement).map_err(db_error)
+    }
+
+    fn insert_owned(&mut self, s: Insert) -> Result<Vec<i64>, DbError> {
+        let statement = wdb::InsertStatement {
+            table: s.table,
+            columns: s.columns,
+            rows: s
+                .rows
+                .into_iter()
+                .map(|r| r.into_iter().map(into_wit_value).collect())
+                .collect(),
         };
         wdb::insert(&statement).map_err(db_error)
     }

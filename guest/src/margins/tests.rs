@@ -540,3 +540,20 @@ fn a_repricing_that_fails_half_way_is_rolled_back_and_logs_nothing() {
         "nothing is logged as repriced"
     );
 }
+
+#[test]
+fn the_snapshot_before_a_sync_costs_two_small_selects_while_nobody_bought() {
+    let (mut db, _) = shop();
+    let mut counting = crate::catalog::rows::Counting::new(&mut db);
+    let _ = warn::snapshot(&mut counting);
+    assert_eq!(
+        counting.statements, 2,
+        "the product ids and one service at most"
+    );
+
+    let nano = product(&db, "HKP-vm.nano (NL)");
+    service(&mut db, 2, nano, "4.75", "Monthly", 9001);
+    let mut counting = crate::catalog::rows::Counting::new(&mut db);
+    let _ = warn::snapshot(&mut counting);
+    assert!(counting.statements > 2, "a live service: the book is read");
+}

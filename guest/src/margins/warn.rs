@@ -8,6 +8,7 @@ use super::view::threshold;
 use crate::capabilities::db::{Condition, OrderBy, Select, Value};
 use crate::capabilities::{Db, Platform};
 use crate::catalog::run_kind::Kind;
+use crate::catalog::specs::MODULE_NAME;
 use crate::schema::module_log;
 use crate::schema::module_tables::LOG_TABLE;
 use crate::schema::settings::Settings;
@@ -24,6 +25,9 @@ pub struct Snapshot(BTreeMap<i64, (Decimal, Decimal)>);
 /// What the catalogue says before the sync; a failure to read leaves the
 /// snapshot empty (then nothing is warned about, and the sync goes on).
 pub fn snapshot(db: &mut dyn Db) -> Snapshot {
+    if !has_live_services(db) {
+        return Snapshot::default();
+    }
     let Ok(book) = report::read_with(db, false) else {
         return Snapshot::default();
     };
@@ -38,6 +42,33 @@ pub fn snapshot(db: &mut dyn Db) -> Snapshot {
             })
             .collect(),
     )
+}
+
+/// Whether a live service uses one of the module's products (the services
+/// `report::read_with` reads): two small selects, so a sync of a catalogue
+/// nobody has bought yet does not read the whole book. A failure says yes.
+fn has_live_services(db: &mut dyn Db) -> bool {
+    let Ok(products) = db.select(
+        &Select::from("tblproducts", &["id"])
+            .filter(Condition::eq("servertype", Value::text(MODULE_NAME))),
+    ) else {
+        return true;
+    };
+    let ids: Vec<Value> = (0..products.len())
+        .filter_map(|i| products.get(i, "id").as_int())
+        .map(Value::Int)
+        .collect();
+    if ids.is_empty() {
+        return false;
+    }
+    let mut services = Select::from("tblhosting", &["id"])
+        .filter(Condition::in_list("packageid", ids))
+        .filter(Condition::in_list(
+            "domainstatus",
+            vec![Value::text("Active"), Value::text("Suspended")],
+        ));
+    services.limit = Some(1);
+    db.select(&services).map_or(true, |rows| !rows.is_empty())
 }
 
 /// The services a sync pushed under the threshold: with a known server, at
@@ -85,6 +116,11 @@ pub fn after_sync(
     before: &Snapshot,
     now_unix: i64,
 ) -> Vec<i64> {
+    // Only a service of the snapshot can fall: with none (no live services,
+    // or a first import) the sync reads nothing more.
+    if before.0.is_empty() {
+        return Vec::new();
+    }
     let (Ok(book), Ok((limit, _))) = (report::read(db), threshold(db)) else {
         return Vec::new();
     };

@@ -10,9 +10,12 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
 type Key = (&'static str, i64, i64);
+/// A price's product and, for a sub-option's price, the sub-option's name.
+type Owner<'a> = (&'a str, Option<&'a str>);
 
 fn row(kind: &str, relid: i64, currency: i64, cycles: &CyclePrices) -> Vec<Value> {
-    let mut values = vec![text(kind), int(currency), int(relid)];
+    let mut values = Vec::with_capacity(PRICING.columns.len());
+    values.extend([text(kind), int(currency), int(relid)]);
     values.extend(std::iter::repeat_n(money(Decimal::ZERO), 6));
     values.extend(cycles.as_array().into_iter().map(money));
     values
@@ -66,7 +69,9 @@ pub(super) fn sync(
             .map(|c| c.code.clone())
             .unwrap_or_default()
     };
-    let mut wanted: Vec<(Key, Vec<Value>, String)> = Vec::new();
+    // What a changed price is called in the report: formatted only for the
+    // few rows that change, not for each of a first import's inserts.
+    let mut wanted: Vec<(Key, Vec<Value>, Owner)> = Vec::new();
     for p in products {
         let Some(&pid) = ids.products.get(&p.key) else {
             continue;
@@ -75,7 +80,7 @@ pub(super) fn sync(
             wanted.push((
                 ("product", pid, *currency),
                 row("product", pid, *currency, cycles),
-                p.name.clone(),
+                (p.name.as_str(), None),
             ));
         }
         let Some(gid) = ids.config_group_of(p) else {
@@ -90,11 +95,10 @@ pub(super) fn sync(
                     continue;
                 };
                 for (currency, cycles) in &sub.prices {
-                    let what = format!("{} / {}", p.name, sub.name);
                     wanted.push((
                         ("configoptions", sid, *currency),
                         row("configoptions", sid, *currency, cycles),
-                        what,
+                        (p.name.as_str(), Some(sub.name.as_str())),
                     ));
                 }
             }
@@ -108,6 +112,10 @@ pub(super) fn sync(
             Some(e) if PRICING.same(&values, &e.values) => {}
             Some(e) => {
                 changes.prices_changed += 1;
+                let what = match what {
+                    (product, None) => product.to_string(),
+                    (product, Some(sub)) => format!("{product} / {sub}"),
+                };
                 changes.line(
                     format!("price {what} {} monthly", code(key.2)),
                     super::super::rows::canon(&e.values[monthly], super::super::rows::Kind::Money),
