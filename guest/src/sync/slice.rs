@@ -8,7 +8,7 @@ use super::budget::Budget;
 use super::queue::{self, Candidate, Urgency};
 use super::store;
 use super::summary::{self, Tally};
-use crate::api::ApiClient;
+use crate::api::{ApiClient, Handoff};
 use crate::capabilities::db::{Comparison, Condition, Select, Value};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::ModuleResult;
@@ -22,12 +22,15 @@ use std::collections::BTreeMap;
 /// The runtime's default call limit (`timeout_ms`), for callers that do not say.
 pub const DEFAULT_DEADLINE_MS: u32 = 30_000;
 
-/// What a run works with; `elapsed_ms` is the time since the call started.
+/// What a run works with; `elapsed_ms` is the time since the call started,
+/// `session` the call's API session (the waiting orders' follow-up may have
+/// opened it already).
 pub struct Run<'a> {
     pub db: &'a mut dyn Db,
     pub http: &'a mut dyn Http,
     pub platform: &'a mut dyn Platform,
     pub elapsed_ms: &'a mut dyn FnMut() -> u64,
+    pub session: &'a mut Handoff,
 }
 
 /// What the cron asks of a run.
@@ -72,6 +75,7 @@ pub fn run(run: Run<'_>, request: Request) -> ModuleResult<String> {
         http,
         platform,
         elapsed_ms,
+        session,
     } = run;
     let now = request.now_unix;
     let settings = Settings::load(db)?;
@@ -105,7 +109,10 @@ pub fn run(run: Run<'_>, request: Request) -> ModuleResult<String> {
     };
     if !due.is_empty() {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
-        read_due(db, &mut api, elapsed_ms, request, due, &mut tally)?;
+        api.resume(session);
+        let read = read_due(db, &mut api, elapsed_ms, request, due, &mut tally);
+        api.hand_off(session);
+        read?;
     }
     let line = summary::line(&tally);
     module_log::record(
@@ -135,10 +142,14 @@ fn read_due(
     let mut budget = Budget::new(request.deadline_ms);
     let stamp = module_log::datetime(request.now_unix);
     let total = due.len();
-    // One session for the whole run; without it no read can work.
+    // One session for the whole call; without it no read can work.
     let before = elapsed_ms();
     api.set_timeout_ms(Some(budget.request_timeout_ms(before)));
-    if let Err(error) = api.login() {
+    if let Err(error) = if api.has_session() {
+        Ok(())
+    } else {
+        api.login()
+    } {
         tally.left = total;
         tally.stopped = Some(format!(
             "No server was read: the API session could not be opened ({}).",
@@ -184,7 +195,7 @@ fn read_due(
     Ok(())
 }
 
-/// A daily run with the default call deadline.
+/// A daily run with the default call deadline and a session of its own.
 pub fn daily(
     db: &mut dyn Db,
     http: &mut dyn Http,
@@ -199,6 +210,7 @@ pub fn daily(
             http,
             platform,
             elapsed_ms: &mut elapsed,
+            session: &mut Handoff::default(),
         },
         Request {
             deadline_ms: DEFAULT_DEADLINE_MS,

@@ -6,6 +6,7 @@
 use super::slice::{Request, Run, run};
 use super::store;
 use super::summary::MAX_BYTES;
+use crate::api::{ApiClient, Handoff};
 use crate::capabilities::Http;
 use crate::capabilities::db::Value;
 use crate::capabilities::http::{HttpError, Request as HttpRequest, Response};
@@ -150,6 +151,7 @@ fn cron_run(db: &mut MemoryDb, hk: &mut SlowApi, daily: bool, now: i64) -> (Stri
             http: hk,
             platform: &mut platform,
             elapsed_ms: &mut elapsed,
+            session: &mut Handoff::default(),
         },
         Request {
             deadline_ms: DEADLINE_MS,
@@ -288,6 +290,7 @@ fn no_session_no_reads_and_nothing_marked() {
             http: &mut hk,
             platform: &mut platform,
             elapsed_ms: &mut elapsed,
+            session: &mut Handoff::default(),
         },
         Request {
             deadline_ms: DEADLINE_MS,
@@ -324,4 +327,44 @@ fn without_a_session_nothing_is_read_or_marked_and_the_line_says_why() {
     hk.refuse_login = false;
     cron_run(&mut db, &mut hk, false, NOW + FIVE_MINUTES);
     assert_eq!(hk.shown.len(), 30);
+}
+
+#[test]
+fn a_session_handed_on_by_the_waiting_orders_is_used_not_opened_again() {
+    let mut db = linked(5);
+    let clock = Rc::new(Cell::new(0));
+    let mut hk = SlowApi::new(clock, 150);
+    let mut platform = RecordingPlatform::default();
+    let mut session = Handoff::default();
+    {
+        // The follow-up of the waiting orders ran first in the same call.
+        let mut api = ApiClient::new(
+            &mut hk,
+            &mut platform,
+            "https://invapi.hostkey.com",
+            "reseller-key-0123456789",
+        )
+        .expect("a client");
+        api.login().expect("logs in");
+        api.hand_off(&mut session);
+    }
+    assert_eq!(hk.logins, 1);
+    let mut elapsed = || 0;
+    let line = run(
+        Run {
+            db: &mut db,
+            http: &mut hk,
+            platform: &mut platform,
+            elapsed_ms: &mut elapsed,
+            session: &mut session,
+        },
+        Request {
+            deadline_ms: DEADLINE_MS,
+            daily: true,
+            now_unix: NOW,
+        },
+    )
+    .expect("runs");
+    assert_eq!(hk.logins, 1, "no second login in the call: {line}");
+    assert_eq!(hk.shown.len(), 5, "{line}");
 }
