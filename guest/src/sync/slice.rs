@@ -102,6 +102,9 @@ pub fn run(run: Run<'_>, request: Request) -> ModuleResult<String> {
             }
         })
         .collect();
+    // What is left belongs to services no longer linked.
+    let gone: Vec<i64> = marks.services.keys().copied().collect();
+    store::forget(db, &gone)?;
     let due = queue::due(candidates, round_started, now);
     let mut tally = Tally {
         linked: linked.len(),

@@ -7,8 +7,9 @@ use super::slice::{Request, Run, run};
 use super::store;
 use super::summary::MAX_BYTES;
 use crate::api::{ApiClient, Handoff};
+use crate::capabilities::Db;
 use crate::capabilities::Http;
-use crate::capabilities::db::Value;
+use crate::capabilities::db::{Condition, Delete, Value};
 use crate::capabilities::http::{HttpError, Request as HttpRequest, Response};
 use crate::catalog::import::{Mode, run as import};
 use crate::catalog::tests_support::{api, catalogue, whmcs};
@@ -367,4 +368,30 @@ fn a_session_handed_on_by_the_waiting_orders_is_used_not_opened_again() {
     .expect("runs");
     assert_eq!(hk.logins, 1, "no second login in the call: {line}");
     assert_eq!(hk.shown.len(), 5, "{line}");
+}
+
+#[test]
+fn a_service_no_longer_linked_loses_its_mark_and_is_not_counted() {
+    let mut db = linked(5);
+    let clock = Rc::new(Cell::new(0));
+    let mut hk = SlowApi::new(clock, 150);
+    cron_run(&mut db, &mut hk, true, NOW);
+    assert_eq!(read_at(&mut db).len(), 5);
+    db.delete(&Delete {
+        table: ops::SERVERS_TABLE.into(),
+        conditions: vec![Condition::eq("service_id", Value::Int(3))],
+    })
+    .expect("unlinks");
+    let (line, _) = cron_run(&mut db, &mut hk, true, NOW + 86_400);
+    let marked: Vec<i64> = read_at(&mut db).iter().map(|(s, _)| *s).collect();
+    assert_eq!(marked, vec![1, 2, 4, 5], "{line}");
+    assert!(line.contains("of 4 linked services"), "{line}");
+    let (overview, _) = super::overview::table(&mut db, &[])
+        .expect("reads")
+        .expect("a table");
+    assert!(
+        overview.title.contains(": 4 services"),
+        "{}",
+        overview.title
+    );
 }
