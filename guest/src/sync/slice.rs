@@ -12,12 +12,16 @@ use crate::api::{ApiClient, Handoff};
 use crate::capabilities::db::{Comparison, Condition, Select, Value};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::ModuleResult;
+use crate::orders::service;
 use crate::orders::state::{ORDERS_TABLE, State};
 use crate::schema::module_log;
 use crate::schema::settings::Settings;
 use crate::servers::ops::SERVERS_TABLE;
 use crate::servers::status_sync::{linked_services, read_one};
 use std::collections::BTreeMap;
+
+/// Services loaded together for the reads of a run.
+const LOAD_ROWS: usize = 50;
 
 /// The runtime's default call limit (`timeout_ms`), for callers that do not say.
 pub const DEFAULT_DEADLINE_MS: u32 = 30_000;
@@ -161,6 +165,8 @@ fn read_due(
         return Ok(());
     }
     budget.measured(elapsed_ms().saturating_sub(before));
+    let ids: Vec<i64> = due.iter().map(|c| c.service_id).collect();
+    let mut services = BTreeMap::new();
     let mut tried = 0;
     for Candidate {
         service_id,
@@ -168,12 +174,17 @@ fn read_due(
         ..
     } in due
     {
-        let started = elapsed_ms();
-        if !budget.may_start(started) {
+        if !budget.may_start(elapsed_ms()) {
             break;
         }
+        // The services a few dozen at a time, not a handful of queries per read.
+        if tried % LOAD_ROWS == 0 {
+            let next = &ids[tried..(tried + LOAD_ROWS).min(total)];
+            services = service::load_many(db, next)?;
+        }
+        let started = elapsed_ms();
         api.set_timeout_ms(Some(budget.request_timeout_ms(started)));
-        let outcome = read_one(db, api, service_id, &stamp);
+        let outcome = read_one(db, api, service_id, services.get(&service_id), &stamp);
         budget.measured(elapsed_ms().saturating_sub(started));
         tried += 1;
         mark.tried_at = Some(request.now_unix);

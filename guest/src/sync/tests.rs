@@ -196,6 +196,9 @@ fn a_thousand_servers_at_150_ms_are_all_read_within_twelve_runs() {
         runs += 1;
     }
     assert!(runs <= 12, "{runs} runs");
+    // The services are loaded a slice at a time, not once per read.
+    let loads = db.selects_from("tblhosting");
+    assert!(loads <= 1_000 / 50 + 2 * runs as usize, "{loads} loads");
     // Measured against the call's limit: each run spends at most its share.
     assert!(
         longest <= u64::from(DEADLINE_MS) * super::budget::SHARE_PERCENT / 100,
