@@ -34,8 +34,7 @@ final class CliTransport implements Transport
         private RuntimeOptions $options,
         private int $graceMs = 5000,
         private int $loadMs = 30000,
-    )
-    {
+    ) {
     }
 
     public function call(string $call, RequestHandler $capabilities): string
