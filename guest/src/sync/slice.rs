@@ -152,11 +152,13 @@ fn read_due(
     // One session for the whole call; without it no read can work.
     let before = elapsed_ms();
     api.set_timeout_ms(Some(budget.request_timeout_ms(before)));
-    if let Err(error) = if api.has_session() {
+    // The waiting orders' follow-up may have opened it already.
+    let opened = if api.has_session() {
         Ok(())
     } else {
         api.login()
-    } {
+    };
+    if let Err(error) = opened {
         tally.left = total;
         tally.stopped = Some(format!(
             "No server was read: the API session could not be opened ({}).",
