@@ -154,7 +154,9 @@ pub fn follow_orders(
     }
     let left = match total - tried {
         0 => String::new(),
-        left => format!(" {left} more are followed in the next runs (this run's time for them is spent)."),
+        left => format!(
+            " {left} more are followed in the next runs (this run's time for them is spent)."
+        ),
     };
     Ok(format!(
         "Waiting orders followed: {linked} linked, {waiting} still waiting, {failed} need attention or failed.{left}"

@@ -611,7 +611,10 @@ fn many_deploying_orders_share_one_session_and_leave_the_sync_its_time() {
         took <= u64::from(DEADLINE_MS) * FOLLOW_SHARE_PERCENT / 100,
         "{took} ms: {first}"
     );
-    assert!(first.contains("more are followed in the next runs"), "{first}");
+    assert!(
+        first.contains("more are followed in the next runs"),
+        "{first}"
+    );
     let followed = |db: &mut MemoryDb| -> Vec<i64> {
         services
             .iter()
