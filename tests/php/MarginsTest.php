@@ -158,6 +158,30 @@ final class MarginsTest extends CatalogueCase
         self::assertSame('estimated', $csv[0]['Cost basis']);
     }
 
+    public function testALongViewIsShownFiftyAtATimeWhileTheTotalsAndTheCsvCoverEveryRow(): void
+    {
+        $this->shop('ffi');
+        for ($i = 1; $i <= 57; $i++) {
+            $this->liveService('HKP-vm.alpha (NL)', 702, '4.54', 'Monthly', 60000 + $i);
+        }
+        $first = $this->page('margins');
+        $second = $this->page('margins', ['margins_page' => '2']);
+        self::assertCount(50, self::rows($first));
+        self::assertCount(10, self::rows($second));
+        $shown = array_merge(array_keys(self::rows($first)), array_keys(self::rows($second)));
+        self::assertCount(60, array_unique($shown), 'every service on one of the two pages');
+        self::assertStringContainsString('Services 1 to 50 of 60 (page 1 of 2)', $first);
+        self::assertStringContainsString('Services 51 to 60 of 60 (page 2 of 2)', $second);
+        self::assertStringContainsString('name="margins_page"', $first);
+        $totals = static function (string $html): string {
+            self::assertSame(1, preg_match('/<table[^>]*hostkeyresellermod-margin-totals.*?<\/table>/s', $html, $m));
+            return $m[0];
+        };
+        self::assertStringContainsString('<tr><th>Overall</th><td>59</td>', $totals($first), 'every linked one');
+        self::assertSame($totals($first), $totals($second));
+        self::assertSame($shown, array_map(static fn (array $r): int => (int) $r['Service'], $this->csv()));
+    }
+
     /** @dataProvider transports */
     public function testThePreviewChangesNothingAndTheApplyExactlyTheSelected(string $transport): void
     {

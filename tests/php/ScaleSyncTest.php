@@ -46,7 +46,9 @@ final class ScaleSyncTest extends CatalogueCase
         $runs = 0;
         $longest = 0.0;
         $sessions = [];
+        $slices = [];
         while (self::readCount() < self::SERVICES) {
+            $readBefore = self::readCount();
             self::assertLessThan(self::MAX_RUNS, $runs, 'run ' . ($runs + 1) . ' is one too many: '
                 . self::readCount() . ' of ' . self::SERVICES . ' read');
             $before = count(self::calls('auth', 'login'));
@@ -60,16 +62,18 @@ final class ScaleSyncTest extends CatalogueCase
                 self::assertNotNull(self::mark($services[self::FAILING - 1])->read_at, 'retried by the next slice');
             }
             $took = microtime(true) - $started;
+            $slices[] = sprintf('%d in %.1f s', self::readCount() - $readBefore, $took);
             $longest = max($longest, $took);
             self::assertLessThan(120.0, $took, 'cron run ' . ($runs + 1));
             $sessions[] = count(self::calls('auth', 'login')) - $before;
             $runs++;
         }
         fwrite(STDERR, sprintf(
-            "\n  scale: %d services read in %d cron runs, longest %.1f s\n",
+            "\n  scale: %d services read in %d cron runs, longest %.1f s (%s)\n",
             self::SERVICES,
             $runs,
             $longest,
+            implode(', ', $slices),
         ));
 
         // One session per slice: the daily run has the import's, its own and the five-minute one's.

@@ -21,6 +21,22 @@ fn clip(text: &str) -> String {
     format!("{}... ({} bytes in all)", &text[..end], text.len())
 }
 
+/// One API session carried between the clients of one cron run: each client
+/// borrows the capabilities in turn, so the session, not the client, is what
+/// the run keeps (no `Debug`: it holds the token).
+#[derive(Default)]
+pub struct Handoff {
+    token: Option<String>,
+    timeout_ms: Option<u32>,
+}
+
+impl Handoff {
+    /// The longest each request of the next clients may wait.
+    pub fn set_timeout_ms(&mut self, timeout_ms: Option<u32>) {
+        self.timeout_ms = timeout_ms;
+    }
+}
+
 /// One session with the API: logs in lazily, logs in again once when the
 /// token goes stale, logs every call with its secrets masked.
 pub struct ApiClient<'a> {
@@ -71,6 +87,27 @@ impl<'a> ApiClient<'a> {
 
     pub fn base(&self) -> &ApiBase {
         &self.base
+    }
+
+    /// Takes up the session (and request limit) an earlier client of the same
+    /// run handed on; without a token it logs in at its first call as ever.
+    pub fn resume(&mut self, handoff: &Handoff) {
+        if handoff.token.is_some() {
+            self.token.clone_from(&handoff.token);
+        }
+        self.timeout_ms = handoff.timeout_ms;
+    }
+
+    /// Hands this client's session on to the run's next client.
+    pub fn hand_off(&self, handoff: &mut Handoff) {
+        if self.token.is_some() {
+            handoff.token.clone_from(&self.token);
+        }
+    }
+
+    /// Whether a session token is held (from a login or a handoff).
+    pub fn has_session(&self) -> bool {
+        self.token.is_some()
     }
 
     /// `auth/login`: a fresh session token.

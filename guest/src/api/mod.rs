@@ -15,7 +15,7 @@ mod types;
 
 pub use base_url::ApiBase;
 pub use call::{Call, Retry, Session, send};
-pub use client::ApiClient;
+pub use client::{ApiClient, Handoff};
 pub use error::ApiError;
 pub use requests::{GetClient, Login, PresetsInfo};
 pub use types::ClientInfo;

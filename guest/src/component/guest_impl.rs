@@ -350,15 +350,27 @@ impl cron::Guest for Component {
             unix: now_unix(),
             random: random_bytes(),
         };
-        let followed =
-            crate::orders::follow::follow_orders(&mut WitDb, &mut WitHttp, &mut WitPlatform, now);
         let mut elapsed = || u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        // One API session and one clock for the whole call.
+        let mut session = crate::api::Handoff::default();
+        let followed = crate::orders::follow::follow_orders(
+            &mut WitDb,
+            &mut WitHttp,
+            &mut WitPlatform,
+            now,
+            crate::orders::follow::Shared {
+                session: &mut session,
+                deadline_ms,
+                elapsed_ms: &mut elapsed,
+            },
+        );
         let status = crate::sync::slice::run(
             crate::sync::slice::Run {
                 db: &mut WitDb,
                 http: &mut WitHttp,
                 platform: &mut WitPlatform,
                 elapsed_ms: &mut elapsed,
+                session: &mut session,
             },
             crate::sync::slice::Request {
                 deadline_ms,

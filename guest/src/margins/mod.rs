@@ -8,6 +8,7 @@ pub mod costs;
 pub mod known;
 pub mod money;
 pub mod page;
+pub mod paging;
 pub mod paid;
 pub mod report;
 pub mod reprice;

@@ -2,7 +2,7 @@
 //! preview and apply with their sentences.
 
 use super::{report, reprice, view};
-use crate::addon::view::{Action, AdminView, Level};
+use crate::addon::view::{Action, AdminView, Form, Level};
 use crate::capabilities::{Db, Platform};
 use crate::error::ModuleResult;
 use crate::schema::module_log::datetime;
@@ -78,6 +78,12 @@ pub fn show(
         until.get(..10).unwrap_or_default(),
     );
     margins.reprice = lines;
+    if let Some(pager) = super::paging::keep_page(&mut margins, form) {
+        page.forms.push(Form {
+            action: Action::Margins,
+            fields: vec![pager],
+        });
+    }
     page.margins = Some(margins);
     Ok(())
 }

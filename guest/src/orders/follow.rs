@@ -6,6 +6,12 @@
 //! linked exactly as the callback links it (`link::link`) once
 //! `eq_callback/check` says its deploy is done, as HOSTKEY's own client
 //! waits for it. The callback stays the fast path.
+//!
+//! It runs first in the cron's status-sync call and shares that call: one API
+//! session (handed on to the sync) and one clock. It follows orders only
+//! while `FOLLOW_SHARE_PERCENT` of the call's deadline allows, least recently
+//! followed first, so many deploying orders never leave the sync no time and
+//! none waits behind the others for ever.
 
 use super::invoice_paid::{self, Now};
 use super::link::{self, Linked};
@@ -16,13 +22,26 @@ use super::place::server_on_invoice;
 use super::service::{self, Service};
 use super::state::{self, FIRST_ORDER, Job, ORDERS_TABLE, State};
 use super::welcome::send_welcome;
-use crate::api::ApiClient;
+use crate::api::{ApiClient, Handoff};
 use crate::capabilities::db::{Condition, Select, Value};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
 use crate::orders::hostkey::{self, GetInvoice};
 use crate::schema::module_log;
 use crate::schema::settings::Settings;
+use crate::sync::budget::Budget;
+
+/// Orders are followed only while the estimate ends within this share of the
+/// call's deadline; the status sync after them has the rest.
+pub const FOLLOW_SHARE_PERCENT: u64 = 35;
+
+/// What the cron's call gives the follow-up: its API session, taken up and
+/// handed on, and its clock (`elapsed_ms` since the call started).
+pub struct Shared<'a> {
+    pub session: &'a mut Handoff,
+    pub deadline_ms: u32,
+    pub elapsed_ms: &'a mut dyn FnMut() -> u64,
+}
 
 /// What following one paid order came to.
 enum Outcome {
@@ -38,12 +57,13 @@ pub fn follow_orders(
     http: &mut dyn Http,
     platform: &mut dyn Platform,
     now: Now,
+    shared: Shared<'_>,
 ) -> ModuleResult<String> {
     if !db.table_exists(ORDERS_TABLE)? {
         return Ok(String::new());
     }
     let rows = db.select(
-        &Select::from(ORDERS_TABLE, &["service_id"])
+        &Select::from(ORDERS_TABLE, &["service_id", "updated_at"])
             .filter(Condition::eq("purpose", Value::text(FIRST_ORDER)))
             .filter(Condition::in_list(
                 "state",
@@ -52,19 +72,47 @@ pub fn follow_orders(
                     .to_vec(),
             )),
     )?;
-    let services: Vec<i64> = (0..rows.len())
-        .filter_map(|i| rows.get(i, "service_id").as_int())
+    // Least recently followed first ("" for never): a bounded run reaches
+    // every order in turn.
+    let mut queue: Vec<(String, i64)> = (0..rows.len())
+        .filter_map(|i| {
+            let id = rows.get(i, "service_id").as_int()?;
+            Some((rows.get(i, "updated_at").as_text(), id))
+        })
         .collect();
-    if services.is_empty() {
+    queue.sort();
+    if queue.is_empty() {
         return Ok(String::new());
     }
     let settings = Settings::load(db)?;
-    let (mut linked, mut waiting, mut failed) = (0u32, 0u32, 0u32);
-    for service_id in services {
-        let Some(outcome) = service::with_service_lock(db, service_id, service::NO_WAIT, |db| {
-            follow_one(db, http, platform, &settings, service_id, now)
-        })?
-        else {
+    let Shared {
+        session,
+        deadline_ms,
+        elapsed_ms,
+    } = shared;
+    let mut budget = Budget::new(deadline_ms);
+    let total = queue.len();
+    let (mut linked, mut waiting, mut failed, mut tried) = (0u32, 0u32, 0u32, 0usize);
+    for (_, service_id) in queue {
+        let started = elapsed_ms();
+        if !budget.may_start_within(started, FOLLOW_SHARE_PERCENT) {
+            break;
+        }
+        tried += 1;
+        session.set_timeout_ms(Some(budget.request_timeout_ms(started)));
+        let outcome = service::with_service_lock(db, service_id, service::NO_WAIT, |db| {
+            follow_one(
+                db,
+                http,
+                platform,
+                &settings,
+                &mut *session,
+                service_id,
+                now,
+            )
+        });
+        budget.measured(elapsed_ms().saturating_sub(started));
+        let Some(outcome) = outcome? else {
             waiting += 1;
             continue;
         };
@@ -104,8 +152,14 @@ pub fn follow_orders(
             },
         );
     }
+    let left = match total - tried {
+        0 => String::new(),
+        left => format!(
+            " {left} more are followed in the next runs (this run's time for them is spent)."
+        ),
+    };
     Ok(format!(
-        "Waiting orders followed: {linked} linked, {waiting} still waiting, {failed} need attention or failed."
+        "Waiting orders followed: {linked} linked, {waiting} still waiting, {failed} need attention or failed.{left}"
     ))
 }
 
@@ -114,6 +168,7 @@ fn follow_one(
     http: &mut dyn Http,
     platform: &mut dyn Platform,
     settings: &Settings,
+    session: &mut Handoff,
     service_id: i64,
     now: Now,
 ) -> ModuleResult<Outcome> {
@@ -126,15 +181,11 @@ fn follow_one(
         return Ok(Outcome::Waiting("it has not been ordered yet.".into()));
     };
     if matches!(job.state, State::Sending | State::Ordered) {
-        let line = invoice_paid::deliver(
-            db,
-            http,
-            platform,
-            settings,
+        let to = invoice_paid::Delivery {
             service_id,
-            job.whmcs_invoice,
-            now,
-        )?;
+            invoice_id: job.whmcs_invoice,
+        };
+        let line = invoice_paid::deliver(db, http, platform, settings, session, to, now)?;
         let after = state::find(db, service_id, FIRST_ORDER)?;
         if after.as_ref().is_none_or(|j| j.state != State::Paid) {
             let why = line
@@ -153,7 +204,10 @@ fn follow_one(
     let stamp = module_log::datetime(now.unix);
     let outcome = {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
-        link_paid(db, &mut api, &service, &mut job, &stamp)?
+        api.resume(session);
+        let linked = link_paid(db, &mut api, &service, &mut job, &stamp);
+        api.hand_off(session);
+        linked?
     };
     Ok(match outcome {
         Outcome::Linked(server, renamed) => {

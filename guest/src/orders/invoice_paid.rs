@@ -10,7 +10,7 @@ use super::place::{OrderSource, Placed, Step};
 use super::service::{self, Service};
 use super::state::{self, FIRST_ORDER, State};
 use super::{renewal, secret, signature};
-use crate::api::ApiClient;
+use crate::api::{ApiClient, Handoff};
 use crate::capabilities::platform::SecretRef;
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::{ModuleError, ModuleResult};
@@ -70,10 +70,16 @@ pub fn invoice_paid(
         return Ok(report);
     }
     let settings = Settings::load(db)?;
+    // One API session for the whole invoice, however many services it pays.
+    let mut session = Handoff::default();
     for service_id in services {
         report.services.push(service_id);
         let delivered = service::with_service_lock(db, service_id, service::NO_WAIT, |db| {
-            deliver(db, http, platform, &settings, service_id, invoice_id, now)
+            let to = Delivery {
+                service_id,
+                invoice_id,
+            };
+            deliver(db, http, platform, &settings, &mut session, to, now)
         })?;
         let line = match delivered {
             Some(Ok(line)) => line,
@@ -122,17 +128,29 @@ impl OrderSource for Prepared {
     }
 }
 
+/// Which service a delivery is for, and the WHMCS invoice that paid it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Delivery {
+    pub service_id: i64,
+    pub invoice_id: i64,
+}
+
 /// One service's first order (or renewal) for a paid WHMCS invoice; the
 /// caller holds the service's lock. The cron follows a waiting order with it.
+/// `session` is the caller's API session, taken up and handed back.
 pub(crate) fn deliver(
     db: &mut dyn Db,
     http: &mut dyn Http,
     platform: &mut dyn Platform,
     settings: &Settings,
-    service_id: i64,
-    invoice_id: i64,
+    session: &mut Handoff,
+    to: Delivery,
     now: Now,
 ) -> ModuleResult<String> {
+    let Delivery {
+        service_id,
+        invoice_id,
+    } = to;
     let Some(service) = service::load(db, service_id)? else {
         return Ok(format!(
             "Service {service_id}: not a service of this module."
@@ -149,7 +167,10 @@ pub(crate) fn deliver(
     if first_payment::decide(db, &service, job.as_ref())? == Path::Renew {
         let stamp = module_log::datetime(now.unix);
         let mut api = ApiClient::new(http, platform, &settings.api_url, &settings.api_key)?;
-        return renewal::renew(db, &mut api, &service, invoice_id, &stamp);
+        api.resume(session);
+        let renewed = renewal::renew(db, &mut api, &service, invoice_id, &stamp);
+        api.hand_off(session);
+        return renewed;
     }
     let must_send = job
         .as_ref()
@@ -174,6 +195,7 @@ pub(crate) fn deliver(
             signature::callback_url(&platform.system_url(), &secret, service_id, now.unix);
     }
     let mut api = ApiClient::new(http, platform, &settings.api_url, &settings.api_key)?;
+    api.resume(session);
     api.add_secret(&prepared.root_pass);
     let stamp = module_log::datetime(now.unix);
     let placed = Step {
@@ -182,7 +204,9 @@ pub(crate) fn deliver(
         now: &stamp,
         now_unix: now.unix,
     }
-    .first_order(&service, invoice_id, &mut prepared)?;
+    .first_order(&service, invoice_id, &mut prepared);
+    api.hand_off(session);
+    let placed = placed?;
     Ok(match placed {
         Placed::Paid { hostkey_invoice } => format!(
             "Service {service_id}: ordered at HOSTKEY and HOSTKEY invoice {hostkey_invoice} paid; the server is linked when HOSTKEY has deployed it."

@@ -5,6 +5,7 @@ use crate::capabilities::Db;
 use crate::capabilities::db::{Condition, DbError, Select, Value};
 use crate::catalog::specs::{MODULE_NAME, MODULE_RECORDS};
 use crate::catalog::sync::options::hk_id;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A service of one of the module's products.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +85,20 @@ pub fn on_invoice(db: &mut dyn Db, invoice_id: i64) -> Result<Vec<i64>, DbError>
 /// The service and the product facts an order needs; `None` when it is not
 /// a service of this module.
 pub fn load(db: &mut dyn Db, service_id: i64) -> Result<Option<Service>, DbError> {
+    Ok(load_many(db, &[service_id])?.remove(&service_id))
+}
+
+fn ints(ids: impl IntoIterator<Item = i64>) -> Vec<Value> {
+    ids.into_iter().map(Value::Int).collect()
+}
+
+/// `load` for many services in a fixed handful of queries (the status sync
+/// reads a slice of them); those not of this module are left out.
+pub fn load_many(db: &mut dyn Db, ids: &[i64]) -> Result<BTreeMap<i64, Service>, DbError> {
+    let mut found = BTreeMap::new();
+    if ids.is_empty() {
+        return Ok(found);
+    }
     let rows = db.select(
         &Select::from(
             "tblhosting",
@@ -96,76 +111,124 @@ pub fn load(db: &mut dyn Db, service_id: i64) -> Result<Option<Service>, DbError
                 "domainstatus",
             ],
         )
-        .filter(Condition::eq("id", Value::Int(service_id))),
+        .filter(Condition::in_list("id", ints(ids.iter().copied()))),
     )?;
     if rows.is_empty() {
-        return Ok(None);
+        return Ok(found);
     }
-    let product_id = rows.get(0, "packageid").as_int().unwrap_or(0);
+    let packages: BTreeSet<i64> = (0..rows.len())
+        .map(|i| rows.get(i, "packageid").as_int().unwrap_or(0))
+        .collect();
     let product = db.select(
-        &Select::from("tblproducts", &["configoption1", "configoption2"])
-            .filter(Condition::eq("id", Value::Int(product_id)))
+        &Select::from("tblproducts", &["id", "configoption1", "configoption2"])
+            .filter(Condition::in_list("id", ints(packages.iter().copied())))
             .filter(Condition::eq("servertype", Value::text(MODULE_NAME))),
     )?;
-    if product.is_empty() {
-        return Ok(None);
+    let mut products = BTreeMap::new();
+    for i in 0..product.len() {
+        if let Some(id) = product.get(i, "id").as_int() {
+            products.entry(id).or_insert_with(|| {
+                (
+                    product.get(i, "configoption1").as_text(),
+                    product.get(i, "configoption2").as_text(),
+                )
+            });
+        }
+    }
+    if products.is_empty() {
+        return Ok(found);
     }
     let record = db.select(
-        &Select::from(MODULE_RECORDS.table, &["name"])
+        &Select::from(MODULE_RECORDS.table, &["relid", "name"])
             .filter(Condition::eq("type", Value::text("product")))
-            .filter(Condition::eq("relid", Value::Int(product_id))),
+            .filter(Condition::in_list("relid", ints(products.keys().copied()))),
     )?;
-    let preset = if record.is_empty() || record.get(0, "name").as_text().is_empty() {
-        product.get(0, "configoption1").as_text()
-    } else {
-        record.get(0, "name").as_text()
-    };
-    let (os, soft, traffic) = choices(db, service_id)?;
-    Ok(Some(Service {
-        id: service_id,
-        client_id: rows.get(0, "userid").as_int().unwrap_or(0),
-        product_id,
-        hostname: rows.get(0, "domain").as_text(),
-        billing_cycle: rows.get(0, "billingcycle").as_text(),
-        status: rows.get(0, "domainstatus").as_text(),
-        preset,
-        location: product.get(0, "configoption2").as_text(),
-        os,
-        soft,
-        traffic,
-    }))
+    let mut names = BTreeMap::new();
+    for i in 0..record.len() {
+        if let Some(relid) = record.get(i, "relid").as_int() {
+            names
+                .entry(relid)
+                .or_insert_with(|| record.get(i, "name").as_text());
+        }
+    }
+    let ours: Vec<(usize, i64, i64)> = (0..rows.len())
+        .filter_map(|i| {
+            let id = rows.get(i, "id").as_int()?;
+            let product_id = rows.get(i, "packageid").as_int().unwrap_or(0);
+            products
+                .contains_key(&product_id)
+                .then_some((i, id, product_id))
+        })
+        .collect();
+    let mut chosen = choices(db, ours.iter().map(|(_, id, _)| *id))?;
+    for (i, id, product_id) in ours {
+        let (configoption1, location) = &products[&product_id];
+        let preset = match names.get(&product_id) {
+            Some(name) if !name.is_empty() => name.clone(),
+            _ => configoption1.clone(),
+        };
+        let (os, soft, traffic) = chosen.remove(&id).unwrap_or_default();
+        found.entry(id).or_insert_with(|| Service {
+            id,
+            client_id: rows.get(i, "userid").as_int().unwrap_or(0),
+            product_id,
+            hostname: rows.get(i, "domain").as_text(),
+            billing_cycle: rows.get(i, "billingcycle").as_text(),
+            status: rows.get(i, "domainstatus").as_text(),
+            preset,
+            location: location.clone(),
+            os,
+            soft,
+            traffic,
+        });
+    }
+    Ok(found)
 }
 
 type Chosen = (Option<Choice>, Option<Choice>, Option<Choice>);
 
-/// The client's OS / Soft / Traffic choices, from `name (#id)`; "Do not
-/// install" (id 0) is no choice.
-fn choices(db: &mut dyn Db, service_id: i64) -> Result<Chosen, DbError> {
+/// The clients' OS / Soft / Traffic choices of each service, from
+/// `name (#id)`; "Do not install" (id 0) is no choice.
+fn choices(
+    db: &mut dyn Db,
+    services: impl Iterator<Item = i64>,
+) -> Result<BTreeMap<i64, Chosen>, DbError> {
+    let mut chosen = BTreeMap::new();
+    let services = ints(services);
+    if services.is_empty() {
+        return Ok(chosen);
+    }
     let picked = db.select(
-        &Select::from("tblhostingconfigoptions", &["configid", "optionid"])
-            .filter(Condition::eq("relid", Value::Int(service_id))),
+        &Select::from(
+            "tblhostingconfigoptions",
+            &["relid", "configid", "optionid"],
+        )
+        .filter(Condition::in_list("relid", services)),
     )?;
-    let pairs: Vec<(i64, i64)> = (0..picked.len())
+    let triples: Vec<(i64, i64, i64)> = (0..picked.len())
         .filter_map(|i| {
             Some((
+                picked.get(i, "relid").as_int()?,
                 picked.get(i, "configid").as_int()?,
                 picked.get(i, "optionid").as_int()?,
             ))
         })
         .collect();
-    let mut chosen: Chosen = (None, None, None);
-    if pairs.is_empty() {
+    if triples.is_empty() {
         return Ok(chosen);
     }
     let options = db.select(
         &Select::from("tblproductconfigoptions", &["id", "optionname"]).filter(Condition::in_list(
             "id",
-            pairs.iter().map(|(c, _)| Value::Int(*c)).collect(),
+            ints(triples.iter().map(|(_, c, _)| *c).collect::<BTreeSet<_>>()),
         )),
     )?;
     let subs = db.select(
         &Select::from("tblproductconfigoptionssub", &["id", "optionname"]).filter(
-            Condition::in_list("id", pairs.iter().map(|(_, o)| Value::Int(*o)).collect()),
+            Condition::in_list(
+                "id",
+                ints(triples.iter().map(|(_, _, o)| *o).collect::<BTreeSet<_>>()),
+            ),
         ),
     )?;
     let name_of = |rows: &crate::capabilities::db::Rows, id: i64| {
@@ -173,7 +236,7 @@ fn choices(db: &mut dyn Db, service_id: i64) -> Result<Chosen, DbError> {
             .find(|i| rows.get(*i, "id").as_int() == Some(id))
             .map(|i| rows.get(i, "optionname").as_text())
     };
-    for (config, option) in pairs {
+    for (service, config, option) in triples {
         let (Some(kind), Some(sub)) = (name_of(&options, config), name_of(&subs, option)) else {
             continue;
         };
@@ -186,12 +249,13 @@ fn choices(db: &mut dyn Db, service_id: i64) -> Result<Chosen, DbError> {
             .trim()
             .to_string();
         let choice = Some(Choice { id, name });
+        let entry: &mut Chosen = chosen.entry(service).or_default();
         if kind.starts_with("OS ") {
-            chosen.0 = choice;
+            entry.0 = choice;
         } else if kind.starts_with("Soft ") {
-            chosen.1 = choice;
+            entry.1 = choice;
         } else if kind.starts_with("Traffic ") {
-            chosen.2 = choice;
+            entry.2 = choice;
         }
     }
     Ok(chosen)

@@ -109,7 +109,12 @@ pub fn definition() -> TableDef {
             column("detail", Text, true),
             column("updated_at", DateTime, true),
         ],
-        indexes: vec![vec!["service_id".into(), "purpose".into()]],
+        // (state, purpose): the cron's follow-up, the status sync's urgent
+        // services and the addon page's waiting orders look orders up by state.
+        indexes: vec![
+            vec!["service_id".into(), "purpose".into()],
+            vec!["state".into(), "purpose".into()],
+        ],
     }
 }
 

@@ -329,7 +329,7 @@ pub(super) fn whmcs_with_orders() -> MemoryDb {
     db
 }
 
-fn choose(db: &mut MemoryDb, service: i64, option: &str, sub: &str) {
+pub(super) fn choose(db: &mut MemoryDb, service: i64, option: &str, sub: &str) {
     let id_of = |db: &MemoryDb, table: &str, name: &str| {
         let names = db.column(table, "optionname");
         let at = names.iter().position(|n| n.as_text() == name).expect(name);

@@ -6,16 +6,20 @@
 //! `context` id and ip. What HOSTKEY saw (orders, payments, keys, renames)
 //! is asserted.
 
-use super::follow::follow_orders;
+use super::follow::{FOLLOW_SHARE_PERCENT, Shared, follow_orders};
 use super::invoice_paid::{Now, invoice_paid};
 use super::place::SETTLE_SECS;
 use super::state::{self, FIRST_ORDER, State};
-use super::tests::{NOW, whmcs_with_orders};
+use super::tests::{NOW, choose, whmcs_with_orders};
+use crate::api::Handoff;
 use crate::capabilities::Http;
+use crate::capabilities::db::Value;
 use crate::capabilities::http::{HttpError, Request, Response};
 use crate::testing::{MemoryDb, RecordingPlatform};
 use serde_json::{Value as Json, json};
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 struct Server {
     id: i64,
@@ -46,6 +50,9 @@ struct Shaped {
     keys: BTreeMap<i64, String>,
     calls: Vec<String>,
     renamed: Vec<(i64, String)>,
+    /// Simulated time: every answer takes `delay_ms` of it.
+    clock: Rc<Cell<u64>>,
+    delay_ms: u64,
 }
 
 impl Shaped {
@@ -71,6 +78,8 @@ impl Shaped {
             keys: BTreeMap::new(),
             calls: Vec::new(),
             renamed: Vec::new(),
+            clock: Rc::new(Cell::new(0)),
+            delay_ms: 0,
         }
     }
 
@@ -249,6 +258,7 @@ impl Http for Shaped {
             params.get("action").cloned().unwrap_or_default()
         );
         self.calls.push(call.clone());
+        self.clock.set(self.clock.get() + self.delay_ms);
         if call == "eq/order_instance"
             && let Some(after) = self.lose_order.take()
         {
@@ -288,7 +298,22 @@ fn deliver_at(db: &mut MemoryDb, hk: &mut Shaped, unix: i64) -> String {
 }
 
 fn cron(db: &mut MemoryDb, hk: &mut Shaped) -> String {
-    follow_orders(db, hk, &mut RecordingPlatform::default(), NOW).expect("the cron runs")
+    cron_at(db, hk, NOW, DEADLINE_MS)
+}
+
+const DEADLINE_MS: u32 = 30_000;
+
+/// One cron call's follow-up at `now` with the call's `deadline_ms`.
+fn cron_at(db: &mut MemoryDb, hk: &mut Shaped, now: Now, deadline_ms: u32) -> String {
+    let clock = hk.clock.clone();
+    let start = clock.get();
+    let mut elapsed = || clock.get() - start;
+    let shared = Shared {
+        session: &mut Handoff::default(),
+        deadline_ms,
+        elapsed_ms: &mut elapsed,
+    };
+    follow_orders(db, hk, &mut RecordingPlatform::default(), now, shared).expect("the cron runs")
 }
 
 fn job(db: &mut MemoryDb, service: i64) -> state::Job {
@@ -509,4 +534,108 @@ fn an_order_answer_the_reader_cannot_read_is_a_lost_answer_never_a_second_order(
         assert_eq!(hk.count("eq/order_instance"), 2, "{body}: 77 once, 78 once");
         assert_eq!(hk.count("whmcs/apply_credit"), 2, "{body}: each paid once");
     }
+}
+
+/// `count` more paid orders of invoice 700 whose deploys HOSTKEY keeps
+/// pending, never followed yet (services 1000...).
+fn deploying(db: &mut MemoryDb, hk: &mut Shaped, count: i64) -> Vec<i64> {
+    let product = db.column("tblhosting", "packageid")[0].clone();
+    let services: Vec<i64> = (1000..1000 + count).collect();
+    for &service in &services {
+        db.seed(
+            "tblhosting",
+            &[
+                "id",
+                "userid",
+                "packageid",
+                "domain",
+                "password",
+                "billingcycle",
+                "domainstatus",
+            ],
+            vec![vec![
+                Value::Int(service),
+                Value::Int(3),
+                product.clone(),
+                Value::text(format!("node-{service}.example.test")),
+                Value::text("x"),
+                Value::text("Monthly"),
+                Value::text("Pending"),
+            ]],
+        );
+        choose(db, service, "OS vm.nano (NL)", "Ubuntu 22.04 (#187)");
+        let invoice = 900_000 + service;
+        hk.invoices.insert(invoice, true);
+        hk.deploys
+            .insert(format!("cb-{invoice}"), (invoice, u32::MAX));
+        db.seed(
+            state::ORDERS_TABLE,
+            &[
+                "service_id",
+                "purpose",
+                "state",
+                "whmcs_invoice",
+                "hostkey_invoice",
+                "servers_before",
+                "detail",
+            ],
+            vec![vec![
+                Value::Int(service),
+                Value::text(FIRST_ORDER),
+                Value::text(State::Paid.key()),
+                Value::Int(700),
+                Value::Int(invoice),
+                Value::Int(0),
+                Value::text(""),
+            ]],
+        );
+    }
+    services
+}
+
+#[test]
+fn many_deploying_orders_share_one_session_and_leave_the_sync_its_time() {
+    let mut db = whmcs_with_orders();
+    let mut hk = Shaped::new();
+    let services = deploying(&mut db, &mut hk, 60);
+    hk.delay_ms = 150;
+    let start = hk.clock.get();
+    let first = cron_at(&mut db, &mut hk, NOW, DEADLINE_MS);
+    let took = hk.clock.get() - start;
+    assert_eq!(
+        hk.count("auth/login"),
+        1,
+        "one session for the run: {first}"
+    );
+    assert!(
+        took <= u64::from(DEADLINE_MS) * FOLLOW_SHARE_PERCENT / 100,
+        "{took} ms: {first}"
+    );
+    assert!(
+        first.contains("more are followed in the next runs"),
+        "{first}"
+    );
+    let followed = |db: &mut MemoryDb| -> Vec<i64> {
+        services
+            .iter()
+            .copied()
+            .filter(|&s| job(db, s).detail.contains("still deploying"))
+            .collect()
+    };
+    let after_one = followed(&mut db).len();
+    assert!(
+        (10..60).contains(&after_one),
+        "{after_one} followed: {first}"
+    );
+
+    // The next run starts with those never followed: two runs reach all.
+    let later = Now {
+        unix: NOW.unix + 300,
+        ..NOW
+    };
+    let second = cron_at(&mut db, &mut hk, later, DEADLINE_MS);
+    assert_eq!(followed(&mut db), services, "{second}");
+    assert_eq!(hk.count("auth/login"), 2, "one session per run");
+    assert_eq!(hk.count("eq/order_instance"), 0, "nothing is ordered again");
+    assert_eq!(hk.count("whmcs/apply_credit"), 0, "nothing is paid again");
 }

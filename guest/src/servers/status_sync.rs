@@ -14,7 +14,7 @@ use crate::orders::client_area::status_after_read;
 use crate::orders::custom_fields::{INVOICE_ID, PRESET_ID};
 use crate::orders::hostkey::{self, ShowServer};
 use crate::orders::server_of;
-use crate::orders::service;
+use crate::orders::service::{self, Service};
 use crate::orders::state::{FIRST_ORDER, ORDERS_TABLE};
 
 /// Services with a server: from the orders table, the servers table and
@@ -65,13 +65,17 @@ pub fn linked_services(db: &mut dyn Db) -> ModuleResult<Vec<i64>> {
 /// go to the servers table; the rental state may lower the service's status,
 /// never raise it. True when the status changed. A service with nothing to
 /// read (gone, ended before the upgrade, no server found) counts as read.
+/// `service` is what `service::load_many` found for `service_id` (loaded
+/// with the rest of its slice); the management row is read here, just before
+/// it is written, as every other path that writes it does.
 pub fn read_one(
     db: &mut dyn Db,
     api: &mut ApiClient,
     service_id: i64,
+    service: Option<&Service>,
     stamp: &str,
 ) -> ModuleResult<bool> {
-    let Some(service) = service::load(db, service_id)? else {
+    let Some(service) = service else {
         return Ok(false);
     };
     let mut ops = ops::load(db, service_id)?;
@@ -83,7 +87,7 @@ pub fn read_one(
     if ended && ops.id == 0 {
         return Ok(false);
     }
-    let Some(server) = server_of::resolve(db, api, &service, &mut ops)? else {
+    let Some(server) = server_of::resolve(db, api, service, &mut ops)? else {
         return Ok(false);
     };
     let facts = hostkey::send(api, &ShowServer { id: server })?;

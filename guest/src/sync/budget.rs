@@ -40,8 +40,14 @@ impl Budget {
 
     /// Whether another read may start `elapsed_ms` into the call.
     pub fn may_start(&self, elapsed_ms: u64) -> bool {
+        self.may_start_within(elapsed_ms, SHARE_PERCENT)
+    }
+
+    /// Whether work may start that must end within `share_percent` of the
+    /// deadline (the waiting orders, which leave the sync the rest).
+    pub fn may_start_within(&self, elapsed_ms: u64, share_percent: u64) -> bool {
         let estimate = self.slowest_ms.saturating_mul(2);
-        elapsed_ms.saturating_add(estimate) <= self.deadline_ms * SHARE_PERCENT / 100
+        elapsed_ms.saturating_add(estimate) <= self.deadline_ms * share_percent / 100
     }
 
     /// The longest a request started now may wait for its answer.

@@ -8,10 +8,11 @@ use super::budget::Budget;
 use super::queue::{self, Candidate, Urgency};
 use super::store;
 use super::summary::{self, Tally};
-use crate::api::ApiClient;
+use crate::api::{ApiClient, Handoff};
 use crate::capabilities::db::{Comparison, Condition, Select, Value};
 use crate::capabilities::{Db, Http, Platform};
 use crate::error::ModuleResult;
+use crate::orders::service;
 use crate::orders::state::{ORDERS_TABLE, State};
 use crate::schema::module_log;
 use crate::schema::settings::Settings;
@@ -19,15 +20,21 @@ use crate::servers::ops::SERVERS_TABLE;
 use crate::servers::status_sync::{linked_services, read_one};
 use std::collections::BTreeMap;
 
+/// Services loaded together for the reads of a run.
+const LOAD_ROWS: usize = 50;
+
 /// The runtime's default call limit (`timeout_ms`), for callers that do not say.
 pub const DEFAULT_DEADLINE_MS: u32 = 30_000;
 
-/// What a run works with; `elapsed_ms` is the time since the call started.
+/// What a run works with; `elapsed_ms` is the time since the call started,
+/// `session` the call's API session (the waiting orders' follow-up may have
+/// opened it already).
 pub struct Run<'a> {
     pub db: &'a mut dyn Db,
     pub http: &'a mut dyn Http,
     pub platform: &'a mut dyn Platform,
     pub elapsed_ms: &'a mut dyn FnMut() -> u64,
+    pub session: &'a mut Handoff,
 }
 
 /// What the cron asks of a run.
@@ -72,6 +79,7 @@ pub fn run(run: Run<'_>, request: Request) -> ModuleResult<String> {
         http,
         platform,
         elapsed_ms,
+        session,
     } = run;
     let now = request.now_unix;
     let settings = Settings::load(db)?;
@@ -98,6 +106,9 @@ pub fn run(run: Run<'_>, request: Request) -> ModuleResult<String> {
             }
         })
         .collect();
+    // What is left belongs to services no longer linked.
+    let gone: Vec<i64> = marks.services.keys().copied().collect();
+    store::forget(db, &gone)?;
     let due = queue::due(candidates, round_started, now);
     let mut tally = Tally {
         linked: linked.len(),
@@ -105,7 +116,10 @@ pub fn run(run: Run<'_>, request: Request) -> ModuleResult<String> {
     };
     if !due.is_empty() {
         let mut api = ApiClient::new(http, &mut *platform, &settings.api_url, &settings.api_key)?;
-        read_due(db, &mut api, elapsed_ms, request, due, &mut tally)?;
+        api.resume(session);
+        let read = read_due(db, &mut api, elapsed_ms, request, due, &mut tally);
+        api.hand_off(session);
+        read?;
     }
     let line = summary::line(&tally);
     module_log::record(
@@ -135,10 +149,16 @@ fn read_due(
     let mut budget = Budget::new(request.deadline_ms);
     let stamp = module_log::datetime(request.now_unix);
     let total = due.len();
-    // One session for the whole run; without it no read can work.
+    // One session for the whole call; without it no read can work.
     let before = elapsed_ms();
     api.set_timeout_ms(Some(budget.request_timeout_ms(before)));
-    if let Err(error) = api.login() {
+    // The waiting orders' follow-up may have opened it already.
+    let opened = if api.has_session() {
+        Ok(())
+    } else {
+        api.login()
+    };
+    if let Err(error) = opened {
         tally.left = total;
         tally.stopped = Some(format!(
             "No server was read: the API session could not be opened ({}).",
@@ -147,6 +167,8 @@ fn read_due(
         return Ok(());
     }
     budget.measured(elapsed_ms().saturating_sub(before));
+    let ids: Vec<i64> = due.iter().map(|c| c.service_id).collect();
+    let mut services = BTreeMap::new();
     let mut tried = 0;
     for Candidate {
         service_id,
@@ -154,12 +176,17 @@ fn read_due(
         ..
     } in due
     {
-        let started = elapsed_ms();
-        if !budget.may_start(started) {
+        if !budget.may_start(elapsed_ms()) {
             break;
         }
+        // The services a few dozen at a time, not a handful of queries per read.
+        if tried % LOAD_ROWS == 0 {
+            let next = &ids[tried..(tried + LOAD_ROWS).min(total)];
+            services = service::load_many(db, next)?;
+        }
+        let started = elapsed_ms();
         api.set_timeout_ms(Some(budget.request_timeout_ms(started)));
-        let outcome = read_one(db, api, service_id, &stamp);
+        let outcome = read_one(db, api, service_id, services.get(&service_id), &stamp);
         budget.measured(elapsed_ms().saturating_sub(started));
         tried += 1;
         mark.tried_at = Some(request.now_unix);
@@ -184,7 +211,7 @@ fn read_due(
     Ok(())
 }
 
-/// A daily run with the default call deadline.
+/// A daily run with the default call deadline and a session of its own.
 pub fn daily(
     db: &mut dyn Db,
     http: &mut dyn Http,
@@ -199,6 +226,7 @@ pub fn daily(
             http,
             platform,
             elapsed_ms: &mut elapsed,
+            session: &mut Handoff::default(),
         },
         Request {
             deadline_ms: DEFAULT_DEADLINE_MS,

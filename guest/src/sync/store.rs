@@ -7,8 +7,8 @@
 
 use crate::capabilities::Db;
 use crate::capabilities::db::{
-    ColumnDef, ColumnDefault, ColumnKind, Condition, DbError, Insert, Select, TableDef, Update,
-    Value,
+    ColumnDef, ColumnDefault, ColumnKind, Condition, DbError, Delete, Insert, Select, TableDef,
+    Update, Value,
 };
 use std::collections::BTreeMap;
 
@@ -164,4 +164,21 @@ pub fn start_round(db: &mut dyn Db, round: &mut Mark, now_unix: i64) -> Result<(
     round.read_at = Some(now_unix);
     round.tried_at = Some(now_unix);
     save(db, ROUND_ROW, round)
+}
+
+/// Drops the marks of services no longer linked (unlinked, ended, deleted):
+/// they are neither read nor counted any more. Never the round's row.
+pub fn forget(db: &mut dyn Db, services: &[i64]) -> Result<u64, DbError> {
+    let ids: Vec<Value> = services
+        .iter()
+        .filter(|s| **s != ROUND_ROW)
+        .map(|s| Value::Int(*s))
+        .collect();
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    db.delete(&Delete {
+        table: SYNC_TABLE.into(),
+        conditions: vec![Condition::in_list("service_id", ids)],
+    })
 }

@@ -6,8 +6,10 @@
 use super::slice::{Request, Run, run};
 use super::store;
 use super::summary::MAX_BYTES;
+use crate::api::{ApiClient, Handoff};
+use crate::capabilities::Db;
 use crate::capabilities::Http;
-use crate::capabilities::db::Value;
+use crate::capabilities::db::{Condition, Delete, Value};
 use crate::capabilities::http::{HttpError, Request as HttpRequest, Response};
 use crate::catalog::import::{Mode, run as import};
 use crate::catalog::tests_support::{api, catalogue, whmcs};
@@ -150,6 +152,7 @@ fn cron_run(db: &mut MemoryDb, hk: &mut SlowApi, daily: bool, now: i64) -> (Stri
             http: hk,
             platform: &mut platform,
             elapsed_ms: &mut elapsed,
+            session: &mut Handoff::default(),
         },
         Request {
             deadline_ms: DEADLINE_MS,
@@ -193,6 +196,9 @@ fn a_thousand_servers_at_150_ms_are_all_read_within_twelve_runs() {
         runs += 1;
     }
     assert!(runs <= 12, "{runs} runs");
+    // The services are loaded a slice at a time, not once per read.
+    let loads = db.selects_from("tblhosting");
+    assert!(loads <= 1_000 / 50 + 2 * runs as usize, "{loads} loads");
     // Measured against the call's limit: each run spends at most its share.
     assert!(
         longest <= u64::from(DEADLINE_MS) * super::budget::SHARE_PERCENT / 100,
@@ -288,6 +294,7 @@ fn no_session_no_reads_and_nothing_marked() {
             http: &mut hk,
             platform: &mut platform,
             elapsed_ms: &mut elapsed,
+            session: &mut Handoff::default(),
         },
         Request {
             deadline_ms: DEADLINE_MS,
@@ -324,4 +331,70 @@ fn without_a_session_nothing_is_read_or_marked_and_the_line_says_why() {
     hk.refuse_login = false;
     cron_run(&mut db, &mut hk, false, NOW + FIVE_MINUTES);
     assert_eq!(hk.shown.len(), 30);
+}
+
+#[test]
+fn a_session_handed_on_by_the_waiting_orders_is_used_not_opened_again() {
+    let mut db = linked(5);
+    let clock = Rc::new(Cell::new(0));
+    let mut hk = SlowApi::new(clock, 150);
+    let mut platform = RecordingPlatform::default();
+    let mut session = Handoff::default();
+    {
+        // The follow-up of the waiting orders ran first in the same call.
+        let mut api = ApiClient::new(
+            &mut hk,
+            &mut platform,
+            "https://invapi.hostkey.com",
+            "reseller-key-0123456789",
+        )
+        .expect("a client");
+        api.login().expect("logs in");
+        api.hand_off(&mut session);
+    }
+    assert_eq!(hk.logins, 1);
+    let mut elapsed = || 0;
+    let line = run(
+        Run {
+            db: &mut db,
+            http: &mut hk,
+            platform: &mut platform,
+            elapsed_ms: &mut elapsed,
+            session: &mut session,
+        },
+        Request {
+            deadline_ms: DEADLINE_MS,
+            daily: true,
+            now_unix: NOW,
+        },
+    )
+    .expect("runs");
+    assert_eq!(hk.logins, 1, "no second login in the call: {line}");
+    assert_eq!(hk.shown.len(), 5, "{line}");
+}
+
+#[test]
+fn a_service_no_longer_linked_loses_its_mark_and_is_not_counted() {
+    let mut db = linked(5);
+    let clock = Rc::new(Cell::new(0));
+    let mut hk = SlowApi::new(clock, 150);
+    cron_run(&mut db, &mut hk, true, NOW);
+    assert_eq!(read_at(&mut db).len(), 5);
+    db.delete(&Delete {
+        table: ops::SERVERS_TABLE.into(),
+        conditions: vec![Condition::eq("service_id", Value::Int(3))],
+    })
+    .expect("unlinks");
+    let (line, _) = cron_run(&mut db, &mut hk, true, NOW + 86_400);
+    let marked: Vec<i64> = read_at(&mut db).iter().map(|(s, _)| *s).collect();
+    assert_eq!(marked, vec![1, 2, 4, 5], "{line}");
+    assert!(line.contains("of 4 linked services"), "{line}");
+    let (overview, _) = super::overview::table(&mut db, &[])
+        .expect("reads")
+        .expect("a table");
+    assert!(
+        overview.title.contains(": 4 services"),
+        "{}",
+        overview.title
+    );
 }

@@ -20,6 +20,8 @@ pub struct MemoryDb {
     failing_inserts: Vec<String>,
     /// Named locks held, by this test's call or (see `hold_lock`) a rival.
     locks: std::collections::BTreeSet<String>,
+    /// SELECTs run, by table: what a rule costs in statements.
+    selects: BTreeMap<String, usize>,
 }
 
 /// Numbers compare as numbers, text as text; NULL compares with nothing.
@@ -95,6 +97,11 @@ impl MemoryDb {
         let mut db = Self::default();
         db.add_table("tbladdonmodules", &["id", "module", "setting", "value"]);
         db
+    }
+
+    /// How many SELECTs have read `table` so far.
+    pub fn selects_from(&self, table: &str) -> usize {
+        self.selects.get(table).copied().unwrap_or(0)
     }
 
     /// Another session holds the named lock (a rival import).
@@ -204,6 +211,7 @@ fn holds(table: &Table, row: &[Value], conditions: &[Condition]) -> Result<bool,
 
 impl Db for MemoryDb {
     fn select(&mut self, s: &Select) -> Result<Rows, DbError> {
+        *self.selects.entry(s.table.clone()).or_default() += 1;
         let table = self.table(&s.table)?;
         let columns = if s.columns.is_empty() {
             table.columns.clone()

@@ -198,8 +198,8 @@ final class AddonModule
 
     /**
      * The Margins CSV when the admin asked for it (a POST of `margins-csv`
-     * with a valid CSRF token): the same rows the Margins view shows. Null for
-     * any other request, which the page then renders.
+     * with a valid CSRF token): every row of the Margins view, whatever page
+     * it shows. Null for any other request, which the page then renders.
      *
      * @param array<string, mixed> $post the POST fields
      * @return array{filename: string, type: string, body: string}|null
@@ -212,7 +212,11 @@ final class AddonModule
         ) {
             return null;
         }
-        $request = AdminRequest::fromPost(['action' => 'margins'] + $post, $this->ini->content());
+        // Every row, not the page the view shows.
+        $request = AdminRequest::fromPost(
+            ['action' => 'margins', 'margins_page' => 'all'] + $post,
+            $this->ini->content(),
+        );
         try {
             $page = $this->bridge->result('addon.admin-page', ['request' => $request]);
         } catch (ComponentError) {

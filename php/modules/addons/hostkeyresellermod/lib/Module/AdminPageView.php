@@ -40,6 +40,7 @@ final class AdminPageView
         'import' => ['Import with a large withdrawal', 'Import and withdraw', 'btn-warning', 'panel-warning'],
         'clear' => ['Remove the imported catalogue', 'Remove imported products', 'btn-danger', 'panel-danger'],
         'view' => ['Pages of the lists', 'Show these pages', 'btn-default', 'panel-default'],
+        'margins' => ['Pages of the Margins view', 'Show this page', 'btn-default', 'panel-default'],
     ];
 
     public function __construct(private string $templateDir)
