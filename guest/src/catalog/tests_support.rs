@@ -1,11 +1,12 @@
 //! The in-memory WHMCS and the fixture catalogue the import tests share.
 
+use super::import::{Mode, run as import};
 use super::specs::{
     CONFIG_GROUPS, CONFIG_LINKS, CUSTOM_FIELDS, GROUPS, MODULE_RECORDS, OPTIONS, PRICING, PRODUCTS,
     SLUGS, SUBS,
 };
 use crate::capabilities::db::Value;
-use crate::testing::{MemoryDb, ScriptedHttp};
+use crate::testing::{MemoryDb, RecordingPlatform, ScriptedHttp};
 use serde_json::{Value as Json, json};
 
 pub const LOGIN: &str = r#"{"result":{"token":"0123456789abcdef0123456789abcdef"}}"#;
@@ -78,4 +79,38 @@ pub fn api(catalogue: &Json) -> ScriptedHttp {
         .json(LOGIN)
         .json(CLIENT)
         .json(&catalogue.to_string())
+}
+
+/// The `tblhosting` columns the service tests seed.
+pub const HOSTING_COLUMNS: [&str; 6] = [
+    "id",
+    "userid",
+    "packageid",
+    "domain",
+    "billingcycle",
+    "domainstatus",
+];
+
+/// A WHMCS with the fixture catalogue imported and an empty `tblhosting`
+/// (`HOSTING_COLUMNS`), and the id of the product its services buy
+/// (`HKP-vm.nano (NL)`).
+pub fn imported_shop() -> (MemoryDb, i64) {
+    let mut db = whmcs();
+    import(
+        &mut db,
+        &mut api(&catalogue()),
+        &mut RecordingPlatform::default(),
+        Mode::Apply,
+        None,
+        false,
+    )
+    .expect("imports");
+    db.add_table("tblhosting", &HOSTING_COLUMNS);
+    let names = db.column("tblproducts", "name");
+    let at = names
+        .iter()
+        .position(|n| n.as_text() == "HKP-vm.nano (NL)")
+        .expect("product");
+    let product = db.column("tblproducts", "id")[at].as_int().expect("id");
+    (db, product)
 }

@@ -9,8 +9,7 @@ use super::owner::Requester;
 use super::tab::masked;
 use super::view::{Action, buttons};
 use crate::capabilities::db::Value;
-use crate::catalog::import::{Mode, run as import};
-use crate::catalog::tests_support::{api, catalogue, whmcs};
+use crate::catalog::tests_support::{HOSTING_COLUMNS, imported_shop};
 use crate::error::ModuleError;
 use crate::testing::{MemoryDb, RecordingPlatform, ScriptedHttp};
 
@@ -20,31 +19,8 @@ const OWNER: i64 = 3;
 const SERVER: i64 = 4242;
 
 fn linked(status: &str) -> MemoryDb {
-    let mut db = whmcs();
-    import(
-        &mut db,
-        &mut api(&catalogue()),
-        &mut RecordingPlatform::default(),
-        Mode::Apply,
-        None,
-        false,
-    )
-    .expect("imports");
-    let columns = [
-        "id",
-        "userid",
-        "packageid",
-        "domain",
-        "billingcycle",
-        "domainstatus",
-    ];
-    db.add_table("tblhosting", &columns);
-    let names = db.column("tblproducts", "name");
-    let at = names
-        .iter()
-        .position(|n| n.as_text() == "HKP-vm.nano (NL)")
-        .expect("product");
-    let product = db.column("tblproducts", "id")[at].as_int().expect("id");
+    let (mut db, product) = imported_shop();
+    let columns = HOSTING_COLUMNS;
     db.seed(
         "tblhosting",
         &columns,

@@ -11,8 +11,7 @@ use crate::capabilities::Db;
 use crate::capabilities::Http;
 use crate::capabilities::db::{Condition, Delete, Value};
 use crate::capabilities::http::{HttpError, Request as HttpRequest, Response};
-use crate::catalog::import::{Mode, run as import};
-use crate::catalog::tests_support::{api, catalogue, whmcs};
+use crate::catalog::tests_support::{HOSTING_COLUMNS, imported_shop};
 use crate::servers::ops;
 use crate::testing::{MemoryDb, RecordingPlatform};
 use std::cell::Cell;
@@ -93,32 +92,9 @@ fn server_of(service: i64) -> i64 {
 
 /// A WHMCS with `count` Active services, each linked to its server.
 fn linked(count: i64) -> MemoryDb {
-    let mut db = whmcs();
-    import(
-        &mut db,
-        &mut api(&catalogue()),
-        &mut RecordingPlatform::default(),
-        Mode::Apply,
-        None,
-        false,
-    )
-    .expect("imports");
+    let (mut db, product) = imported_shop();
     db.settings(&[("apikey", "hk-test-key-0123456789abcdef0123")]);
-    let columns = [
-        "id",
-        "userid",
-        "packageid",
-        "domain",
-        "billingcycle",
-        "domainstatus",
-    ];
-    db.add_table("tblhosting", &columns);
-    let names = db.column("tblproducts", "name");
-    let at = names
-        .iter()
-        .position(|n| n.as_text() == "HKP-vm.nano (NL)")
-        .expect("product");
-    let product = db.column("tblproducts", "id")[at].as_int().expect("id");
+    let columns = HOSTING_COLUMNS;
     let rows = (1..=count)
         .map(|id| {
             vec![
