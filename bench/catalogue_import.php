@@ -488,6 +488,8 @@ function floor_once(array $tables, string $floor): array
     $overhead = status_delta($s0, $s1);
     $sent = 0;
     $rowsWritten = 0;
+    $db0 = db_cpu_s();
+    $php0 = own_cpu_s();
     $start = hrtime(true);
     $pdo->beginTransaction();
     foreach ($tables as $table => ['columns' => $columns, 'rows' => $rows]) {
@@ -521,15 +523,41 @@ function floor_once(array $tables, string $floor): array
     }
     $pdo->commit();
     $ns = hrtime(true) - $start;
+    $phpCpu = own_cpu_s() - $php0;
+    $dbCpu = $db0 === null ? null : db_cpu_s() - $db0;
     $delta = status_delta($s1, pdo_status($pdo), $overhead);
     return [
         'wall_ms' => round($ns / 1e6, 1),
+        'php_cpu_s' => round($phpCpu, 3),
+        'db_cpu_s' => $dbCpu === null ? null : round($dbCpu, 3),
         'statements' => $delta['Questions'] ?? 0,
         'inserts_sent' => $sent,
         'rows_written' => $rowsWritten,
         'handler_write' => $delta['Handler_write'] ?? 0,
         'chunk_bytes' => FLOOR_CHUNK_BYTES,
     ];
+}
+
+/** CPU seconds (user + system) of this PHP process so far. */
+function own_cpu_s(): float
+{
+    $usage = getrusage();
+    return $usage['ru_utime.tv_sec'] + $usage['ru_utime.tv_usec'] / 1e6
+        + $usage['ru_stime.tv_sec'] + $usage['ru_stime.tv_usec'] / 1e6;
+}
+
+/** CPU seconds of the MariaDB server so far (HOSTKEY_BENCH_DB_PID_FILE names its pid file), or null. */
+function db_cpu_s(): ?float
+{
+    $pidFile = (string) getenv('HOSTKEY_BENCH_DB_PID_FILE');
+    $pid = $pidFile === '' ? '' : trim((string) @file_get_contents($pidFile));
+    $stat = $pid === '' ? false : @file_get_contents('/proc/' . $pid . '/stat');
+    if ($stat === false) {
+        return null;
+    }
+    $fields = preg_split('/\s+/', trim(substr($stat, strrpos($stat, ')') + 1)));
+    // utime and stime, in USER_HZ ticks (100 per second on Linux).
+    return ((int) $fields[11] + (int) $fields[12]) / 100.0;
 }
 
 /** The floor, written `$times` times into fresh empty tables; the median time is the floor. */

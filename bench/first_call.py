@@ -8,7 +8,13 @@ runs do not disturb it. Prints JSON:
 - a fresh tree: the first process after the copy (reads the `.wasm`, checks
   the `.cwasm` against its digest, and stamps the result);
 - with the cache: later processes (the stamp stands for the check);
-- without the cache: the `.cwasm` removed before each run (a compile).
+- without the cache: the `.cwasm` removed before each run (a compile);
+- where a warm first call goes: four programs started in turn, 40 rounds
+  (the machine's load is shared by all four): /bin/true (what starting any
+  process costs here), the launcher loading its library (`hostkey-host`
+  printing its usage), that plus the engine and the component (`serve` with
+  no request), and the whole first call; each step is the difference of
+  medians.
 """
 import glob
 import json
@@ -40,6 +46,13 @@ def one_run(host, wasm, request=CALL):
     return elapsed * 1000.0, answers[0]["value"]
 
 
+def timed(args, request=b""):
+    """Wall ms of one run of args (its exit status is not the point: `--help` exits 1)."""
+    started = time.perf_counter()
+    subprocess.run(args, input=request, capture_output=True)
+    return (time.perf_counter() - started) * 1000.0
+
+
 def main():
     bin_dir = sys.argv[1]
     host = os.path.join(bin_dir, "hostkey-host")
@@ -66,6 +79,15 @@ def main():
                 if ".cwasm" in name or name.endswith(".stamp"):
                     os.remove(os.path.join(tmp, name))
 
+        phases = {"true": [], "library": [], "component": [], "call": []}
+        options = json.dumps({"component": wasm})
+        for _ in range(40):
+            phases["true"].append(timed(["/bin/true"]))
+            phases["library"].append(timed([host, "--help"]))
+            phases["component"].append(timed([host, "serve", "--options", options]))
+            phases["call"].append(timed([host, "serve", "--options", options], CALL))
+        medians = {k: statistics.median(v) for k, v in phases.items()}
+
         cold = []
         for _ in range(5):
             clear_cache()
@@ -78,6 +100,12 @@ def main():
         "process_first_call_without_cache_ms": statistics.median(cold),
         "runs_without_cache": len(cold),
         "runs_with_cache": len(warm),
+        "phases_rounds": 40,
+        "phase_process_ms": medians["true"],
+        "phase_library_ms": medians["library"] - medians["true"],
+        "phase_component_ms": medians["component"] - medians["library"],
+        "phase_call_ms": medians["call"] - medians["component"],
+        "phase_total_ms": medians["call"],
     }))
 
 

@@ -55,7 +55,8 @@ def main():
          f"p90 {transport['ffi_p90_us']:.0f} µs over {transport['ffi_calls_timed']} calls", "≤ 100 µs",
          verdict(transport['ffi_median_us'], 100)),
         ("Process transport, one `hostkey-host` per call (median)", f"{transport['cli_process_per_call_median_ms']:.2f} ms",
-         f"p90 {transport['cli_process_per_call_p90_ms']:.2f} ms over {transport['cli_process_per_call_calls']} calls", "≤ 5 ms",
+         f"p90 {transport['cli_process_per_call_p90_ms']:.2f} ms over {transport['cli_process_per_call_calls']} calls, "
+         f"from {transport.get('cli_php', 'PHP')}", "≤ 5 ms",
          verdict(transport['cli_process_per_call_median_ms'], 5)),
         ("Process transport kept open, per call (median)", f"{transport['cli_kept_open_median_us']:.0f} µs",
          "one process for 2,000 calls", "—", "—"),
@@ -88,6 +89,20 @@ def main():
     for name, value, detail, target, ok in rows:
         out.append(f"| {name} | {value} | {detail} | {target} | {ok} | {previous.get(name, '—')} |")
     out.append("")
+    if "phase_total_ms" in first:
+        out.append("### Where a process's call goes\n")
+        out.append(f"Four programs started in turn from Python, {first['phases_rounds']} rounds, differences of medians "
+                   "(bench/first_call.py):\n")
+        out.append(f"- starting any process on this machine (`/bin/true`): {first['phase_process_ms']:.2f} ms;")
+        out.append(f"- the launcher loading `libhostkey_host.so` (dynamic linking, relocations): "
+                   f"+{first['phase_library_ms']:.2f} ms;")
+        out.append(f"- the engine and the component from the `.cwasm` (its stamp, the mapping, wasmtime reading "
+                   f"its metadata, linking the imports): +{first['phase_component_ms']:.2f} ms;")
+        out.append(f"- one call (`provisioning.meta-data`: instantiate, call, answer, exit): "
+                   f"+{first['phase_call_ms']:.2f} ms; {first['phase_total_ms']:.2f} ms in all.")
+        out.append(f"- the process transport's figure above adds PHP's side, measured in {transport.get('cli_php', 'PHP')}: "
+                   "`proc_open` (PHP forks itself, where Python uses vfork), the pipes, two database round trips "
+                   "through PHP and the wait for the exit.\n")
     per_process_us = transport['cli_process_per_call_median_ms'] * 1000.0
     out.append("## Ratios (same run)\n")
     out.append(f"- the `.cwasm` cache makes a process's first call {speedup:.0f}x faster than compiling the `.wasm`;")

@@ -32,8 +32,10 @@ cp "$probes" "$work/probes-bin/hostkey_guest.wasm"
 echo "== first call of a process, with and without the .cwasm cache" >&2
 python3 bench/first_call.py "$work/zip-bin" > "$work/first_call.json"
 echo "== transports and memory (100,000 FFI calls; takes a while)" >&2
-php -d ffi.enable=true -d memory_limit=512M bench/transport.php "$work/probes-bin" > "$work/transport.json"
-test -s "$work/transport.json" || { echo "bench/transport.php printed nothing" >&2; exit 1; }
+php -d ffi.enable=true -d memory_limit=512M bench/transport.php "$work/probes-bin" ffi > "$work/transport-ffi.json"
+php -d ffi.enable=false bench/transport.php "$work/probes-bin" cli > "$work/transport-cli.json"
+python3 -c 'import json, sys; print(json.dumps({**json.load(open(sys.argv[1])), **json.load(open(sys.argv[2]))}))' \
+    "$work/transport-ffi.json" "$work/transport-cli.json" > "$work/transport.json"
 echo "== catalogue import: 400 presets through the real bridge into MariaDB, and the floor" >&2
 bash bench/catalogue_import.sh "$work/catalogue_import.json"
 echo "== the first cron.php of a freshly unpacked zip against the floor (pairs), and PHP-FPM pages" >&2

@@ -78,18 +78,31 @@ export HOSTKEY_BENCH_DB=whmcs
 for i in $(seq 1 "$pairs"); do
     fresh_tree
     echo "   pair $i/$pairs: the first cron.php of the unpacked zip, then the floor" >&2
-    python3 - "$work/cron-$i.json" "${as_php[@]}" "${env[@]}" php "$whmcs/modules/addons/hostkeyresellermod/cron.php" <<'PY'
-import json, subprocess, sys, time
+    # CPU seconds: the cron's processes (PHP with the engine in it: FFI) from
+    # getrusage, MariaDB's from /proc/<pid>/stat around the run.
+    python3 - "$work/cron-$i.json" "$HOSTKEYRESELLERMOD_RUN_DIR/mysqld.pid" "${as_php[@]}" "${env[@]}" \
+        php "$whmcs/modules/addons/hostkeyresellermod/cron.php" <<'PY'
+import json, os, resource, subprocess, sys, time
+def db_cpu():
+    pid = open(sys.argv[2]).read().strip()
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def own_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+db0, cpu0 = db_cpu(), own_cpu()
 start = time.perf_counter()
-run = subprocess.run(sys.argv[2:], capture_output=True, text=True)
+run = subprocess.run(sys.argv[3:], capture_output=True, text=True)
 wall = time.perf_counter() - start
-json.dump({"wall_s": wall, "status": run.returncode, "stdout": run.stdout, "stderr": run.stderr},
+json.dump({"wall_s": wall, "status": run.returncode, "stdout": run.stdout, "stderr": run.stderr,
+           "php_cpu_s": own_cpu() - cpu0, "db_cpu_s": db_cpu() - db0},
           open(sys.argv[1], "w"))
 PY
     if [ "$i" = 1 ]; then
         php bench/catalogue_import.php dump "$work/rows.ser" > "$work/dump.json"
     fi
-    php -d memory_limit=2048M bench/catalogue_import.php floor "$work/rows.ser" 1 > "$work/floor-$i.json"
+    HOSTKEY_BENCH_DB_PID_FILE="$HOSTKEYRESELLERMOD_RUN_DIR/mysqld.pid" \
+        php -d memory_limit=2048M bench/catalogue_import.php floor "$work/rows.ser" 1 > "$work/floor-$i.json"
 done
 
 echo "   pages through PHP-FPM (default ffi.enable and ffi.enable=true)" >&2

@@ -146,23 +146,15 @@ final class CliTransport implements Transport
         if (is_resource($this->stdin)) {
             fclose($this->stdin);
         }
+        // The host's end of stdout closes only when the process ends: waiting
+        // for that EOF wakes PHP at the exit itself, where polling the status
+        // with sleeps cost up to twice the host's exit time per call.
+        $ended = !$now && is_resource($this->stdout) && self::waitForEof($this->stdout, 2.0);
         if (is_resource($this->stdout)) {
             fclose($this->stdout);
         }
-        $status = proc_get_status($this->process);
-        if ($status['running']) {
-            // The host exits within a millisecond or so of EOF: poll from 0.1 ms
-            // up, so a process per call does not pay a fixed sleep.
-            $until = microtime(true) + ($now ? 0.0 : 2.0);
-            $pauseUs = 100;
-            while ($status['running'] && microtime(true) < $until) {
-                usleep($pauseUs);
-                $pauseUs = min($pauseUs * 2, 20000);
-                $status = proc_get_status($this->process);
-            }
-            if ($status['running']) {
-                proc_terminate($this->process, 9);
-            }
+        if (!$ended && proc_get_status($this->process)['running']) {
+            proc_terminate($this->process, 9);
         }
         proc_close($this->process);
         if (is_resource($this->stderr)) {
@@ -172,5 +164,31 @@ final class CliTransport implements Transport
         $this->stdin = null;
         $this->stdout = null;
         $this->stderr = null;
+    }
+
+    /** Reads and drops what is left on $stream until its EOF, for at most $seconds. */
+    private static function waitForEof($stream, float $seconds): bool
+    {
+        $until = microtime(true) + $seconds;
+        while (true) {
+            if (feof($stream)) {
+                return true;
+            }
+            $remaining = $until - microtime(true);
+            if ($remaining <= 0) {
+                return false;
+            }
+            $read = [$stream];
+            $write = null;
+            $except = null;
+            $whole = (int) $remaining;
+            $ready = @stream_select($read, $write, $except, $whole, (int) (($remaining - $whole) * 1e6));
+            if ($ready === false) {
+                return false;
+            }
+            if ($ready > 0 && fread($stream, 8192) === false) {
+                return false;
+            }
+        }
     }
 }
