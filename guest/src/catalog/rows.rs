@@ -41,8 +41,22 @@ impl Spec {
                 .zip(a.iter().zip(b))
                 .all(|((_, kind), (x, y))| {
                     // Most cells are already equal as stored: skip the canonical form then.
-                    x == y || canon(x, *kind) == canon(y, *kind)
+                    x == y || whole_money_equal(*kind, x, y) || canon(x, *kind) == canon(y, *kind)
                 })
+    }
+}
+
+/// A whole price written as an integer against the same price read back
+/// ("12.00"), without formatting either.
+fn whole_money_equal(kind: Kind, x: &Value, y: &Value) -> bool {
+    match (kind, x, y) {
+        (Kind::Money, Value::Int(i), Value::Text(t))
+        | (Kind::Money, Value::Text(t), Value::Int(i)) => {
+            t.strip_suffix(".00")
+                .and_then(|whole| whole.parse::<i64>().ok())
+                == Some(*i)
+        }
+        _ => false,
     }
 }
 
@@ -307,10 +321,13 @@ impl<'a, 'b> Writer<'a, 'b> {
             return Ok(ids.collect());
         }
         let mut ids = Vec::with_capacity(rows.len());
-        let mut rows = rows;
-        while !rows.is_empty() {
-            let rest = rows.split_off(rows.len().min(CHUNK));
-            let chunk = std::mem::replace(&mut rows, rest);
+        // Each row moved once: splitting the front off moved the rest on every chunk.
+        let mut rows = rows.into_iter();
+        loop {
+            let chunk: Vec<Vec<Value>> = rows.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
+            }
             ids.extend(self.db.insert_owned(Insert {
                 table: spec.table.into(),
                 columns: spec.names(),

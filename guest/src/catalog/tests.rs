@@ -54,7 +54,13 @@ fn price(db: &MemoryDb, kind: &str, relid: i64, currency: i64) -> Vec<String> {
         "triennially",
     ]
     .iter()
-    .map(|c| rows(db, "tblpricing", c)[matching[0]].clone())
+    // As the DECIMAL(16,2) column gives it back: the import writes whole amounts as integers.
+    .map(|c| {
+        super::rows::canon(
+            &db.column("tblpricing", c)[matching[0]],
+            super::rows::Kind::Money,
+        )
+    })
     .collect()
 }
 

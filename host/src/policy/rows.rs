@@ -25,6 +25,25 @@ fn text_of(value: &Value) -> Option<String> {
     }
 }
 
+/// `i` in decimal, as `text_of` writes it, in `buf`.
+fn int_text(i: i64, buf: &mut [u8; 20]) -> &str {
+    let mut n = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
+}
+
 /// The alternatives of a filter the statement's own conditions leave open:
 /// one that wants `type = 'product'` cannot match a statement on
 /// `type = 'configoptions'` (nor on `type IN (...)` without it).
@@ -269,14 +288,24 @@ impl<'a> RowScope<'a> {
 
     /// Whether one value (none: the column was not given) meets a condition.
     fn meets(&mut self, condition: &RowCondition, value: Option<&Value>) -> Result<bool, Error> {
-        let Some(text) = value.and_then(text_of) else {
-            return Ok(false);
+        // Text and integers are compared without a String: an import checks
+        // every inserted row here.
+        let mut digits = [0u8; 20];
+        let owned;
+        let text: &str = match value {
+            None | Some(Value::Null) => return Ok(false),
+            Some(Value::Text(t)) => t,
+            Some(Value::Int(i)) => int_text(*i, &mut digits),
+            Some(other) => {
+                owned = text_of(other).unwrap_or_default();
+                &owned
+            }
         };
         Ok(match condition.test() {
             Some(RowTest::Eq(v)) => text == v,
             Some(RowTest::Ne(v)) => text != v,
-            Some(RowTest::In(s)) => self.in_scope(s, &text)?,
-            Some(RowTest::NotIn(s)) => !self.in_scope(s, &text)?,
+            Some(RowTest::In(s)) => self.in_scope(s, text)?,
+            Some(RowTest::NotIn(s)) => !self.in_scope(s, text)?,
             None => false,
         })
     }
@@ -731,6 +760,17 @@ mod tests {
 
     fn grants() -> &'static Grants {
         Grants::embedded().expect("grants.json parses")
+    }
+
+    #[test]
+    fn integers_are_compared_as_text_of_writes_them() {
+        for i in [0, 7, -7, 10, 1234567, i64::MAX, i64::MIN] {
+            let mut digits = [0u8; 20];
+            assert_eq!(
+                Some(int_text(i, &mut digits).to_string()),
+                text_of(&Value::Int(i))
+            );
+        }
     }
 
     fn seed(db: &mut MemoryDb, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) {

@@ -12,7 +12,7 @@ use crate::capabilities::db::{Condition, DbError, Insert, UpdateRows, Value};
 use std::collections::BTreeMap;
 
 /// Bump when the content hashed changes meaning.
-const VERSION: &str = "v2";
+const VERSION: &str = "v3";
 
 /// FNV-1a, 64 bits: stable across builds, unlike std's hasher.
 struct Fnv(u64);
@@ -38,10 +38,23 @@ fn prices(hash: &mut Fnv, prices: &[(i64, super::super::pricing::CyclePrices)]) 
     for (currency, cycles) in prices {
         hash.bytes(&currency.to_le_bytes());
         for amount in cycles.as_array() {
-            // The stored value (cents) in canonical form, without formatting text.
-            hash.bytes(&super::super::pricing::cents(amount).normalize().serialize());
+            let cents = whole_cents(amount);
+            match i64::try_from(cents) {
+                Ok(small) => hash.bytes(&small.to_le_bytes()),
+                Err(_) => hash.bytes(&cents.to_le_bytes()),
+            }
         }
     }
+}
+
+/// The stored value as a whole number of cents: 12.5 and 12.50 give the same,
+/// without `normalize` (a division loop per price: a first import hashes a
+/// million of them).
+fn whole_cents(amount: rust_decimal::Decimal) -> i128 {
+    let cents = super::super::pricing::cents(amount);
+    // `cents` keeps at most 2 decimal places.
+    let scale = cents.scale().min(2);
+    cents.mantissa() * 10_i128.pow(2 - scale)
 }
 
 pub fn of(product: &TargetProduct) -> String {

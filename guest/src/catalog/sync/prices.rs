@@ -16,9 +16,21 @@ type Owner<'a> = (&'a str, Option<&'a str>);
 fn row(kind: &str, relid: i64, currency: i64, cycles: &CyclePrices) -> Vec<Value> {
     let mut values = Vec::with_capacity(PRICING.columns.len());
     values.extend([text(kind), int(currency), int(relid)]);
-    values.extend(std::iter::repeat_n(money(Decimal::ZERO), 6));
-    values.extend(cycles.as_array().into_iter().map(money));
+    values.extend(std::iter::repeat_n(Value::Int(0), 6));
+    values.extend(cycles.as_array().into_iter().map(price));
     values
+}
+
+/// A price cell: whole amounts (the setup fees' 0, a disabled cycle's -1) as
+/// integers, the column's DECIMAL(16,2) storing them exactly; others as their
+/// text with 2 decimals. A first import writes a million of these: an integer
+/// costs no string on the way to the database.
+fn price(amount: Decimal) -> Value {
+    let cents = super::super::pricing::cents(amount);
+    match cents.fract().is_zero().then(|| i64::try_from(cents)) {
+        Some(Ok(whole)) => Value::Int(whole),
+        _ => money(cents),
+    }
 }
 
 fn index(existing: Vec<Existing>, kind: &'static str) -> BTreeMap<Key, Existing> {
@@ -119,7 +131,7 @@ pub(super) fn sync(
                 changes.line(
                     format!("price {what} {} monthly", code(key.2)),
                     super::super::rows::canon(&e.values[monthly], super::super::rows::Kind::Money),
-                    values[monthly].as_text(),
+                    super::super::rows::canon(&values[monthly], super::super::rows::Kind::Money),
                 );
                 updates.push((e.id, values));
             }
