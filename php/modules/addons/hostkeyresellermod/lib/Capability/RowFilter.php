@@ -146,12 +146,15 @@ final class RowFilter
         // Each condition's column index, found once per statement: an import checks
         // 168,000 price rows here. Only the values a condition reads are converted; the
         // database checks every value of a row before it binds it.
+        // Each condition as [index, test, operand], its column found once; a scope's set is
+        // read when a row first needs it (as meets() does), then each test is an isset().
         $plans = [];
         foreach ($alternatives as $conditions) {
             $plan = [];
             foreach ($conditions as $condition) {
                 $index = array_search($condition['column'], $columns, true);
-                $plan[] = [$index === false ? null : $index, $condition];
+                $test = $condition['test'];
+                $plan[] = [$index === false ? null : $index, $test, $condition['operand']];
             }
             $plans[] = $plan;
         }
@@ -160,8 +163,19 @@ final class RowFilter
                 throw DatabaseError::invalid('Every row must be a list of ' . $width . ' values.');
             }
             foreach ($plans as $plan) {
-                foreach ($plan as [$index, $condition]) {
-                    if (!$this->meets($condition, $index === null ? null : Args::value($row[$index]))) {
+                foreach ($plan as [$index, $test, $operand]) {
+                    $value = $index === null ? null : Args::value($row[$index]);
+                    if ($value === null) {
+                        continue 2;
+                    }
+                    $text = (string) $value;
+                    $met = match ($test) {
+                        'eq' => $text === $operand,
+                        'ne' => $text !== $operand,
+                        'in' => isset(($this->sets[$operand] ?? $this->set($operand))[$text]),
+                        default => !isset(($this->sets[$operand] ?? $this->set($operand))[$text]),
+                    };
+                    if (!$met) {
                         continue 2;
                     }
                 }
@@ -468,10 +482,17 @@ final class RowFilter
         if ($test === 'ne') {
             return $text !== $condition['operand'];
         }
-        // A set per scope: an import checks 100,000s of inserted rows against one.
-        $scope = $condition['operand'];
-        $set = $this->sets[$scope] ??= array_fill_keys(array_map('strval', $this->values($scope, 0)), true);
-        return isset($set[$text]) === ($test === 'in');
+        return isset($this->set($condition['operand'])[$text]) === ($test === 'in');
+    }
+
+    /**
+     * A scope's values as the keys of a set: an import checks 100,000s of inserted rows against one.
+     *
+     * @return array<string, true>
+     */
+    private function set(string $scope): array
+    {
+        return $this->sets[$scope] ??= array_fill_keys(array_map('strval', $this->values($scope, 0)), true);
     }
 
     /**
