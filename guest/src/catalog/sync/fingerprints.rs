@@ -38,23 +38,16 @@ fn prices(hash: &mut Fnv, prices: &[(i64, super::super::pricing::CyclePrices)]) 
     for (currency, cycles) in prices {
         hash.bytes(&currency.to_le_bytes());
         for amount in cycles.as_array() {
-            let cents = whole_cents(amount);
-            match i64::try_from(cents) {
+            // The computed amount as it is, mantissa and scale: the same
+            // computation gives the same bytes, and no rounding or division
+            // runs for the million prices of a first import.
+            match i64::try_from(amount.mantissa()) {
                 Ok(small) => hash.bytes(&small.to_le_bytes()),
-                Err(_) => hash.bytes(&cents.to_le_bytes()),
+                Err(_) => hash.bytes(&amount.mantissa().to_le_bytes()),
             }
+            hash.bytes(&[amount.scale() as u8]);
         }
     }
-}
-
-/// The stored value as a whole number of cents: 12.5 and 12.50 give the same,
-/// without `normalize` (a division loop per price: a first import hashes a
-/// million of them).
-fn whole_cents(amount: rust_decimal::Decimal) -> i128 {
-    let cents = super::super::pricing::cents(amount);
-    // `cents` keeps at most 2 decimal places.
-    let scale = cents.scale().min(2);
-    cents.mantissa() * 10_i128.pow(2 - scale)
 }
 
 pub fn of(product: &TargetProduct) -> String {

@@ -1,7 +1,7 @@
 //! `tblpricing`: one row per (type, relid, currency), never matched on price.
 
 use super::super::pricing::{Currency, CyclePrices};
-use super::super::rows::{Existing, Writer, int, money, read, text};
+use super::super::rows::{CHUNK, Existing, Kind, Writer, canon, int, money, read, text};
 use super::super::specs::PRICING;
 use super::super::target::TargetProduct;
 use super::ledger::{Changes, Ids};
@@ -27,10 +27,15 @@ fn row(kind: &str, relid: i64, currency: i64, cycles: &CyclePrices) -> Vec<Value
 /// costs no string on the way to the database.
 fn price(amount: Decimal) -> Value {
     let cents = super::super::pricing::cents(amount);
-    match cents.fract().is_zero().then(|| i64::try_from(cents)) {
-        Some(Ok(whole)) => Value::Int(whole),
-        _ => money(cents),
+    // In 64 bits: wasm has no native 128-bit division.
+    if let (Ok(mantissa), Some(unit)) = (
+        i64::try_from(cents.mantissa()),
+        10_i64.checked_pow(cents.scale()),
+    ) && mantissa % unit == 0
+    {
+        return Value::Int(mantissa / unit);
     }
+    money(cents)
 }
 
 fn index(existing: Vec<Existing>, kind: &'static str) -> BTreeMap<Key, Existing> {
@@ -41,6 +46,55 @@ fn index(existing: Vec<Existing>, kind: &'static str) -> BTreeMap<Key, Existing>
         by_key.entry((kind, relid, currency)).or_insert(e);
     }
     by_key
+}
+
+/// The rows decided so far: new rows go to the database a chunk at a time
+/// while the rest are still being built (a first import's 168,000 price rows
+/// are never all in memory at once); changed rows are updated at the end.
+struct Pending<'a> {
+    existing: BTreeMap<Key, Existing>,
+    updates: Vec<(i64, Vec<Value>)>,
+    inserts: Vec<Vec<Value>>,
+    monthly: usize,
+    code: &'a dyn Fn(i64) -> String,
+}
+
+impl Pending<'_> {
+    fn want(
+        &mut self,
+        w: &mut Writer,
+        changes: &mut Changes,
+        key: Key,
+        values: Vec<Value>,
+        what: Owner,
+    ) -> Result<(), DbError> {
+        match self.existing.get(&key) {
+            Some(e) if PRICING.same(&values, &e.values) => {}
+            Some(e) => {
+                changes.prices_changed += 1;
+                // What a changed price is called in the report: formatted only
+                // for the few rows that change.
+                let what = match what {
+                    (product, None) => product.to_string(),
+                    (product, Some(sub)) => format!("{product} / {sub}"),
+                };
+                changes.line(
+                    format!("price {what} {} monthly", (self.code)(key.2)),
+                    canon(&e.values[self.monthly], Kind::Money),
+                    canon(&values[self.monthly], Kind::Money),
+                );
+                self.updates.push((e.id, values));
+            }
+            None => {
+                changes.prices_changed += 1;
+                self.inserts.push(values);
+                if self.inserts.len() >= CHUNK {
+                    w.insert(&PRICING, std::mem::take(&mut self.inserts))?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 pub(super) fn sync(
@@ -81,19 +135,25 @@ pub(super) fn sync(
             .map(|c| c.code.clone())
             .unwrap_or_default()
     };
-    // What a changed price is called in the report: formatted only for the
-    // few rows that change, not for each of a first import's inserts.
-    let mut wanted: Vec<(Key, Vec<Value>, Owner)> = Vec::new();
+    let mut pending = Pending {
+        existing,
+        updates: Vec::new(),
+        inserts: Vec::new(),
+        monthly: PRICING.index("monthly"),
+        code: &code,
+    };
     for p in products {
         let Some(&pid) = ids.products.get(&p.key) else {
             continue;
         };
         for (currency, cycles) in &p.prices {
-            wanted.push((
+            pending.want(
+                w,
+                changes,
                 ("product", pid, *currency),
                 row("product", pid, *currency, cycles),
                 (p.name.as_str(), None),
-            ));
+            )?;
         }
         let Some(gid) = ids.config_group_of(p) else {
             continue;
@@ -107,40 +167,20 @@ pub(super) fn sync(
                     continue;
                 };
                 for (currency, cycles) in &sub.prices {
-                    wanted.push((
+                    pending.want(
+                        w,
+                        changes,
                         ("configoptions", sid, *currency),
                         row("configoptions", sid, *currency, cycles),
                         (p.name.as_str(), Some(sub.name.as_str())),
-                    ));
+                    )?;
                 }
             }
         }
     }
-    let monthly = PRICING.index("monthly");
-    let mut updates = Vec::new();
-    let mut inserts = Vec::new();
-    for (key, values, what) in wanted {
-        match existing.get(&key) {
-            Some(e) if PRICING.same(&values, &e.values) => {}
-            Some(e) => {
-                changes.prices_changed += 1;
-                let what = match what {
-                    (product, None) => product.to_string(),
-                    (product, Some(sub)) => format!("{product} / {sub}"),
-                };
-                changes.line(
-                    format!("price {what} {} monthly", code(key.2)),
-                    super::super::rows::canon(&e.values[monthly], super::super::rows::Kind::Money),
-                    super::super::rows::canon(&values[monthly], super::super::rows::Kind::Money),
-                );
-                updates.push((e.id, values));
-            }
-            None => {
-                changes.prices_changed += 1;
-                inserts.push(values);
-            }
-        }
-    }
+    let Pending {
+        updates, inserts, ..
+    } = pending;
     w.update(&PRICING, updates)?;
     w.insert(&PRICING, inserts)?;
     Ok(())

@@ -164,9 +164,12 @@ final class RowFilter
             }
             foreach ($plans as $plan) {
                 foreach ($plan as [$index, $test, $operand]) {
-                    $value = $index === null ? null : Args::value($row[$index]);
+                    $value = $index === null ? null : $row[$index];
                     if ($value === null) {
                         continue 2;
+                    }
+                    if (!is_int($value) && !is_string($value)) {
+                        $value = Args::value($value);
                     }
                     $text = (string) $value;
                     $met = match ($test) {
