@@ -146,7 +146,7 @@ for ($i = 0; $i < 2000; $i++) {
 }
 
 echo json_encode([
-    'cli_php' => 'a PHP process without FFI (ffi.enable=' . (string) ini_get('ffi.enable') . ')',
+    'cli_php' => 'a PHP process with FFI off',
     'cli_process_per_call_calls' => count($cliTimes),
     'cli_process_per_call_median_ms' => median($cliTimes),
     'cli_process_per_call_p90_ms' => percentile($cliTimes, 90),
