@@ -109,7 +109,10 @@ final class SystemCheckTest extends TestCase
         self::assertSame(PHP_VERSION . ' (needs 8.1 or newer)', $findings['PHP']);
         self::assertSame('not usable here (ffi.enable=preload)', $findings['FFI']);
         self::assertSame('available', $findings['proc_open']);
-        self::assertSame('helper process', $findings['Transport']);
+        self::assertMatchesRegularExpression(
+            '/^helper process, kept between requests by PHP\'s user \(socket in \/\S+\/hostkeyresellermod-\d+\)$/',
+            $findings['Transport'],
+        );
         $launcher = $this->bin . '/hostkey-host';
         self::assertSame(
             'The component host program ' . $launcher . ' is not executable (mode 0644), and ' . $launcher

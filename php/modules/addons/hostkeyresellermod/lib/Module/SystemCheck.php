@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace WHMCS\Module\Addon\HostkeyResellerMod\Module;
 
 use WHMCS\Module\Addon\HostkeyResellerMod\Component\ComponentFault;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\HelperPlace;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\MountTable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\NativeFiles;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\OpenBasedir;
@@ -84,9 +85,7 @@ final class SystemCheck
             'proc_open' => $procOpen
                 ? 'available'
                 : 'disabled by disable_functions' . ($mode === 'cli' ? '; ' . ProcOpenAdvice::fix() : ''),
-            'Transport' => $mode === 'ffi'
-                ? 'in-process (FFI)'
-                : 'helper process' . ($procOpen ? '' : ': will fail, enable proc_open or FFI'),
+            'Transport' => $this->transportFinding($mode, $procOpen),
         ];
         if ($this->processor !== null) {
             $findings['Processor'] = $this->processor;
@@ -98,6 +97,28 @@ final class SystemCheck
         $findings['glibc'] = $this->glibcFinding();
         $findings['HOSTKEY API'] = $this->apiFinding();
         return $findings;
+    }
+
+    /**
+     * How a call reaches the engine here: in PHP, through this user's helper kept
+     * between requests, or a helper process started for each request (and why).
+     */
+    private function transportFinding(string $mode, bool $procOpen): string
+    {
+        if ($mode === 'ffi') {
+            return 'in-process (FFI)';
+        }
+        if (!$procOpen) {
+            return 'helper process: will fail, enable proc_open or FFI';
+        }
+        if (!$this->factory->helperWanted()) {
+            return 'helper process, one per request (the per-user helper is for web requests; '
+                . 'HOSTKEYRESELLERMOD_HELPER=on or off overrides)';
+        }
+        $folder = HelperPlace::forThisProcess($this->options)->folder();
+        return $folder === null
+            ? 'helper process, one per request: no private folder for the per-user helper (see Compile cache)'
+            : 'helper process, kept between requests by PHP\'s user (socket in ' . $folder . ')';
     }
 
     /** The launcher: ready where the zip put it, running from a checked copy, or why neither. */
