@@ -7,6 +7,7 @@ namespace HostkeyResellerMod\Tests;
 use PHPUnit\Framework\TestCase;
 use WHMCS\Module\Addon\HostkeyResellerMod\Module\SystemCheck;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\CacheDir;
+use WHMCS\Module\Addon\HostkeyResellerMod\Transport\HelperPlace;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\MountTable;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\NativeFiles;
 use WHMCS\Module\Addon\HostkeyResellerMod\Transport\RuntimeOptions;
@@ -161,6 +162,33 @@ final class SystemCheckTest extends TestCase
         $glibc = static fn (): string => '2.36';
         $check = new SystemCheck($options, $factory, null, $glibc, static fn (): ?string => null, $sentence);
         self::assertSame($sentence, $check->findings()['Processor']);
+    }
+
+    public function testWithoutAPrivateFolderAWebRequestStartsAHelperProcessEachTimeAndTheRowSaysWhy(): void
+    {
+        $iniGet = static fn (string $name): string => $name === 'ffi.enable' ? 'preload' : '';
+        $options = new RuntimeOptions($this->bin, 'https://invapi.hostkey.com/');
+        $factory = new TransportFactory($options, 'auto', [], 'fpm-fcgi', true, $iniGet);
+        $nowhere = new CacheDir($this->bin . '/no-such-folder', 0, static fn (): bool => false, []);
+        $check = new SystemCheck(
+            $options,
+            $factory,
+            $iniGet,
+            static fn (): ?string => '2.28',
+            static fn (): ?string => null,
+            null,
+            new HelperPlace($options, $nowhere, 0),
+        );
+        self::assertSame(
+            'helper process, one per request: no private folder for the per-user helper (see Compile cache)',
+            $check->findings()['Transport'],
+        );
+        $helperOff = ['HOSTKEYRESELLERMOD_HELPER' => 'off'];
+        $off = new TransportFactory($options, 'auto', $helperOff, 'fpm-fcgi', true, $iniGet);
+        self::assertStringStartsWith(
+            'helper process, one per request (the per-user helper is for web requests;',
+            (new SystemCheck($options, $off, $iniGet))->findings()['Transport'],
+        );
     }
 
     public function testProcOpenDisabledWithoutFfiIsAFailureForetold(): void

@@ -43,6 +43,7 @@ final class SystemCheck
      * @param callable(string, int, float): ?string|null $connect opens a TCP connection to
      *        host:port; null when it answered, else why not
      * @param string|null $processor why the zip has no engine for this processor, if so
+     * @param HelperPlace|null $helper where this user's helper lives (default: this process's)
      */
     public function __construct(
         private RuntimeOptions $options,
@@ -51,6 +52,7 @@ final class SystemCheck
         ?callable $glibc = null,
         ?callable $connect = null,
         private ?string $processor = null,
+        private ?HelperPlace $helper = null,
     ) {
         $this->iniGet = $iniGet ?? 'ini_get';
         $this->glibc = $glibc ?? fn (): ?string => $this->machineGlibc();
@@ -115,7 +117,7 @@ final class SystemCheck
             return 'helper process, one per request (the per-user helper is for web requests; '
                 . 'HOSTKEYRESELLERMOD_HELPER=on or off overrides)';
         }
-        $folder = HelperPlace::forThisProcess($this->options)->folder();
+        $folder = ($this->helper ?? HelperPlace::forThisProcess($this->options))->folder();
         return $folder === null
             ? 'helper process, one per request: no private folder for the per-user helper (see Compile cache)'
             : 'helper process, kept between requests by PHP\'s user (socket in ' . $folder . ')';
