@@ -16,7 +16,7 @@ type Owner<'a> = (&'a str, Option<&'a str>);
 fn row(kind: &str, relid: i64, currency: i64, cycles: &CyclePrices) -> Vec<Value> {
     let mut values = Vec::with_capacity(PRICING.columns.len());
     values.extend([text(kind), int(currency), int(relid)]);
-    values.extend(std::iter::repeat_n(Value::Int(0), 6));
+    values.extend(std::iter::repeat_n(int(0), 6));
     values.extend(cycles.as_array().into_iter().map(price));
     values
 }

@@ -146,15 +146,12 @@ final class RowFilter
         // Each condition's column index, found once per statement: an import checks
         // 168,000 price rows here. Only the values a condition reads are converted; the
         // database checks every value of a row before it binds it.
-        // Each condition as [index, test, operand], its column found once; a scope's set is
-        // read when a row first needs it (as meets() does), then each test is an isset().
         $plans = [];
         foreach ($alternatives as $conditions) {
             $plan = [];
             foreach ($conditions as $condition) {
                 $index = array_search($condition['column'], $columns, true);
-                $test = $condition['test'];
-                $plan[] = [$index === false ? null : $index, $test, $condition['operand']];
+                $plan[] = [$index === false ? null : $index, $condition];
             }
             $plans[] = $plan;
         }
@@ -163,22 +160,12 @@ final class RowFilter
                 throw DatabaseError::invalid('Every row must be a list of ' . $width . ' values.');
             }
             foreach ($plans as $plan) {
-                foreach ($plan as [$index, $test, $operand]) {
+                foreach ($plan as [$index, $condition]) {
                     $value = $index === null ? null : $row[$index];
-                    if ($value === null) {
-                        continue 2;
-                    }
-                    if (!is_int($value) && !is_string($value)) {
+                    if ($value !== null && !is_int($value) && !is_string($value)) {
                         $value = Args::value($value);
                     }
-                    $text = (string) $value;
-                    $met = match ($test) {
-                        'eq' => $text === $operand,
-                        'ne' => $text !== $operand,
-                        'in' => isset(($this->sets[$operand] ?? $this->set($operand))[$text]),
-                        default => !isset(($this->sets[$operand] ?? $this->set($operand))[$text]),
-                    };
-                    if (!$met) {
+                    if (!$this->meets($condition, $value)) {
                         continue 2;
                     }
                 }
